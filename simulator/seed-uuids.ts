@@ -1,0 +1,52 @@
+/**
+ * UUIDs of the simulator's default world. They are fixed so that the README, the examples, the
+ * quickstart and the tests can name them. Every one is a dash-less version-4 UUID, so each also
+ * passes ZStack's `resourceUuid` check.
+ *
+ * The access key and the admin account are the reference's own values (zstack-api.md §3.1, §3.3).
+ */
+export const SEED_UUIDS = {
+  zone: "f52465036bdd468499040edb9f879503",
+  cluster: "ff46f3f80fc74fa68b33b22e078524c4",
+  /** KVM host, Enabled/Connected */
+  host1: "98afd9a0650048e0bc93a6b0fae4f6e2",
+  /** KVM host, Enabled/Connected */
+  host2: "f5f66e86904240b9b355b197a828795c",
+  /** LocalStorage primary storage attached to the cluster */
+  primaryStorage: "568c8fb94e544ce798704424af05bcc2",
+  /** ImageStoreBackupStorage: OVA export target */
+  bsImageStore: "da1d1df67794446da932739519c65751",
+  /** SftpBackupStorage: not usable for OVA export */
+  bsSftp: "028cb9a619054adb8cab466ee35a2fb9",
+  l3Private: "00800f4179084aeca86ddf019fc3e45c",
+  l3Public: "85bc0081ee434b86a3dd4e026881361c",
+  /** V2V conversion host, type VMWARE, Enabled */
+  convHost: "f93a4dd87b8849ea96e5b2df98aa1c8e",
+  /** V2V conversion host, type VMWARE, Disabled */
+  convHostDisabled: "17cfbc48108e4f9093605b2c4f10265d",
+  /** ZStack VM, Running */
+  vmRunning: "8007221c69624afaa2aab6f959c2cebd",
+  /** ZStack VMs, Stopped: exportable as OVA */
+  vmStopped: "a5af1e606b5143f9b57edb0ce8d14264",
+  vmStopped2: "b71c3ed4edfe46bab046378d00af35ce",
+  vmStopped3: "fbc0d10dd7e54ddbbd4b631a53c142c6",
+  /** VMware source VMs (hypervisorType ESX), migrated with url `vmware://<uuid>` */
+  vmwareWeb01: "24e0673e037a4cae904a40a071329d9e",
+  vmwareWeb02: "9366710c51954ee5be1793428a1139e8",
+  vmwareDb01: "234c5f9ca5d0421fb0f742c1b4f3f34d",
+  vmwareApp01: "5155fc948952458b9e0ae91b89b4e940",
+  vmwareApp02: "303c77659086488ca50a81082e3d4573",
+  /** uuid of the seeded access key (its id and secret are below) */
+  accessKey: "0e663bec00044dc78d851faadc2a6166",
+  /** AccountConstant.INITIAL_SYSTEM_ADMIN_UUID */
+  adminAccount: "36c27e8ff05c4780bf6d2fa65700f22e",
+} as const;
+
+/** Default credentials of the seeded world. */
+export const SEED_CREDENTIALS = {
+  accountName: "admin",
+  password: "password",
+  /** the reference's access-key test vector (zstack-api.md §3.3) */
+  accessKeyId: "vvSZpmj4cnB53qUDmm6E",
+  accessKeySecret: "8heumeFTvIeZxkTGfEYvVi9qVVPd9ffQNDALSPPb",
+} as const;
