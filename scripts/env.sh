@@ -35,3 +35,14 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
 export PULUMI_SKIP_CONFIRMATIONS=true
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-}"
+
+# --- npm packages -------------------------------------------------------------------------------
+# `npm ci` when node_modules is missing or older than package-lock.json.
+pzm_ensure_npm_packages() {
+  local stamp="$PZM_ROOT/node_modules/.pzm-installed"
+  if [ ! -f "$stamp" ] || [ "$PZM_ROOT/package-lock.json" -nt "$stamp" ]; then
+    pzm_log "installing npm packages (npm ci)"
+    (cd "$PZM_ROOT" && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts) >&2
+    touch "$stamp"
+  fi
+}
