@@ -1,0 +1,20 @@
+// Export a stopped ZStack VM as an OVA package; the download URL, MD5 and size become stack
+// outputs that other stacks (StackReference) or a pipeline (`pulumi stack output --json`) consume.
+import * as pulumi from "@pulumi/pulumi";
+import { OvaPackage } from "pulumi-zstack-migration";
+
+const config = new pulumi.Config();
+
+const ova = new OvaPackage("golden-image", {
+  vmUuid: config.require("vmUuid"),
+  backupStorageUuid: config.require("backupStorageUuid"),
+  name: "golden-image",
+  description: "released by the ova-export example",
+  timeouts: { create: "6h" },
+});
+
+export const packageUuid = ova.uuid;
+export const exportUrl = ova.exportUrl;
+export const md5Sum = ova.md5Sum;
+export const sizeBytes = ova.size;
+export const format = ova.format;
