@@ -1,0 +1,150 @@
+/**
+ * zod schemas for what ZStack returns (zstack-api.md §3.1, §5.1, §6.2, §7.1, §11). Inventories are
+ * loose objects with every field optional (ZStack omits nulls and adds fields between versions);
+ * state enums are strict, so an unknown state is an error rather than a silent misreading.
+ *
+ * The schemas are built on first use and cached on `globalThis`: a zod schema holds native bound
+ * functions, which Pulumi's closure serializer cannot capture when a provider is serialized by value.
+ */
+import { z } from "zod";
+
+export const LONG_JOB_STATES = ["Waiting", "Suspended", "Running", "Succeeded", "Canceling", "Canceled", "Failed"] as const;
+export const LONG_JOB_FINAL_STATES: readonly LongJobState[] = ["Succeeded", "Failed", "Canceled"];
+export const IMAGE_PACKAGE_STATES = ["Exporting", "Exported"] as const;
+export const VM_STATES = [
+  "Created", "Starting", "Running", "Stopping", "Stopped", "Rebooting", "Migrating", "Pausing", "Paused",
+  "Resuming", "VolumeMigrating", "Destroying", "Destroyed", "Expunging", "Unknown", "Crashed",
+] as const;
+
+export type LongJobState = (typeof LONG_JOB_STATES)[number];
+export type ImagePackageState = (typeof IMAGE_PACKAGE_STATES)[number];
+
+function buildSchemas() {
+  const str = z.string().optional();
+  const num = z.number().optional();
+  const strList = z.array(z.string()).optional();
+
+  const SessionInventory = z.looseObject({
+    uuid: str,
+    accountUuid: str,
+    userUuid: str,
+    expiredDate: str,
+    createDate: str,
+  });
+
+  const LongJobInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    apiId: str,
+    jobName: str,
+    jobData: str,
+    jobResult: str,
+    state: z.enum(LONG_JOB_STATES).optional(),
+    targetResourceUuid: str,
+    managementNodeUuid: str,
+    createDate: str,
+    lastOpDate: str,
+    executeTime: num,
+  });
+
+  const ImagePackageInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    vmUuid: str,
+    backupStorageUuid: str,
+    state: z.enum(IMAGE_PACKAGE_STATES).optional(),
+    exportUrl: str,
+    md5Sum: str,
+    format: str,
+    size: num,
+    createDate: str,
+    lastOpDate: str,
+  });
+
+  const TaskProgressInventory = z.looseObject({
+    taskUuid: str,
+    taskName: str,
+    parentUuid: str,
+    type: str,
+    content: z.union([z.string(), z.number()]).optional(),
+    opaque: z.unknown().optional(),
+    time: z.union([z.number(), z.string()]).optional(),
+  });
+
+  const VmInstanceInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    zoneUuid: str,
+    clusterUuid: str,
+    hostUuid: str,
+    hypervisorType: str,
+    type: str,
+    platform: str,
+    state: z.enum(VM_STATES).optional(),
+    cpuNum: num,
+    memorySize: num,
+    createDate: str,
+    lastOpDate: str,
+  });
+
+  const V2VConversionHostInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    type: str,
+    hostUuid: str,
+    storagePath: str,
+    state: z.enum(["Enabled", "Disabled"]).optional(),
+  });
+
+  /** zones, clusters, hosts, primary and backup storage, L3 networks: only what `check` reads */
+  const BasicInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    type: str,
+    state: str,
+    status: str,
+    zoneUuid: str,
+    clusterUuid: str,
+    attachedZoneUuids: strList,
+    attachedClusterUuids: strList,
+  });
+
+  const ErrorCode: z.ZodType<Record<string, unknown>> = z.looseObject({
+    code: str,
+    description: str,
+    details: str,
+  });
+
+  return {
+    SessionInventory,
+    LongJobInventory,
+    ImagePackageInventory,
+    TaskProgressInventory,
+    VmInstanceInventory,
+    V2VConversionHostInventory,
+    BasicInventory,
+    ErrorBody: z.looseObject({ error: ErrorCode }),
+    ApiJobLocation: z.looseObject({ location: z.string(), apiTimeout: num }),
+    ValidSession: z.looseObject({ valid: z.boolean().optional() }),
+  };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+const CACHE_KEY = "__pulumiZStackMigrationSchemas_v1";
+
+/** The schemas, built once per process. */
+export function schemas(): Schemas {
+  const g = globalThis as unknown as Record<string, Schemas | undefined>;
+  return g[CACHE_KEY] ?? (g[CACHE_KEY] = buildSchemas());
+}
+
+export type SessionInventory = z.infer<Schemas["SessionInventory"]>;
+export type LongJobInventory = z.infer<Schemas["LongJobInventory"]>;
+export type ImagePackageInventory = z.infer<Schemas["ImagePackageInventory"]>;
+export type TaskProgressInventory = z.infer<Schemas["TaskProgressInventory"]>;
+export type VmInstanceInventory = z.infer<Schemas["VmInstanceInventory"]>;
+export type V2VConversionHostInventory = z.infer<Schemas["V2VConversionHostInventory"]>;
+export type BasicInventory = z.infer<Schemas["BasicInventory"]>;
