@@ -35,6 +35,38 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
 export PULUMI_SKIP_CONFIRMATIONS=true
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-}"
+# Plugin cache, credentials and workspace files of *our* runs stay in the cache, not in ~/.pulumi.
+export PULUMI_HOME="${PULUMI_HOME:-$PZM_CACHE/pulumi-home}"
+
+# --- Pulumi CLI ---------------------------------------------------------------------------------
+# pzm_ensure_pulumi: make `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`
+# available (an ambient pulumi >= the pinned version, or a build from Go modules cached in
+# $PZM_CACHE/pulumi-<version>/bin; the first build takes a few minutes, later calls are instant),
+# put them first on PATH and export PZM_PULUMI_BIN. See scripts/setup-pulumi.sh and docs/engine.md.
+pzm_ensure_pulumi() {
+  local bin
+  bin="$(bash "$PZM_ROOT/scripts/setup-pulumi.sh")" || { pzm_log "could not provide the Pulumi CLI (see above)"; return 1; }
+  pzm_put_pulumi_on_path "$bin"
+}
+pzm_put_pulumi_on_path() {
+  export PZM_PULUMI_BIN="$1"
+  case ":$PATH:" in *":$1:"*) ;; *) export PATH="$1:$PATH" ;; esac
+}
+# A CLI that is already set up is put on PATH right away (no build, no network: a few ms).
+if pzm_bin="$(bash "$PZM_ROOT/scripts/setup-pulumi.sh" --check 2>/dev/null)"; then
+  pzm_put_pulumi_on_path "$pzm_bin"
+fi
+unset pzm_bin
+
+# pzm_use_file_backend [DIR]: a local file backend for scripts that need one (the quickstart).
+# Keeps a PULUMI_BACKEND_URL the user set (e.g. their own backend). Tests make their own temp ones.
+pzm_use_file_backend() {
+  if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+    local dir="${1:-$PZM_CACHE/backend}"
+    mkdir -p "$dir"
+    export PULUMI_BACKEND_URL="file://$(cd "$dir" && pwd)"
+  fi
+}
 
 # --- npm packages -------------------------------------------------------------------------------
 # `npm ci` when node_modules is missing or older than package-lock.json.
