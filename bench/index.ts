@@ -1,0 +1,29 @@
+// `npm run bench [simulator|polling|scale ...]`: every benchmark prints its own figures.
+//   simulator — requests/s the simulator sustains on loopback under concurrent polling (issue 2)
+//   polling   — requests and detection latency for one simulated 2-hour migration (issue 3)
+//   scale     — 200 V2vMigrations + 200 OvaPackages on the real engine vs 400 trivial resources (issue 4)
+const parts = process.argv.slice(2);
+const want = (p: string) => parts.length === 0 || parts.includes(p);
+
+async function main(): Promise<void> {
+  if (want("simulator")) {
+    const { benchSimulator } = await import("./simulator");
+    await benchSimulator();
+  }
+  if (want("polling")) {
+    const { benchPolling } = await import("./polling");
+    await benchPolling();
+  }
+  if (want("scale")) {
+    const { benchScale } = await import("./scale");
+    await benchScale();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
