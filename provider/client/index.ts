@@ -7,3 +7,4 @@ export * from "./redact";
 export * from "./schemas";
 export * from "./time";
 export { DEFAULT_RETRY, RetryPolicy, TlsOptions } from "./transport";
+export * from "./resources";

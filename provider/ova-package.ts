@@ -1,0 +1,372 @@
+/**
+ * The OvaPackage dynamic provider: ExportVmOvaPackage of one stopped VM to an ImageStore backup
+ * storage (zstack-api.md §7), tracked as an ImagePackage.
+ */
+import {
+  ApiJob,
+  ImagePackageInventory,
+  ZStackClient,
+  ZStackConfigError,
+  ZStackConnectionError,
+  ZStackError,
+  ZStackHttpError,
+  ZStackTimeoutError,
+  getBasic,
+  getImagePackage,
+  getVmInstance,
+  imagePackagesOfVm,
+  randomZStackUuid,
+  schemas,
+  taskProgressPercent,
+} from "./client";
+import { ProviderDeps, ResourceInitError, UNKNOWN, ZStackProviderBase, clean, containsUnknown, ignoreGone, jsonEqual } from "./common";
+import { waitWithProgress } from "./polling";
+import { CheckFailure, RESOURCE_UUID, Validator, tagItem, timeoutMs, uuidItem } from "./validation";
+
+export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";
+
+export interface OvaPackageTimeouts {
+  /** how long create waits for the export (and update for an unfinished one); default "24h" */
+  create?: string;
+  /** how long delete waits for an unfinished export before deleting; default "1h" */
+  delete?: string;
+}
+
+export interface OvaPackageInputs {
+  vmUuid: string;
+  backupStorageUuid: string;
+  name?: string;
+  description?: string;
+  resourceUuid?: string;
+  tagUuids?: string[];
+  systemTags?: string[];
+  userTags?: string[];
+  timeouts?: OvaPackageTimeouts;
+  adoptUuid?: string;
+}
+
+export interface OvaPackageOutputs extends OvaPackageInputs {
+  uuid: string;
+  exportUrl?: string;
+  md5Sum?: string;
+  format?: string;
+  size?: number;
+  createDate?: string;
+  lastOpDate?: string;
+  state?: string;
+}
+
+export const OVA_REPLACE_KEYS = ["vmUuid", "backupStorageUuid", "resourceUuid", "tagUuids", "systemTags", "userTags", "adoptUuid"] as const;
+export const OVA_UPDATE_KEYS = ["name", "description", "timeouts"] as const;
+const INPUT_KEYS: readonly string[] = [...OVA_REPLACE_KEYS, ...OVA_UPDATE_KEYS];
+const DEFAULT_CREATE_TIMEOUT = 24 * 3_600_000;
+const DEFAULT_DELETE_TIMEOUT = 3_600_000;
+
+export class OvaPackageProvider extends ZStackProviderBase {
+  constructor(deps?: ProviderDeps) {
+    super(deps);
+  }
+
+  // ------------------------------------------------------------------ check
+
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+    const inputs: Record<string, unknown> = { ...news };
+    if (inputs.resourceUuid === undefined || inputs.resourceUuid === null) {
+      const old = olds?.resourceUuid;
+      inputs.resourceUuid = typeof old === "string" && RESOURCE_UUID.test(old) ? old : randomZStackUuid();
+    }
+    const v = new Validator(inputs, OVA_MESSAGE);
+    const adopting = v.isSet("adoptUuid");
+    if (!adopting) for (const k of ["vmUuid", "backupStorageUuid"]) v.required(k);
+    for (const k of ["vmUuid", "backupStorageUuid", "adoptUuid"]) v.uuid(k);
+    v.string("name", { maxLength: 255 });
+    v.string("description", { maxLength: 2048 });
+    v.resourceUuid("resourceUuid");
+    v.list("tagUuids", uuidItem);
+    v.list("systemTags", tagItem);
+    v.list("userTags", tagItem);
+    v.timeouts("timeouts", ["create", "delete"]);
+    for (const k of Object.keys(inputs)) {
+      if (k !== "__provider" && !INPUT_KEYS.includes(k) && inputs[k] !== undefined && inputs[k] !== null) {
+        v.fail(k, `${k} is not an input of OvaPackage`);
+      }
+    }
+    const creating = !olds || Object.keys(olds).filter((k) => k !== "__provider").length === 0 || OVA_REPLACE_KEYS.some((k) => !jsonEqual(olds[k], inputs[k]));
+    if (creating) await this.checkReferences(v, adopting);
+    return { inputs, failures: v.failures };
+  }
+
+  /** ExportVmOvaPackage's own checks (OvfInterceptor order), against ZStack, before anything is created. */
+  private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
+    const c = this.checkClient();
+    if (!c) return;
+    const vmUuid = v.value("vmUuid") as string | undefined;
+    const bsUuid = v.value("backupStorageUuid") as string | undefined;
+    const resourceUuid = v.value("resourceUuid") as string | undefined;
+    const adoptUuid = v.value("adoptUuid") as string | undefined;
+    try {
+      if (adopting) {
+        if (!adoptUuid) return;
+        const pkg = await getImagePackage(c, adoptUuid);
+        if (!pkg) v.fail("adoptUuid", `invalid field[adoptUuid], resource[uuid:${adoptUuid}, type:ImagePackageVO] not found`);
+        else if (vmUuid && pkg.vmUuid && pkg.vmUuid !== vmUuid) {
+          v.fail("vmUuid", `the ova package[uuid: ${adoptUuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`);
+        }
+        return;
+      }
+      const [packages, bs, vm] = await Promise.all([
+        vmUuid ? imagePackagesOfVm(c, vmUuid) : Promise.resolve([] as ImagePackageInventory[]),
+        bsUuid ? getBasic(c, "QueryBackupStorage", bsUuid) : Promise.resolve(undefined),
+        vmUuid ? getVmInstance(c, vmUuid) : Promise.resolve(undefined),
+      ]);
+      const ours = packages.find((p) => p.uuid === resourceUuid);
+      const other = packages.find((p) => p.uuid !== resourceUuid);
+      if (vmUuid && other) {
+        v.fail("vmUuid", `Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${other.uuid}], please delete the package and try again.`);
+      }
+      if (bsUuid) {
+        if (!bs) v.fail("backupStorageUuid", `invalid field[backupStorageUuid], resource[uuid:${bsUuid}, type:BackupStorageVO] not found`);
+        else if (bs.type !== "ImageStoreBackupStorage") {
+          v.fail("backupStorageUuid", `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${bsUuid} is not an ImageStore backup storage.`);
+        }
+      }
+      if (vmUuid && !ours) {
+        if (!vm) v.fail("vmUuid", `Not found the vm to be exported with the uuid: ${vmUuid}`);
+        else if (vm.state !== "Stopped") v.fail("vmUuid", "Only vm in state: Stopped can be exported.");
+      }
+    } catch (e) {
+      if (e instanceof ZStackConfigError) throw e;
+      if (e instanceof ZStackConnectionError || e instanceof ZStackTimeoutError || e instanceof ZStackHttpError) {
+        this.log(`OvaPackage: skipping reference validation, ZStack is not reachable (${e.message})`);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------ diff
+
+  async diff(
+    _id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }> {
+    const changed = (k: string) => containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]);
+    const replaces = OVA_REPLACE_KEYS.filter((k) => {
+      // an adopted package's vm and storage come from ZStack when the program does not name them
+      if ((k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined) return false;
+      return changed(k);
+    });
+    let changes = replaces.length > 0 || changed("timeouts");
+    for (const k of ["name", "description"]) if (news[k] !== undefined && news[k] !== null && changed(k)) changes = true;
+    if (olds.state === "Exporting") changes = true; // the next update waits for the export
+    return replaces.length ? { changes, replaces: [...replaces], deleteBeforeReplace: true } : { changes, replaces: [] };
+  }
+
+  // ------------------------------------------------------------------ create
+
+  async create(inputs: OvaPackageInputs): Promise<{ id: string; outs: OvaPackageOutputs }> {
+    const c = this.client();
+    const clock = this.clock();
+    const deadline = clock.now() + timeoutMs(inputs.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
+    const what = `OvaPackage "${inputs.name ?? inputs.adoptUuid ?? inputs.vmUuid}"`;
+    let pkg: ImagePackageInventory | undefined;
+
+    if (inputs.adoptUuid) {
+      pkg = await getImagePackage(c, inputs.adoptUuid);
+      if (!pkg) throw new ZStackError(`${what}: adoptUuid ${inputs.adoptUuid}: no image package with this uuid exists`);
+      this.verifyPackage(pkg, inputs, "adoptUuid");
+      this.log(`${what}: adopting image package ${pkg.uuid} (${pkg.state})`);
+    } else {
+      const resourceUuid = inputs.resourceUuid ?? randomZStackUuid();
+      pkg = await getImagePackage(c, resourceUuid);
+      if (pkg) {
+        this.verifyPackage(pkg, inputs, "resourceUuid");
+        this.log(`${what}: image package ${resourceUuid} already exists (${pkg.state}); adopting it instead of exporting again`);
+      } else {
+        pkg = await this.export(c, { ...inputs, resourceUuid }, deadline, what);
+      }
+    }
+    if (pkg.state !== "Exported") pkg = await this.waitOrRecord(c, pkg, inputs, deadline, what);
+    return { id: pkg.uuid!, outs: this.outputs(inputs, pkg) };
+  }
+
+  /** ExportVmOvaPackage, waiting on its api job with progress. */
+  private async export(c: ZStackClient, inputs: OvaPackageInputs & { resourceUuid: string }, deadline: number, what: string): Promise<ImagePackageInventory> {
+    const params: Record<string, unknown> = {};
+    for (const k of ["vmUuid", "backupStorageUuid", "name", "description", "resourceUuid", "tagUuids"] as const) {
+      if (inputs[k] !== undefined) params[k] = inputs[k];
+    }
+    const clock = this.clock();
+    const startedAt = clock.now();
+    const waiter = (job: ApiJob) => {
+      this.log(`${what}: exporting VM ${inputs.vmUuid} as image package ${inputs.resourceUuid}`);
+      return waitWithProgress({
+        clock,
+        policy: this.pollPolicy(),
+        deadline,
+        startedAt,
+        what: `${what} (image package ${inputs.resourceUuid})`,
+        log: (l) => this.log(l),
+        probe: async () => {
+          const r = await c.pollApiJob(job);
+          if (r.done) return { done: true, value: r.body };
+          const percent = await taskProgressPercent(c, job.jobUuid).catch(() => undefined);
+          return { done: false, percent, state: "Exporting" };
+        },
+      });
+    };
+    try {
+      const body = await c.call("ExportVmOvaPackage", { params, systemTags: inputs.systemTags, userTags: inputs.userTags }, waiter);
+      const pkg = c.parse("ExportVmOvaPackage", 200, body, schemas().ImagePackageInventory, "inventory");
+      if (!pkg.uuid) pkg.uuid = inputs.resourceUuid;
+      return pkg;
+    } catch (e) {
+      if (e instanceof ZStackTimeoutError) {
+        const pkg = await getImagePackage(c, inputs.resourceUuid).catch(() => undefined);
+        if (pkg) {
+          const reason = `${what}: image package ${pkg.uuid} is still ${pkg.state} at the create timeout (${inputs.timeouts?.create ?? "24h"}); the export continues in ZStack and the next pulumi up waits for it again`;
+          throw new ResourceInitError(reason, pkg.uuid!, this.outputs(inputs, pkg), [reason]);
+        }
+      }
+      if (e instanceof ZStackHttpError && e.status === 404) {
+        // the api-job record expired: the package row tells how the export went
+        const pkg = await getImagePackage(c, inputs.resourceUuid);
+        if (pkg) return pkg;
+      }
+      throw e;
+    }
+  }
+
+  private verifyPackage(pkg: ImagePackageInventory, inputs: OvaPackageInputs, field: string): void {
+    if (inputs.vmUuid && pkg.vmUuid && pkg.vmUuid !== inputs.vmUuid) {
+      throw new ZStackError(`${field} ${pkg.uuid} names the ova package of vm[uuid: ${pkg.vmUuid}], but vmUuid is ${inputs.vmUuid}`);
+    }
+    if (inputs.backupStorageUuid && pkg.backupStorageUuid && pkg.backupStorageUuid !== inputs.backupStorageUuid) {
+      throw new ZStackError(
+        `${field} ${pkg.uuid} names an ova package on backup storage ${pkg.backupStorageUuid}, but backupStorageUuid is ${inputs.backupStorageUuid}`,
+      );
+    }
+  }
+
+  /** Waits for an Exporting package found in ZStack (no api job to follow); records it on timeout. */
+  private async waitOrRecord(c: ZStackClient, pkg: ImagePackageInventory, inputs: OvaPackageInputs, deadline: number, what: string): Promise<ImagePackageInventory> {
+    let latest = pkg;
+    try {
+      return await this.waitForPackage(c, pkg.uuid!, deadline, what, (p) => (latest = p));
+    } catch (e) {
+      if (e instanceof ZStackTimeoutError) {
+        const reason = `${what}: image package ${pkg.uuid} is still ${latest.state} at the timeout (${inputs.timeouts?.create ?? "24h"}); the next pulumi up waits for it again`;
+        throw new ResourceInitError(reason, pkg.uuid!, this.outputs(inputs, latest), [reason]);
+      }
+      throw e;
+    }
+  }
+
+  private async waitForPackage(
+    c: ZStackClient,
+    uuid: string,
+    deadline: number,
+    what: string,
+    seen: (p: ImagePackageInventory) => void = () => undefined,
+  ): Promise<ImagePackageInventory> {
+    return waitWithProgress({
+      clock: this.clock(),
+      policy: this.pollPolicy(),
+      deadline,
+      what: `${what} (image package ${uuid})`,
+      log: (l) => this.log(l),
+      probe: async () => {
+        const p = await getImagePackage(c, uuid);
+        if (!p) throw new ZStackError(`${what}: image package ${uuid} disappeared while Exporting: the export failed and ZStack rolled it back`);
+        seen(p);
+        return p.state === "Exporting" ? { done: false, state: p.state } : { done: true, value: p };
+      },
+    });
+  }
+
+  // ------------------------------------------------------------------ read
+
+  async read(id: string, props: OvaPackageOutputs): Promise<{ id?: string; props?: OvaPackageOutputs }> {
+    const c = this.client();
+    const pkg = await getImagePackage(c, id);
+    if (!pkg) return { id: undefined };
+    return { id, props: this.outputs(inputsOf(props), pkg) };
+  }
+
+  // ------------------------------------------------------------------ update
+
+  async update(id: string, _olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
+    const c = this.client();
+    const what = `OvaPackage "${news.name ?? id}"`;
+    let pkg = await getImagePackage(c, id);
+    if (!pkg) throw new ZStackError(`${what}: image package ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`);
+    if (pkg.state === "Exporting") {
+      const deadline = this.clock().now() + timeoutMs(news.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
+      pkg = await this.waitOrRecord(c, pkg, news, deadline, what);
+    }
+    const change: Record<string, string> = {};
+    if (news.name !== undefined && news.name !== pkg.name) change.name = news.name;
+    if (news.description !== undefined && news.description !== pkg.description) change.description = news.description;
+    if (Object.keys(change).length) {
+      const body = await c.call("UpdateImagePackage", { pathVars: { uuid: id }, params: change });
+      const updated = c.parse("UpdateImagePackage", 200, body, schemas().ImagePackageInventory, "inventory");
+      pkg = updated.uuid ? updated : ((await getImagePackage(c, id)) ?? pkg);
+    }
+    return { outs: this.outputs(news, pkg) };
+  }
+
+  // ------------------------------------------------------------------ delete
+
+  async delete(id: string, props: OvaPackageOutputs): Promise<void> {
+    const c = this.client();
+    const what = `OvaPackage "${props.name ?? id}"`;
+    const pkg = await getImagePackage(c, id);
+    if (!pkg) return;
+    if (pkg.state === "Exporting") {
+      this.log(`${what}: image package ${id} is still Exporting; waiting for the export to end before deleting it`);
+      const deadline = this.clock().now() + timeoutMs(props.timeouts, "delete", DEFAULT_DELETE_TIMEOUT);
+      const done = await this.waitForPackage(c, id, deadline, what).catch((e: unknown) => {
+        if (e instanceof ZStackError && /disappeared/.test(e.message)) return undefined;
+        throw e;
+      });
+      if (!done) return;
+    }
+    await ignoreGone(c.call("DeleteImagePackage", { pathVars: { uuid: id }, query: { deleteMode: "Permissive" } }));
+  }
+
+  // ------------------------------------------------------------------ outputs
+
+  private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory): OvaPackageOutputs {
+    const echoed: Record<string, unknown> = {};
+    for (const k of INPUT_KEYS) {
+      const v = (inputs as unknown as Record<string, unknown>)[k];
+      if (v !== undefined && v !== UNKNOWN) echoed[k] = v;
+    }
+    return clean({
+      ...(echoed as unknown as OvaPackageInputs),
+      uuid: pkg.uuid!,
+      name: pkg.name ?? inputs.name,
+      description: pkg.description ?? inputs.description,
+      vmUuid: pkg.vmUuid ?? inputs.vmUuid,
+      backupStorageUuid: pkg.backupStorageUuid ?? inputs.backupStorageUuid,
+      exportUrl: pkg.exportUrl,
+      md5Sum: pkg.md5Sum,
+      format: pkg.format,
+      size: pkg.size,
+      createDate: pkg.createDate,
+      lastOpDate: pkg.lastOpDate,
+      state: pkg.state,
+    });
+  }
+}
+
+function inputsOf(props: OvaPackageOutputs): OvaPackageInputs {
+  const out: Record<string, unknown> = {};
+  for (const k of INPUT_KEYS) {
+    if (k === "name" || k === "description") continue; // outputs carry the package's values
+    const v = (props as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as OvaPackageInputs;
+}

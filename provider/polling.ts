@@ -1,0 +1,172 @@
+/**
+ * Waiting for long operations (a V2V long job, an OVA export) without hammering the management node.
+ *
+ * With progress (GetTaskProgress: an integer percent), the waiter bounds the remaining time from
+ * below, assuming roughly linear progress: between the first sample (t0, p0) and now (t, p) at most
+ * `p + 1 - p0` percent were done (percents are truncated), so the rate is at most
+ * `(p + 1 - p0) / (t - t0)` and at least `(99 - p) / rate` remain. It sleeps half of that (never
+ * longer than the time already watched, at most `maxDelayMs`), and once the bound is small polls
+ * every `nearEndDelayMs`, so completion is noticed within about that. A 2-hour job costs a few dozen
+ * polls instead of 7,200.
+ *
+ * Without progress it backs off from `minDelayMs` by `factor` to `noProgressMaxDelayMs`.
+ */
+import { Clock, ZStackTimeoutError } from "./client";
+
+export interface PollPolicy {
+  /** first poll after the wait starts */
+  firstDelayMs: number;
+  minDelayMs: number;
+  /** longest sleep, however far the end seems */
+  maxDelayMs: number;
+  /** sleep once the end may be near (bounds how late completion is noticed) */
+  nearEndDelayMs: number;
+  /** longest sleep when ZStack reports no progress */
+  noProgressMaxDelayMs: number;
+  factor: number;
+  /** at most one progress line per this interval, unless a 10% step was crossed */
+  logIntervalMs: number;
+}
+
+export const DEFAULT_POLL_POLICY: PollPolicy = {
+  firstDelayMs: 1000,
+  minDelayMs: 1000,
+  maxDelayMs: 5 * 60_000,
+  nearEndDelayMs: 5000,
+  noProgressMaxDelayMs: 10_000,
+  factor: 1.5,
+  logIntervalMs: 60_000,
+};
+
+/** What one poll found. */
+export type ProbeResult<T> =
+  | { done: true; value: T }
+  | { done: false; percent?: number; state?: string };
+
+export interface WaitOptions<T> {
+  clock: Clock;
+  policy: PollPolicy;
+  /** epoch ms after which the wait fails with ZStackTimeoutError */
+  deadline: number;
+  /** when the operation was submitted by us (progress 0 at that instant), if it was */
+  startedAt?: number;
+  /** e.g. `V2vMigration "web-01" (long job 0a1b…)` */
+  what: string;
+  probe: () => Promise<ProbeResult<T>>;
+  log?: (line: string) => void;
+}
+
+/** Computes the next sleep from the progress samples seen so far. */
+export class ProgressEstimator {
+  private t0?: number;
+  private p0?: number;
+  private noProgressDelay: number;
+
+  constructor(
+    private readonly policy: PollPolicy,
+    startedAt?: number,
+  ) {
+    if (startedAt !== undefined) {
+      this.t0 = startedAt;
+      this.p0 = 0;
+    }
+    this.noProgressDelay = policy.minDelayMs;
+  }
+
+  /** Lower bound of the remaining time in ms, or undefined without usable progress. */
+  remainingLowerBound(now: number, percent: number | undefined): number | undefined {
+    if (percent === undefined) return undefined;
+    if (this.t0 === undefined || this.p0 === undefined || percent < this.p0) {
+      this.t0 = now;
+      this.p0 = percent;
+      return undefined;
+    }
+    const dt = now - this.t0;
+    if (dt <= 0) return undefined;
+    const rateHi = (percent + 1 - this.p0) / dt;
+    return Math.max(0, (99 - percent) / rateHi);
+  }
+
+  /** The next sleep in ms. */
+  nextDelay(now: number, percent: number | undefined): number {
+    const p = this.policy;
+    const lb = this.remainingLowerBound(now, percent);
+    if (lb === undefined) {
+      if (percent !== undefined) return p.minDelayMs; // first sample: look again soon
+      const d = this.noProgressDelay;
+      this.noProgressDelay = Math.min(p.noProgressMaxDelayMs, this.noProgressDelay * p.factor);
+      return Math.round(d);
+    }
+    const watched = now - (this.t0 ?? now);
+    const d = Math.min(lb / 2, p.maxDelayMs, Math.max(watched, p.minDelayMs));
+    return Math.round(Math.max(d, Math.min(p.nearEndDelayMs, p.maxDelayMs), p.minDelayMs));
+  }
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h) return `${h}h${String(m).padStart(2, "0")}m${String(sec).padStart(2, "0")}s`;
+  if (m) return `${m}m${String(sec).padStart(2, "0")}s`;
+  return `${sec}s`;
+}
+
+/** Polls `probe` until it reports done, printing progress lines; throws ZStackTimeoutError at the deadline. */
+export async function waitWithProgress<T>(o: WaitOptions<T>): Promise<T> {
+  const { clock, policy } = o;
+  const log = o.log ?? ((line: string) => console.log(line));
+  const start = o.startedAt ?? clock.now();
+  const estimator = new ProgressEstimator(policy, o.startedAt);
+  let lastLogAt = -Infinity;
+  let lastBucket = -1;
+  let lastPercent: number | undefined;
+  let lastState: string | undefined;
+  let delay = policy.firstDelayMs;
+  for (;;) {
+    const now0 = clock.now();
+    if (delay > 0) await clock.sleep(Math.min(delay, Math.max(0, o.deadline - now0)));
+    const r = await o.probe();
+    const now = clock.now();
+    if (r.done) {
+      log(`${o.what}: done after ${formatDuration(now - start)}`);
+      return r.value;
+    }
+    const changed = r.percent !== lastPercent || r.state !== lastState;
+    const bucket = r.percent === undefined ? -1 : Math.floor(r.percent / 10);
+    if (changed && (bucket > lastBucket || now - lastLogAt >= policy.logIntervalMs)) {
+      const pct = r.percent === undefined ? "" : ` ${r.percent}%`;
+      log(`${o.what}: ${r.state ?? "running"}${pct} (elapsed ${formatDuration(now - start)})`);
+      lastLogAt = now;
+      lastBucket = Math.max(lastBucket, bucket);
+    }
+    lastPercent = r.percent;
+    lastState = r.state;
+    if (now >= o.deadline) {
+      const pct = r.percent === undefined ? "" : `, ${r.percent}%`;
+      throw new ZStackTimeoutError(
+        `${o.what}: still ${r.state ?? "running"}${pct} after ${formatDuration(now - start)} (timeout)`,
+        o.deadline - start,
+      );
+    }
+    delay = estimator.nextDelay(now, r.percent);
+  }
+}
+
+/** Parses a duration such as `90s`, `45m`, `3h`, `1h30m`, `2d` (or a bare number of seconds). */
+export function parseDuration(text: string): number | undefined {
+  const s = text.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  const re = /\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    const n = Number(m[1]);
+    total += n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "ms" | "s" | "m" | "h" | "d"];
+    matched = re.lastIndex;
+  }
+  if (matched !== s.length || s.length === 0) return undefined;
+  return Math.round(total);
+}

@@ -1,0 +1,538 @@
+/**
+ * The V2vMigration dynamic provider: one ConvertVmFromForeignHypervisor long job per resource
+ * (zstack-api.md §5, §6), from submission to a migrated VM.
+ */
+import {
+  LONG_JOB_FINAL_STATES,
+  LongJobInventory,
+  ZStackApiError,
+  ZStackClient,
+  ZStackConfigError,
+  ZStackConnectionError,
+  ZStackError,
+  ZStackHttpError,
+  ZStackTimeoutError,
+  getBasic,
+  getConversionHost,
+  getLongJob,
+  getVmInstance,
+  queryList,
+  randomZStackUuid,
+  redactJsonString,
+  schemas,
+  taskProgressPercent,
+} from "./client";
+import { ProviderDeps, ResourceInitError, UNKNOWN, ZStackProviderBase, clean, containsUnknown, ignoreGone, jsonEqual } from "./common";
+import { waitWithProgress } from "./polling";
+import { CheckFailure, RESOURCE_UUID, Validator, tagItem, timeoutMs, typeName, uuidItem } from "./validation";
+
+export const V2V_MESSAGE = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
+export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
+
+export const PLATFORMS = ["Linux", "Windows", "WindowsVirtio", "Paravirtualization", "Other"] as const;
+export const VM_TYPES = ["UserVm", "ApplianceVm"] as const;
+export const STRATEGIES = ["InstantStart", "JustConvert"] as const;
+export const CONVERT_STRATEGIES = ["CapacityOptimized", "EfficiencyFirst"] as const;
+
+/** Durations for the provider's own waits. */
+export interface V2vMigrationTimeouts {
+  /** how long create (and an update that reruns the job) waits for the long job; default "24h" */
+  create?: string;
+  /** how long delete waits for a running job to cancel; default "1h" */
+  delete?: string;
+}
+
+/** What the provider receives: plain, resolved values. */
+export interface V2vMigrationInputs {
+  url: string;
+  name: string;
+  description?: string;
+  conversionHostUuid?: string;
+  cpuNum: number;
+  memorySize: number;
+  zoneUuid?: string;
+  clusterUuid?: string;
+  hostUuid?: string;
+  primaryStorageUuid: string;
+  l3NetworkUuids: string[];
+  defaultL3NetworkUuid?: string;
+  platform?: (typeof PLATFORMS)[number];
+  type?: (typeof VM_TYPES)[number];
+  strategy?: (typeof STRATEGIES)[number];
+  longJobName?: string;
+  longJobDescription?: string;
+  resourceUuid?: string;
+  convertStrategy?: (typeof CONVERT_STRATEGIES)[number];
+  sshPrivKey?: string;
+  pauseVm?: boolean;
+  volumeFilters?: Array<Record<string, unknown>>;
+  tagUuids?: string[];
+  systemTags?: string[];
+  userTags?: string[];
+  timeouts?: V2vMigrationTimeouts;
+  waitForCompletion?: boolean;
+  deleteMigratedVm?: boolean;
+  adoptUuid?: string;
+}
+
+/** What the provider returns: the inputs, the LongJobInventory fields and the migrated VM. */
+export interface V2vMigrationOutputs extends V2vMigrationInputs {
+  uuid: string;
+  apiId?: string;
+  jobName?: string;
+  jobData?: string;
+  jobResult?: string;
+  targetResourceUuid?: string;
+  managementNodeUuid?: string;
+  createDate?: string;
+  lastOpDate?: string;
+  state?: string;
+  executeTime?: number;
+  vmUuid?: string;
+}
+
+/** Inputs whose change needs a new migration. */
+export const V2V_REPLACE_KEYS = [
+  "url", "name", "description", "conversionHostUuid", "cpuNum", "memorySize", "zoneUuid", "clusterUuid", "hostUuid",
+  "primaryStorageUuid", "l3NetworkUuids", "defaultL3NetworkUuid", "platform", "type", "strategy", "resourceUuid",
+  "convertStrategy", "sshPrivKey", "pauseVm", "volumeFilters", "tagUuids", "systemTags", "userTags", "adoptUuid",
+] as const;
+
+/** Inputs that update in place: ZStack's long-job name/description, and our own settings. */
+export const V2V_UPDATE_KEYS = ["longJobName", "longJobDescription", "timeouts", "waitForCompletion", "deleteMigratedVm"] as const;
+
+const INPUT_KEYS: readonly string[] = [...V2V_REPLACE_KEYS, ...V2V_UPDATE_KEYS];
+const DEFAULT_CREATE_TIMEOUT = 24 * 3_600_000;
+const DEFAULT_DELETE_TIMEOUT = 3_600_000;
+
+function isFinal(state: string | undefined): boolean {
+  return state !== undefined && (LONG_JOB_FINAL_STATES as readonly string[]).includes(state);
+}
+
+/** The migrated VM: `inventory.uuid` of the job result, else the job's target resource. */
+export function migratedVmUuid(job: LongJobInventory): string | undefined {
+  if (job.jobResult) {
+    try {
+      const r = JSON.parse(job.jobResult) as { inventory?: { uuid?: unknown } };
+      if (typeof r?.inventory?.uuid === "string") return r.inventory.uuid;
+    } catch {
+      // not JSON
+    }
+  }
+  if (job.state === "Succeeded" && job.targetResourceUuid && job.targetResourceUuid !== job.uuid) return job.targetResourceUuid;
+  return undefined;
+}
+
+/** ZStack's reason for a Failed or Canceled job, from its `jobResult` (`{message, detail, cause}`). */
+export function longJobFailureReason(job: LongJobInventory): string {
+  let reason = "";
+  if (job.jobResult) {
+    try {
+      const r = JSON.parse(job.jobResult) as { message?: unknown; detail?: unknown; cause?: unknown };
+      const parts = [r.detail, r.message, r.cause]
+        .map((x) => (typeof x === "string" ? x : x && typeof x === "object" ? JSON.stringify(x) : undefined))
+        .filter((x): x is string => !!x);
+      reason = [...new Set(parts)].join("; cause: ");
+    } catch {
+      reason = job.jobResult;
+    }
+  }
+  if (job.state === "Canceled") return reason ? `the long job was canceled: ${reason}` : "the long job was canceled";
+  return reason || `the long job ended ${job.state}`;
+}
+
+export class V2vMigrationProvider extends ZStackProviderBase {
+  constructor(deps?: ProviderDeps) {
+    super(deps);
+  }
+
+  // ------------------------------------------------------------------ check
+
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+    const inputs: Record<string, unknown> = { ...news };
+    if (inputs.resourceUuid === undefined || inputs.resourceUuid === null) {
+      const old = olds?.resourceUuid;
+      inputs.resourceUuid = typeof old === "string" && RESOURCE_UUID.test(old) ? old : randomZStackUuid();
+    }
+    const v = new Validator(inputs, V2V_MESSAGE);
+    const adopting = v.isSet("adoptUuid");
+    if (!adopting) for (const k of ["url", "name", "cpuNum", "memorySize", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
+
+    const url = v.string("url", { maxLength: 1024, nonEmpty: true });
+    if (url !== undefined && /^vmware:\/\//i.test(url) && !/^vmware:\/\/[0-9a-fA-F]{32}$/.test(url)) {
+      v.fail("url", `a VMware url must be vmware://<uuid of the VMware VM as registered in ZStack, 32 hex characters>, got "${url}"`);
+    }
+    v.string("name", { maxLength: 255, nonEmpty: true });
+    v.string("description", { maxLength: 2048 });
+    for (const k of ["conversionHostUuid", "zoneUuid", "clusterUuid", "hostUuid", "primaryStorageUuid", "defaultL3NetworkUuid", "adoptUuid"]) v.uuid(k);
+    v.integer("cpuNum", 1, 1024);
+    v.integer("memorySize", 1, Number.MAX_SAFE_INTEGER);
+    const l3s = v.list<string>("l3NetworkUuids", uuidItem, { nonEmpty: true });
+    const def = v.value("defaultL3NetworkUuid");
+    if (l3s && typeof def === "string" && !l3s.includes(def)) {
+      v.fail("defaultL3NetworkUuid", `defaultL3NetworkUuid[${def}] is not in l3NetworkUuids[${l3s.join(", ")}]`);
+    }
+    v.oneOf("platform", PLATFORMS);
+    v.oneOf("type", VM_TYPES);
+    v.oneOf("strategy", STRATEGIES);
+    v.oneOf("convertStrategy", CONVERT_STRATEGIES);
+    v.string("longJobName", { maxLength: 255 });
+    v.string("longJobDescription", { maxLength: 2048 });
+    v.resourceUuid("resourceUuid");
+    v.string("sshPrivKey");
+    for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm"]) v.boolean(k);
+    v.list("volumeFilters", (x) => (x !== null && typeof x === "object" && !Array.isArray(x) ? undefined : `${typeName(x)} is not an object such as {"deviceId": "vdb", "skip": true}`));
+    v.list("tagUuids", uuidItem);
+    v.list("systemTags", tagItem);
+    v.list("userTags", tagItem);
+    v.timeouts("timeouts", ["create", "delete"]);
+    for (const k of Object.keys(inputs)) {
+      if (k !== "__provider" && !INPUT_KEYS.includes(k) && inputs[k] !== undefined && inputs[k] !== null) {
+        v.fail(k, `${k} is not an input of V2vMigration`);
+      }
+    }
+
+    const creating = !olds || Object.keys(olds).filter((k) => k !== "__provider").length === 0 || V2V_REPLACE_KEYS.some((k) => !jsonEqual(olds[k], inputs[k]));
+    if (creating) await this.checkReferences(v, adopting);
+    return { inputs, failures: v.failures };
+  }
+
+  /** Checks against ZStack that what the inputs reference exists and is usable. */
+  private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
+    const c = this.checkClient();
+    if (!c) return;
+    const notFound = (field: string, uuid: string, type: string) =>
+      `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`;
+    const checks: Array<Promise<void>> = [];
+    const add = (f: () => Promise<void>) => checks.push(f());
+    const adoptUuid = v.value("adoptUuid") as string | undefined;
+    if (adopting) {
+      if (adoptUuid) {
+        add(async () => {
+          const job = await getLongJob(c, adoptUuid);
+          if (!job) v.fail("adoptUuid", notFound("adoptUuid", adoptUuid, "LongJobVO"));
+          else if (job.jobName && job.jobName !== V2V_JOB_NAME) {
+            v.fail("adoptUuid", `long job[uuid:${adoptUuid}] is a ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`);
+          }
+        });
+      }
+    } else {
+      const url = v.value("url") as string | undefined;
+      const m = url ? /^vmware:\/\/([0-9a-fA-F]{32})$/.exec(url) : null;
+      if (m) {
+        add(async () => {
+          const vm = await getVmInstance(c, m[1]);
+          if (!vm) v.fail("url", notFound("url", m[1], "VmInstanceVO"));
+          else if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
+            v.fail("url", `the VM[uuid:${m[1]}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`);
+          }
+        });
+      }
+      const host = v.value("conversionHostUuid") as string | undefined;
+      if (host) {
+        add(async () => {
+          const ch = await getConversionHost(c, host);
+          if (!ch) v.fail("conversionHostUuid", notFound("conversionHostUuid", host, "V2VConversionHostVO"));
+          else if (ch.state && ch.state !== "Enabled") {
+            v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
+          }
+        });
+      }
+      const refs: Array<[string, Parameters<typeof getBasic>[1], string]> = [
+        ["primaryStorageUuid", "QueryPrimaryStorage", "PrimaryStorageVO"],
+        ["zoneUuid", "QueryZone", "ZoneVO"],
+        ["clusterUuid", "QueryCluster", "ClusterVO"],
+        ["hostUuid", "QueryHost", "HostVO"],
+      ];
+      for (const [field, api, type] of refs) {
+        const uuid = v.value(field) as string | undefined;
+        if (uuid) add(async () => void ((await getBasic(c, api, uuid)) || v.fail(field, notFound(field, uuid, type))));
+      }
+      const l3s = v.value("l3NetworkUuids") as string[] | undefined;
+      if (l3s) {
+        add(async () => {
+          const found = await queryList(c, "QueryL3Network", schemas().BasicInventory, [`uuid?=${l3s.join(",")}`]);
+          const have = new Set(found.map((x) => x.uuid));
+          const missing = l3s.filter((u) => !have.has(u));
+          if (missing.length) v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
+        });
+      }
+    }
+    const results = await Promise.allSettled(checks);
+    for (const r of results) {
+      if (r.status === "rejected") {
+        const e = r.reason as unknown;
+        if (e instanceof ZStackConfigError) throw e;
+        if (e instanceof ZStackConnectionError || e instanceof ZStackTimeoutError || e instanceof ZStackHttpError) {
+          this.log(`V2vMigration: skipping reference validation, ZStack is not reachable (${e.message})`);
+          return;
+        }
+        throw e;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ diff
+
+  async diff(
+    _id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }> {
+    const changed = (k: string) => containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]);
+    const replaces = V2V_REPLACE_KEYS.filter(changed);
+    let changes = replaces.length > 0;
+    for (const k of ["timeouts", "waitForCompletion", "deleteMigratedVm"]) if (changed(k)) changes = true;
+    for (const k of ["longJobName", "longJobDescription"]) {
+      if (news[k] !== undefined && news[k] !== null && changed(k)) changes = true;
+    }
+    // a job that is not Succeeded is finished (waited for, or rerun) by the next update
+    if (news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded") changes = true;
+    return replaces.length ? { changes, replaces: [...replaces], deleteBeforeReplace: true } : { changes, replaces: [] };
+  }
+
+  // ------------------------------------------------------------------ create
+
+  async create(inputs: V2vMigrationInputs): Promise<{ id: string; outs: V2vMigrationOutputs }> {
+    const c = this.client();
+    const clock = this.clock();
+    const deadline = clock.now() + timeoutMs(inputs.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
+    const what = `V2vMigration "${inputs.name ?? inputs.adoptUuid}"`;
+    let job: LongJobInventory | undefined;
+    let startedAt: number | undefined;
+
+    if (inputs.adoptUuid) {
+      job = await getLongJob(c, inputs.adoptUuid);
+      if (!job) throw new ZStackError(`${what}: adoptUuid ${inputs.adoptUuid}: no long job with this uuid exists`);
+      this.verifyJob(job, inputs, "adoptUuid");
+      this.log(`${what}: adopting long job ${job.uuid} (${job.state})`);
+    } else {
+      const resourceUuid = inputs.resourceUuid ?? randomZStackUuid();
+      job = await getLongJob(c, resourceUuid);
+      if (job) {
+        this.verifyJob(job, inputs, "resourceUuid");
+        this.log(`${what}: long job ${resourceUuid} already exists (${job.state}); adopting it instead of submitting again`);
+      } else {
+        startedAt = clock.now();
+        job = await this.submit(c, { ...inputs, resourceUuid });
+        this.log(`${what}: submitted long job ${job.uuid}`);
+      }
+    }
+    const id = job.uuid!;
+    if (inputs.waitForCompletion === false) return { id, outs: this.outputs(inputs, job, c) };
+    job = await this.waitOrRecord(c, job, inputs, deadline, startedAt, what);
+    return { id, outs: this.outputs(inputs, job, c) };
+  }
+
+  /** ConvertVmFromForeignHypervisor; an api job that outlived its poll is found by resourceUuid. */
+  private async submit(c: ZStackClient, inputs: V2vMigrationInputs & { resourceUuid: string }): Promise<LongJobInventory> {
+    const params: Record<string, unknown> = {};
+    for (const k of [
+      "url", "name", "description", "conversionHostUuid", "cpuNum", "memorySize", "zoneUuid", "clusterUuid", "hostUuid",
+      "primaryStorageUuid", "l3NetworkUuids", "defaultL3NetworkUuid", "platform", "type", "strategy", "longJobName",
+      "longJobDescription", "resourceUuid", "convertStrategy", "sshPrivKey", "pauseVm", "volumeFilters", "tagUuids",
+    ] as const) {
+      if (inputs[k] !== undefined) params[k] = inputs[k];
+    }
+    try {
+      const body = await c.call("ConvertVmFromForeignHypervisor", { params, systemTags: inputs.systemTags, userTags: inputs.userTags });
+      const job = c.parse("ConvertVmFromForeignHypervisor", 200, body, schemas().LongJobInventory, "inventory");
+      if (!job.uuid) job.uuid = inputs.resourceUuid;
+      return job;
+    } catch (e) {
+      if (e instanceof ZStackTimeoutError || (e instanceof ZStackHttpError && e.status === 404)) {
+        const job = await getLongJob(c, inputs.resourceUuid);
+        if (job) return job;
+      }
+      throw e;
+    }
+  }
+
+  private verifyJob(job: LongJobInventory, inputs: V2vMigrationInputs, field: string): void {
+    if (job.jobName && job.jobName !== V2V_JOB_NAME) {
+      throw new ZStackError(`${field} ${job.uuid} names a long job of type ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`);
+    }
+    if (job.jobData && inputs.url) {
+      try {
+        const data = JSON.parse(job.jobData) as { url?: unknown };
+        if (typeof data.url === "string" && data.url !== inputs.url) {
+          throw new ZStackError(`${field} ${job.uuid} names the conversion of ${data.url}, but url is ${inputs.url}`);
+        }
+      } catch (e) {
+        if (e instanceof ZStackError) throw e;
+      }
+    }
+  }
+
+  /** Waits for the job; a Failed/Canceled/timed-out job is recorded in the stack (partial create). */
+  private async waitOrRecord(
+    c: ZStackClient,
+    job: LongJobInventory,
+    inputs: V2vMigrationInputs,
+    deadline: number,
+    startedAt: number | undefined,
+    what: string,
+  ): Promise<LongJobInventory> {
+    let latest = job;
+    try {
+      if (!isFinal(job.state)) latest = await this.waitForJob(c, job.uuid!, deadline, startedAt, what, (j) => (latest = j));
+    } catch (e) {
+      if (e instanceof ZStackTimeoutError) {
+        const reason = `${what}: long job ${job.uuid} is still ${latest.state ?? "running"} at the create timeout (${inputs.timeouts?.create ?? "24h"}); it keeps running in ZStack and the next pulumi up waits for it again`;
+        throw new ResourceInitError(reason, job.uuid!, this.outputs(inputs, latest, c), [reason]);
+      }
+      throw e;
+    }
+    if (latest.state !== "Succeeded") {
+      const reason = `${what}: long job ${job.uuid} ${latest.state}: ${longJobFailureReason(latest)}`;
+      throw new ResourceInitError(reason, job.uuid!, this.outputs(inputs, latest, c), [reason]);
+    }
+    return latest;
+  }
+
+  /** Progress-aware wait for a final state, resuming a Suspended job (an MN restart) a few times. */
+  private async waitForJob(
+    c: ZStackClient,
+    uuid: string,
+    deadline: number,
+    startedAt: number | undefined,
+    what: string,
+    seen: (j: LongJobInventory) => void,
+  ): Promise<LongJobInventory> {
+    let resumes = 0;
+    return waitWithProgress({
+      clock: this.clock(),
+      policy: this.pollPolicy(),
+      deadline,
+      startedAt,
+      what: `${what} (long job ${uuid})`,
+      log: (l) => this.log(l),
+      probe: async () => {
+        const j = await getLongJob(c, uuid);
+        if (!j) throw new ZStackError(`${what}: long job ${uuid} no longer exists in ZStack`);
+        seen(j);
+        if (isFinal(j.state)) return { done: true, value: j };
+        if (j.state === "Suspended" && resumes < 3) {
+          resumes++;
+          this.log(`${what}: long job ${uuid} is Suspended; resuming it (ResumeLongJob)`);
+          await c.call("ResumeLongJob", { pathVars: { uuid } }).catch((e: unknown) => {
+            this.log(`${what}: ResumeLongJob failed: ${(e as Error).message}`);
+          });
+        }
+        const percent = j.apiId && j.state === "Running" ? await taskProgressPercent(c, j.apiId).catch(() => undefined) : undefined;
+        return { done: false, percent, state: j.state };
+      },
+    });
+  }
+
+  // ------------------------------------------------------------------ read
+
+  async read(id: string, props: V2vMigrationOutputs): Promise<{ id?: string; props?: V2vMigrationOutputs }> {
+    const c = this.client();
+    const job = await getLongJob(c, id);
+    if (!job) return { id: undefined };
+    return { id, props: this.outputs(inputsOf(props), job, c, props.vmUuid) };
+  }
+
+  // ------------------------------------------------------------------ update
+
+  async update(id: string, olds: V2vMigrationOutputs, news: V2vMigrationInputs): Promise<{ outs: V2vMigrationOutputs }> {
+    const c = this.client();
+    const clock = this.clock();
+    const what = `V2vMigration "${news.name ?? id}"`;
+    let job = await getLongJob(c, id);
+    if (!job) throw new ZStackError(`${what}: long job ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`);
+
+    const rename: Record<string, string> = {};
+    if (news.longJobName !== undefined && news.longJobName !== job.name) rename.name = news.longJobName;
+    if (news.longJobDescription !== undefined && news.longJobDescription !== job.description) rename.description = news.longJobDescription;
+    if (Object.keys(rename).length) {
+      const body = await c.call("UpdateLongJob", { pathVars: { uuid: id }, params: rename });
+      const updated = c.parse("UpdateLongJob", 200, body, schemas().LongJobInventory, "inventory");
+      job = updated.uuid ? updated : ((await getLongJob(c, id)) ?? job);
+    }
+
+    if (news.waitForCompletion !== false && job.state !== "Succeeded") {
+      const deadline = clock.now() + timeoutMs(news.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
+      let startedAt: number | undefined;
+      if (job.state === "Failed" || job.state === "Canceled") {
+        this.log(`${what}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`);
+        startedAt = clock.now();
+        const body = await c.call("RerunLongJob", { pathVars: { uuid: id } });
+        const rerun = c.parse("RerunLongJob", 200, body, schemas().LongJobInventory, "inventory");
+        job = rerun.uuid ? rerun : ((await getLongJob(c, id)) ?? job);
+      }
+      job = await this.waitOrRecord(c, job, news, deadline, startedAt, what);
+    }
+    return { outs: this.outputs(news, job, c, olds.vmUuid) };
+  }
+
+  // ------------------------------------------------------------------ delete
+
+  async delete(id: string, props: V2vMigrationOutputs): Promise<void> {
+    const c = this.client();
+    const clock = this.clock();
+    const what = `V2vMigration "${props.name ?? id}"`;
+    const deadline = clock.now() + timeoutMs(props.timeouts, "delete", DEFAULT_DELETE_TIMEOUT);
+    let job = await getLongJob(c, id);
+    if (job && !isFinal(job.state)) {
+      this.log(`${what}: long job ${id} is ${job.state}; canceling it (CancelLongJob)`);
+      await c.call("CancelLongJob", { pathVars: { uuid: id } }).catch((e: unknown) => {
+        // it may have finished meanwhile ("cannot cancel longjob that is succeeded/failed")
+        if (!(e instanceof ZStackApiError)) throw e;
+      });
+      job = await this.waitForJob(c, id, deadline, undefined, what, () => undefined).catch((e: unknown) => {
+        if (e instanceof ZStackTimeoutError) {
+          throw new ZStackTimeoutError(`${what}: long job ${id} did not stop within the delete timeout (${props.timeouts?.delete ?? "1h"}) after CancelLongJob`, e.timeoutMs);
+        }
+        throw e;
+      });
+    }
+    const vmUuid = (job && migratedVmUuid(job)) ?? props.vmUuid;
+    if (props.deleteMigratedVm && vmUuid) {
+      this.log(`${what}: destroying and expunging the migrated VM ${vmUuid}`);
+      await ignoreGone(c.call("DestroyVmInstance", { pathVars: { uuid: vmUuid }, query: { deleteMode: "Permissive" } }));
+      await ignoreGone(c.call("ExpungeVmInstance", { pathVars: { uuid: vmUuid } }));
+    }
+    if (job) await ignoreGone(c.call("DeleteLongJob", { pathVars: { uuid: id } }));
+  }
+
+  // ------------------------------------------------------------------ outputs
+
+  private outputs(inputs: V2vMigrationInputs, job: LongJobInventory, c: ZStackClient, knownVmUuid?: string): V2vMigrationOutputs {
+    const secrets = [...c.secrets(), ...(inputs.sshPrivKey ? [inputs.sshPrivKey] : [])];
+    const echoed: Record<string, unknown> = {};
+    for (const k of INPUT_KEYS) {
+      const v = (inputs as unknown as Record<string, unknown>)[k];
+      if (v !== undefined && v !== UNKNOWN) echoed[k] = v;
+    }
+    return clean({
+      ...(echoed as unknown as V2vMigrationInputs),
+      uuid: job.uuid!,
+      longJobName: job.name,
+      longJobDescription: job.description,
+      apiId: job.apiId,
+      jobName: job.jobName,
+      jobData: redactJsonString(job.jobData, secrets),
+      jobResult: redactJsonString(job.jobResult, secrets),
+      targetResourceUuid: job.targetResourceUuid,
+      managementNodeUuid: job.managementNodeUuid,
+      createDate: job.createDate,
+      lastOpDate: job.lastOpDate,
+      state: job.state,
+      executeTime: job.executeTime,
+      vmUuid: migratedVmUuid(job) ?? (job.state === "Succeeded" ? knownVmUuid : undefined),
+    });
+  }
+}
+
+/** The input part of recorded outputs (for read). */
+function inputsOf(props: V2vMigrationOutputs): V2vMigrationInputs {
+  const out: Record<string, unknown> = {};
+  for (const k of INPUT_KEYS) {
+    if (k === "longJobName" || k === "longJobDescription") continue; // outputs carry the inventory's values
+    const v = (props as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as V2vMigrationInputs;
+}
