@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import {
-  createConsumerProject, findPlainText, getPulumiCli, isSecretValue, makeTempDir, removeDir, withStack, E2EStack, PulumiCli,
+  addLocalPackage, createConsumerProject, findPlainText, getPulumiCli, isSecretValue, makeTempDir, removeDir, withStack, E2EStack, PulumiCli,
 } from "./harness";
 
 /** A provider package: its module.exports is the provider, so `__provider` is a one-line require. */
@@ -87,10 +87,7 @@ const TOKEN = "tok-" + "s3cr3t-4242";
 const GREETING_TYPE = "pulumi-nodejs:dynamic/smoke:Greeting";
 
 function addProviderPackage(projectDir: string): void {
-  const dir = path.join(projectDir, "node_modules", "pzm-smoke-provider");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "pzm-smoke-provider", version: "1.0.0", main: "index.js" }));
-  fs.writeFileSync(path.join(dir, "index.js"), PROVIDER_SOURCE);
+  addLocalPackage(projectDir, "pzm-smoke-provider", { "index.js": PROVIDER_SOURCE });
 }
 
 describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", function () {

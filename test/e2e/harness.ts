@@ -334,6 +334,22 @@ export async function createConsumerProject(dir: string, opts: ConsumerProjectOp
   return { dir, tarball, packageDir, main };
 }
 
+/**
+ * Writes a small package straight into `<projectDir>/node_modules/<name>` (package.json + files),
+ * e.g. a trivial provider whose module.exports is the provider, so it is captured by reference.
+ */
+export function addLocalPackage(projectDir: string, name: string, files: Record<string, string>, main = "index.js"): string {
+  const dir = path.join(projectDir, "node_modules", name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, version: "1.0.0", private: true, main }, null, 2));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
 /** TypeScript → CommonJS, as the language host's ts-node would (transpile only). */
 export function transpile(source: string, fileName: string): string {
   const ts: typeof import("typescript") = require("typescript");

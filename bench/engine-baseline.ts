@@ -1,0 +1,96 @@
+// The engine's own cost: one stack of n trivial dynamic resources (one provider instance, packaged
+// by reference like ours: module.exports of a file in node_modules), on the real Pulumi CLI with a
+// temporary file backend. Prints and returns the wall time of `up`, `refresh` and `destroy`.
+//
+//   npx ts-node --transpile-only bench/engine-baseline.ts [n]      (default 400)
+//
+// Needs the Pulumi CLI (scripts/setup-pulumi.sh; `source scripts/env.sh && pzm_ensure_pulumi`).
+import * as path from "path";
+import { addLocalPackage, createConsumerProject, makeTempDir, removeDir, withStack } from "../test/e2e/harness";
+
+export interface EngineBaseline {
+  up: number;
+  refresh: number;
+  destroy: number;
+  /** Resources in the stack (n trivial ones; the stack and the provider not counted). */
+  n: number;
+  /** Bytes of the exported deployment (`pulumi stack export`) per trivial resource after `up`. */
+  stateBytesPerResource: number;
+}
+
+export interface EngineBaselineOptions {
+  /** `--parallel` for up/refresh/destroy (default: the CLI's default). Use the same for comparisons. */
+  parallel?: number;
+  /** Print the figures (default true). */
+  print?: boolean;
+}
+
+const PROVIDER = `"use strict";
+let next = 0;
+module.exports = {
+  async create(inputs) { return { id: "t-" + process.pid + "-" + (next++), outs: { ...inputs, ready: true } }; },
+  async read(id, props) { return { id, props }; },
+  async diff(id, olds, news) { return { changes: olds.index !== news.index }; },
+  async update(id, olds, news) { return { outs: { ...news, ready: true } }; },
+  async delete() {},
+};
+`;
+
+const PROGRAM = `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const provider = require("pzm-bench-trivial");
+class Trivial extends pulumi.dynamic.Resource {
+  constructor(name, args) { super(provider, name, { ready: undefined, ...args }, {}, "bench", "Trivial"); }
+}
+const n = Number(new pulumi.Config("bench").require("n"));
+for (let i = 0; i < n; i++) new Trivial("t" + i, { index: i, label: "trivial resource " + i });
+module.exports = { n };
+`;
+
+export async function benchEngineBaseline(n = 400, opts: EngineBaselineOptions = {}): Promise<EngineBaseline> {
+  const print = opts.print ?? true;
+  const tmp = makeTempDir("bench-baseline");
+  try {
+    const proj = await createConsumerProject(path.join(tmp, "project"), { program: PROGRAM, withPackage: false, projectName: "bench-baseline" });
+    addLocalPackage(proj.dir, "pzm-bench-trivial", { "index.js": PROVIDER });
+    const h = await withStack(proj.dir, "baseline", { "bench:n": String(n) });
+    try {
+      const parallel = opts.parallel !== undefined ? { parallel: opts.parallel } : {};
+      const timed = async (f: () => Promise<unknown>): Promise<number> => {
+        const t = process.hrtime.bigint();
+        await f();
+        return Number(process.hrtime.bigint() - t) / 1e9;
+      };
+      const up = await timed(() => h.stack.up(parallel));
+      const state = JSON.stringify(await h.exportDeployment());
+      const resources = (await h.resources("pulumi-nodejs:dynamic/bench:Trivial")).length;
+      if (resources !== n) throw new Error(`expected ${n} resources in state, found ${resources}`);
+      const refresh = await timed(() => h.stack.refresh(parallel));
+      const destroy = await timed(() => h.stack.destroy(parallel));
+      const result = { up, refresh, destroy, n, stateBytesPerResource: Math.round(Buffer.byteLength(state) / n) };
+      if (print) {
+        const f = (s: number) => `${s.toFixed(1)} s`;
+        console.log(
+          `engine baseline (${n} trivial dynamic resources): up ${f(up)}, refresh ${f(refresh)}, destroy ${f(destroy)}; ` +
+            `state ${result.stateBytesPerResource} bytes/resource`,
+        );
+      }
+      return result;
+    } finally {
+      await h.dispose();
+    }
+  } finally {
+    removeDir(tmp);
+  }
+}
+
+if (require.main === module) {
+  const n = process.argv[2] ? Number(process.argv[2]) : 400;
+  benchEngineBaseline(n).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
