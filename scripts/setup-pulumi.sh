@@ -231,6 +231,12 @@ build_into_cache() {
 
 main() {
   mkdir -p "$PZM_CACHE"
+  # Drift guard: the pinned minimum must follow the SDK in package.json.
+  local sdk
+  sdk="$(sed -n 's/.*"@pulumi\/pulumi": *"\([0-9][0-9.]*\)".*/\1/p' "$PZM_ROOT/package.json" 2>/dev/null | head -n1)"
+  if [ -n "$sdk" ] && ! version_ge "$PZM_PULUMI_MIN_VERSION" "v$sdk"; then
+    log "warning: package.json pins @pulumi/pulumi $sdk but PZM_PULUMI_MIN_VERSION is $PZM_PULUMI_MIN_VERSION; update scripts/setup-pulumi.sh"
+  fi
   local bin rc=0
   bin="$(ensure_ambient)" || rc=$?
   if [ "$rc" -eq 0 ] && [ -n "$bin" ]; then echo "$bin"; return 0; fi
