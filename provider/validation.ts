@@ -15,14 +15,19 @@ export const RESOURCE_UUID = /^[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a
 export const UUID32 = /^[0-9a-fA-F]{32}$/;
 
 export class Validator {
-  readonly failures: CheckFailure[] = [];
-  private readonly failed = new Set<string>();
+  // no class-field initializers in provider code: a provider serialized by value keeps only the
+  // constructor, so every field is assigned there
+  readonly failures: CheckFailure[];
+  private readonly failed: Set<string>;
 
   constructor(
     private readonly inputs: Record<string, unknown>,
     /** fully qualified API message class, for ZStack's message templates */
     private readonly message: string,
-  ) {}
+  ) {
+    this.failures = [];
+    this.failed = new Set<string>();
+  }
 
   fail(property: string, reason: string): void {
     if (this.failed.has(property)) return;

@@ -161,7 +161,7 @@ export class ZStackClient {
   readonly tls: TlsOptions;
   readonly timeZone?: string;
   /** requests sent (attempts, including retries and polls) */
-  requestCount = 0;
+  requestCount: number;
 
   constructor(options: ZStackClientOptions) {
     this.base = parseEndpoint(options.endpoint);
@@ -171,6 +171,7 @@ export class ZStackClient {
     this.apiPoll = { ...DEFAULT_API_POLL, ...options.apiPoll };
     this.tls = options.tls ?? {};
     this.timeZone = options.timeZone;
+    this.requestCount = 0;
   }
 
   /** `http://host:port/zstack` */

@@ -1,0 +1,151 @@
+// SDK wiring under pulumi.runtime.setMocks: type tokens, inputs sent, seeded outputs, secret
+// outputs, and the derived resourceUuid. Mocks never call the provider; the provider itself is
+// tested in test/provider. Serialization of the provider does run here (by value, in the repo).
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { OvaPackage, OVA_PACKAGE_TYPE, V2vMigration, V2V_MIGRATION_TYPE } from "../../sdk";
+import { deriveResourceUuid } from "../../sdk/resource-uuid";
+import { SEED_UUIDS as U } from "../../simulator/seed-uuids";
+import v2vProvider = require("../../provider/providers/v2v-migration");
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  additionalSecretOutputs: string[];
+}
+
+function value<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => (resolve(v), v)));
+}
+
+describe("sdk: resource wiring (setMocks)", function () {
+  this.timeout(30000);
+  const registered = new Map<string, Registered>();
+  const secretOutputs = new Map<string, string[]>();
+  const rejections: unknown[] = [];
+  const onRejection = (e: unknown) => rejections.push(e);
+
+  before(async () => {
+    process.on("unhandledRejection", onRejection);
+    // a configured provider must never leak its credentials into __provider
+    await v2vProvider.configure({
+      config: {
+        get: (k: string) =>
+          ({ "zstack:endpoint": "http://127.0.0.1:1", "zstack:accountName": "admin", "zstack:password": "s3cret-Passw0rd" })[k],
+      },
+    });
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.set(args.name, { type: args.type, name: args.name, inputs: args.inputs, additionalSecretOutputs: [] });
+          const state: Record<string, unknown> = { ...args.inputs };
+          delete state.__provider;
+          if (args.type === V2V_MIGRATION_TYPE) {
+            Object.assign(state, { uuid: args.inputs.resourceUuid, state: "Succeeded", vmUuid: "1".repeat(32), jobName: "APIConvertVmFromForeignHypervisorMsg", executeTime: 7200, longJobName: "job" });
+          } else {
+            Object.assign(state, { uuid: args.inputs.resourceUuid, state: "Exported", exportUrl: "http://bs/x.ova", md5Sum: "abc", size: 42, format: "ova", name: "exported-vm-x" });
+          }
+          return { id: String(args.inputs.resourceUuid), state };
+        },
+        call: () => ({}),
+      },
+      "proj",
+      "dev",
+      false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+      registerResource: (req: { getName(): string; getAdditionalsecretoutputsList(): string[] }, cb: unknown) => unknown;
+    };
+    const orig = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+      secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+      return orig(req, cb);
+    };
+  });
+
+  after(() => {
+    process.off("unhandledRejection", onRejection);
+  });
+
+  it("V2vMigration: type token, inputs, seeded outputs, sshPrivKey as an additional secret output", async () => {
+    const m = new V2vMigration("web-01", {
+      url: `vmware://${U.vmwareWeb01}`,
+      name: "web-01",
+      cpuNum: 2,
+      memorySize: 4 * 1024 ** 3,
+      primaryStorageUuid: U.primaryStorage,
+      l3NetworkUuids: [U.l3Private],
+      sshPrivKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----"),
+      timeouts: { create: "3h" },
+    });
+    assert.strictEqual(await value(m.vmUuid), "1".repeat(32));
+    assert.strictEqual(await value(m.state), "Succeeded");
+    assert.strictEqual(await value(m.executeTime), 7200);
+    assert.strictEqual(await value(m.longJobName), "job");
+    assert.deepStrictEqual(await value(m.l3NetworkUuids), [U.l3Private]);
+    assert.deepStrictEqual(await value(m.timeouts), { create: "3h" });
+    const r = registered.get("web-01")!;
+    assert.strictEqual(r.type, "pulumi-nodejs:dynamic/zstack:V2vMigration");
+    assert.strictEqual(r.type, V2V_MIGRATION_TYPE);
+    assert.strictEqual(r.inputs.resourceUuid, deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "proj", "dev"));
+    assert.strictEqual(typeof r.inputs.__provider, "string");
+    assert.ok(!String(r.inputs.__provider).includes("s3cret-Passw0rd"), "__provider captured the password");
+    // output-only keys are seeded but never sent as inputs (so check can reject unknown keys)
+    for (const k of ["uuid", "vmUuid", "state", "jobData", "apiId"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
+    assert.deepStrictEqual(secretOutputs.get("web-01"), ["sshPrivKey"]);
+    assert.strictEqual(await value(m.urn), "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/zstack:V2vMigration::web-01");
+    assert.deepStrictEqual(rejections, []);
+  });
+
+  it("V2vMigration: an explicit resourceUuid wins over the derived one", async () => {
+    const explicit = "0123456789ab4cde8f0123456789abcd";
+    const m = new V2vMigration("web-02", {
+      url: `vmware://${U.vmwareWeb02}`,
+      name: "web-02",
+      cpuNum: 1,
+      memorySize: 1024 ** 3,
+      primaryStorageUuid: U.primaryStorage,
+      l3NetworkUuids: [U.l3Private],
+      resourceUuid: explicit,
+    });
+    assert.strictEqual(await value(m.resourceUuid), explicit);
+    assert.strictEqual(registered.get("web-02")!.inputs.resourceUuid, explicit);
+  });
+
+  it("OvaPackage: type token, inputs, seeded outputs", async () => {
+    const p = new OvaPackage("web-01-ova", { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore });
+    assert.strictEqual(await value(p.exportUrl), "http://bs/x.ova");
+    assert.strictEqual(await value(p.md5Sum), "abc");
+    assert.strictEqual(await value(p.size), 42);
+    assert.strictEqual(await value(p.format), "ova");
+    assert.strictEqual(await value(p.state), "Exported");
+    assert.strictEqual(await value(p.name), "exported-vm-x");
+    const r = registered.get("web-01-ova")!;
+    assert.strictEqual(r.type, "pulumi-nodejs:dynamic/zstack:OvaPackage");
+    assert.strictEqual(r.type, OVA_PACKAGE_TYPE);
+    assert.strictEqual(r.inputs.resourceUuid, deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01-ova", "proj", "dev"));
+    for (const k of ["uuid", "exportUrl", "md5Sum", "size", "state", "name"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
+    assert.deepStrictEqual(secretOutputs.get("web-01-ova"), []);
+    assert.deepStrictEqual(rejections, []);
+  });
+
+  it("derived resourceUuid: a stable dash-less v5 UUID that passes ZStack's resourceUuid check", () => {
+    const re = /^[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}$/;
+    const a = deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "proj", "dev");
+    assert.match(a, re);
+    assert.strictEqual(a[12], "5");
+    assert.strictEqual(deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "proj", "dev"), a, "not stable");
+    const others = [
+      deriveResourceUuid(V2V_MIGRATION_TYPE, "web-02", "proj", "dev"),
+      deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "proj", "prod"),
+      deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "other", "dev"),
+      deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01", "proj", "dev"),
+    ];
+    for (const o of others) {
+      assert.match(o, re);
+      assert.notStrictEqual(o, a);
+    }
+    assert.strictEqual(new Set(others).size, others.length);
+  });
+});
