@@ -183,12 +183,13 @@ async function doPack(key: string): Promise<string> {
       encoding: "utf8",
     });
     if (r.status !== 0) throw new Error(`tsc -p tsconfig.json failed:\n${r.stdout}${r.stderr}`);
-    const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], {
+    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], {
       cwd: staging,
       encoding: "utf8",
       env: npmEnv(),
     });
-    const filename: string = JSON.parse(out)[0].filename;
+    if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stdout}${pack.stderr}`);
+    const filename: string = JSON.parse(pack.stdout)[0].filename;
     fs.mkdirSync(path.join(work, "result"));
     fs.renameSync(path.join(work, filename), path.join(work, "result", tgzName));
     try {
