@@ -1,0 +1,237 @@
+/**
+ * ConvertVmFromForeignHypervisor and the V2V conversion-host APIs (zstack-api.md §6).
+ */
+import {
+  V2V_API_TIMEOUT_MS,
+  V2V_JOB_NAME,
+  V2V_MEMORY_RANGE,
+  V2V_MSG_CLASS,
+  V2V_URL_REJECTS_EMPTY,
+  disabledConversionHost,
+} from "../assumptions";
+import { argerr } from "../core/errors";
+import { gsonStringify } from "../core/gson";
+import type { ApiContext, ApiDef } from "../http/api";
+import * as longJobs from "../world/long-jobs";
+import { INVENTORIES, queryApis } from "./resources";
+import { checkResourceUuidFormat, checkResourceUuidFree, coerce, requireRow, validateFields, type FieldRule } from "./validate";
+
+/** Parameters of APIConvertVmFromForeignHypervisorMsg, in the SDK's order (§6.1). */
+export const CONVERT_VM_RULES: FieldRule[] = [
+  { name: "url", required: true, maxLength: 1024, emptyString: V2V_URL_REJECTS_EMPTY ? false : undefined },
+  { name: "name", required: true, maxLength: 255 },
+  { name: "description", maxLength: 2048 },
+  { name: "conversionHostUuid", resource: { table: "conversionHosts", type: "V2VConversionHostVO" } },
+  { name: "sshPrivKey" },
+  { name: "cpuNum", type: "int", required: true, range: [1, 1024] },
+  { name: "memorySize", type: "long", required: true, range: V2V_MEMORY_RANGE },
+  { name: "zoneUuid", resource: { table: "zones", type: "ZoneVO" } },
+  { name: "clusterUuid", resource: { table: "clusters", type: "ClusterVO" } },
+  { name: "hostUuid", resource: { table: "hosts", type: "HostVO" } },
+  { name: "primaryStorageUuid", required: true, resource: { table: "primaryStorages", type: "PrimaryStorageVO" } },
+  { name: "l3NetworkUuids", type: "list", required: true, nonEmpty: true, resource: { table: "l3Networks", type: "L3NetworkVO" } },
+  { name: "defaultL3NetworkUuid", resource: { table: "l3Networks", type: "L3NetworkVO" } },
+  { name: "platform", validValues: ["Linux", "Windows", "WindowsVirtio", "Paravirtualization", "Other"] },
+  { name: "type", validValues: ["UserVm", "ApplianceVm"] },
+  { name: "strategy", validValues: ["InstantStart", "JustConvert"] },
+  { name: "convertStrategy", validValues: ["CapacityOptimized", "EfficiencyFirst"] },
+  { name: "pauseVm", type: "boolean" },
+  { name: "volumeFilters", type: "list", nullElements: true },
+  { name: "rootFileSystem" },
+  { name: "longJobName", maxLength: 255 },
+  { name: "longJobDescription", maxLength: 2048 },
+  { name: "resourceUuid" },
+  { name: "tagUuids", type: "list" },
+];
+
+/**
+ * Validates a ConvertVm message (as the API, or as SubmitLongJob's wrapped message) and starts the
+ * long job. `apiId` is the id progress is reported under.
+ */
+export function submitConvertVm(
+  ctx: ApiContext,
+  raw: Record<string, unknown>,
+  extra: { systemTags?: string[]; userTags?: string[]; name?: string; description?: string; resourceUuid?: string },
+) {
+  const { world } = ctx;
+  checkResourceUuidFormat(raw);
+  const p = coerce(CONVERT_VM_RULES, raw);
+  validateFields(world, V2V_MSG_CLASS, CONVERT_VM_RULES, p);
+  if (p.conversionHostUuid) {
+    const host = world.get("conversionHosts", String(p.conversionHostUuid));
+    if (host && host.state !== "Enabled") argerr(disabledConversionHost(host.uuid));
+  }
+  const uuid = extra.resourceUuid ?? (p.resourceUuid as string | undefined) ?? world.prng.uuid();
+  checkResourceUuidFree(world, "longJobs", uuid);
+  const session = ctx.session ? { uuid: ctx.session.uuid, accountUuid: ctx.session.accountUuid, userUuid: ctx.session.userUuid } : undefined;
+  // jobData: the JSON of the API message as the MN stores it, secrets and session included.
+  const jobData = gsonStringify({
+    ...p,
+    systemTags: extra.systemTags,
+    userTags: extra.userTags,
+    session,
+    id: ctx.apiId,
+    timeout: V2V_API_TIMEOUT_MS,
+  });
+  const job = longJobs.startV2v(world, {
+    uuid,
+    apiId: ctx.apiId,
+    name: extra.name ?? (p.longJobName as string | undefined) ?? V2V_JOB_NAME,
+    description: extra.description ?? (p.longJobDescription as string | undefined),
+    jobData,
+    request: p,
+    systemTags: extra.systemTags,
+    userTags: extra.userTags,
+  });
+  return { inventory: job };
+}
+
+function convertVm(ctx: ApiContext) {
+  return submitConvertVm(ctx, ctx.params, { systemTags: ctx.systemTags, userTags: ctx.userTags });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversion hosts (§6.2)
+// ---------------------------------------------------------------------------------------------
+
+const CH_MSG = "org.zstack.v2v";
+const ADD_CH_RULES: FieldRule[] = [
+  { name: "name", required: true, maxLength: 255 },
+  { name: "description", maxLength: 2048 },
+  { name: "hostUuid", required: true, resource: { table: "hosts", type: "HostVO" } },
+  { name: "storagePath", required: true, maxLength: 2048 },
+  { name: "type", required: true, validValues: ["VMWARE", "KVM"] },
+  { name: "resourceUuid" },
+  { name: "tagUuids", type: "list" },
+];
+
+function addConversionHost(ctx: ApiContext) {
+  const { world } = ctx;
+  checkResourceUuidFormat(ctx.params);
+  const p = coerce(ADD_CH_RULES, ctx.params);
+  validateFields(world, `${CH_MSG}.APIAddV2VConversionHostMsg`, ADD_CH_RULES, p);
+  checkResourceUuidFree(world, "conversionHosts", p.resourceUuid);
+  const host = world.get("hosts", String(p.hostUuid));
+  const row = world.insert("conversionHosts", {
+    uuid: (p.resourceUuid as string | undefined) ?? world.prng.uuid(),
+    name: p.name,
+    description: p.description,
+    hostUuid: p.hostUuid,
+    type: p.type,
+    storagePath: p.storagePath,
+    state: "Enabled",
+    totalSize: 4 * 1024 ** 4,
+    availableSize: 4 * 1024 ** 4,
+    hostStatus: host?.status,
+    hostState: host?.state,
+  });
+  return { inventory: row };
+}
+
+function requireConversionHost(ctx: ApiContext) {
+  return requireRow(ctx.world, "conversionHosts", String(ctx.params.uuid), "V2VConversionHostVO");
+}
+
+const UPDATE_CH_RULES: FieldRule[] = [
+  { name: "name", maxLength: 255 },
+  { name: "description", maxLength: 2048 },
+  { name: "storagePath", maxLength: 2048 },
+];
+
+function updateConversionHost(ctx: ApiContext) {
+  const row = requireConversionHost(ctx);
+  const p = coerce(UPDATE_CH_RULES, ctx.params);
+  validateFields(ctx.world, `${CH_MSG}.APIUpdateV2VConversionHostMsg`, UPDATE_CH_RULES, p);
+  return { inventory: ctx.world.update("conversionHosts", row.uuid, p) };
+}
+
+function changeConversionHostState(ctx: ApiContext) {
+  const row = requireConversionHost(ctx);
+  const rules: FieldRule[] = [{ name: "stateEvent", required: true, validValues: ["enable", "disable"] }];
+  const p = coerce(rules, ctx.params);
+  validateFields(ctx.world, `${CH_MSG}.APIChangeV2VConversionHostStateMsg`, rules, p);
+  return { inventory: ctx.world.update("conversionHosts", row.uuid, { state: p.stateEvent === "enable" ? "Enabled" : "Disabled" }) };
+}
+
+function deleteConversionHost(ctx: ApiContext) {
+  ctx.world.delete("conversionHosts", String(ctx.params.uuid));
+  return {};
+}
+
+function cleanConversionCache(ctx: ApiContext) {
+  const row = requireConversionHost(ctx);
+  ctx.world.update("conversionHosts", row.uuid, { availableSize: row.totalSize });
+  return {};
+}
+
+const CH_PATH = "/v1/v2v-conversion-hosts";
+const CH_ACTIONS = `${CH_PATH}/{uuid}/actions`;
+
+export const V2V_APIS: ApiDef[] = [
+  {
+    name: "ConvertVmFromForeignHypervisor",
+    msgClass: V2V_MSG_CLASS,
+    method: "POST",
+    path: "/v1/v2vs",
+    kind: "async",
+    wrapper: "params",
+    auth: true,
+    intFields: ["cpuNum", "memorySize"],
+    boolFields: ["pauseVm"],
+    timeoutMs: V2V_API_TIMEOUT_MS,
+    handle: convertVm,
+  },
+  {
+    name: "AddV2VConversionHost",
+    msgClass: `${CH_MSG}.APIAddV2VConversionHostMsg`,
+    method: "POST",
+    path: CH_PATH,
+    kind: "async",
+    wrapper: "params",
+    auth: true,
+    handle: addConversionHost,
+  },
+  {
+    name: "UpdateV2VConversionHost",
+    msgClass: `${CH_MSG}.APIUpdateV2VConversionHostMsg`,
+    method: "PUT",
+    path: CH_ACTIONS,
+    kind: "async",
+    wrapper: "updateV2VConversionHost",
+    action: true,
+    auth: true,
+    handle: updateConversionHost,
+  },
+  {
+    name: "ChangeV2VConversionHostState",
+    msgClass: `${CH_MSG}.APIChangeV2VConversionHostStateMsg`,
+    method: "PUT",
+    path: CH_ACTIONS,
+    kind: "async",
+    wrapper: "changeV2VConversionHostState",
+    action: true,
+    auth: true,
+    handle: changeConversionHostState,
+  },
+  {
+    name: "DeleteV2VConversionHost",
+    msgClass: `${CH_MSG}.APIDeleteV2VConversionHostMsg`,
+    method: "DELETE",
+    path: `${CH_PATH}/{uuid}`,
+    kind: "async",
+    auth: true,
+    handle: deleteConversionHost,
+  },
+  {
+    name: "CleanV2VConversionCache",
+    msgClass: `${CH_MSG}.APICleanV2VConversionCacheMsg`,
+    method: "PUT",
+    path: "/v1/v2v/conversion/host/{uuid}/actions",
+    kind: "async",
+    wrapper: "cleanV2VConversionCache",
+    action: true,
+    auth: true,
+    handle: cleanConversionCache,
+  },
+  ...queryApis("QueryV2VConversionHost", `${CH_MSG}.APIQueryV2VConversionHostMsg`, CH_PATH, INVENTORIES.conversionHost),
+];

@@ -1,0 +1,253 @@
+/**
+ * Every behaviour of the simulator that ../shared/zstack-api.md marks UNCONFIRMED, or does not cover,
+ * is decided here and nowhere else. Each entry says what the reference knows and what we chose.
+ * Change a choice here and the whole simulator follows.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Async APIs
+// ---------------------------------------------------------------------------------------------
+
+/** Default `apiTimeout` of an async API: 30 min (§2.4, confirmed). */
+export const DEFAULT_API_TIMEOUT_MS = 1_800_000;
+
+/**
+ * UNCONFIRMED (§10.5): ConvertVmFromForeignHypervisor has no known `@DefaultTimeout`, so it reports
+ * the 30 min default. It only bounds the submit; the conversion itself runs as a long job.
+ */
+export const V2V_API_TIMEOUT_MS = DEFAULT_API_TIMEOUT_MS;
+
+/** ExportVmOvaPackage: `@DefaultTimeout(HOURS, 72)` (§2.4, confirmed). */
+export const OVA_API_TIMEOUT_MS = 72 * 3_600_000;
+
+/**
+ * api-job retention (§2.5, confirmed config, simulated schedule): a finished record is deleted by the
+ * first hourly scan at which `createDate < scanTime - 3 h`. UNCONFIRMED: the phase of the hourly scan;
+ * we anchor it at the simulator's start, so a result stays readable between 3 h and 4 h after submit.
+ */
+export const API_JOB_RETENTION_MS = 3 * 3_600_000;
+export const API_JOB_SCAN_INTERVAL_MS = 3_600_000;
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and access keys
+// ---------------------------------------------------------------------------------------------
+
+/** identity.session.maxConcurrent (§3.1, confirmed). */
+export const MAX_CONCURRENT_SESSIONS = 500;
+
+/**
+ * UNCONFIRMED (not in the reference): the access-key `Date` skew check compares with "now". A real MN
+ * has one clock; the simulator has a simulated clock that may run faster than real time. We accept
+ * a Date within ±15 min of EITHER the simulated clock or the real wall clock, so clients signing with
+ * their wall clock keep working when the simulator runs at `--speed 600` or under a manual clock.
+ */
+export const AK_SKEW_ACCEPTS_REAL_CLOCK = true;
+
+/**
+ * UNCONFIRMED (§3.3): "Invalid authKey format" is unreachable with the server's own split check; we
+ * return it when the AccessKeyId or the signature part is empty (`ZStack :sig`, `ZStack id:`… the
+ * latter is already caught by the split, as in Java).
+ */
+export const AK_EMPTY_PART_IS_INVALID_FORMAT = true;
+
+/** UNCONFIRMED: an empty `OAuth` token yields ID.1001 with details `session uuid is null`. */
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * UNCONFIRMED order of checks for create APIs: (1) the FRONT interceptor's resourceUuid format check,
+ * (2) @APIParam checks field by field in the SDK's field order (mandatory, empty string, max length,
+ * valid values, range, non-empty list, null element), (3) existence of referenced uuids (SYS.1003) in
+ * field order, (4) resourceUuid uniqueness, (5) the API's own interceptor checks.
+ */
+export const VALIDATION_ORDER = "resourceUuid format, params, references, resourceUuid uniqueness, interceptor";
+
+/**
+ * UNCONFIRMED: reusing a `resourceUuid` that already exists. The DB insert would fail; we answer
+ * SYS.1007 with this text.
+ */
+export const duplicateResourceUuid = (uuid: string) => `resource[uuid:${uuid}] already exists, resourceUuid must be unique`;
+
+/**
+ * UNCONFIRMED: query conditions naming a field the inventory does not have. We answer 503 SYS.1007
+ * with the wording of the pre-ZQL QueryFacade.
+ */
+export const unknownQueryField = (field: string, inventoryClass: string) =>
+  `condition name[${field}] is invalid, no such field on inventory class[${inventoryClass}]`;
+
+/**
+ * UNCONFIRMED: string comparisons in queries are case-sensitive (a real MN runs them in MySQL,
+ * whose collation may be case-insensitive). `~=` supports `%` and `_`.
+ */
+export const QUERY_CASE_SENSITIVE = true;
+
+// ---------------------------------------------------------------------------------------------
+// V2V (§5.4, §6, §10)
+// ---------------------------------------------------------------------------------------------
+
+export const V2V_MSG_CLASS = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
+export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
+
+/**
+ * UNCONFIRMED (§10.3): `jobData` is the Gson JSON of the API message, including `session`
+ * ({uuid, accountUuid, userUuid}), `id` (the api id), `timeout`, and secrets such as `sshPrivKey`,
+ * as a real MN stores them. Clients must redact it.
+ */
+export const V2V_JOBDATA_INCLUDES_SESSION = true;
+
+/**
+ * UNCONFIRMED (§5.3, §10.3): success `jobResult` is the JSON of the final event,
+ * `{"inventory": <VmInstanceInventory>, "success": true}`; `targetResourceUuid` is the new VM's uuid,
+ * set when the job succeeds (absent before, kept across a rerun until the next success).
+ */
+export const V2V_TARGET_SET_ON_SUCCESS = true;
+
+/**
+ * UNCONFIRMED: failure `jobResult` (JobResultError): `message` is an ErrorCodeElaboration-like object
+ * `{"message_en", "message_cn"}`, `detail` the error details, `cause` the root cause details.
+ */
+export function v2vFailureJobResult(detail: string, cause: string): Record<string, unknown> {
+  return {
+    message: {
+      message_en: "The V2V conversion failed. Check the conversion host and the source VM, then rerun the job.",
+      message_cn: "V2V迁移失败，请检查转换主机和源云主机后重新执行任务。",
+    },
+    detail,
+    cause,
+  };
+}
+
+export const DEFAULT_V2V_FAILURE_DETAIL = (srcUuid: string) =>
+  `failed to convert vm[uuid:${srcUuid}] from the foreign hypervisor: virt-v2v exited with code 1`;
+export const DEFAULT_V2V_FAILURE_CAUSE = "virt-v2v: error: inspection could not detect the source guest (or physical machine)";
+
+/**
+ * UNCONFIRMED (§6.3): only `vmware://<uuid>` is confirmed. Any other non-empty url is accepted and
+ * converts a generic 20 GiB Linux guest. A `vmware://` url naming no known ESX VM is accepted by the
+ * API and the long job then fails with this detail.
+ */
+export const V2V_UNKNOWN_SOURCE_DETAIL = (srcUuid: string) =>
+  `cannot find the source vm[uuid:${srcUuid}] on the vCenter, it may have been deleted`;
+export const GENERIC_SOURCE_DISK_BYTES = 20 * 1024 ** 3;
+
+/**
+ * UNCONFIRMED: a Disabled conversion host is rejected by the API (503 on the poll, SYS.1007).
+ */
+export const disabledConversionHost = (uuid: string) =>
+  `the v2v conversion host[uuid:${uuid}] is disabled, please enable it first`;
+
+/**
+ * UNCONFIRMED: `url` must not be an empty string (the reference says "accept any non-empty string").
+ */
+export const V2V_URL_REJECTS_EMPTY = true;
+
+/** `memorySize` range reported by the range check (≥ 1 byte). */
+export const V2V_MEMORY_RANGE: [number, string] = [1, "9223372036854775807"];
+
+/**
+ * UNCONFIRMED: default conversion duration from the source disks that are not skipped by
+ * `volumeFilters`: 10 min + 15 s per GiB (40 GiB -> 20 min, 200 GiB -> 60 min).
+ */
+export function defaultV2vDurationMs(diskBytes: number): number {
+  return 10 * 60_000 + Math.round((diskBytes / 1024 ** 3) * 15_000);
+}
+
+/**
+ * UNCONFIRMED (§10.4): progress of V2V and OVA export is served by `GET /v1/task-progresses/{apiId}`
+ * (apiId = the X-Job-UUID of the ConvertVm / ExportVmOvaPackage call, and the RerunLongJob call after
+ * a rerun). One inventory: `{taskUuid, taskName, type: "Progress", content: "<integer percent>", time}`;
+ * the percent grows linearly with simulated time and freezes when the job is suspended or stops.
+ * `?all=true` adds one entry per 10 % step reached, oldest first.
+ */
+export const TASK_PROGRESS_TYPE = "Progress";
+export const V2V_TASK_NAME = "APIConvertVmFromForeignHypervisorMsg";
+export const OVA_TASK_NAME = "APIExportVmOvaPackageMsg";
+
+/** UNCONFIRMED: V2V long jobs support Cancel (confirmed by [WP]) and Clean (Canceling -> Failed). */
+export const V2V_SUPPORTS_CLEAN = true;
+
+/**
+ * UNCONFIRMED: how long a cancel takes. Default 0: Canceling -> Canceled at once and the cancel
+ * api-job succeeds immediately. With a positive `cancelMs` (setJobDurations) the job stays
+ * Canceling and the cancel api-job stays 202 for that simulated time.
+ */
+export const DEFAULT_CANCEL_MS = 0;
+
+/**
+ * UNCONFIRMED: RerunLongJob sets the job's `apiId` to the rerun call's id, so progress of the new run
+ * is read with that id; the old apiId keeps reporting the old run's last percent.
+ */
+export const RERUN_REPLACES_API_ID = true;
+
+/** UNCONFIRMED: a resumed job continues from the progress it had when suspended. */
+export const RESUME_KEEPS_PROGRESS = true;
+
+/**
+ * UNCONFIRMED: effect of a management-node restart (§5.2 gives the state rules):
+ * - Running long jobs -> Suspended (error SYS.1012), progress frozen, resumable with ResumeLongJob;
+ * - Canceling jobs stay Canceling and stop rolling back (CleanLongJob turns them Failed);
+ * - pending api-jobs fail with this SYS.1012 error;
+ * - an OVA export in progress is rolled back (its ImagePackage row deleted).
+ * Restarting the simulator process from a state file counts as a management-node restart.
+ */
+export const mnRestartDetails = (mnUuid: string) =>
+  `management node[uuid:${mnUuid}] restarted, the API message was interrupted and its result is lost`;
+
+/**
+ * UNCONFIRMED: failNextJob("v2v") fails the job at this fraction of its duration unless told otherwise.
+ */
+export const DEFAULT_V2V_FAIL_FRACTION = 0.3;
+export const DEFAULT_OVA_FAIL_FRACTION = 0.5;
+
+// ---------------------------------------------------------------------------------------------
+// OVA export (§7)
+// ---------------------------------------------------------------------------------------------
+
+export const OVA_MSG_CLASS = "org.zstack.ovf.APIExportVmOvaPackageMsg";
+
+/** UNCONFIRMED (§10.6): OvfConstant.OVA_FORMAT. */
+export const OVA_FORMAT = "ova";
+
+/**
+ * UNCONFIRMED (§10.6): exportUrl layout. The file is served by the simulator itself, on its own port,
+ * outside /zstack: `http://<bind host>:<port>/imagestore/download/ova/<packageUuid>/<vm name>.ova`.
+ * It uses the address the simulator listens on, not `advertisedHost`: on a real system the URL points
+ * at the ImageStore host, which is not behind the MN's NAT.
+ */
+export const OVA_DOWNLOAD_PREFIX = "/imagestore/download/ova/";
+
+/**
+ * UNCONFIRMED: the failed-export error (failNextJob("ova")): SYS.1006 with these details, the package
+ * row rolled back, the api-job 503.
+ */
+export const DEFAULT_OVA_FAILURE_DETAIL = (vmUuid: string) =>
+  `failed to export vm[uuid:${vmUuid}] as an ova package: failed to pack the ova file on the image store`;
+
+/**
+ * UNCONFIRMED: the ExportVmOvaPackage checks follow OvfInterceptor only (§7.1): no generic SYS.1003
+ * for `vmUuid`/`backupStorageUuid`; an unknown backup storage gets the "not an ImageStore" message.
+ */
+export const OVA_NO_GENERIC_RESOURCE_CHECK = true;
+
+/**
+ * Simulated export duration: 5 min + 6 s per GiB of the VM's volumes (UNCONFIRMED, any plausible value).
+ */
+export function defaultOvaDurationMs(volumeBytes: number): number {
+  return 5 * 60_000 + Math.round((volumeBytes / 1024 ** 3) * 6_000);
+}
+
+/**
+ * The exported file is kept small so tests can download it and check its MD5 quickly:
+ * 8 MiB + 512 KiB per GiB of volumes, at most 200 MiB, plus a few uneven bytes taken from the
+ * package uuid so sizes are not round numbers.
+ */
+export function exportedOvaSize(volumeBytes: number, packageUuid: string): number {
+  const MiB = 1024 * 1024;
+  const base = Math.min(200 * MiB - 65536, 8 * MiB + Math.round((volumeBytes / 1024 ** 3) * 512 * 1024));
+  return base + (parseInt(packageUuid.slice(0, 4), 16) || 0);
+}
+
+/** UNCONFIRMED: the description of VM.1010 (VmErrors.NOT_IN_CORRECT_STATE). */
+export const VM_STATE_ERROR_DESCRIPTION = "The vm is not in correct state";

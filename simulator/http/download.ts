@@ -1,0 +1,122 @@
+/**
+ * The exported OVA files, served at `exportUrl` like an ImageStore would: deterministic bytes of exactly
+ * `size`, generated on the fly (never held in memory) as the AES-128-CTR keystream of a key derived
+ * from the package uuid. CTR mode gives random access, so Range requests are cheap; the MD5 is
+ * computed once by streaming the same bytes and cached.
+ */
+import { createCipheriv, createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { SimWorld } from "../world/world";
+
+const CHUNK = 256 * 1024;
+const ZEROS = Buffer.alloc(CHUNK);
+
+function keyOf(packageUuid: string): Buffer {
+  return createHash("md5").update(`zstack-sim-ova:${packageUuid}`).digest();
+}
+
+function ivAt(blockIndex: number): Buffer {
+  const iv = Buffer.alloc(16);
+  iv.writeBigUInt64BE(BigInt(blockIndex), 8);
+  return iv;
+}
+
+/** The bytes [start, end) of a package's file, as a stream. */
+export function ovaStream(packageUuid: string, start: number, end: number): Readable {
+  const block = Math.floor(start / 16);
+  const cipher = createCipheriv("aes-128-ctr", keyOf(packageUuid), ivAt(block));
+  let skip = start - block * 16;
+  let remaining = end - start;
+  return new Readable({
+    highWaterMark: CHUNK,
+    read() {
+      if (remaining <= 0) {
+        this.push(null);
+        return;
+      }
+      let out = cipher.update(ZEROS);
+      if (skip > 0) {
+        out = out.subarray(skip);
+        skip = 0;
+      }
+      if (out.length > remaining) out = out.subarray(0, remaining);
+      remaining -= out.length;
+      this.push(out);
+    },
+  });
+}
+
+const md5Cache = new Map<string, string>();
+
+/** MD5 hex of a package's bytes, computed by streaming them once. */
+export function ovaMd5(packageUuid: string, size: number): string {
+  const key = `${packageUuid}:${size}`;
+  const cached = md5Cache.get(key);
+  if (cached) return cached;
+  const cipher = createCipheriv("aes-128-ctr", keyOf(packageUuid), ivAt(0));
+  const md5 = createHash("md5");
+  const big = Buffer.alloc(4 * 1024 * 1024);
+  let remaining = size;
+  while (remaining > 0) {
+    const out = cipher.update(remaining >= big.length ? big : big.subarray(0, remaining));
+    md5.update(out);
+    remaining -= out.length;
+  }
+  const hex = md5.digest("hex");
+  md5Cache.set(key, hex);
+  return hex;
+}
+
+/** GET/HEAD <OVA_DOWNLOAD_PREFIX><packageUuid>/<name>.ova, with single-range support. */
+export function serveDownload(world: SimWorld, packageUuid: string, req: IncomingMessage, res: ServerResponse): void {
+  const pkg = world.get("imagePackages", packageUuid);
+  const baseHeaders = { "X-ZStack-Simulator": "zstack-sim" };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { ...baseHeaders, "Content-Type": "text/plain", Allow: "GET, HEAD" }).end("Method Not Allowed");
+    return;
+  }
+  if (!pkg || pkg.state !== "Exported" || typeof pkg.size !== "number") {
+    res.writeHead(404, { ...baseHeaders, "Content-Type": "text/plain" }).end("Not Found");
+    return;
+  }
+  const size: number = pkg.size;
+  let start = 0;
+  let end = size;
+  let status = 200;
+  const headers: Record<string, string | number> = {
+    ...baseHeaders,
+    "Content-Type": "application/octet-stream",
+    "Accept-Ranges": "bytes",
+    ETag: `"${pkg.md5Sum}"`,
+  };
+  const range = req.headers.range;
+  if (range) {
+    const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+    let ok = !!m && (m[1] !== "" || m[2] !== "");
+    if (m && ok) {
+      if (m[1] === "") {
+        start = Math.max(0, size - Number(m[2]));
+      } else {
+        start = Number(m[1]);
+        end = m[2] === "" ? size : Math.min(size, Number(m[2]) + 1);
+      }
+      ok = start < end && start < size;
+    }
+    if (!ok) {
+      res.writeHead(416, { ...baseHeaders, "Content-Range": `bytes */${size}` }).end();
+      return;
+    }
+    status = 206;
+    headers["Content-Range"] = `bytes ${start}-${end - 1}/${size}`;
+  }
+  headers["Content-Length"] = end - start;
+  res.writeHead(status, headers);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  const stream = ovaStream(packageUuid, start, end);
+  stream.pipe(res);
+  res.on("close", () => stream.destroy());
+}

@@ -1,0 +1,101 @@
+/**
+ * zstack-sim: a ZStack Cloud management node you can run on loopback, for the quickstart, the tests
+ * and users' own CI. It follows ../shared/zstack-api.md (wire reference) and must never import from
+ * provider/ or sdk/: it is the test oracle the client is checked against.
+ *
+ *     const sim = await startSimulator({ port: 0, manualClock: true });
+ *     // point a client at sim.url, log in as admin/password, ...
+ *     sim.advance(60 * 60_000); // an hour of simulated time, processed at once
+ *     await sim.stop();
+ */
+import type { SimWorld } from "./world/world";
+
+export { SEED_UUIDS, SEED_CREDENTIALS } from "./seed-uuids";
+export type { SimWorld } from "./world/world";
+export type { Row, TableName, WorldSnapshot, ApiJob } from "./world/types";
+export { TABLES } from "./world/types";
+export { accessKeySignature } from "./http/auth";
+export { formatJavaTimestamp, formatAkDate, parseDuration } from "./core/java-time";
+
+export interface SimulatorOptions {
+  /** bind address, default "127.0.0.1" */
+  host?: string;
+  /** default 8080; 0 = ephemeral */
+  port?: number;
+  /**
+   * "host:port" written into api-job `location` (simulates an MN behind NAT); default "<host>:<port>".
+   * Clients must rewrite it.
+   */
+  advertisedHost?: string;
+  /** persist the world to this JSON file (atomic write: tmp + fsync + rename); load it on start */
+  statePath?: string;
+  /** simulated ms per real ms, default 1 (e.g. 600 => a 1 h job takes 6 s) */
+  speed?: number;
+  /** simulated time moves ONLY via advance(); for deterministic tests */
+  manualClock?: boolean;
+  /** external epoch-ms clock; overrides speed/manualClock (benchmarks share a virtual clock with the client) */
+  clock?: { now(): number };
+  /** simulated epoch ms at start (default: the state file's time, else Date.now()) */
+  startTime?: number;
+  /** a world seed object or a path to a JSON seed file replacing the default world */
+  seed?: object | string;
+  /** seeds the PRNG used for fault injection (deterministic); also makes generated uuids reproducible */
+  randomSeed?: number;
+  /** default 7200 */
+  sessionTimeoutSeconds?: number;
+  /** fixed simulated durations; default: derived from disk sizes. `cancelMs` (default 0) is how long a cancel takes. */
+  jobDurations?: { v2vMs?: number; ovaMs?: number; cancelMs?: number };
+  /** no warnings on stderr */
+  quiet?: boolean;
+}
+
+export interface SimulatorFaults {
+  /**
+   * The next job of that kind fails. V2V: the long job goes Failed at `atFraction` (default 0.3) of its
+   * duration with jobResult {message, detail, cause}. OVA: at `atFraction` (default 0.5) the package
+   * row is rolled back and the api-job answers 503 SYS.1006. Calls queue up.
+   */
+  failNextJob(kind: "v2v" | "ova", opts?: { details?: string; atFraction?: number }): void;
+  /** real-time delay added to every /zstack response */
+  setLatency(ms: number): void;
+  /** share (0..1) of /zstack requests answered by a "proxy" with plain-text 502/503/504 before reaching the MN (no side effects) */
+  setProxyErrorRate(rate: number): void;
+  /**
+   * share of /zstack requests whose socket is destroyed without an answer; "before" (default): the MN
+   * never saw it; "after": the MN processed it first (the response is lost)
+   */
+  setConnectionResetRate(rate: number, phase?: "before" | "after"): void;
+  expireAllSessions(): void;
+  /** running long jobs -> Suspended (resumable via ResumeLongJob), exports rolled back, pending api-jobs fail */
+  restartManagementNode(): void;
+  /** remove all faults (latency, rates, queued job failures) */
+  clear(): void;
+}
+
+export interface SimulatorStats {
+  /** every HTTP request, control endpoint and downloads included */
+  requests: number;
+  /** requests by route, e.g. "GET /v1/longjobs/{uuid}", "POST /_sim/clock/advance" */
+  byRoute: Record<string, number>;
+  reset(): void;
+}
+
+export interface ZStackSimulator {
+  /** "http://127.0.0.1:<port>": what a user puts in `zstack:endpoint` (no /zstack suffix) */
+  readonly url: string;
+  readonly port: number;
+  /** simulated epoch ms */
+  now(): number;
+  /** move the simulated clock forward and process everything due */
+  advance(ms: number): void;
+  readonly faults: SimulatorFaults;
+  setJobDurations(d: { v2vMs?: number; ovaMs?: number; cancelMs?: number }): void;
+  readonly stats: SimulatorStats;
+  /** direct read/write access to the in-memory world (see docs/simulator.md, "The world") */
+  readonly world: SimWorld;
+  /** put the world back to its seed (default world or `seed`), clear faults and stats */
+  resetWorld(): void;
+  stop(): Promise<void>;
+}
+
+export { startSimulator } from "./simulator";

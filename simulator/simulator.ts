@@ -1,0 +1,374 @@
+/**
+ * Wires the simulator together: clock, world (default, seed or state file), REST pipeline, faults,
+ * downloads, control endpoint, stats and persistence, behind one Node `http` server.
+ */
+import { randomInt } from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { ALL_APIS } from "./apis";
+import { OVA_DOWNLOAD_PREFIX } from "./assumptions";
+import { SimClock } from "./core/clock";
+import { formatJavaTimestamp } from "./core/java-time";
+import { Prng } from "./core/prng";
+import { Faults, type JobKind, type ResetPhase } from "./faults";
+import { handleControl, isLoopback, type ControlTarget } from "./http/control";
+import { ovaMd5, serveDownload } from "./http/download";
+import { RestServer } from "./http/rest";
+import type { SimulatorOptions, ZStackSimulator } from "./index";
+import { SEED_CREDENTIALS } from "./seed-uuids";
+import { buildDefaultWorld } from "./world/default-world";
+import { downloadUrl } from "./world/exports";
+import { asSnapshot, readSnapshotFile, StateFile } from "./world/persistence";
+import type { WorldSnapshot } from "./world/types";
+import { SimWorld, type JobDurations } from "./world/world";
+
+const SIM_HEADER = "X-ZStack-Simulator";
+const SIM_HEADER_VALUE = "zstack-sim";
+
+/** Query string as the servlet container decodes it: `+` is a space, undecodable pairs are dropped. */
+export function parseQueryString(raw: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!raw) return out;
+  for (const pair of raw.split("&")) {
+    if (!pair) continue;
+    const eq = pair.indexOf("=");
+    let k: string;
+    let v: string;
+    try {
+      k = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, " "));
+      v = eq < 0 ? "" : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, " "));
+    } catch {
+      continue;
+    }
+    const list = out.get(k);
+    if (list) list.push(v);
+    else out.set(k, [v]);
+  }
+  return out;
+}
+
+class Stats {
+  requests = 0;
+  byRoute: Record<string, number> = {};
+  count(route: string): void {
+    this.byRoute[route] = (this.byRoute[route] ?? 0) + 1;
+  }
+  reset(): void {
+    this.requests = 0;
+    this.byRoute = {};
+  }
+}
+
+class Simulator implements ZStackSimulator, ControlTarget {
+  url = "";
+  port = 0;
+  world!: SimWorld;
+  readonly stats = new Stats();
+  readonly faults: ZStackSimulator["faults"];
+  private readonly faultsImpl: Faults;
+  private readonly clock: SimClock;
+  private durations: JobDurations;
+  private rest!: RestServer;
+  private server!: http.Server;
+  private stateFile?: StateFile;
+  private readonly sockets = new Set<Socket>();
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly sessionTimeoutMs: number;
+  private readonly worldPrngSeed: number;
+
+  constructor(
+    private readonly opts: SimulatorOptions,
+    private readonly seedSnapshot: () => WorldSnapshot,
+    startSnapshot: WorldSnapshot,
+    startTime: number,
+  ) {
+    this.host = opts.host ?? "127.0.0.1";
+    this.requestedPort = opts.port ?? 8080;
+    this.sessionTimeoutMs = (opts.sessionTimeoutSeconds ?? 7200) * 1000;
+    this.durations = { ...opts.jobDurations };
+    this.clock = opts.clock
+      ? new SimClock({ kind: "external", source: opts.clock }, startTime)
+      : opts.manualClock
+        ? new SimClock({ kind: "manual" }, startTime)
+        : new SimClock({ kind: "real", speed: opts.speed ?? 1 }, startTime);
+    const seed = opts.randomSeed ?? randomInt(0, 2 ** 31);
+    this.worldPrngSeed = (seed ^ 0x5bd1e995) >>> 0;
+    this.faultsImpl = new Faults(new Prng(seed));
+    const f = this.faultsImpl;
+    this.faults = {
+      failNextJob: (kind: JobKind, o?: { details?: string; atFraction?: number }) => f.failNextJob(kind, o),
+      setLatency: (ms: number) => f.setLatency(ms),
+      setProxyErrorRate: (r: number) => f.setProxyErrorRate(r),
+      setConnectionResetRate: (r: number, phase?: ResetPhase) => f.setConnectionResetRate(r, phase),
+      expireAllSessions: () => this.expireAllSessions(),
+      restartManagementNode: () => this.world.restartManagementNode(),
+      clear: () => f.clear(),
+    };
+    this.installWorld(startSnapshot);
+  }
+
+  private installWorld(snapshot: WorldSnapshot): void {
+    this.world = new SimWorld(this.clock, snapshot, new Prng(this.worldPrngSeed));
+    this.world.hooks = {
+      takeFailure: (kind) => this.faultsImpl.takeFailure(kind),
+      durations: () => this.durations,
+      downloadBase: () => this.downloadBase(),
+      md5Of: (uuid, size) => ovaMd5(uuid, size),
+      onChange: () => this.stateFile?.markDirty(),
+    };
+    this.rest = new RestServer(this.world, ALL_APIS, {
+      sessionTimeoutMs: this.sessionTimeoutMs,
+      advertisedHost: () => this.advertisedHost(),
+    });
+  }
+
+  advertisedHost(): string {
+    return this.opts.advertisedHost ?? `${this.host}:${this.port}`;
+  }
+
+  /** The address the exported files are served at (the bind address, or the advertised host for wildcards). */
+  private downloadBase(): string {
+    const wildcard = this.host === "0.0.0.0" || this.host === "::";
+    if (wildcard) return `http://${this.opts.advertisedHost ?? `127.0.0.1:${this.port}`}`;
+    return `http://${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  async listen(): Promise<void> {
+    this.server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => this.onRequest(req, res));
+    this.server.headersTimeout = 31_000;
+    this.server.on("connection", (s: Socket) => {
+      this.sockets.add(s);
+      s.setNoDelay(true);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    this.server.on("clientError", (_err, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.requestedPort, this.host, () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    const shownHost = this.host === "0.0.0.0" || this.host === "::" ? "127.0.0.1" : this.host.includes(":") ? `[${this.host}]` : this.host;
+    this.url = `http://${shownHost}:${this.port}`;
+  }
+
+  /** After loading a state file: the MN restarts, and exported files move to the current address. */
+  afterRestore(): void {
+    this.world.restartManagementNode();
+    this.refreshExportUrls();
+  }
+
+  private refreshExportUrls(): void {
+    for (const pkg of this.world.list("imagePackages", (p) => typeof p.exportUrl === "string")) {
+      const vmName = decodeURIComponent(String(pkg.exportUrl).split("/").pop()?.replace(/\.ova$/, "") ?? "vm");
+      pkg.exportUrl = downloadUrl(this.downloadBase(), pkg.uuid, vmName);
+    }
+  }
+
+  enablePersistence(file: string): void {
+    this.stateFile = new StateFile(file, () => this.world.snapshot());
+    this.stateFile.markDirty();
+    this.stateFile.flush();
+  }
+
+  // --- ZStackSimulator ------------------------------------------------------------------------
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  advance(ms: number): void {
+    this.clock.advance(ms);
+    this.world.tick();
+  }
+
+  setJobDurations(d: JobDurations): void {
+    for (const k of ["v2vMs", "ovaMs", "cancelMs"] as const) {
+      if (d[k] !== undefined) {
+        if (!(d[k]! >= 0)) throw new Error(`${k} must be >= 0`);
+        this.durations[k] = d[k];
+      }
+    }
+  }
+
+  jobDurations(): JobDurations {
+    return { ...this.durations };
+  }
+
+  faultState() {
+    return this.faultsImpl.describe();
+  }
+
+  resetWorld(): void {
+    this.installWorld(this.seedSnapshot());
+    this.faultsImpl.clear();
+    this.durations = { ...this.opts.jobDurations };
+    this.stats.reset();
+    this.stateFile?.markDirty();
+  }
+
+  describe(): Record<string, unknown> {
+    const now = this.now();
+    return {
+      simulator: "zstack-sim",
+      url: this.url,
+      advertisedHost: this.advertisedHost(),
+      managementNodeUuid: this.world.managementNodeUuid,
+      now,
+      nowText: formatJavaTimestamp(now),
+      clock: this.clock.describe(),
+      jobDurations: this.jobDurations(),
+      faults: this.faultsImpl.describe(),
+      requests: this.stats.requests,
+      statePath: this.stateFile?.file,
+      accountName: SEED_CREDENTIALS.accountName,
+      accessKeyId: SEED_CREDENTIALS.accessKeyId,
+    };
+  }
+
+  private expireAllSessions(): void {
+    const now = this.now();
+    for (const s of this.world.list("sessions")) s.expiredDate = now - 1;
+    this.world.changed();
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+    this.stateFile?.flush();
+  }
+
+  /** Synchronous flush for signal handlers. */
+  flushState(): void {
+    this.stateFile?.flush();
+  }
+
+  // --- HTTP -----------------------------------------------------------------------------------
+
+  private send(res: http.ServerResponse, status: number, body: string, contentType?: string): void {
+    const headers: http.OutgoingHttpHeaders = { [SIM_HEADER]: SIM_HEADER_VALUE, "Content-Length": Buffer.byteLength(body) };
+    if (contentType) headers["Content-Type"] = contentType;
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+
+  private readBody(req: http.IncomingMessage, then: (body: string) => void): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => then(chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", () => undefined);
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.stats.requests++;
+    res.on("error", () => undefined);
+    const url = req.url ?? "/";
+    const qi = url.indexOf("?");
+    const rawPath = qi < 0 ? url : url.slice(0, qi);
+    const rawQuery = qi < 0 ? "" : url.slice(qi + 1);
+    const method = req.method ?? "GET";
+
+    if (rawPath === "/zstack" || rawPath.startsWith("/zstack/")) {
+      this.onRest(req, res, method, rawPath, rawQuery);
+    } else if (rawPath === "/_sim" || rawPath.startsWith("/_sim/")) {
+      this.stats.count(`${method} ${rawPath}`);
+      if (!isLoopback(req.socket.remoteAddress)) {
+        this.readBody(req, () => this.send(res, 403, JSON.stringify({ error: "the control endpoint only answers loopback clients" }), "application/json"));
+        return;
+      }
+      this.readBody(req, (body) => {
+        const reply = handleControl(this, method, rawPath, parseQueryString(rawQuery), body);
+        this.send(res, reply.status, JSON.stringify(reply.json), "application/json");
+      });
+    } else if (rawPath.startsWith(OVA_DOWNLOAD_PREFIX)) {
+      this.stats.count(`${method} ${OVA_DOWNLOAD_PREFIX}{uuid}/{name}`);
+      const packageUuid = rawPath.slice(OVA_DOWNLOAD_PREFIX.length).split("/")[0];
+      this.readBody(req, () => serveDownload(this.world, packageUuid, req, res));
+    } else {
+      this.stats.count(`${method} (outside /zstack)`);
+      this.readBody(req, () => this.send(res, 404, "Not Found", "text/plain"));
+    }
+  }
+
+  private onRest(req: http.IncomingMessage, res: http.ServerResponse, method: string, rawPath: string, rawQuery: string): void {
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath.slice("/zstack".length)) || "/";
+    } catch {
+      this.stats.count(`${method} (bad path)`);
+      this.readBody(req, () => this.send(res, 400, "Bad Request", "text/plain"));
+      return;
+    }
+    const reset = this.faultsImpl.connectionReset();
+    if (reset === "before") {
+      this.stats.count(`${method} (connection reset)`);
+      req.socket.destroy();
+      return;
+    }
+    const proxy = this.faultsImpl.proxyError();
+    this.readBody(req, (body) => {
+      if (proxy) {
+        this.stats.count(`${method} (proxy ${proxy.status})`);
+        this.delayed(() => this.send(res, proxy.status, proxy.text, "text/plain"));
+        return;
+      }
+      this.world.tick();
+      const reply = this.rest.handle({
+        method,
+        rawPath,
+        path,
+        query: parseQueryString(rawQuery),
+        header: (name) => {
+          const v = req.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        },
+        body,
+      });
+      this.stats.count(reply.route);
+      if (reset === "after") {
+        req.socket.destroy();
+        return;
+      }
+      this.delayed(() => this.send(res, reply.status, reply.body));
+    });
+  }
+
+  private delayed(fn: () => void): void {
+    const ms = this.faultsImpl.latencyMs;
+    if (ms > 0) setTimeout(fn, ms);
+    else fn();
+  }
+}
+
+function loadSeed(seed: object | string | undefined, at: number): () => WorldSnapshot {
+  if (seed === undefined) return () => buildDefaultWorld(at);
+  const base = typeof seed === "string" ? readSnapshotFile(seed) : asSnapshot(seed, "seed");
+  const text = JSON.stringify(base);
+  return () => {
+    const snap = JSON.parse(text) as WorldSnapshot;
+    // a seed without accounts still has the default admin, so the credentials keep working
+    if (!snap.tables.accounts?.length) snap.tables.accounts = buildDefaultWorld(at).tables.accounts;
+    return snap;
+  };
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<ZStackSimulator> {
+  let saved: WorldSnapshot | undefined;
+  if (opts.statePath && fs.existsSync(opts.statePath)) saved = readSnapshotFile(opts.statePath);
+  const startTime =
+    opts.startTime ?? (saved?.now !== undefined ? (opts.manualClock || opts.clock ? saved.now : Math.max(saved.now, Date.now())) : Date.now());
+  const seed = loadSeed(opts.seed, startTime);
+  const sim = new Simulator(opts, seed, saved ?? seed(), startTime);
+  await sim.listen();
+  if (saved) sim.afterRestore();
+  if (opts.statePath) sim.enablePersistence(opts.statePath);
+  return sim;
+}
+
+export type { Simulator };

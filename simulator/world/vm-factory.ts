@@ -1,0 +1,137 @@
+/**
+ * Builds VmInstance inventories (with vmNics and allVolumes) for the default world and for the VMs
+ * a V2V conversion creates.
+ */
+import type { Prng } from "../core/prng";
+import type { Row } from "./types";
+
+export const GiB = 1024 ** 3;
+
+export interface VolumeSpec {
+  size: number;
+  /** bytes really used; defaults to 40 % of size */
+  actualSize?: number;
+}
+
+export interface VmSpec {
+  uuid: string;
+  name: string;
+  description?: string;
+  state: string;
+  hypervisorType: string;
+  cpuNum: number;
+  memorySize: number;
+  platform?: string;
+  guestOsType?: string;
+  type?: string;
+  zoneUuid?: string;
+  clusterUuid?: string;
+  hostUuid?: string;
+  lastHostUuid?: string;
+  primaryStorageUuid?: string;
+  l3NetworkUuids: string[];
+  defaultL3NetworkUuid?: string;
+  volumes: VolumeSpec[];
+  createdAt: number;
+}
+
+function ipToInt(ip: string): number {
+  return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+}
+
+function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+}
+
+/** First free address of the L3 network's ranges, given the VMs that exist. */
+export function allocateIp(l3: Row | undefined, vms: Iterable<Row>): { ip?: string; netmask?: string; gateway?: string } {
+  if (!l3 || !Array.isArray(l3.ipRanges) || l3.ipRanges.length === 0) return {};
+  const used = new Set<string>();
+  for (const vm of vms) {
+    for (const nic of (vm.vmNics as Row[] | undefined) ?? []) if (nic.l3NetworkUuid === l3.uuid && nic.ip) used.add(nic.ip);
+  }
+  for (const r of l3.ipRanges as Row[]) {
+    for (let n = ipToInt(r.startIp); n <= ipToInt(r.endIp); n++) {
+      const ip = intToIp(n);
+      if (!used.has(ip)) return { ip, netmask: r.netmask, gateway: r.gateway };
+    }
+  }
+  return {};
+}
+
+function mac(prng: Prng): string {
+  const bytes = [0xfa];
+  for (let i = 0; i < 5; i++) bytes.push(prng.nextU32() & 255);
+  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+export function buildVm(spec: VmSpec, prng: Prng, l3s: Map<string, Row>, existingVms: Iterable<Row>): Row {
+  const at = spec.createdAt;
+  const vmNics = spec.l3NetworkUuids.map((l3Uuid, i) => {
+    const addr = allocateIp(l3s.get(l3Uuid), existingVms);
+    return {
+      uuid: prng.uuid(),
+      vmInstanceUuid: spec.uuid,
+      l3NetworkUuid: l3Uuid,
+      ip: addr.ip,
+      netmask: addr.netmask,
+      gateway: addr.gateway,
+      mac: mac(prng),
+      deviceId: i,
+      type: "VNIC",
+      ipVersion: 4,
+      createDate: at,
+      lastOpDate: at,
+    };
+  });
+  const allVolumes = spec.volumes.map((v, i) => {
+    const uuid = prng.uuid();
+    return {
+      uuid,
+      name: i === 0 ? `ROOT-for-${spec.name}` : `DATA-${i}-for-${spec.name}`,
+      primaryStorageUuid: spec.primaryStorageUuid,
+      vmInstanceUuid: spec.uuid,
+      type: i === 0 ? "Root" : "Data",
+      format: spec.hypervisorType === "ESX" ? "vmdk" : "qcow2",
+      size: v.size,
+      actualSize: v.actualSize ?? Math.round(v.size * 0.4),
+      deviceId: i,
+      state: "Enabled",
+      status: "Ready",
+      isShareable: false,
+      installPath: spec.primaryStorageUuid ? `/zstack_ps/rootVolumes/acct-36c27e8f/vol-${uuid}/${uuid}.qcow2` : undefined,
+      createDate: at,
+      lastOpDate: at,
+    };
+  });
+  return {
+    uuid: spec.uuid,
+    name: spec.name,
+    description: spec.description,
+    zoneUuid: spec.zoneUuid,
+    clusterUuid: spec.clusterUuid,
+    hostUuid: spec.state === "Running" ? spec.hostUuid : undefined,
+    lastHostUuid: spec.lastHostUuid ?? spec.hostUuid,
+    rootVolumeUuid: allVolumes[0]?.uuid,
+    defaultL3NetworkUuid: spec.defaultL3NetworkUuid ?? spec.l3NetworkUuids[0],
+    platform: spec.platform ?? "Linux",
+    guestOsType: spec.guestOsType,
+    type: spec.type ?? "UserVm",
+    hypervisorType: spec.hypervisorType,
+    architecture: "x86_64",
+    cpuNum: spec.cpuNum,
+    cpuSpeed: 0,
+    memorySize: spec.memorySize,
+    allocatorStrategy: spec.hypervisorType === "KVM" ? "LastHostPreferredAllocatorStrategy" : undefined,
+    state: spec.state,
+    createDate: at,
+    lastOpDate: at,
+    vmNics,
+    allVolumes,
+  };
+}
+
+/** Sum of volume sizes (or of actual sizes) of a VM row. */
+export function vmVolumeBytes(vm: Row, which: "size" | "actualSize" = "size"): number {
+  return ((vm.allVolumes as Row[] | undefined) ?? []).reduce((sum, v) => sum + (Number(v[which] ?? v.size) || 0), 0);
+}
