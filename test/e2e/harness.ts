@@ -598,8 +598,17 @@ export interface SimulatorProcess {
   child: ChildProcess;
   /** Everything the simulator printed so far. */
   output(): string;
-  /** fetch() against the simulator, path relative to the url (e.g. "/_sim/..."). */
+  /** fetch() against the simulator, path relative to the url (e.g. "/zstack/v1/..."). */
   fetch(pathname: string, init?: RequestInit): Promise<Response>;
+  /**
+   * The loopback control endpoint: `control("POST", "clock/advance", {duration: "30m"})` →
+   * parsed JSON; rejects on a non-2xx reply (docs/simulator.md lists the routes).
+   */
+  control<T = any>(method: string, route: string, body?: unknown): Promise<T>;
+  /** `POST /_sim/clock/advance`: `"30m"`, `"90s"` or milliseconds. */
+  advanceClock(by: string | number): Promise<{ now: number }>;
+  /** `GET /_sim/stats`: requests served, in total and by route. */
+  stats(): Promise<{ requests: number; byRoute: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
@@ -656,12 +665,25 @@ export async function startSimulatorProcess(opts: SimulatorOptions = {}): Promis
     });
   });
   const port = Number(new URL(url).port);
+  const control = async (method: string, route: string, body?: unknown): Promise<any> => {
+    const res = await fetch(`${url}/_sim/${route.replace(/^\/+/, "")}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`simulator control ${method} /_sim/${route}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
   return {
     url,
     port,
     child,
     output: () => out,
     fetch: (pathname, init) => fetch(url + pathname, init),
+    control,
+    advanceClock: (by) => control("POST", "clock/advance", typeof by === "number" ? { ms: by } : { duration: by }),
+    stats: () => control("GET", "stats"),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) {
