@@ -44,6 +44,8 @@ export function redactJsonString(text: string | undefined, secrets: readonly str
 }
 
 const PATTERNS: Array<[RegExp, string]> = [
+  // userinfo in URLs
+  [/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"']+@/gi, `$1${REDACTED}@`],
   // Authorization header values
   [/(OAuth\s+)[0-9A-Za-z-]+/g, `$1${REDACTED}`],
   [/(ZStack\s+[^:\s"']+:)[A-Za-z0-9+/=]+/g, `$1${REDACTED}`],
