@@ -440,9 +440,12 @@ export interface E2EStack {
    */
   exportDeployment(opts?: { showSecrets?: boolean }): Promise<any>;
   /**
-   * The text of every file in the stack's backend (current checkpoint, backups, history), for
-   * "no secret at rest in plain text" checks: `findPlainText(await h.backendText(), {...})`.
+   * Every file in the stack's backend (current checkpoint, backups, history): relative path →
+   * parsed JSON (text for non-JSON files). For "no secret at rest in plain text" checks:
+   * `findPlainText(await h.backendFiles(), {password: pw})`.
    */
+  backendFiles(): Promise<Record<string, unknown>>;
+  /** The same files as one text (for grepping by hand). */
   backendText(): Promise<string>;
   /** Resources of the exported deployment, optionally of one type. */
   resources(type?: string): Promise<any[]>;
@@ -499,6 +502,20 @@ export async function withStack(workDir: string, stackName: string, config: Stac
       });
       return JSON.parse(stdout).deployment;
     },
+    backendFiles: async () => {
+      const files: string[] = [];
+      walkFiles(backendDir, files);
+      const out: Record<string, unknown> = {};
+      for (const f of files.sort()) {
+        const text = fs.readFileSync(f, "utf8");
+        try {
+          out[path.relative(backendDir, f)] = JSON.parse(text);
+        } catch {
+          out[path.relative(backendDir, f)] = text;
+        }
+      }
+      return out;
+    },
     backendText: async () => {
       const files: string[] = [];
       walkFiles(backendDir, files);
@@ -548,8 +565,10 @@ export interface PlainTextHit {
 }
 
 /**
- * Where any of `needles` (label → value) occurs in plain text in `value` (an exported deployment,
- * outputs, …): in a string value or an object key. Encrypted secrets are ciphertext and never match.
+ * Where any of `needles` (label → value) occurs in plain text in a string value inside `value` (an
+ * exported deployment, `backendFiles()`, outputs, …). Object keys are not searched (config keys
+ * such as "zstack:password" would match a needle "password"). Encrypted secrets are ciphertext and
+ * never match. Use distinctive needles: a secret that is a common word matches ordinary text.
  */
 export function findPlainText(value: unknown, needles: Record<string, string>): PlainTextHit[] {
   const hits: PlainTextHit[] = [];
@@ -560,10 +579,7 @@ export function findPlainText(value: unknown, needles: Record<string, string>): 
     } else if (Array.isArray(v)) {
       v.forEach((x, i) => visit(x, `${p}[${i}]`));
     } else if (v && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) {
-        for (const [label, needle] of entries) if (k.includes(needle)) hits.push({ label, path: `${p}{key}` });
-        visit(x, p ? `${p}.${k}` : k);
-      }
+      for (const [k, x] of Object.entries(v)) visit(x, p ? `${p}.${k}` : k);
     }
   };
   visit(value, "");
