@@ -1,0 +1,304 @@
+// End to end on the real Pulumi engine: one stack of V2vMigrations and an OvaPackage, installed
+// from the `npm pack` tarball, taken through the whole lifecycle against the simulator. The steps
+// run in order and share the stack, as a user's successive `pulumi` runs do.
+import * as assert from "assert";
+import { spawn } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
+import { createConsumerProject, ConsumerProject, E2EStack, findPlainText, getPulumiCli, isSecretValue, withStack } from "./harness";
+
+const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
+const OVA = "pulumi-nodejs:dynamic/zstack:OvaPackage";
+const GiB = 1024 ** 3;
+const MIN = 60_000;
+
+// Credentials that appear nowhere else, so a plain-text hit in the state is unambiguous.
+const PASSWORD = "e2e-Adm1n-pa55word-7f3c91";
+const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAE2E-MARKER-9d2f41c0\n-----END OPENSSH PRIVATE KEY-----";
+
+const V2V_OUTPUTS = [
+  "uuid", "name", "description", "longJobName", "longJobDescription", "apiId", "jobName", "jobData", "jobResult",
+  "targetResourceUuid", "managementNodeUuid", "createDate", "lastOpDate", "state", "executeTime", "vmUuid",
+];
+const OVA_OUTPUTS = [
+  "uuid", "name", "description", "vmUuid", "backupStorageUuid", "exportUrl", "md5Sum", "format", "size",
+  "createDate", "lastOpDate", "state",
+];
+
+interface MigrationSpec { name: string; args: Record<string, unknown>; sshKey?: boolean }
+interface Spec { migrations: MigrationSpec[]; ovas: Array<{ name: string; args: Record<string, unknown> }> }
+
+function migration(name: string, source: string, extra: Record<string, unknown> = {}): MigrationSpec {
+  return {
+    name,
+    args: {
+      url: `vmware://${source}`,
+      name,
+      description: `${name} migrated by the e2e suite`,
+      cpuNum: 2,
+      memorySize: 2 * GiB,
+      conversionHostUuid: U.convHost,
+      primaryStorageUuid: U.primaryStorage,
+      l3NetworkUuids: [U.l3Private],
+      platform: "Linux",
+      longJobName: `v2v ${name}`,
+      longJobDescription: `e2e migration of ${name}`,
+      ...extra,
+    },
+  };
+}
+
+function sha512Hex(s: string): string {
+  return createHash("sha512").update(s).digest("hex");
+}
+
+/** Jobs in ZStack that convert into a VM of this name. */
+function jobsFor(sim: ZStackSimulator, vmName: string): any[] {
+  return sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
+}
+
+function vmsNamed(sim: ZStackSimulator, name: string): any[] {
+  return sim.world.list("vms").filter((v) => v.name === name && v.hypervisorType === "KVM");
+}
+
+describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function () {
+  this.timeout(10 * MIN);
+  let sim: ZStackSimulator;
+  let project: ConsumerProject;
+  let h: E2EStack;
+  let log = "";
+  const spec: Spec = {
+    migrations: [
+      migration("web-01", U.vmwareWeb01),
+      migration("web-02", U.vmwareWeb02, { deleteMigratedVm: true }),
+      migration("db-01", U.vmwareDb01, { cpuNum: 4, memorySize: 8 * GiB }),
+    ],
+    ovas: [
+      {
+        name: "template",
+        args: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, name: "template", description: "e2e template" },
+      },
+    ],
+  };
+  // sshPrivKey is given to one migration, from secret stack config
+  spec.migrations[0].sshKey = true;
+
+  const opts = () => ({ onOutput: (s: string) => (log += s) });
+  const setSpec = () => h.setConfig({ "e2e:spec": spec });
+
+  before(async function () {
+    // 300x: a 10-minute simulated conversion takes 2 s of real time.
+    sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN }, quiet: true });
+    sim.world.update("accounts", U.adminAccount, { password: sha512Hex(PASSWORD) });
+    const program = fs.readFileSync(path.join(__dirname, "fixtures/spec-program/index.js"), "utf8");
+    project = await createConsumerProject(fs.mkdtempSync(path.join(require("os").tmpdir(), "pzm-lifecycle-")), { program });
+    h = await withStack(project.dir, "lifecycle", {
+      "zstack:endpoint": sim.url,
+      "zstack:accountName": "admin",
+      "zstack:password": { value: PASSWORD, secret: true },
+      "e2e:sshPrivKey": { value: SSH_KEY, secret: true },
+      "e2e:spec": spec,
+    });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
+    log = "";
+  });
+
+  after(async () => {
+    await h?.dispose();
+    await sim?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  it("up migrates the VMs and exports the OVA, with every promised output", async () => {
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    assert.strictEqual(res.summary.resourceChanges?.create, 5); // the stack + 3 migrations + 1 package
+    const out = await h.outputs();
+    for (const m of spec.migrations) {
+      const o = out.migrations[m.name];
+      for (const k of V2V_OUTPUTS) assert.notStrictEqual(o[k], undefined, `V2vMigration ${m.name}: output ${k} missing`);
+      assert.strictEqual(o.state, "Succeeded");
+      assert.strictEqual(o.jobName, "APIConvertVmFromForeignHypervisorMsg");
+      assert.strictEqual(o.longJobName, `v2v ${m.name}`);
+      const vm = sim.world.get("vms", o.vmUuid);
+      assert.ok(vm, `migrated VM ${o.vmUuid} exists in ZStack`);
+      assert.strictEqual(vm!.name, m.name);
+      assert.strictEqual(vm!.state, "Running");
+      // jobData is ZStack's copy of the API message: it must not carry the session or the key
+      assert.ok(!String(o.jobData).includes(SSH_KEY.split("\n")[1]), "jobData carries the private key");
+    }
+    const ova = out.ovas.template;
+    for (const k of OVA_OUTPUTS) assert.notStrictEqual(ova[k], undefined, `OvaPackage: output ${k} missing`);
+    assert.strictEqual(ova.state, "Exported");
+    assert.strictEqual(ova.format, "ova");
+    // the package can be downloaded and verified from the outputs alone
+    const body = Buffer.from(await (await fetch(ova.exportUrl)).arrayBuffer());
+    assert.strictEqual(body.length, ova.size);
+    assert.strictEqual(createHash("md5").update(body).digest("hex"), ova.md5Sum);
+  });
+
+  it("preview right after up expects no changes", async () => {
+    const res = await h.stack.preview({ ...opts(), expectNoChanges: true });
+    assert.deepStrictEqual(Object.keys(res.changeSummary), ["same"]);
+  });
+
+  it("refresh right after up expects no changes", async () => {
+    const res = await h.stack.refresh({ ...opts(), expectNoChanges: true } as any);
+    assert.deepStrictEqual(Object.keys(res.summary.resourceChanges ?? {}), ["same"]);
+  });
+
+  it("refresh sees out-of-band changes and drops what was deleted in ZStack; up restores them", async () => {
+    const [pkg] = await h.resources(OVA);
+    sim.world.update("imagePackages", pkg.id, { description: "changed by hand" });
+    const web02 = (await h.resources(V2V)).find((r) => r.outputs.name === "web-02");
+    assert.ok(sim.world.delete("longJobs", web02.id));
+
+    const res = await h.stack.refresh(opts());
+    assert.strictEqual(res.summary.resourceChanges?.update, 1);
+    assert.strictEqual(res.summary.resourceChanges?.delete, 1);
+    const after = await h.resources();
+    assert.strictEqual(after.find((r) => r.type === OVA).outputs.description, "changed by hand");
+    assert.ok(!after.some((r) => r.type === V2V && r.outputs.name === "web-02"), "the deleted long job left the stack");
+
+    const up = await h.stack.up(opts());
+    assert.strictEqual(up.summary.resourceChanges?.create, 1); // web-02 migrated again
+    assert.strictEqual(up.summary.resourceChanges?.update, 1); // the description put back
+    assert.strictEqual(sim.world.get("imagePackages", pkg.id)!.description, "e2e template");
+  });
+
+  it("a conversion input change replaces; long-job and package names update in place", async () => {
+    const before = await h.resources();
+    const web01Before = before.find((r) => r.type === V2V && r.outputs.name === "web-01");
+    const pkgBefore = before.find((r) => r.type === OVA);
+    spec.migrations[0].args.cpuNum = 4; // conversion parameter: a new migration
+    spec.migrations[1].args.longJobName = "v2v web-02 (renamed)"; // UpdateLongJob
+    spec.ovas[0].args.name = "template-v2"; // UpdateImagePackage
+    await setSpec();
+
+    const preview = await h.stack.preview(opts());
+    assert.strictEqual(preview.changeSummary.replace, 1);
+    assert.strictEqual(preview.changeSummary.update, 2);
+
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.resourceChanges?.replace, 1);
+    assert.strictEqual(res.summary.resourceChanges?.update, 2);
+
+    const after = await h.resources();
+    const web01 = after.find((r) => r.type === V2V && r.outputs.name === "web-01");
+    assert.strictEqual(web01.outputs.cpuNum, 4);
+    assert.notStrictEqual(web01.outputs.vmUuid, web01Before.outputs.vmUuid, "a new VM was migrated");
+    assert.ok(sim.world.get("vms", web01Before.outputs.vmUuid), "the replaced migration's VM is kept (default delete semantics)");
+    assert.strictEqual(jobsFor(sim, "web-01").length, 1, "the old long-job record was deleted");
+    const web02 = after.find((r) => r.type === V2V && r.outputs.name === "web-02");
+    assert.strictEqual(sim.world.get("longJobs", web02.id)!.name, "v2v web-02 (renamed)");
+    const pkg = after.find((r) => r.type === OVA);
+    assert.strictEqual(pkg.id, pkgBefore.id, "the package was updated in place, not re-exported");
+    assert.strictEqual(sim.world.get("imagePackages", pkg.id)!.name, "template-v2");
+
+    await h.stack.preview({ ...opts(), expectNoChanges: true });
+  });
+
+  it("a migration that fails is recorded in the stack with ZStack's reason, and the next up fixes it", async () => {
+    spec.migrations.push(migration("app-01", U.vmwareApp01));
+    await setSpec();
+    sim.faults.failNextJob("v2v", { details: "virt-v2v: failed to copy disk sda: connection to ESXi lost" });
+    await assert.rejects(h.stack.up(opts()), (err: Error) => {
+      assert.match(err.message, /failed to copy disk sda/);
+      return true;
+    });
+    const failed = (await h.resources(V2V)).find((r) => r.outputs.name === "app-01");
+    assert.ok(failed, "the failed migration is recorded in the stack, not orphaned");
+    assert.strictEqual(failed.outputs.state, "Failed");
+    assert.strictEqual(sim.world.get("longJobs", failed.id)!.state, "Failed");
+
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    const fixed = (await h.resources(V2V)).find((r) => r.outputs.name === "app-01");
+    assert.strictEqual(fixed.outputs.state, "Succeeded");
+    assert.strictEqual(jobsFor(sim, "app-01").length, 1, "no second job was submitted for app-01");
+    assert.strictEqual(vmsNamed(sim, "app-01").length, 1);
+  });
+
+  it("an up killed mid-create is re-run and adopts the running job instead of submitting again", async () => {
+    spec.migrations.push(migration("app-02", U.vmwareApp02, { platform: "Windows" }));
+    await setSpec();
+    sim.setJobDurations({ v2vMs: 4 * 60 * MIN }); // 4 h simulated = 48 s real: certainly still running
+    const cli = await getPulumiCli();
+    const child = spawn(path.join(cli.binDir, "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", "lifecycle"], {
+      cwd: project.dir,
+      env: { ...process.env, ...h.envVars, PATH: `${cli.binDir}${path.delimiter}${h.envVars.PATH}` },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (d) => (log += d));
+    child.stderr!.on("data", (d) => (log += d));
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    // wait for the job to exist in ZStack (a condition, polled on the simulator itself)
+    const deadline = Date.now() + 120_000;
+    while (jobsFor(sim, "app-02").length === 0) {
+      assert.ok(Date.now() < deadline, "the job was never submitted");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    process.kill(-child.pid!, "SIGKILL"); // the CLI, its language host and the provider process
+    await exited;
+    const [job] = jobsFor(sim, "app-02");
+    assert.strictEqual(job.state, "Running");
+    sim.setJobDurations({ v2vMs: 10 * MIN });
+    sim.advance(4 * 60 * MIN); // the interrupted conversion finishes while nobody watches
+
+    // What a user does after a killed run: release the stale lock, then run up again.
+    await h.stack.cancel();
+
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    const jobs = jobsFor(sim, "app-02");
+    assert.strictEqual(jobs.length, 1, "the re-run adopted the job: no duplicate submission");
+    const r = (await h.resources(V2V)).find((x) => x.outputs.name === "app-02");
+    assert.strictEqual(r.id, job.uuid);
+    assert.strictEqual(r.outputs.state, "Succeeded");
+    assert.strictEqual(vmsNamed(sim, "app-02").length, 1);
+  });
+
+  it("the state holds no plain-text secret, sshPrivKey is encrypted and __provider is a small require", async () => {
+    const sessions = sim.world.list("sessions").map((s) => s.uuid);
+    assert.ok(sessions.length > 0, "the providers logged in");
+    const needles: Record<string, string> = {
+      password: PASSWORD,
+      passwordHash: sha512Hex(PASSWORD),
+      sshPrivKey: SSH_KEY.split("\n")[1],
+    };
+    sessions.forEach((s, i) => (needles[`session${i}`] = s));
+    const hits = findPlainText(await h.backendText(), needles);
+    assert.deepStrictEqual(hits, [], `plain-text secrets at rest: ${JSON.stringify(hits)}`);
+
+    const resources = await h.resources();
+    const withKey = resources.find((r) => r.type === V2V && r.outputs.name === "web-01");
+    assert.ok(isSecretValue(withKey.outputs.sshPrivKey), "sshPrivKey output is a secret");
+    assert.ok(isSecretValue(withKey.inputs.sshPrivKey), "sshPrivKey input is a secret");
+    for (const r of resources.filter((x) => x.type === V2V || x.type === OVA)) {
+      const p = r.outputs.__provider;
+      assert.strictEqual(typeof p, "string");
+      assert.ok(p.length < 1024, `__provider is ${p.length} bytes`);
+      assert.match(p, /require\("pulumi-zstack-migration\/dist\/provider\/providers\/(v2v-migration|ova-package)(\.js)?"\)/);
+    }
+  });
+
+  it("destroy leaves nothing behind in ZStack except the VMs the delete semantics keep", async () => {
+    const migrated = (await h.resources(V2V)).map((r) => ({ name: r.outputs.name, vmUuid: r.outputs.vmUuid }));
+    const res = await h.stack.destroy(opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    assert.deepStrictEqual(sim.world.list("longJobs"), [], "no long job left");
+    assert.deepStrictEqual(sim.world.list("imagePackages"), [], "no image package left");
+    for (const m of migrated) {
+      const vm = sim.world.get("vms", m.vmUuid);
+      if (m.name === "web-02") assert.strictEqual(vm, undefined, "deleteMigratedVm: the VM was destroyed and expunged");
+      else assert.ok(vm && vm.state !== "Destroyed", `${m.name}: the migrated VM is kept`);
+    }
+    assert.deepStrictEqual(await h.resources(), []);
+  });
+});
