@@ -255,6 +255,8 @@ main() {
     flock -n 9 || { log "another setup-pulumi.sh is building; waiting"; flock 9; }
   fi
   if bin="$(find_cached)"; then sync_dynprov_script "$bin"; echo "$bin"; return 0; fi
+  # Leftovers of an interrupted build (we hold the lock, so nobody is using them).
+  rm -rf "$PZM_CACHE"/.build-pulumi-*
   build_into_cache
 }
 
