@@ -1,0 +1,124 @@
+/**
+ * Test helpers for the simulator suites: start a simulator on an ephemeral port with a manual clock,
+ * and a tiny raw HTTP client (node:http) that can send any header, including `Date`.
+ */
+import { createHash } from "node:crypto";
+import * as http from "node:http";
+import { startSimulator, SEED_CREDENTIALS, type SimulatorOptions, type ZStackSimulator } from "../../simulator";
+
+export const SHA512_PASSWORD = createHash("sha512").update(SEED_CREDENTIALS.password).digest("hex");
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json(): any;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** send this exact text as the body */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export function request(baseUrl: string, method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
+  const url = new URL(path, baseUrl);
+  const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: url.pathname + url.search,
+        headers: { ...(payload !== undefined ? { "Content-Length": Buffer.byteLength(payload) } : {}), ...opts.headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** A simulator plus a client bound to it (sessions, async polling). */
+export class Harness {
+  session = "";
+
+  constructor(readonly sim: ZStackSimulator) {}
+
+  static async start(opts: SimulatorOptions = {}): Promise<Harness> {
+    const sim = await startSimulator({ port: 0, manualClock: true, randomSeed: 42, quiet: true, ...opts });
+    return new Harness(sim);
+  }
+
+  stop(): Promise<void> {
+    return this.sim.stop();
+  }
+
+  /** A request to <url>/zstack<path>. */
+  call(method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
+    return request(this.sim.url, method, `/zstack${path}`, opts);
+  }
+
+  auth(): Record<string, string> {
+    return { Authorization: `OAuth ${this.session}` };
+  }
+
+  async login(): Promise<string> {
+    const r = await this.call("PUT", "/v1/accounts/login", {
+      body: { logInByAccount: { accountName: SEED_CREDENTIALS.accountName, password: SHA512_PASSWORD } },
+    });
+    if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
+    this.session = r.json().inventory.uuid;
+    return this.session;
+  }
+
+  /** GET with the session. */
+  get(path: string): Promise<RawResponse> {
+    return this.call("GET", path, { headers: this.auth() });
+  }
+
+  /** Submits an async API and returns the 202 answer and the api-job path (host rewritten). */
+  async submit(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ submit: RawResponse; jobPath: string }> {
+    const submit = await this.call(method, path, { body, headers: { ...this.auth(), ...headers } });
+    if (submit.status !== 202) throw new Error(`expected 202 from ${method} ${path}, got ${submit.status} ${submit.text}`);
+    const location: string = submit.json().location;
+    return { submit, jobPath: location.replace(/^https?:\/\/[^/]+\/zstack/, "") };
+  }
+
+  /** Submits an async API and polls once (the simulator finishes most APIs at once). */
+  async async(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+    const { jobPath } = await this.submit(method, path, body, headers);
+    return this.call("GET", jobPath);
+  }
+
+  async query(path: string): Promise<any[]> {
+    const r = await this.get(path);
+    if (r.status !== 200) throw new Error(`query ${path}: ${r.status} ${r.text}`);
+    return r.json().inventories;
+  }
+}
+
+export function expectError(r: RawResponse, status: number, code: string, details?: string | RegExp): void {
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
+  const err = r.json().error;
+  if (!err || err.code !== code) throw new Error(`expected error ${code}, got ${r.text}`);
+  if (details instanceof RegExp ? !details.test(err.details) : details !== undefined && err.details !== details) {
+    throw new Error(`unexpected details: ${err.details}\n   expected: ${details}`);
+  }
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
