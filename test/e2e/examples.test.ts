@@ -1,0 +1,116 @@
+// Every project in examples/ runs on the real engine against a fresh simulator: the example's own
+// Pulumi.yaml, index.ts (compiled by ts-node in the language host, as in a user's project) and data
+// files, with the package installed from the `npm pack` tarball instead of the registry.
+import * as assert from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
+import { createConsumerProject, E2EStack, REPO_ROOT, withStack } from "./harness";
+
+const EXAMPLES = path.join(REPO_ROOT, "examples");
+const MIN = 60_000;
+
+/** The example's files other than package.json (the harness writes one that uses the tarball). */
+function exampleFiles(name: string): { program: string; files: Record<string, string> } {
+  const dir = path.join(EXAMPLES, name);
+  const files: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir)) {
+    if (f === "index.ts" || f === "package.json" || f === "node_modules" || f.startsWith("Pulumi.") && f !== "Pulumi.yaml") continue;
+    if (fs.statSync(path.join(dir, f)).isFile()) files[f] = fs.readFileSync(path.join(dir, f), "utf8");
+  }
+  return { program: fs.readFileSync(path.join(dir, "index.ts"), "utf8"), files };
+}
+
+async function md5Of(url: string): Promise<{ md5: string; size: number }> {
+  const body = Buffer.from(await (await fetch(url)).arrayBuffer());
+  return { md5: createHash("md5").update(body).digest("hex"), size: body.length };
+}
+
+describe("e2e: examples/", function () {
+  this.timeout(10 * MIN);
+
+  it("every example directory is covered by this suite", () => {
+    const dirs = fs.readdirSync(EXAMPLES).filter((d) => fs.statSync(path.join(EXAMPLES, d)).isDirectory()).sort();
+    assert.deepStrictEqual(dirs, Object.keys(checks).sort());
+  });
+
+  const checks: Record<string, (out: Record<string, any>, sim: ZStackSimulator) => Promise<void> | void> = {
+    "gitops-migrations": (out, sim) => {
+      const plan = JSON.parse(fs.readFileSync(path.join(EXAMPLES, "gitops-migrations/migrations.json"), "utf8"));
+      assert.deepStrictEqual(Object.keys(out.vms).sort(), plan.vms.map((v: any) => v.name).sort());
+      for (const v of plan.vms) {
+        assert.strictEqual(out.states[v.name], "Succeeded");
+        const vm = sim.world.get("vms", out.vms[v.name]);
+        assert.ok(vm, `${v.name} was migrated`);
+        assert.strictEqual(vm!.state, v.strategy === "JustConvert" ? "Stopped" : "Running");
+      }
+    },
+    "ova-export": async (out) => {
+      assert.match(out.exportUrl, /^http:\/\/127\.0\.0\.1:\d+\//);
+      assert.strictEqual(out.format, "ova");
+      assert.deepStrictEqual(await md5Of(out.exportUrl), { md5: out.md5Sum, size: out.sizeBytes });
+    },
+    "migrate-then-export": async (out, sim) => {
+      const vm = sim.world.get("vms", out.migratedVmUuid);
+      assert.ok(vm, "the migrated VM exists");
+      assert.strictEqual(vm!.state, "Stopped");
+      const [pkg] = sim.world.list("imagePackages");
+      assert.strictEqual(pkg.vmUuid, out.migratedVmUuid, "the OVA was exported from the migrated VM");
+      assert.deepStrictEqual(await md5Of(out.exportUrl), { md5: out.md5Sum, size: out.size });
+    },
+  };
+
+  for (const name of Object.keys(checks)) {
+    describe(name, function () {
+      let sim: ZStackSimulator;
+      let h: E2EStack;
+      let dir: string;
+      let log = "";
+      const opts = () => ({ onOutput: (s: string) => (log += s) });
+
+      before(async () => {
+        sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN }, quiet: true });
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), `pzm-example-${name}-`));
+        const { program, files } = exampleFiles(name);
+        await createConsumerProject(dir, { program, language: "ts", typescript: "ts-node", files });
+        h = await withStack(dir, "example", {
+          "zstack:endpoint": sim.url,
+          "zstack:accountName": "admin",
+          "zstack:password": { value: "password", secret: true },
+        });
+      });
+      afterEach(function () {
+        if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
+        log = "";
+      });
+      after(async () => {
+        await h?.dispose();
+        await sim?.stop();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      });
+
+      it("up succeeds and the outputs are what the example promises", async () => {
+        const res = await h.stack.up(opts());
+        assert.strictEqual(res.summary.result, "succeeded");
+        await checks[name](await h.outputs(), sim);
+      });
+
+      it("preview afterwards expects no changes", async () => {
+        await h.stack.preview({ ...opts(), expectNoChanges: true });
+      });
+
+      it("destroy removes the long jobs and packages it created", async () => {
+        await h.stack.destroy(opts());
+        assert.deepStrictEqual(sim.world.list("longJobs"), []);
+        assert.deepStrictEqual(sim.world.list("imagePackages"), []);
+        if (name === "migrate-then-export") {
+          assert.strictEqual(sim.world.list("vms").filter((v) => v.name === "app-02" && v.hypervisorType === "KVM").length, 0,
+            "deleteMigratedVm: true expunged the migrated VM");
+        }
+        assert.ok(sim.world.get("vms", U.vmStopped), "the exported source VM is untouched");
+      });
+    });
+  }
+});
