@@ -60,6 +60,10 @@ export interface WaitOptions<T> {
 export class ProgressEstimator {
   private t0?: number;
   private p0?: number;
+  private lastPercent?: number;
+  private lastPollAt?: number;
+  /** a time at which progress was still below the current percent (the poll before it was first seen) */
+  private belowCurrentAt?: number;
   private noProgressDelay: number;
 
   constructor(
@@ -69,22 +73,36 @@ export class ProgressEstimator {
     if (startedAt !== undefined) {
       this.t0 = startedAt;
       this.p0 = 0;
+      this.lastPollAt = startedAt;
+      this.lastPercent = 0;
     }
     this.noProgressDelay = policy.minDelayMs;
   }
 
-  /** Lower bound of the remaining time in ms, or undefined without usable progress. */
+  /**
+   * Lower bound of the remaining time in ms, or undefined without usable progress. Two bounds, both
+   * valid for linear progress: at most `p + 1` percent are done now; and since progress was below
+   * `p` at `belowCurrentAt`, at most `p + rate·(now − belowCurrentAt)` are.
+   */
   remainingLowerBound(now: number, percent: number | undefined): number | undefined {
     if (percent === undefined) return undefined;
+    if (percent !== this.lastPercent) {
+      this.belowCurrentAt = this.lastPercent !== undefined && percent > this.lastPercent ? this.lastPollAt : undefined;
+    }
+    this.lastPercent = percent;
+    this.lastPollAt = now;
     if (this.t0 === undefined || this.p0 === undefined || percent < this.p0) {
       this.t0 = now;
       this.p0 = percent;
+      this.belowCurrentAt = undefined;
       return undefined;
     }
     const dt = now - this.t0;
     if (dt <= 0) return undefined;
     const rateHi = (percent + 1 - this.p0) / dt;
-    return Math.max(0, (99 - percent) / rateHi);
+    const byFloor = (99 - percent) / rateHi;
+    const byCrossing = this.belowCurrentAt === undefined ? -Infinity : (100 - percent) / rateHi - (now - this.belowCurrentAt);
+    return Math.max(0, byFloor, byCrossing);
   }
 
   /** The next sleep in ms. */

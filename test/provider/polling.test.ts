@@ -1,0 +1,82 @@
+// The progress-aware waiter: how often it polls and how late it notices completion.
+import * as assert from "assert";
+import { Clock, ZStackTimeoutError } from "../../provider/client";
+import { DEFAULT_POLL_POLICY, ProgressEstimator, parseDuration, waitWithProgress } from "../../provider/polling";
+
+/** A job of `durationMs` whose integer percent grows linearly; time is virtual. */
+function simulatedJob(durationMs: number, opts: { progress?: boolean; start?: number } = {}) {
+  let now = 1_000_000;
+  const start = opts.start ?? now;
+  const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+  let polls = 0;
+  const probe = async () => {
+    polls++;
+    const t = now - start;
+    if (t >= durationMs) return { done: true as const, value: now - (start + durationMs) };
+    return { done: false as const, percent: opts.progress === false ? undefined : Math.floor((100 * t) / durationMs), state: "Running" };
+  };
+  return { clock, probe, polls: () => polls, submittedAt: start };
+}
+
+describe("polling: progress-aware waits", () => {
+  for (const hours of [0.1, 0.5, 2, 8]) {
+    it(`a ${hours} h job: few polls (at most one per 5 minutes mid-job), completion noticed within 10 s`, async () => {
+      const job = simulatedJob(hours * 3_600_000);
+      const lines: string[] = [];
+      const lateness = await waitWithProgress({
+        clock: job.clock,
+        policy: DEFAULT_POLL_POLICY,
+        deadline: job.clock.now() + 24 * 3_600_000,
+        startedAt: job.submittedAt,
+        what: "job",
+        probe: job.probe,
+        log: (l) => lines.push(l),
+      });
+      assert.ok(lateness <= 10_000, `noticed ${lateness / 1000} s late`);
+      assert.ok(job.polls() < 40 + hours * 12, `${job.polls()} polls`);
+      // progress lines: at most one per minute unless a 10% step was crossed
+      assert.ok(lines.length <= 12 + hours * 60, lines.join("\n"));
+    });
+  }
+
+  it("an adopted job (no submit time known) is still cheap and prompt", async () => {
+    const job = simulatedJob(2 * 3_600_000, { start: 1_000_000 - 3_000_000 });
+    const lateness = await waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: Infinity, what: "job", probe: job.probe, log: () => undefined });
+    assert.ok(lateness <= 10_000, `noticed ${lateness / 1000} s late`);
+    assert.ok(job.polls() < 80, `${job.polls()} polls`);
+  });
+
+  it("without progress it backs off to 10 s: completion still noticed within 10 s", async () => {
+    const job = simulatedJob(3_600_000, { progress: false });
+    const lateness = await waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: Infinity, startedAt: job.submittedAt, what: "job", probe: job.probe, log: () => undefined });
+    assert.ok(lateness <= 10_000);
+    assert.ok(job.polls() >= 350 && job.polls() <= 380, `${job.polls()} polls`);
+  });
+
+  it("fails at the deadline with the last state and percent", async () => {
+    const job = simulatedJob(3_600_000);
+    await assert.rejects(
+      () => waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: job.clock.now() + 600_000, startedAt: job.submittedAt, what: "job x", probe: job.probe, log: () => undefined }),
+      (e: unknown) => e instanceof ZStackTimeoutError && /job x: still Running, 1[0-9]% after 10m0\ds \(timeout\)/.test((e as Error).message),
+    );
+  });
+
+  it("never sleeps longer than the time already watched, nor 5 minutes", () => {
+    const est = new ProgressEstimator(DEFAULT_POLL_POLICY, 0);
+    assert.strictEqual(est.nextDelay(1000, 0), 5000); // floor: 5 s
+    assert.strictEqual(est.nextDelay(60_000, 0), 60_000); // ≤ watched
+    assert.strictEqual(est.nextDelay(3_600_000, 10), 300_000); // cap
+    assert.strictEqual(est.nextDelay(3_600_000 * 2, 99), 5000); // the end may be near
+  });
+
+  it("parses durations", () => {
+    assert.strictEqual(parseDuration("90s"), 90_000);
+    assert.strictEqual(parseDuration("45m"), 2_700_000);
+    assert.strictEqual(parseDuration("1h30m"), 5_400_000);
+    assert.strictEqual(parseDuration("1h 30m"), 5_400_000);
+    assert.strictEqual(parseDuration("2d"), 172_800_000);
+    assert.strictEqual(parseDuration("1500ms"), 1500);
+    assert.strictEqual(parseDuration("30"), 30_000);
+    for (const bad of ["", "3 hours", "h", "1x", "-1h"]) assert.strictEqual(parseDuration(bad), undefined, bad);
+  });
+});
