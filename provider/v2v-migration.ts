@@ -379,13 +379,13 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
         const reason = `${what}: long job ${job.uuid} is still ${latest.state ?? "running"} at the create timeout (${inputs.timeouts?.create ?? "24h"}); it keeps running in ZStack and the next pulumi up waits for it again`;
-        throw new ResourceInitError(reason, job.uuid!, this.outputs(inputs, latest, c), [reason]);
+        throw new ResourceInitError(c.redact(reason), job.uuid!, this.outputs(inputs, latest, c), [c.redact(reason)]);
       }
       throw e;
     }
     if (latest.state !== "Succeeded") {
       const reason = `${what}: long job ${job.uuid} ${latest.state}: ${longJobFailureReason(latest)}`;
-      throw new ResourceInitError(reason, job.uuid!, this.outputs(inputs, latest, c), [reason]);
+      throw new ResourceInitError(c.redact(reason), job.uuid!, this.outputs(inputs, latest, c), [c.redact(reason)]);
     }
     return latest;
   }
