@@ -145,9 +145,10 @@ function classifyFetchError(e: unknown): Error {
   const code = err.code ?? err.errno;
   if (err.type === "request-timeout" || err.type === "body-timeout") return new TransientFault("request timed out", undefined, e);
   if (code && TRANSIENT_CODES.has(code)) return new TransientFault(code, undefined, e);
-  if (err.type === "system" || /socket hang up|premature close|other side closed/i.test(err.message ?? "")) {
+  if (/socket hang up|premature close|other side closed/i.test(err.message ?? "")) {
     return new TransientFault(err.message ?? "connection failed", undefined, e);
   }
+  // anything else (a TLS certificate problem, an unknown host, …) will not fix itself: not retried
   return e instanceof Error ? e : new Error(String(e));
 }
 
