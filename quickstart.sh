@@ -8,8 +8,8 @@
 #
 # Which ZStack: if the stack config has `zstack:endpoint`, or ZSTACK_ENDPOINT / ZSTACK_HOST is set,
 # that endpoint is used and no simulator is started. Otherwise the embedded simulator (zstack-sim)
-# is started on 127.0.0.1:${ZSTACK_SIM_PORT:-8080} with its world persisted in .zstack-sim/, and the
-# run says so. The two are never mixed silently.
+# is started on 127.0.0.1:${ZSTACK_SIM_PORT:-8080} with its world persisted in
+# ${ZSTACK_SIM_STATE_DIR:-.zstack-sim}/, and the run says so. The two are never mixed silently.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/env.sh
@@ -38,10 +38,11 @@ elif [ -n "${ZSTACK_ENDPOINT:-}${ZSTACK_HOST:-}" ]; then
   echo "==> Using the ZStack endpoint from the environment: ${ZSTACK_ENDPOINT:-${ZSTACK_HOST}:${ZSTACK_PORT:-8080}} (no simulator)"
 else
   port="${ZSTACK_SIM_PORT:-8080}"
-  mkdir -p .zstack-sim
-  log=".zstack-sim/zstack-sim.log"
+  simdir="${ZSTACK_SIM_STATE_DIR:-.zstack-sim}"
+  mkdir -p "$simdir"
+  log="$simdir/zstack-sim.log"
   # --speed 300: a 30-minute simulated migration takes 6 seconds.
-  node dist/simulator/cli.js --port "$port" --state .zstack-sim/state.json --speed "${ZSTACK_SIM_SPEED:-300}" >"$log" 2>&1 &
+  node dist/simulator/cli.js --port "$port" --state "$simdir/state.json" --speed "${ZSTACK_SIM_SPEED:-300}" >"$log" 2>&1 &
   sim_pid=$!
   for _ in $(seq 1 100); do
     if grep -q "listening on" "$log" 2>/dev/null; then break; fi
@@ -49,7 +50,7 @@ else
     sleep 0.1
   done
   url="$(grep -o 'http://[^ ]*' "$log" | head -n 1)"
-  echo "==> No ZStack endpoint configured: using the embedded ZStack simulator at $url (state in .zstack-sim/)"
+  echo "==> No ZStack endpoint configured: using the embedded ZStack simulator at $url (state in $simdir/)"
   echo "    To use a real ZStack: pulumi config set zstack:endpoint https://<mn>:8080 and the credentials (README)."
   # Only for this run; nothing is written into the stack config.
   export ZSTACK_ENDPOINT="$url" ZSTACK_ACCOUNT_NAME=admin ZSTACK_ACCOUNT_PASSWORD=password
