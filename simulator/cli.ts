@@ -117,15 +117,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const out = (line: string) => process.stdout.write(line + "\n");
-  out(`zstack-sim listening on ${sim.url}`);
+  // one write, so a reader that sees the first line sees the whole banner
+  const banner = [`zstack-sim listening on ${sim.url}`];
   if (!opts.quiet) {
-    out(`  API base        ${sim.url}/zstack/v1`);
-    out(`  account         ${SEED_CREDENTIALS.accountName} / ${SEED_CREDENTIALS.password}`);
-    out(`  access key id   ${SEED_CREDENTIALS.accessKeyId}`);
-    out(`  control         ${sim.url}/_sim/status (loopback only)`);
-    if (opts.statePath) out(`  state file      ${opts.statePath}`);
-    if (opts.speed && opts.speed !== 1) out(`  speed           x${opts.speed}`);
+    banner.push(
+      `  API base        ${sim.url}/zstack/v1`,
+      `  account         ${SEED_CREDENTIALS.accountName} / ${SEED_CREDENTIALS.password}`,
+      `  access key id   ${SEED_CREDENTIALS.accessKeyId}`,
+      `  control         ${sim.url}/_sim/status (loopback only)`,
+    );
+    if (opts.statePath) banner.push(`  state file      ${opts.statePath}`);
+    if (opts.speed && opts.speed !== 1) banner.push(`  speed           x${opts.speed}`);
   }
+  out(banner.join("\n"));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -12,6 +12,7 @@ export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
+  raw: Buffer;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json(): any;
 }
@@ -40,8 +41,9 @@ export function request(baseUrl: string, method: string, path: string, opts: Req
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+          const raw = Buffer.concat(chunks);
+          const text = raw.toString("utf8");
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, raw, json: () => JSON.parse(text) });
         });
         res.on("error", reject);
       },
@@ -122,3 +124,47 @@ export function expectError(r: RawResponse, status: number, code: string, detail
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
+
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+
+export interface CliProcess {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs `node -r ts-node/register simulator/cli.ts ...args` and waits for its "listening on" line. */
+export function spawnCli(args: string[], timeoutMs = 30_000): Promise<CliProcess> {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`zstack-sim did not start in ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`));
+    }, timeoutMs);
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /zstack-sim listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], stdout: () => out, stderr: () => err, exited });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`zstack-sim exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
+    });
+  });
+}

@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SEED_UUIDS as U, startSimulator } from "../../simulator";
+import { writeFileAtomicSync } from "../../simulator/world/persistence";
+import { Harness, HOUR, MINUTE, request, SHA512_PASSWORD, spawnCli } from "./helpers";
+
+function tmpState(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zstack-sim-state-")), "world.json");
+}
+
+const convert = {
+  params: {
+    url: `vmware://${U.vmwareWeb01}`,
+    name: "web",
+    cpuNum: 1,
+    memorySize: 1024 ** 3,
+    primaryStorageUuid: U.primaryStorage,
+    l3NetworkUuids: [U.l3Private],
+  },
+};
+
+describe("simulator persistence", () => {
+  it("keeps the world across a restart, which counts as a management-node restart", async () => {
+    const file = tmpState();
+    let h = await Harness.start({ statePath: file });
+    const sid = await h.login();
+    const job = (await h.async("POST", "/v1/v2vs", convert)).json().inventory;
+    await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } });
+    h.sim.advance(HOUR);
+    const runningJob = (await h.async("POST", "/v1/v2vs", { params: { ...convert.params, name: "second" } })).json().inventory;
+    h.sim.advance(5 * MINUTE);
+    const { jobPath: pendingExport } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore } });
+    const [pkg] = await h.query(`/v1/image-packages?q=vmUuid=${U.vmStopped}`);
+    const savedNow = h.sim.now();
+    await h.stop();
+    const saved = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.equal(saved.format, "zstack-sim-world");
+
+    h = await Harness.start({ statePath: file });
+    try {
+      h.session = sid;
+      assert.equal(h.sim.now(), savedNow, "a manual clock resumes at the saved time");
+      assert.equal((await h.get("/v1/zones")).status, 200, "sessions survive");
+      assert.equal((await h.query(`/v1/longjobs/${job.uuid}`))[0].state, "Succeeded");
+      assert.equal((await h.query(`/v1/longjobs/${runningJob.uuid}`))[0].state, "Suspended");
+      assert.equal((await h.call("GET", pendingExport)).status, 503, "pending api-jobs failed with the restart");
+      assert.equal((await h.query(`/v1/image-packages?q=vmUuid=${U.vmStopped2}`)).length, 0, "the unfinished export was rolled back");
+      const [again] = await h.query(`/v1/image-packages/${pkg.uuid}`);
+      assert.equal(again.exportUrl, pkg.exportUrl.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${h.sim.port}`));
+      const dl = await request(again.exportUrl, "GET", new URL(again.exportUrl).pathname);
+      assert.equal(dl.status, 200);
+      assert.equal(createHash("md5").update(dl.raw).digest("hex"), pkg.md5Sum);
+      const resumed = await h.async("PUT", `/v1/longjobs/${runningJob.uuid}/actions`, { resumeLongJob: {} });
+      assert.equal(resumed.json().inventory.state, "Running");
+      h.sim.advance(15 * MINUTE);
+      assert.equal((await h.query(`/v1/longjobs/${runningJob.uuid}`))[0].state, "Succeeded");
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("serves the same bytes after a restart", async () => {
+    const file = tmpState();
+    let h = await Harness.start({ statePath: file, jobDurations: { ovaMs: 1000 } });
+    await h.login();
+    await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+    h.sim.advance(1000);
+    const [pkg] = await h.query("/v1/image-packages");
+    await h.stop();
+    h = await Harness.start({ statePath: file });
+    try {
+      await h.login();
+      const [again] = await h.query("/v1/image-packages");
+      assert.equal(again.md5Sum, pkg.md5Sum);
+      const dl = await request(again.exportUrl, "GET", new URL(again.exportUrl).pathname);
+      assert.equal(dl.raw.length, pkg.size);
+      assert.equal(createHash("md5").update(dl.raw).digest("hex"), pkg.md5Sum);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("replaces the file atomically and ignores a leftover temp file", async () => {
+    const file = tmpState();
+    writeFileAtomicSync(file, '{"a":1}');
+    writeFileAtomicSync(file, '{"a":2}');
+    assert.equal(fs.readFileSync(file, "utf8"), '{"a":2}');
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["world.json"]);
+    // a crash during a write leaves only a partial temp file next to the last complete state
+    const sim = await startSimulator({ port: 0, manualClock: true, statePath: file.replace("world.json", "w2.json"), quiet: true });
+    await sim.stop();
+    const good = file.replace("world.json", "w2.json");
+    fs.writeFileSync(path.join(path.dirname(good), ".w2.json.tmp-99999"), '{"format":"zstack-sim-world","tab');
+    const again = await startSimulator({ port: 0, manualClock: true, statePath: good, quiet: true });
+    try {
+      assert.equal(again.world.list("zones").length, 1);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it("refuses to start from a corrupt state file instead of silently replacing it", async () => {
+    const file = tmpState();
+    fs.writeFileSync(file, "{oops");
+    await assert.rejects(startSimulator({ port: 0, statePath: file, quiet: true }), /is not valid JSON/);
+  });
+
+  it("leaves a valid state file when the process is killed mid-write", async function () {
+    this.timeout(120_000);
+    const file = tmpState();
+    for (let round = 0; round < 3; round++) {
+      const cli = await spawnCli(["--port", "0", "--quiet", "--state", file, "--random-seed", String(round)]);
+      const login = await request(cli.url, "PUT", "/zstack/v1/accounts/login", {
+        body: { logInByAccount: { accountName: "admin", password: SHA512_PASSWORD } },
+      });
+      const auth = { Authorization: `OAuth ${login.json().inventory.uuid}` };
+      // keep the world changing (a write every ~200 ms) and kill at a different moment each round
+      let stop = false;
+      const load = (async () => {
+        while (!stop) {
+          await request(cli.url, "POST", "/zstack/v1/v2vs", { body: { params: { ...convert.params, name: `w${round}` } }, headers: auth }).catch(() => undefined);
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 300 + round * 170));
+      cli.child.kill("SIGKILL");
+      stop = true;
+      await load;
+      await cli.exited;
+      const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+      assert.equal(parsed.format, "zstack-sim-world");
+      assert.ok(parsed.tables.longJobs.length > 0, `round ${round}: jobs were persisted`);
+    }
+    const sim = await startSimulator({ port: 0, statePath: file, quiet: true });
+    try {
+      assert.ok(sim.world.list("longJobs").every((j) => j.state !== "Running"), "restarted jobs are Suspended");
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it("flushes the state on SIGTERM", async function () {
+    this.timeout(60_000);
+    const file = tmpState();
+    const cli = await spawnCli(["--port", "0", "--quiet", "--state", file]);
+    const login = await request(cli.url, "PUT", "/zstack/v1/accounts/login", {
+      body: { logInByAccount: { accountName: "admin", password: SHA512_PASSWORD } },
+    });
+    assert.equal(login.status, 200);
+    cli.child.kill("SIGTERM");
+    assert.equal(await cli.exited, 0);
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.ok(parsed.tables.sessions.some((s: { uuid: string }) => s.uuid === login.json().inventory.uuid));
+  });
+});
