@@ -2,47 +2,25 @@
  * What both providers share: the preview sentinel, precise value comparison, the partial-create
  * error the engine understands, per-instance runtime state, and the ZStack client each method uses.
  */
-import { Clock, realClock, RetryPolicy, ZStackApiError, ZStackClient, ZStackConfigError, ZStackHttpError } from "./client";
+import {
+  Clock,
+  RetryPolicy,
+  ZStackApiError,
+  ZStackClient,
+  ZStackConfigError,
+  ZStackConnectionError,
+  ZStackError,
+  ZStackHttpError,
+  ZStackTimeoutError,
+  randomZStackUuid,
+  realClock,
+} from "./client";
 import { ConfigSource, ProviderConfig, readConfig, requireConnection } from "./config";
 import { DEFAULT_POLL_POLICY, PollPolicy } from "./polling";
+import { RESOURCE_UUID } from "./validation";
 
-/** Inputs computed from other resources reach `check`/`diff` as this string during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Whether a value is, or contains, the preview sentinel. */
-export function containsUnknown(v: unknown): boolean {
-  if (v === UNKNOWN) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (v !== null && typeof v === "object") return Object.values(v as object).some(containsUnknown);
-  return false;
-}
-
-/** Structural equality of JSON values; `undefined` members equal absent ones. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-  for (const k of keys) if (!jsonEqual(ao[k], bo[k])) return false;
-  return true;
-}
-
-/** Deep copy without `undefined` members (protobuf Structs reject them). */
-export function clean<T>(v: T): T {
-  if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(clean) as unknown as T;
-  if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = clean(x);
-    return out as T;
-  }
-  return v;
-}
+export { UNKNOWN, clean, containsUnknown, jsonEqual, pickInputs } from "./values";
+import { clean, containsUnknown, jsonEqual } from "./values";
 
 /**
  * Thrown when the ZStack object exists but the operation did not end well (a long job Failed or
@@ -181,4 +159,103 @@ export async function ignoreGone(p: Promise<unknown>): Promise<void> {
     if (e instanceof ZStackHttpError && e.status === 404 && !/api job/.test(e.message)) return;
     throw e;
   }
+}
+
+// ---------------------------------------------------------------------------- resource protocol
+
+/** The inputs `check` returns: a missing resourceUuid is the previous one (stable previews) or a new one. */
+export function withResourceUuid(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { ...news };
+  if (inputs.resourceUuid === undefined || inputs.resourceUuid === null) {
+    const old = olds?.resourceUuid;
+    inputs.resourceUuid = typeof old === "string" && RESOURCE_UUID.test(old) ? old : randomZStackUuid();
+  }
+  return inputs;
+}
+
+/** Whether `check` sees a create or a replacement: then the references are checked against ZStack. */
+export function isCreateOrReplace(olds: Record<string, unknown> | undefined, inputs: Record<string, unknown>, replaceKeys: readonly string[]): boolean {
+  if (!olds || Object.keys(olds).every((k) => k === "__provider")) return true;
+  return replaceKeys.some((k) => !jsonEqual(olds[k], inputs[k]));
+}
+
+/**
+ * Runs `check`'s reference validation; an unreachable ZStack skips it with a note (a preview must
+ * work offline), a configuration problem (wrong password) is reported.
+ */
+export async function unlessUnreachable(what: string, log: (line: string) => void, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (e instanceof ZStackConfigError) throw e;
+    if (e instanceof ZStackConnectionError || e instanceof ZStackTimeoutError || e instanceof ZStackHttpError) {
+      log(`${what}: skipping reference validation, ZStack is not reachable (${e.message})`);
+      return;
+    }
+    throw e;
+  }
+}
+
+export interface DiffSpec {
+  /** inputs whose change needs a new ZStack object */
+  replace: readonly string[];
+  /** inputs that change in place */
+  inPlace: readonly string[];
+  /** in-place inputs that only count when set (unset means "ZStack's value stays") */
+  inPlaceIfSet: readonly string[];
+  /** replace keys not to compare for these inputs */
+  ignore?: (key: string) => boolean;
+  /** the recorded object is unfinished: the next update finishes it */
+  unfinished?: boolean;
+}
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace?: boolean;
+}
+
+/** A precise diff of old outputs against new inputs: unknowns are changes, `__provider` is ignored. */
+export function diffInputs(olds: Record<string, unknown>, news: Record<string, unknown>, spec: DiffSpec): DiffResult {
+  const changed = (k: string) => containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]);
+  const replaces = spec.replace.filter((k) => !spec.ignore?.(k) && changed(k));
+  const changes =
+    replaces.length > 0 ||
+    spec.inPlace.some(changed) ||
+    spec.inPlaceIfSet.some((k) => news[k] !== undefined && news[k] !== null && changed(k)) ||
+    spec.unfinished === true;
+  // one object per uuid (and one package per VM): the old one must go before the new one is made
+  return replaces.length ? { changes, replaces, deleteBeforeReplace: true } : { changes, replaces: [] };
+}
+
+/**
+ * The create protocol of both resources: with `adoptUuid`, take that object over and never submit;
+ * otherwise look `resourceUuid` up first (a retried or interrupted create) and submit only when
+ * ZStack has nothing with that uuid.
+ */
+export async function adoptOrSubmit<T extends { uuid?: string; state?: string }>(o: {
+  what: string;
+  /** "long job", "image package" */
+  kind: string;
+  adoptUuid?: string;
+  resourceUuid: string;
+  get: (uuid: string) => Promise<T | undefined>;
+  verify: (found: T, field: "adoptUuid" | "resourceUuid") => void;
+  submit: (resourceUuid: string) => Promise<T>;
+  log: (line: string) => void;
+}): Promise<{ found: T; submitted: boolean }> {
+  if (o.adoptUuid) {
+    const found = await o.get(o.adoptUuid);
+    if (!found) throw new ZStackError(`${o.what}: adoptUuid ${o.adoptUuid}: no ${o.kind} with this uuid exists`);
+    o.verify(found, "adoptUuid");
+    o.log(`${o.what}: adopting ${o.kind} ${found.uuid} (${found.state})`);
+    return { found, submitted: false };
+  }
+  const existing = await o.get(o.resourceUuid);
+  if (existing) {
+    o.verify(existing, "resourceUuid");
+    o.log(`${o.what}: ${o.kind} ${o.resourceUuid} already exists (${existing.state}); adopting it instead of submitting again`);
+    return { found: existing, submitted: false };
+  }
+  return { found: await o.submit(o.resourceUuid), submitted: true };
 }

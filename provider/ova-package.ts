@@ -6,8 +6,6 @@ import {
   ApiJob,
   ImagePackageInventory,
   ZStackClient,
-  ZStackConfigError,
-  ZStackConnectionError,
   ZStackError,
   ZStackHttpError,
   ZStackTimeoutError,
@@ -19,9 +17,22 @@ import {
   schemas,
   taskProgressPercent,
 } from "./client";
-import { ProviderDeps, ResourceInitError, UNKNOWN, ZStackProviderBase, clean, containsUnknown, ignoreGone, jsonEqual } from "./common";
+import {
+  DiffResult,
+  ProviderDeps,
+  ResourceInitError,
+  ZStackProviderBase,
+  adoptOrSubmit,
+  clean,
+  diffInputs,
+  ignoreGone,
+  isCreateOrReplace,
+  pickInputs,
+  unlessUnreachable,
+  withResourceUuid,
+} from "./common";
 import { waitWithProgress } from "./polling";
-import { CheckFailure, RESOURCE_UUID, Validator, tagItem, timeoutMs, uuidItem } from "./validation";
+import { CheckFailure, Validator, tagItem, timeoutMs, uuidItem } from "./validation";
 
 export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 
@@ -70,11 +81,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ check
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const inputs: Record<string, unknown> = { ...news };
-    if (inputs.resourceUuid === undefined || inputs.resourceUuid === null) {
-      const old = olds?.resourceUuid;
-      inputs.resourceUuid = typeof old === "string" && RESOURCE_UUID.test(old) ? old : randomZStackUuid();
-    }
+    const inputs = withResourceUuid(olds, news);
     const v = new Validator(inputs, OVA_MESSAGE);
     const adopting = v.isSet("adoptUuid");
     if (!adopting) for (const k of ["vmUuid", "backupStorageUuid"]) v.required(k);
@@ -86,13 +93,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
     v.list("systemTags", tagItem);
     v.list("userTags", tagItem);
     v.timeouts("timeouts", ["create", "delete"]);
-    for (const k of Object.keys(inputs)) {
-      if (k !== "__provider" && !INPUT_KEYS.includes(k) && inputs[k] !== undefined && inputs[k] !== null) {
-        v.fail(k, `${k} is not an input of OvaPackage`);
-      }
-    }
-    const creating = !olds || Object.keys(olds).filter((k) => k !== "__provider").length === 0 || OVA_REPLACE_KEYS.some((k) => !jsonEqual(olds[k], inputs[k]));
-    if (creating) await this.checkReferences(v, adopting);
+    v.unknownInputs(INPUT_KEYS, "OvaPackage");
+    if (isCreateOrReplace(olds, inputs, OVA_REPLACE_KEYS)) await this.checkReferences(v, adopting);
     return { inputs, failures: v.failures };
   }
 
@@ -104,7 +106,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const bsUuid = v.value("backupStorageUuid") as string | undefined;
     const resourceUuid = v.value("resourceUuid") as string | undefined;
     const adoptUuid = v.value("adoptUuid") as string | undefined;
-    try {
+    await unlessUnreachable("OvaPackage", (l) => this.log(l), async () => {
       if (adopting) {
         if (!adoptUuid) return;
         const pkg = await getImagePackage(c, adoptUuid);
@@ -134,33 +136,21 @@ export class OvaPackageProvider extends ZStackProviderBase {
         if (!vm) v.fail("vmUuid", `Not found the vm to be exported with the uuid: ${vmUuid}`);
         else if (vm.state !== "Stopped") v.fail("vmUuid", "Only vm in state: Stopped can be exported.");
       }
-    } catch (e) {
-      if (e instanceof ZStackConfigError) throw e;
-      if (e instanceof ZStackConnectionError || e instanceof ZStackTimeoutError || e instanceof ZStackHttpError) {
-        this.log(`OvaPackage: skipping reference validation, ZStack is not reachable (${e.message})`);
-        return;
-      }
-      throw e;
-    }
+    });
   }
 
   // ------------------------------------------------------------------ diff
 
-  async diff(
-    _id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }> {
-    const changed = (k: string) => containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]);
-    const replaces = OVA_REPLACE_KEYS.filter((k) => {
+  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+    return diffInputs(olds, news, {
+      replace: OVA_REPLACE_KEYS,
+      inPlace: ["timeouts"],
+      inPlaceIfSet: ["name", "description"],
       // an adopted package's vm and storage come from ZStack when the program does not name them
-      if ((k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined) return false;
-      return changed(k);
+      ignore: (k) => (k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined,
+      // the next update waits for the export
+      unfinished: olds.state === "Exporting",
     });
-    let changes = replaces.length > 0 || changed("timeouts");
-    for (const k of ["name", "description"]) if (news[k] !== undefined && news[k] !== null && changed(k)) changes = true;
-    if (olds.state === "Exporting") changes = true; // the next update waits for the export
-    return replaces.length ? { changes, replaces: [...replaces], deleteBeforeReplace: true } : { changes, replaces: [] };
   }
 
   // ------------------------------------------------------------------ create
@@ -170,23 +160,16 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const clock = this.clock();
     const deadline = clock.now() + timeoutMs(inputs.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
     const what = `OvaPackage "${inputs.name ?? inputs.adoptUuid ?? inputs.vmUuid}"`;
-    let pkg: ImagePackageInventory | undefined;
-
-    if (inputs.adoptUuid) {
-      pkg = await getImagePackage(c, inputs.adoptUuid);
-      if (!pkg) throw new ZStackError(`${what}: adoptUuid ${inputs.adoptUuid}: no image package with this uuid exists`);
-      this.verifyPackage(pkg, inputs, "adoptUuid");
-      this.log(`${what}: adopting image package ${pkg.uuid} (${pkg.state})`);
-    } else {
-      const resourceUuid = inputs.resourceUuid ?? randomZStackUuid();
-      pkg = await getImagePackage(c, resourceUuid);
-      if (pkg) {
-        this.verifyPackage(pkg, inputs, "resourceUuid");
-        this.log(`${what}: image package ${resourceUuid} already exists (${pkg.state}); adopting it instead of exporting again`);
-      } else {
-        pkg = await this.export(c, { ...inputs, resourceUuid }, deadline, what);
-      }
-    }
+    let { found: pkg } = await adoptOrSubmit({
+      what,
+      kind: "image package",
+      adoptUuid: inputs.adoptUuid,
+      resourceUuid: inputs.resourceUuid ?? randomZStackUuid(),
+      get: (uuid) => getImagePackage(c, uuid),
+      verify: (found, field) => this.verifyPackage(found, inputs, field),
+      submit: (resourceUuid) => this.export(c, { ...inputs, resourceUuid }, deadline, what),
+      log: (l) => this.log(l),
+    });
     if (pkg.state !== "Exported") pkg = await this.waitOrRecord(c, pkg, inputs, deadline, what);
     return { id: pkg.uuid!, outs: this.outputs(inputs, pkg) };
   }
@@ -338,13 +321,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ outputs
 
   private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory): OvaPackageOutputs {
-    const echoed: Record<string, unknown> = {};
-    for (const k of INPUT_KEYS) {
-      const v = (inputs as unknown as Record<string, unknown>)[k];
-      if (v !== undefined && v !== UNKNOWN) echoed[k] = v;
-    }
     return clean({
-      ...(echoed as unknown as OvaPackageInputs),
+      ...(pickInputs(inputs, INPUT_KEYS) as unknown as OvaPackageInputs),
       uuid: pkg.uuid!,
       name: pkg.name ?? inputs.name,
       description: pkg.description ?? inputs.description,
@@ -361,12 +339,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
   }
 }
 
+/** The input part of recorded outputs (for read); the outputs carry the package's name and description. */
 function inputsOf(props: OvaPackageOutputs): OvaPackageInputs {
-  const out: Record<string, unknown> = {};
-  for (const k of INPUT_KEYS) {
-    if (k === "name" || k === "description") continue; // outputs carry the package's values
-    const v = (props as unknown as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out as unknown as OvaPackageInputs;
+  return pickInputs(props, INPUT_KEYS, ["name", "description"]) as unknown as OvaPackageInputs;
 }

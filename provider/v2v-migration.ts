@@ -7,8 +7,6 @@ import {
   LongJobInventory,
   ZStackApiError,
   ZStackClient,
-  ZStackConfigError,
-  ZStackConnectionError,
   ZStackError,
   ZStackHttpError,
   ZStackTimeoutError,
@@ -22,9 +20,22 @@ import {
   schemas,
   taskProgressPercent,
 } from "./client";
-import { ProviderDeps, ResourceInitError, UNKNOWN, ZStackProviderBase, clean, containsUnknown, ignoreGone, jsonEqual } from "./common";
+import {
+  DiffResult,
+  ProviderDeps,
+  ResourceInitError,
+  ZStackProviderBase,
+  adoptOrSubmit,
+  clean,
+  diffInputs,
+  ignoreGone,
+  isCreateOrReplace,
+  pickInputs,
+  unlessUnreachable,
+  withResourceUuid,
+} from "./common";
 import { waitWithProgress } from "./polling";
-import { CheckFailure, RESOURCE_UUID, Validator, tagItem, timeoutMs, typeName, uuidItem } from "./validation";
+import { CheckFailure, Validator, tagItem, timeoutMs, typeName, uuidItem } from "./validation";
 
 export const V2V_MESSAGE = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
 export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
@@ -149,11 +160,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ check
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const inputs: Record<string, unknown> = { ...news };
-    if (inputs.resourceUuid === undefined || inputs.resourceUuid === null) {
-      const old = olds?.resourceUuid;
-      inputs.resourceUuid = typeof old === "string" && RESOURCE_UUID.test(old) ? old : randomZStackUuid();
-    }
+    const inputs = withResourceUuid(olds, news);
     const v = new Validator(inputs, V2V_MESSAGE);
     const adopting = v.isSet("adoptUuid");
     if (!adopting) for (const k of ["url", "name", "cpuNum", "memorySize", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
@@ -186,14 +193,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     v.list("systemTags", tagItem);
     v.list("userTags", tagItem);
     v.timeouts("timeouts", ["create", "delete"]);
-    for (const k of Object.keys(inputs)) {
-      if (k !== "__provider" && !INPUT_KEYS.includes(k) && inputs[k] !== undefined && inputs[k] !== null) {
-        v.fail(k, `${k} is not an input of V2vMigration`);
-      }
-    }
-
-    const creating = !olds || Object.keys(olds).filter((k) => k !== "__provider").length === 0 || V2V_REPLACE_KEYS.some((k) => !jsonEqual(olds[k], inputs[k]));
-    if (creating) await this.checkReferences(v, adopting);
+    v.unknownInputs(INPUT_KEYS, "V2vMigration");
+    if (isCreateOrReplace(olds, inputs, V2V_REPLACE_KEYS)) await this.checkReferences(v, adopting);
     return { inputs, failures: v.failures };
   }
 
@@ -258,37 +259,19 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         });
       }
     }
-    const results = await Promise.allSettled(checks);
-    for (const r of results) {
-      if (r.status === "rejected") {
-        const e = r.reason as unknown;
-        if (e instanceof ZStackConfigError) throw e;
-        if (e instanceof ZStackConnectionError || e instanceof ZStackTimeoutError || e instanceof ZStackHttpError) {
-          this.log(`V2vMigration: skipping reference validation, ZStack is not reachable (${e.message})`);
-          return;
-        }
-        throw e;
-      }
-    }
+    await unlessUnreachable("V2vMigration", (l) => this.log(l), () => Promise.all(checks));
   }
 
   // ------------------------------------------------------------------ diff
 
-  async diff(
-    _id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean }> {
-    const changed = (k: string) => containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]);
-    const replaces = V2V_REPLACE_KEYS.filter(changed);
-    let changes = replaces.length > 0;
-    for (const k of ["timeouts", "waitForCompletion", "deleteMigratedVm"]) if (changed(k)) changes = true;
-    for (const k of ["longJobName", "longJobDescription"]) {
-      if (news[k] !== undefined && news[k] !== null && changed(k)) changes = true;
-    }
-    // a job that is not Succeeded is finished (waited for, or rerun) by the next update
-    if (news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded") changes = true;
-    return replaces.length ? { changes, replaces: [...replaces], deleteBeforeReplace: true } : { changes, replaces: [] };
+  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+    return diffInputs(olds, news, {
+      replace: V2V_REPLACE_KEYS,
+      inPlace: ["timeouts", "waitForCompletion", "deleteMigratedVm"],
+      inPlaceIfSet: ["longJobName", "longJobDescription"],
+      // a job that is not Succeeded is finished (waited for, or rerun) by the next update
+      unfinished: news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded",
+    });
   }
 
   // ------------------------------------------------------------------ create
@@ -298,29 +281,25 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     const clock = this.clock();
     const deadline = clock.now() + timeoutMs(inputs.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
     const what = `V2vMigration "${inputs.name ?? inputs.adoptUuid}"`;
-    let job: LongJobInventory | undefined;
-    let startedAt: number | undefined;
-
-    if (inputs.adoptUuid) {
-      job = await getLongJob(c, inputs.adoptUuid);
-      if (!job) throw new ZStackError(`${what}: adoptUuid ${inputs.adoptUuid}: no long job with this uuid exists`);
-      this.verifyJob(job, inputs, "adoptUuid");
-      this.log(`${what}: adopting long job ${job.uuid} (${job.state})`);
-    } else {
-      const resourceUuid = inputs.resourceUuid ?? randomZStackUuid();
-      job = await getLongJob(c, resourceUuid);
-      if (job) {
-        this.verifyJob(job, inputs, "resourceUuid");
-        this.log(`${what}: long job ${resourceUuid} already exists (${job.state}); adopting it instead of submitting again`);
-      } else {
-        startedAt = clock.now();
-        job = await this.submit(c, { ...inputs, resourceUuid });
+    const startedAt = clock.now();
+    const { found, submitted } = await adoptOrSubmit({
+      what,
+      kind: "long job",
+      adoptUuid: inputs.adoptUuid,
+      resourceUuid: inputs.resourceUuid ?? randomZStackUuid(),
+      get: (uuid) => getLongJob(c, uuid),
+      verify: (job, field) => this.verifyJob(job, inputs, field),
+      submit: async (resourceUuid) => {
+        const job = await this.submit(c, { ...inputs, resourceUuid });
         this.log(`${what}: submitted long job ${job.uuid}`);
-      }
-    }
+        return job;
+      },
+      log: (l) => this.log(l),
+    });
+    let job = found;
     const id = job.uuid!;
     if (inputs.waitForCompletion === false) return { id, outs: this.outputs(inputs, job, c) };
-    job = await this.waitOrRecord(c, job, inputs, deadline, startedAt, what);
+    job = await this.waitOrRecord(c, job, inputs, deadline, submitted ? startedAt : undefined, what);
     return { id, outs: this.outputs(inputs, job, c) };
   }
 
@@ -501,13 +480,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
 
   private outputs(inputs: V2vMigrationInputs, job: LongJobInventory, c: ZStackClient, knownVmUuid?: string): V2vMigrationOutputs {
     const secrets = [...c.secrets(), ...(inputs.sshPrivKey ? [inputs.sshPrivKey] : [])];
-    const echoed: Record<string, unknown> = {};
-    for (const k of INPUT_KEYS) {
-      const v = (inputs as unknown as Record<string, unknown>)[k];
-      if (v !== undefined && v !== UNKNOWN) echoed[k] = v;
-    }
     return clean({
-      ...(echoed as unknown as V2vMigrationInputs),
+      ...(pickInputs(inputs, INPUT_KEYS) as unknown as V2vMigrationInputs),
       uuid: job.uuid!,
       longJobName: job.name,
       longJobDescription: job.description,
@@ -526,13 +500,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   }
 }
 
-/** The input part of recorded outputs (for read). */
+/** The input part of recorded outputs (for read); the outputs carry the inventory's long-job name. */
 function inputsOf(props: V2vMigrationOutputs): V2vMigrationInputs {
-  const out: Record<string, unknown> = {};
-  for (const k of INPUT_KEYS) {
-    if (k === "longJobName" || k === "longJobDescription") continue; // outputs carry the inventory's values
-    const v = (props as unknown as Record<string, unknown>)[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out as unknown as V2vMigrationInputs;
+  return pickInputs(props, INPUT_KEYS, ["longJobName", "longJobDescription"]) as unknown as V2vMigrationInputs;
 }

@@ -2,7 +2,7 @@
  * Local validation for `check`: one CheckFailure per property, in ZStack's own words where ZStack
  * has words for it (zstack-api.md §4.2), tolerating the preview sentinel anywhere.
  */
-import { UNKNOWN, containsUnknown } from "./common";
+import { UNKNOWN, containsUnknown } from "./values";
 import { parseDuration } from "./polling";
 
 export interface CheckFailure {
@@ -174,6 +174,15 @@ export class Validator {
       }
     }
     return containsUnknown(v) ? undefined : (v as T[]);
+  }
+
+  /** One failure per input that is not among `known` (a typo such as `l3NetworkUuid`). */
+  unknownInputs(known: readonly string[], resource: string): void {
+    for (const k of Object.keys(this.inputs)) {
+      if (k !== "__provider" && !known.includes(k) && this.inputs[k] !== undefined && this.inputs[k] !== null) {
+        this.fail(k, `${k} is not an input of ${resource}`);
+      }
+    }
   }
 
   /** `timeouts: {create?, delete?}` (and `update?` where given) as duration strings. */

@@ -273,7 +273,6 @@ export class ZStackClient {
   }
 
   private async send(
-    api: string,
     method: string,
     url: string,
     body: string | undefined,
@@ -303,7 +302,7 @@ export class ZStackClient {
         this.retry,
         async () => {
           const r = await build();
-          return this.send(api, r.method, r.url, r.body, r.headers, r.sessionId);
+          return this.send(r.method, r.url, r.body, r.headers, r.sessionId);
         },
         (fault) => onRetry?.(fault),
       );
