@@ -28,6 +28,13 @@ export const OVA_API_TIMEOUT_MS = 72 * 3_600_000;
 export const API_JOB_RETENTION_MS = 3 * 3_600_000;
 export const API_JOB_SCAN_INTERVAL_MS = 3_600_000;
 
+/**
+ * UNCONFIRMED: an async API still running when its `apiTimeout` (or `X-API-Timeout`) has passed fails
+ * on the poll with SYS.1001 and these details; the work itself (e.g. an OVA export) carries on.
+ */
+export const apiTimeoutDetails = (api: string, timeoutMs: number) =>
+  `API[${api}] timeout after ${timeoutMs} ms, the operation may still be running in the background`;
+
 // ---------------------------------------------------------------------------------------------
 // Sessions and access keys
 // ---------------------------------------------------------------------------------------------

@@ -156,9 +156,12 @@ class Simulator implements ZStackSimulator, ControlTarget {
     this.url = `http://${shownHost}:${this.port}`;
   }
 
-  /** After loading a state file: the MN restarts, and exported files move to the current address. */
-  afterRestore(): void {
-    this.world.restartManagementNode();
+  /**
+   * After loading a state file: the MN restarted, at the time the state was saved (nothing progressed
+   * while it was down), and exported files move to the current address.
+   */
+  afterRestore(savedAt: number | undefined): void {
+    this.world.restartManagementNode(Math.min(savedAt ?? this.now(), this.now()));
     this.refreshExportUrls();
   }
 
@@ -366,7 +369,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<ZStac
   const seed = loadSeed(opts.seed, startTime);
   const sim = new Simulator(opts, seed, saved ?? seed(), startTime);
   await sim.listen();
-  if (saved) sim.afterRestore();
+  if (saved) sim.afterRestore(saved.now);
   if (opts.statePath) sim.enablePersistence(opts.statePath);
   return sim;
 }

@@ -3,7 +3,7 @@
  * and export run-time state, task progress, tags. Time-dependent state advances lazily in `tick()`,
  * which processes every event due up to "now" in time order; the HTTP layer calls it on each request.
  */
-import { API_JOB_RETENTION_MS, API_JOB_SCAN_INTERVAL_MS, mnRestartDetails } from "../assumptions";
+import { API_JOB_RETENTION_MS, API_JOB_SCAN_INTERVAL_MS, apiTimeoutDetails, mnRestartDetails } from "../assumptions";
 import { errorCode, type ErrorCode } from "../core/errors";
 import { gsonStringify } from "../core/gson";
 import { Prng } from "../core/prng";
@@ -203,6 +203,9 @@ export class SimWorld {
   findApiJob(uuid: string, now = this.now()): ApiJob | undefined {
     const job = this.apiJobs.get(uuid);
     if (!job) return undefined;
+    if (!job.done && now >= job.createdAt + job.timeoutMs) {
+      this.completeApiJob(uuid, { error: errorCode("SYS.1001", apiTimeoutDetails(job.api, job.timeoutMs)) }, job.createdAt + job.timeoutMs);
+    }
     if (job.done && now >= this.expiryOf(job)) return undefined;
     return job;
   }

@@ -209,6 +209,20 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
     expectError(await h.call("GET", jobPath), 503, "SYS.1006", /was deleted while exporting/);
   });
 
+  it("times the api-job out after X-API-Timeout seconds (SYS.1001) while the export carries on", async () => {
+    const { submit, jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } }, {
+      "X-API-Timeout": "60",
+    });
+    assert.equal(submit.json().apiTimeout, 60_000);
+    h.sim.advance(59_999);
+    assert.equal((await h.call("GET", jobPath)).status, 202);
+    h.sim.advance(1);
+    expectError(await h.call("GET", jobPath), 503, "SYS.1001", /timeout after 60000 ms/);
+    h.sim.advance(HOUR);
+    assert.equal((await h.query("/v1/image-packages"))[0].state, "Exported");
+    assert.equal((await h.call("GET", jobPath)).status, 503);
+  });
+
   it("uses the configured export duration", async () => {
     h.sim.setJobDurations({ ovaMs: 30_000 });
     const { jobPath } = await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore });

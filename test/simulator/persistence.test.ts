@@ -155,3 +155,25 @@ describe("simulator persistence", () => {
     assert.ok(parsed.tables.sessions.some((s: { uuid: string }) => s.uuid === login.json().inventory.uuid));
   });
 });
+
+describe("simulator restart from a state file in real time", () => {
+  it("does not progress jobs while the simulator was down", async () => {
+    const file = tmpState();
+    let t = Date.UTC(2030, 0, 1);
+    let h = await Harness.start({ statePath: file, manualClock: false, clock: { now: () => t } });
+    await h.login();
+    const job = (await h.async("POST", "/v1/v2vs", convert)).json().inventory;
+    t += 10 * MINUTE;
+    await h.stop();
+    t += 10 * HOUR; // down for ten hours
+    h = await Harness.start({ statePath: file, manualClock: false, clock: { now: () => t } });
+    try {
+      await h.login();
+      const [j] = await h.query(`/v1/longjobs/${job.uuid}`);
+      assert.equal(j.state, "Suspended");
+      assert.equal((await h.query(`/v1/task-progresses/${job.apiId}`))[0].content, "50");
+    } finally {
+      await h.stop();
+    }
+  });
+});
