@@ -7,7 +7,7 @@ import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import * as exportsEngine from "../world/exports";
 import * as longJobs from "../world/long-jobs";
 import type { Row } from "../world/types";
-import { INVENTORIES, queryApis } from "./resources";
+import { actionApi, INVENTORIES, queryApis } from "./resources";
 import { checkResourceUuidFormat, coerce, validateFields, type FieldRule } from "./validate";
 import { submitConvertVm } from "./v2v";
 
@@ -121,17 +121,7 @@ function stripUuid(r: Row): Row {
   return rest as Row;
 }
 
-const action = (name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome): ApiDef => ({
-  name,
-  msgClass: `${LJ}.API${name}Msg`,
-  method: "PUT",
-  path: JOB_PATH,
-  kind: "async",
-  wrapper,
-  action: true,
-  auth: true,
-  handle,
-});
+const action = (name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome) => actionApi(LJ, JOB_PATH, name, wrapper, handle);
 
 export const LONG_JOB_APIS: ApiDef[] = [
   ...queryApis("QueryLongJob", `${LJ}.APIQueryLongJobMsg`, "/v1/longjobs", INVENTORIES.longJob),

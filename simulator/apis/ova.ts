@@ -7,7 +7,7 @@ import { argerr, operr } from "../core/errors";
 import type { ApiContext, ApiDef } from "../http/api";
 import * as exportsEngine from "../world/exports";
 import { vmVolumeBytes } from "../world/vm-factory";
-import { IMAGE_PACKAGE_QUERY, queryApis } from "./resources";
+import { actionApi, IMAGE_PACKAGE_QUERY, queryApis } from "./resources";
 import { checkResourceUuidFormat, checkResourceUuidFree, coerce, requireRow, validateFields, type FieldRule } from "./validate";
 
 const OVF = "org.zstack.ovf";
@@ -101,17 +101,7 @@ export const OVA_APIS: ApiDef[] = [
     handle: exportVmOvaPackage,
   },
   ...queryApis("QueryImagePackage", `${OVF}.APIQueryImagePackageMsg`, "/v1/image-packages", IMAGE_PACKAGE_QUERY),
-  {
-    name: "UpdateImagePackage",
-    msgClass: `${OVF}.APIUpdateImagePackageMsg`,
-    method: "PUT",
-    path: "/v1/image-packages/{uuid}",
-    kind: "async",
-    wrapper: "updateImagePackage",
-    action: true,
-    auth: true,
-    handle: updateImagePackage,
-  },
+  actionApi(OVF, "/v1/image-packages/{uuid}", "UpdateImagePackage", "updateImagePackage", updateImagePackage),
   {
     name: "DeleteImagePackage",
     msgClass: `${OVF}.APIDeleteImagePackageMsg`,

@@ -2,7 +2,7 @@
  * Query APIs of the surrounding resources (zstack-api.md §11) and their inventory declarations.
  * `GET /v1/<resources>` and `GET /v1/<resources>/{uuid}` both answer `{"inventories": [...]}`.
  */
-import type { ApiDef } from "../http/api";
+import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import type { QueryDef } from "../http/query";
 import type { TableName } from "../world/types";
 
@@ -118,6 +118,11 @@ export function queryApis(name: string, msgClass: string, path: string, query: Q
     { ...base, path },
     { ...base, path: `${path}/{uuid}` },
   ];
+}
+
+/** An async `PUT <path>` action API with body `{"<wrapper>": {...}}`, message class `<pkg>.API<name>Msg`. */
+export function actionApi(pkg: string, path: string, name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome): ApiDef {
+  return { name, msgClass: `${pkg}.API${name}Msg`, method: "PUT", path, kind: "async", wrapper, action: true, auth: true, handle };
 }
 
 export const RESOURCE_QUERY_APIS: ApiDef[] = [

@@ -13,7 +13,7 @@ import { argerr } from "../core/errors";
 import { gsonStringify } from "../core/gson";
 import type { ApiContext, ApiDef } from "../http/api";
 import * as longJobs from "../world/long-jobs";
-import { INVENTORIES, queryApis } from "./resources";
+import { actionApi, INVENTORIES, queryApis } from "./resources";
 import { checkResourceUuidFormat, checkResourceUuidFree, coerce, requireRow, validateFields, type FieldRule } from "./validate";
 
 /** Parameters of APIConvertVmFromForeignHypervisorMsg, in the SDK's order (§6.1). */
@@ -191,28 +191,8 @@ export const V2V_APIS: ApiDef[] = [
     auth: true,
     handle: addConversionHost,
   },
-  {
-    name: "UpdateV2VConversionHost",
-    msgClass: `${CH_MSG}.APIUpdateV2VConversionHostMsg`,
-    method: "PUT",
-    path: CH_ACTIONS,
-    kind: "async",
-    wrapper: "updateV2VConversionHost",
-    action: true,
-    auth: true,
-    handle: updateConversionHost,
-  },
-  {
-    name: "ChangeV2VConversionHostState",
-    msgClass: `${CH_MSG}.APIChangeV2VConversionHostStateMsg`,
-    method: "PUT",
-    path: CH_ACTIONS,
-    kind: "async",
-    wrapper: "changeV2VConversionHostState",
-    action: true,
-    auth: true,
-    handle: changeConversionHostState,
-  },
+  actionApi(CH_MSG, CH_ACTIONS, "UpdateV2VConversionHost", "updateV2VConversionHost", updateConversionHost),
+  actionApi(CH_MSG, CH_ACTIONS, "ChangeV2VConversionHostState", "changeV2VConversionHostState", changeConversionHostState),
   {
     name: "DeleteV2VConversionHost",
     msgClass: `${CH_MSG}.APIDeleteV2VConversionHostMsg`,
@@ -222,16 +202,6 @@ export const V2V_APIS: ApiDef[] = [
     auth: true,
     handle: deleteConversionHost,
   },
-  {
-    name: "CleanV2VConversionCache",
-    msgClass: `${CH_MSG}.APICleanV2VConversionCacheMsg`,
-    method: "PUT",
-    path: "/v1/v2v/conversion/host/{uuid}/actions",
-    kind: "async",
-    wrapper: "cleanV2VConversionCache",
-    action: true,
-    auth: true,
-    handle: cleanConversionCache,
-  },
+  actionApi(CH_MSG, "/v1/v2v/conversion/host/{uuid}/actions", "CleanV2VConversionCache", "cleanV2VConversionCache", cleanConversionCache),
   ...queryApis("QueryV2VConversionHost", `${CH_MSG}.APIQueryV2VConversionHostMsg`, CH_PATH, INVENTORIES.conversionHost),
 ];

@@ -2,9 +2,9 @@
  * VmInstance APIs the providers need around migrations and exports (zstack-api.md §11).
  */
 import { ApiFailure, errorCode, javaList } from "../core/errors";
-import type { ApiContext, ApiDef } from "../http/api";
+import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import type { Row } from "../world/types";
-import { INVENTORIES, queryApis } from "./resources";
+import { actionApi, INVENTORIES, queryApis } from "./resources";
 import { coerce, requireRow, validateFields, type FieldRule } from "./validate";
 
 const VM = "org.zstack.header.vm";
@@ -70,17 +70,7 @@ function recoverVm(ctx: ApiContext) {
 }
 
 const ACTIONS = "/v1/vm-instances/{uuid}/actions";
-const action = (name: string, wrapper: string, handle: ApiDef["handle"]): ApiDef => ({
-  name,
-  msgClass: `${VM}.API${name}Msg`,
-  method: "PUT",
-  path: ACTIONS,
-  kind: "async",
-  wrapper,
-  action: true,
-  auth: true,
-  handle,
-});
+const action = (name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome) => actionApi(VM, ACTIONS, name, wrapper, handle);
 
 export const VM_APIS: ApiDef[] = [
   ...queryApis("QueryVmInstance", `${VM}.APIQueryVmInstanceMsg`, "/v1/vm-instances", INVENTORIES.vm),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { accessKeySignature, formatAkDate, SEED_CREDENTIALS as C, SEED_UUIDS as U } from "../../simulator";
-import { expectError, Harness, MINUTE, SHA512_PASSWORD } from "./helpers";
+import { expectError, Harness, MINUTE, SHA512_PASSWORD, v2vParams } from "./helpers";
 
 const ID_MSG = "org.zstack.header.identity";
 
@@ -150,16 +150,7 @@ describe("simulator authentication", () => {
     it("gives the access-key session noSessionEvaluation and the key's uuid in jobData", async () => {
       const uri = "/v1/v2vs";
       const r = await h.call("POST", uri, {
-        body: {
-          params: {
-            url: `vmware://${U.vmwareWeb02}`,
-            name: "ak",
-            cpuNum: 1,
-            memorySize: 1024 ** 3,
-            primaryStorageUuid: U.primaryStorage,
-            l3NetworkUuids: [U.l3Private],
-          },
-        },
+        body: { params: v2vParams({ url: `vmware://${U.vmwareWeb02}`, name: "ak" }) },
         headers: signed("POST", uri),
       });
       const job = await h.call("GET", r.json().location.replace(/^http:\/\/[^/]+\/zstack/, ""));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as os from "node:os";
 import { SEED_UUIDS as U } from "../../simulator";
 import { isLoopback } from "../../simulator/http/control";
-import { Harness, HOUR, request } from "./helpers";
+import { Harness, HOUR, request, v2vParams } from "./helpers";
 
 describe("simulator control endpoint (/_sim)", () => {
   let h: Harness;
@@ -15,16 +15,7 @@ describe("simulator control endpoint (/_sim)", () => {
   const ctl = (method: string, path: string, body?: unknown) => request(h.sim.url, method, `/_sim${path}`, { body });
 
   async function startJob(): Promise<string> {
-    const r = await h.async("POST", "/v1/v2vs", {
-      params: {
-        url: `vmware://${U.vmwareWeb01}`,
-        name: "web",
-        cpuNum: 1,
-        memorySize: 1024 ** 3,
-        primaryStorageUuid: U.primaryStorage,
-        l3NetworkUuids: [U.l3Private],
-      },
-    });
+    const r = await h.async("POST", "/v1/v2vs", { params: v2vParams() });
     return r.json().inventory.uuid;
   }
   const state = async (uuid: string) => (await h.query(`/v1/longjobs/${uuid}`))[0].state;

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { SEED_UUIDS as U } from "../../simulator";
-import { Harness } from "./helpers";
+import { Harness, v2vParams } from "./helpers";
 
-const convert = {
-  params: {
-    url: `vmware://${U.vmwareWeb01}`,
-    name: "web",
-    cpuNum: 1,
-    memorySize: 1024 ** 3,
-    primaryStorageUuid: U.primaryStorage,
-    l3NetworkUuids: [U.l3Private],
-  },
-};
+const convert = { params: v2vParams() };
 
 describe("simulator faults", () => {
   let h: Harness;

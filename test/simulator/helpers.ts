@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import * as http from "node:http";
-import { startSimulator, SEED_CREDENTIALS, type SimulatorOptions, type ZStackSimulator } from "../../simulator";
+import { SEED_CREDENTIALS, SEED_UUIDS, startSimulator, type SimulatorOptions, type ZStackSimulator } from "../../simulator";
 
 export const SHA512_PASSWORD = createHash("sha512").update(SEED_CREDENTIALS.password).digest("hex");
 
@@ -120,6 +120,19 @@ export function expectError(r: RawResponse, status: number, code: string, detail
   if (details instanceof RegExp ? !details.test(err.details) : details !== undefined && err.details !== details) {
     throw new Error(`unexpected details: ${err.details}\n   expected: ${details}`);
   }
+}
+
+/** ConvertVmFromForeignHypervisor parameters for vmware-web-01 (a 20-minute conversion by default). */
+export function v2vParams(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    url: `vmware://${SEED_UUIDS.vmwareWeb01}`,
+    name: "web",
+    cpuNum: 1,
+    memorySize: 1024 ** 3,
+    primaryStorageUuid: SEED_UUIDS.primaryStorage,
+    l3NetworkUuids: [SEED_UUIDS.l3Private],
+    ...extra,
+  };
 }
 
 export const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SEED_UUIDS as U } from "../../simulator";
-import { expectError, Harness, HOUR, MINUTE } from "./helpers";
+import { expectError, Harness, HOUR, MINUTE, v2vParams } from "./helpers";
 
 describe("simulator long-job APIs", () => {
   let h: Harness;
@@ -12,16 +12,7 @@ describe("simulator long-job APIs", () => {
 
   /** a 20-minute conversion of vmware-web-01 */
   async function startJob(name = "web-01"): Promise<{ uuid: string; apiId: string }> {
-    const r = await h.async("POST", "/v1/v2vs", {
-      params: {
-        url: `vmware://${U.vmwareWeb01}`,
-        name,
-        cpuNum: 2,
-        memorySize: 4 * 1024 ** 3,
-        primaryStorageUuid: U.primaryStorage,
-        l3NetworkUuids: [U.l3Private],
-      },
-    });
+    const r = await h.async("POST", "/v1/v2vs", { params: v2vParams({ name }) });
     assert.equal(r.status, 200, r.text);
     return r.json().inventory;
   }

@@ -5,22 +5,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SEED_UUIDS as U, startSimulator } from "../../simulator";
 import { writeFileAtomicSync } from "../../simulator/world/persistence";
-import { Harness, HOUR, MINUTE, request, SHA512_PASSWORD, spawnCli } from "./helpers";
+import { Harness, HOUR, MINUTE, request, SHA512_PASSWORD, spawnCli, v2vParams } from "./helpers";
 
 function tmpState(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zstack-sim-state-")), "world.json");
 }
 
-const convert = {
-  params: {
-    url: `vmware://${U.vmwareWeb01}`,
-    name: "web",
-    cpuNum: 1,
-    memorySize: 1024 ** 3,
-    primaryStorageUuid: U.primaryStorage,
-    l3NetworkUuids: [U.l3Private],
-  },
-};
+const convert = { params: v2vParams() };
 
 describe("simulator persistence", () => {
   it("keeps the world across a restart, which counts as a management-node restart", async () => {

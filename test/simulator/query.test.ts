@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SEED_UUIDS as U } from "../../simulator";
-import { expectError, Harness } from "./helpers";
+import { expectError, Harness, v2vParams } from "./helpers";
 
 describe("simulator query APIs", () => {
   let h: Harness;
@@ -117,15 +117,7 @@ describe("simulator query APIs", () => {
 
   it("matches system tags with __systemTag__", async () => {
     const r = await h.async("POST", "/v1/v2vs", {
-      params: {
-        url: `vmware://${U.vmwareApp01}`,
-        name: "tagged",
-        cpuNum: 1,
-        memorySize: 1024 ** 3,
-        primaryStorageUuid: U.primaryStorage,
-        l3NetworkUuids: [U.l3Private],
-        strategy: "JustConvert",
-      },
+      params: v2vParams({ url: `vmware://${U.vmwareApp01}`, name: "tagged", strategy: "JustConvert" }),
       systemTags: ["migrated::from::vmware"],
     });
     assert.equal(r.status, 200);

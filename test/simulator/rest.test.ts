@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { SEED_UUIDS as U } from "../../simulator";
-import { expectError, Harness, HOUR, request } from "./helpers";
+import { expectError, Harness, HOUR, request, v2vParams } from "./helpers";
 
 const V2V_MSG = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
 
-function convertParams(extra: Record<string, unknown> = {}) {
-  return {
-    url: `vmware://${U.vmwareWeb01}`,
-    name: "migrated-web-01",
-    cpuNum: 2,
-    memorySize: 4 * 1024 ** 3,
-    primaryStorageUuid: U.primaryStorage,
-    l3NetworkUuids: [U.l3Private],
-    ...extra,
-  };
-}
+const convertParams = (extra: Record<string, unknown> = {}) => v2vParams({ name: "migrated-web-01", ...extra });
 
 describe("simulator REST conventions", () => {
   let h: Harness;

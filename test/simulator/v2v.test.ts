@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import { SEED_UUIDS as U } from "../../simulator";
-import { expectError, Harness, HOUR, MINUTE } from "./helpers";
+import { expectError, Harness, HOUR, MINUTE, v2vParams } from "./helpers";
 
 const MSG = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
 
-function params(extra: Record<string, unknown> = {}) {
-  return {
-    url: `vmware://${U.vmwareWeb01}`,
-    name: "web-01",
-    cpuNum: 2,
-    memorySize: 4 * 1024 ** 3,
-    primaryStorageUuid: U.primaryStorage,
-    l3NetworkUuids: [U.l3Private],
-    conversionHostUuid: U.convHost,
-    ...extra,
-  };
-}
+const params = (extra: Record<string, unknown> = {}) =>
+  v2vParams({ name: "web-01", cpuNum: 2, memorySize: 4 * 1024 ** 3, conversionHostUuid: U.convHost, ...extra });
 
 describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
   let h: Harness;
