@@ -173,7 +173,13 @@ class Simulator implements ZStackSimulator, ControlTarget {
   }
 
   enablePersistence(file: string): void {
-    this.stateFile = new StateFile(file, () => this.world.snapshot());
+    this.stateFile = new StateFile(
+      file,
+      () => this.world.snapshot(),
+      (e) => {
+        if (!this.opts.quiet) process.stderr.write(`zstack-sim: cannot write the state file ${file}: ${e.message}\n`);
+      },
+    );
     this.stateFile.markDirty();
     this.stateFile.flush();
   }

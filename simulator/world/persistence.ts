@@ -57,6 +57,8 @@ export class StateFile {
   constructor(
     readonly file: string,
     private readonly snapshot: () => WorldSnapshot,
+    /** a background write failed; the next change retries */
+    private readonly onError: (e: Error) => void,
     private readonly debounceMs = 200,
   ) {}
 
@@ -66,7 +68,12 @@ export class StateFile {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      try {
+        this.flush();
+      } catch (e) {
+        this.dirty = true;
+        this.onError(e as Error);
+      }
     }, this.debounceMs);
     this.timer.unref();
   }
