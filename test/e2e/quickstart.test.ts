@@ -56,7 +56,10 @@ describe("e2e: ./quickstart.sh", function () {
       ZSTACK_SIM_STATE_DIR: path.join(tmp, "sim"),
     };
   });
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(path.join(REPO_ROOT, `Pulumi.${env.QUICKSTART_STACK}.yaml`), { force: true });
+  });
 
   it("migrates the VMs and exports the OVA on the embedded simulator, and prints the outputs", async () => {
     const { code, out } = await run([], env);
