@@ -208,6 +208,11 @@ describe("simulator authentication", () => {
       assert.equal(r.text, "access key id: NewKeyId0001 does not existed or disabled");
       const keys = await h.query("/v1/accesskeys?q=AccessKeyID=NewKeyId0001");
       assert.equal(keys.length, 1);
+      const dup = await h.async("POST", "/v1/accesskeys", { params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, AccessKeyID: "NewKeyId0001" } });
+      expectError(dup, 503, "SYS.1007", "AccessKeyID[NewKeyId0001] already exists");
+      const deleted = await h.async("DELETE", `/v1/accesskeys/${inv.uuid}`);
+      assert.equal(deleted.status, 200);
+      assert.deepEqual(await h.query(`/v1/accesskeys/${inv.uuid}`), []);
     });
   });
 });

@@ -106,6 +106,12 @@ describe("simulator REST conventions", () => {
     const patch = await h.call("PATCH", "/v1/longjobs", { headers: h.auth() });
     assert.equal(patch.status, 405);
     assert.equal(patch.text, "The method[PATCH] is not allowed for the path[/zstack/v1/longjobs]");
+    const get = await h.call("GET", `/v1/longjobs/${U.zone}/actions`, { headers: h.auth() });
+    assert.equal(get.status, 500);
+    assert.equal(get.text, `No query API found for the path[/zstack/v1/longjobs/${U.zone}/actions]`);
+    const del = await h.call("DELETE", `/v1/longjobs/${U.zone}/actions`, { headers: h.auth() });
+    assert.equal(del.status, 500);
+    assert.equal(del.text, `No delete API found for the path[/zstack/v1/longjobs/${U.zone}/actions]`);
     const post = await h.call("POST", `/v1/longjobs/${U.zone}`, { body: {}, headers: h.auth() });
     assert.equal(post.status, 500);
     assert.equal(post.text, `No creational API found for the path[/zstack/v1/longjobs/${U.zone}]`);
@@ -115,6 +121,15 @@ describe("simulator REST conventions", () => {
     const r = await h.call("POST", "/v1/v2vs", { rawBody: "{not json", headers: h.auth() });
     assert.equal(r.status, 500);
     assert.match(r.text, /^com\.google\.gson\.JsonSyntaxException/);
+  });
+
+  it("answers 500 for a wrapper that is not an object and for a non-numeric X-API-Timeout", async () => {
+    const r = await h.call("POST", "/v1/v2vs", { body: { params: ["x"] }, headers: h.auth() });
+    assert.equal(r.status, 500);
+    assert.match(r.text, /Expected BEGIN_OBJECT but was BEGIN_ARRAY/);
+    const t = await h.call("POST", "/v1/v2vs", { body: { params: convertParams() }, headers: { ...h.auth(), "X-API-Timeout": "soon" } });
+    assert.equal(t.status, 500);
+    assert.equal(t.text, 'For input string: "soon"');
   });
 
   it("rejects non-integral numbers and non-booleans with TypeVerifier's plain-text 400", async () => {

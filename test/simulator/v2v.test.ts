@@ -156,6 +156,8 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
     assert.equal(job.state, "Running");
     const unknown = await h.async("POST", "/v1/longjobs", { params: { jobName: "APINoSuchMsg", jobData: "{}" } });
     expectError(unknown, 503, "SYS.1007", "APINoSuchMsg is not an API");
+    const notJson = await h.async("POST", "/v1/longjobs", { params: { jobName: "APIConvertVmFromForeignHypervisorMsg", jobData: "{" } });
+    expectError(notJson, 503, "SYS.1007", "jobData of message[org.zstack.header.longjob.APISubmitLongJobMsg] is not a valid JSON string");
   });
 
   describe("validation (503 on the poll)", () => {

@@ -85,5 +85,11 @@ describe("simulator VmInstance APIs", () => {
     assert.equal((await h.async("PUT", `/v1/v2v/conversion/host/${uuid}/actions`, { cleanV2VConversionCache: {} })).status, 200);
     assert.equal((await h.async("DELETE", `/v1/v2v-conversion-hosts/${uuid}`)).status, 200);
     assert.deepEqual(await h.query(`/v1/v2v-conversion-hosts/${uuid}`), []);
+    expectError(
+      await h.async("PUT", `/v1/v2v-conversion-hosts/${uuid}/actions`, { changeV2VConversionHostState: { stateEvent: "disable" } }),
+      503,
+      "SYS.1003",
+      `invalid field[uuid], resource[uuid:${uuid}, type:V2VConversionHostVO] not found`,
+    );
   });
 });
