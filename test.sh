@@ -11,4 +11,5 @@ source scripts/env.sh
 pzm_ensure_npm_packages
 pzm_ensure_pulumi
 npx tsc -p tsconfig.json
+npx tsc -p tsconfig.test.json   # type-checks tests and benchmarks too (mocha runs them transpile-only)
 exec npx mocha "$@"

@@ -25,7 +25,7 @@ describe("client: https endpoints", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(async () => new Promise((r) => server.close(r)));
+  after(async () => new Promise<void>((r) => server.close(() => r())));
 
   const client = (tls: { caCertificate?: string; insecure?: boolean }) =>
     new ZStackClient({ endpoint: url, auth: { kind: "session", sessionId: "0".repeat(32) }, tls, retry: { maxRetries: 3 } });
