@@ -23,9 +23,17 @@ export interface EngineBaselineOptions {
   parallel?: number;
   /** Print the figures (default true). */
   print?: boolean;
+  /**
+   * Characters of padding in every resource's inputs (and so in its outputs too): grows the state
+   * to a given size, to measure the engine's cost for that much state (default 0).
+   */
+  pad?: number;
+  /** Wraps each engine operation (e.g. with a deadline); `what` is "up", "refresh" or "destroy". */
+  guard?: <T>(what: string, run: Promise<T>) => Promise<T>;
 }
 
-const PROVIDER = `"use strict";
+/** A provider that does nothing but echo its inputs. */
+export const TRIVIAL_PROVIDER = `"use strict";
 let next = 0;
 module.exports = {
   async create(inputs) { return { id: "t-" + process.pid + "-" + (next++), outs: { ...inputs, ready: true } }; },
@@ -42,8 +50,11 @@ const provider = require("pzm-bench-trivial");
 class Trivial extends pulumi.dynamic.Resource {
   constructor(name, args) { super(provider, name, { ready: undefined, ...args }, {}, "bench", "Trivial"); }
 }
-const n = Number(new pulumi.Config("bench").require("n"));
-for (let i = 0; i < n; i++) new Trivial("t" + i, { index: i, label: "trivial resource " + i });
+const config = new pulumi.Config("bench");
+const n = Number(config.require("n"));
+const pad = Number(config.get("pad") ?? "0");
+const extra = pad ? { pad: "x".repeat(pad) } : {};
+for (let i = 0; i < n; i++) new Trivial("t" + i, { index: i, label: "trivial resource " + i, ...extra });
 module.exports = { n };
 `;
 
@@ -52,21 +63,22 @@ export async function benchEngineBaseline(n = 400, opts: EngineBaselineOptions =
   const tmp = makeTempDir("bench-baseline");
   try {
     const proj = await createConsumerProject(path.join(tmp, "project"), { program: PROGRAM, withPackage: false, projectName: "bench-baseline" });
-    addLocalPackage(proj.dir, "pzm-bench-trivial", { "index.js": PROVIDER });
-    const h = await withStack(proj.dir, "baseline", { "bench:n": String(n) });
+    addLocalPackage(proj.dir, "pzm-bench-trivial", { "index.js": TRIVIAL_PROVIDER });
+    const h = await withStack(proj.dir, "baseline", { "bench:n": String(n), ...(opts.pad ? { "bench:pad": String(opts.pad) } : {}) });
     try {
       const parallel = opts.parallel !== undefined ? { parallel: opts.parallel } : {};
-      const timed = async (f: () => Promise<unknown>): Promise<number> => {
+      const guard = opts.guard ?? (<T>(_what: string, run: Promise<T>) => run);
+      const timed = async (what: string, f: () => Promise<unknown>): Promise<number> => {
         const t = process.hrtime.bigint();
-        await f();
+        await guard(what, f());
         return Number(process.hrtime.bigint() - t) / 1e9;
       };
-      const up = await timed(() => h.stack.up(parallel));
+      const up = await timed("up", () => h.stack.up(parallel));
       const state = JSON.stringify(await h.exportDeployment());
       const resources = (await h.resources("pulumi-nodejs:dynamic/bench:Trivial")).length;
       if (resources !== n) throw new Error(`expected ${n} resources in state, found ${resources}`);
-      const refresh = await timed(() => h.stack.refresh(parallel));
-      const destroy = await timed(() => h.stack.destroy(parallel));
+      const refresh = await timed("refresh", () => h.stack.refresh(parallel));
+      const destroy = await timed("destroy", () => h.stack.destroy(parallel));
       const result = { up, refresh, destroy, n, stateBytesPerResource: Math.round(Buffer.byteLength(state) / n) };
       if (print) {
         const f = (s: number) => `${s.toFixed(1)} s`;

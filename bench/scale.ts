@@ -23,7 +23,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { startSimulator, SEED_CREDENTIALS, SEED_UUIDS as U, ZStackSimulator, Row } from "../simulator";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { addLocalPackage, createConsumerProject, E2EStack, makeTempDir, removeDir, withStack } from "../test/e2e/harness";
+import { createConsumerProject, E2EStack, makeTempDir, removeDir, withStack } from "../test/e2e/harness";
 import { benchEngineBaseline, EngineBaseline } from "./engine-baseline";
 import { deriveResourceUuid } from "../sdk/resource-uuid";
 import { exportedOvaSize } from "../simulator/assumptions";
@@ -141,7 +141,7 @@ export interface ScaleResult {
   pass: Record<Phase, boolean>;
   loadAverage: number[];
   /** unless `padded: false`: the baseline padded to our state size */
-  padded?: PaddedBaseline;
+  padded?: EngineBaseline;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,72 +181,6 @@ stoppedVms.forEach((vmUuid, i) => {
 });
 module.exports = { migrations: sources.length, packages: stoppedVms.length };
 `;
-
-// ---------------------------------------------------------------------------------------------
-// Diagnosis: the baseline's trivial resources padded to a given state size
-// ---------------------------------------------------------------------------------------------
-
-const TRIVIAL_PROVIDER = `"use strict";
-let next = 0;
-module.exports = {
-  async create(inputs) { return { id: "t-" + process.pid + "-" + (next++), outs: { ...inputs, ready: true } }; },
-  async read(id, props) { return { id, props }; },
-  async diff(id, olds, news) { return { changes: olds.index !== news.index }; },
-  async update(id, olds, news) { return { outs: { ...news, ready: true } }; },
-  async delete() {},
-};
-`;
-
-const PADDED_PROGRAM = `"use strict";
-const pulumi = require("@pulumi/pulumi");
-const provider = require("pzm-bench-trivial");
-class Trivial extends pulumi.dynamic.Resource {
-  constructor(name, args) { super(provider, name, { ready: undefined, ...args }, {}, "bench", "Trivial"); }
-}
-const config = new pulumi.Config("bench");
-const n = Number(config.require("n"));
-const pad = "x".repeat(Number(config.require("pad")));
-for (let i = 0; i < n; i++) new Trivial("t" + i, { index: i, label: "trivial resource " + i, pad });
-module.exports = { n };
-`;
-
-export interface PaddedBaseline {
-  up: number;
-  refresh: number;
-  destroy: number;
-  stateBytesPerResource: number;
-}
-
-/**
- * The engine baseline (same provider, same program but for one padding string, which lands in both
- * the inputs and the outputs) with its state grown to about `bytesPerResource`: what the engine
- * alone costs for a stack holding as much state as ours.
- */
-async function benchPaddedBaseline(n: number, pad: number, parallel: number, deadlineMs: number): Promise<PaddedBaseline> {
-  const tmp = makeTempDir("bench-padded");
-  try {
-    const proj = await createConsumerProject(path.join(tmp, "project"), { program: PADDED_PROGRAM, withPackage: false, projectName: "bench-baseline" });
-    addLocalPackage(proj.dir, "pzm-bench-trivial", { "index.js": TRIVIAL_PROVIDER });
-    const h = await withStack(proj.dir, "baseline", { "bench:n": String(n), "bench:pad": String(pad) });
-    try {
-      const o = parallel ? { parallel } : {};
-      const timed = async (what: string, f: () => Promise<unknown>): Promise<number> => {
-        const t = process.hrtime.bigint();
-        await timeoutAfter(f(), deadlineMs - Date.now(), `the padded baseline's ${what}`, killOurDescendants);
-        return Number(process.hrtime.bigint() - t) / 1e9;
-      };
-      const up = await timed("up", () => h.stack.up(o));
-      const stateBytesPerResource = Math.round(Buffer.byteLength(JSON.stringify(await h.exportDeployment())) / n);
-      const refresh = await timed("refresh", () => h.stack.refresh(o));
-      const destroy = await timed("destroy", () => h.stack.destroy(o));
-      return { up, refresh, destroy, stateBytesPerResource };
-    } finally {
-      await h.dispose();
-    }
-  } finally {
-    removeDir(tmp);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The simulator's world: one stopped VM per package (one package per VM is a ZStack rule) and one
@@ -662,7 +596,13 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
   if (opts.padded ?? true) {
     // the padding string is stored twice (inputs and outputs)
     const pad = Math.max(0, Math.round((result.ourStateBytesPerResource - baseline.stateBytesPerResource) / 2));
-    result.padded = await benchPaddedBaseline(resources, pad, parallel, deadline);
+    const padded = await benchEngineBaseline(resources, {
+      ...(parallel ? { parallel } : {}),
+      print: false,
+      pad,
+      guard: (what, run) => timeoutAfter(run, remaining(), `the padded baseline's ${what}`, killOurDescendants),
+    });
+    result.padded = padded;
   }
   if (print) printReport(result);
   return result;
