@@ -27,7 +27,7 @@ const USAGE = `usage: zstack-sim [options]
   --quiet                  print only the "listening on" line
   --help                   this text
 
-The control endpoint (loopback only) is at <url>/_sim/ (see docs/simulator.md).`;
+The control endpoint (loopback only) is at <url>/_sim/ (see the README of pulumi-zstack-migration).`;
 
 function fail(message: string): never {
   process.stderr.write(`zstack-sim: ${message}\n${USAGE}\n`);

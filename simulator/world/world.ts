@@ -98,7 +98,7 @@ export class SimWorld {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Generic access (documented in docs/simulator.md)
+  // Generic access (documented in the README, "The world")
   // -------------------------------------------------------------------------------------------
 
   /** Live rows of a table, in insertion order. Mutating them directly is allowed; call `changed()` after. */
