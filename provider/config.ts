@@ -42,7 +42,7 @@ const HOW_TO_AUTH =
   "or the environment variables ZSTACK_ACCOUNT_NAME + ZSTACK_ACCOUNT_PASSWORD, ZSTACK_ACCESS_KEY_ID + ZSTACK_ACCESS_KEY_SECRET, or ZSTACK_SESSION_ID.";
 
 const HOW_TO_ENDPOINT =
-  "Set zstack:endpoint (pulumi config set zstack:endpoint http://<management-node>:8080) or the environment variable ZSTACK_ENDPOINT (or ZSTACK_HOST and ZSTACK_PORT).";
+  "Set zstack:endpoint (pulumi config set zstack:endpoint http://<management-node>:8080) or the environment variable ZSTACK_ENDPOINT (or ZSTACK_HOST: a host, host:port or URL, with ZSTACK_PORT for a missing port).";
 
 function parseBool(key: string, v: string | undefined, dflt: boolean): boolean {
   if (v === undefined || v.trim() === "") return dflt;
@@ -54,7 +54,9 @@ function parseBool(key: string, v: string | undefined, dflt: boolean): boolean {
 
 /**
  * Reads the stack config (when given) and the environment. Config keys win over environment
- * variables key by key; credentials are taken as a whole set from the first source that has one.
+ * variables key by key. Credentials: the set (access key, then account, then session) is the first
+ * one that has a key in the stack config, else the first one that has a key in the environment; its
+ * keys come from the stack config, each missing one from its environment variable.
  */
 export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): ProviderConfig {
   const get = (key: string): string | undefined => {
@@ -67,37 +69,12 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
   };
 
   let endpoint = get("zstack:endpoint") ?? envv("ZSTACK_ENDPOINT");
-  if (!endpoint && envv("ZSTACK_HOST")) {
-    const host = envv("ZSTACK_HOST")!;
-    endpoint = host.includes("://") ? host : `http://${host}:${envv("ZSTACK_PORT") ?? "8080"}`;
-  }
+  if (!endpoint && envv("ZSTACK_HOST")) endpoint = endpointFromHost(envv("ZSTACK_HOST")!, envv("ZSTACK_PORT"));
   if (endpoint) parseEndpoint(endpoint); // fail early on a malformed endpoint
 
-  const resolved = resolveAuth(
-    {
-      accountName: get("zstack:accountName"),
-      password: get("zstack:password"),
-      accessKeyId: get("zstack:accessKeyId"),
-      accessKeySecret: get("zstack:accessKeySecret"),
-      sessionId: get("zstack:sessionId"),
-    },
-    "zstack:",
-  );
-  const fromEnv =
-    resolved.auth || resolved.problem
-      ? undefined
-      : resolveAuth(
-          {
-            accountName: envv("ZSTACK_ACCOUNT_NAME"),
-            password: envv("ZSTACK_ACCOUNT_PASSWORD"),
-            accessKeyId: envv("ZSTACK_ACCESS_KEY_ID"),
-            accessKeySecret: envv("ZSTACK_ACCESS_KEY_SECRET"),
-            sessionId: envv("ZSTACK_SESSION_ID"),
-          },
-          "ZSTACK_",
-        );
-  const auth = resolved.auth ?? fromEnv?.auth;
-  const authProblem = auth ? undefined : resolved.problem ?? fromEnv?.problem ?? `no ZStack credentials are configured. ${HOW_TO_AUTH}`;
+  const resolved = resolveAuth(get, envv);
+  const auth = resolved.auth;
+  const authProblem = auth ? undefined : resolved.problem ?? `no ZStack credentials are configured. ${HOW_TO_AUTH}`;
 
   let caCertificate = get("zstack:caCertificate");
   if (caCertificate && !caCertificate.includes("-----BEGIN")) {
@@ -124,30 +101,73 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
   };
 }
 
-interface AuthFields {
-  accountName?: string;
-  password?: string;
-  accessKeyId?: string;
-  accessKeySecret?: string;
-  sessionId?: string;
+/**
+ * The endpoint for `ZSTACK_HOST` (+ `ZSTACK_PORT`). `ZSTACK_HOST` may be a host name or address
+ * (IPv6 with or without brackets), `host:port`, or a URL with a scheme (`https://mn:8443`, which
+ * may carry a context path). A scheme in `ZSTACK_HOST` wins (default `http`); `ZSTACK_PORT` only
+ * fills a missing port; without either, a bare host gets ZStack's default port 8080 and a URL keeps
+ * its scheme's default port.
+ */
+export function endpointFromHost(host: string, port?: string): string {
+  const h = host.trim();
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)?([^/?#]*)(.*)$/i.exec(h)!;
+  const scheme = m[1];
+  let authority = m[2];
+  const rest = m[3];
+  if (authority === "") throw new ZStackConfigError(`ZSTACK_HOST "${host}" has no host name`);
+  // a bare IPv6 address (two or more colons, no brackets)
+  if (!authority.startsWith("[") && !authority.includes("@") && (authority.match(/:/g) ?? []).length >= 2) authority = `[${authority}]`;
+  const hasPort = authority.startsWith("[") ? /\]:\d+$/.test(authority) : /:\d+$/.test(authority);
+  if (!hasPort) {
+    const p = port?.trim() || undefined;
+    if (p !== undefined && !(/^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535)) {
+      throw new ZStackConfigError(`ZSTACK_PORT must be a port number (1-65535), got "${port}"`);
+    }
+    const fill = p ?? (scheme ? undefined : "8080");
+    if (fill) authority = `${authority.replace(/:$/, "")}:${fill}`;
+  }
+  return `${scheme ?? "http://"}${authority}${rest}`;
 }
 
-function resolveAuth(f: AuthFields, prefix: "zstack:" | "ZSTACK_"): { auth?: ZStackAuth; problem?: string } {
-  const name = (cfg: string, env: string) => (prefix === "zstack:" ? `zstack:${cfg}` : env);
-  if (f.accessKeyId || f.accessKeySecret) {
-    if (f.accessKeyId && f.accessKeySecret) {
-      return { auth: { kind: "accessKey", accessKeyId: f.accessKeyId, accessKeySecret: f.accessKeySecret } };
-    }
-    const missing = f.accessKeyId ? name("accessKeySecret", "ZSTACK_ACCESS_KEY_SECRET") : name("accessKeyId", "ZSTACK_ACCESS_KEY_ID");
-    return { problem: `${missing} is not set (access keys need both the id and the secret). ${HOW_TO_AUTH}` };
+type Lookup = (key: string) => string | undefined;
+
+/** One credential set: its fields, each with its stack config key and environment variable. */
+const AUTH_SETS = [
+  {
+    what: "access keys need both the id and the secret",
+    fields: [
+      { field: "accessKeyId", key: "zstack:accessKeyId", env: "ZSTACK_ACCESS_KEY_ID" },
+      { field: "accessKeySecret", key: "zstack:accessKeySecret", env: "ZSTACK_ACCESS_KEY_SECRET" },
+    ],
+  },
+  {
+    what: "account login needs both the account name and the password",
+    fields: [
+      { field: "accountName", key: "zstack:accountName", env: "ZSTACK_ACCOUNT_NAME" },
+      { field: "password", key: "zstack:password", env: "ZSTACK_ACCOUNT_PASSWORD" },
+    ],
+  },
+  {
+    what: "",
+    fields: [{ field: "sessionId", key: "zstack:sessionId", env: "ZSTACK_SESSION_ID" }],
+  },
+] as const;
+
+function resolveAuth(get: Lookup, envv: Lookup): { auth?: ZStackAuth; problem?: string } {
+  const set =
+    AUTH_SETS.find((s) => s.fields.some((f) => get(f.key) !== undefined)) ??
+    AUTH_SETS.find((s) => s.fields.some((f) => envv(f.env) !== undefined));
+  if (!set) return {};
+  const v: Record<string, string | undefined> = {};
+  for (const f of set.fields) v[f.field] = get(f.key) ?? envv(f.env);
+  const missing = set.fields.filter((f) => v[f.field] === undefined);
+  if (missing.length > 0) {
+    const names = missing.map((f) => `${f.key} (or the environment variable ${f.env})`).join(" and ");
+    return { problem: `${names} is not set (${set.what}). ${HOW_TO_AUTH}` };
   }
-  if (f.accountName || f.password) {
-    if (f.accountName && f.password) return { auth: { kind: "account", accountName: f.accountName, password: f.password } };
-    const missing = f.accountName ? name("password", "ZSTACK_ACCOUNT_PASSWORD") : name("accountName", "ZSTACK_ACCOUNT_NAME");
-    return { problem: `${missing} is not set (account login needs both the account name and the password). ${HOW_TO_AUTH}` };
-  }
-  if (f.sessionId) return { auth: { kind: "session", sessionId: f.sessionId } };
-  return {};
+  if (v.accessKeyId !== undefined) return { auth: { kind: "accessKey", accessKeyId: v.accessKeyId, accessKeySecret: v.accessKeySecret! } };
+  if (v.accountName !== undefined) return { auth: { kind: "account", accountName: v.accountName, password: v.password! } };
+  return { auth: { kind: "session", sessionId: v.sessionId! } };
 }
 
 /** The endpoint and credentials, or one clear error naming the keys to set. */
