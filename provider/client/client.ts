@@ -481,8 +481,10 @@ export class ZStackClient {
 
   /**
    * Validates the api-job location ZStack returned and rewrites it to the configured endpoint (the
-   * MN advertises its own IP, which may not be reachable from here). Rejects userinfo, other schemes,
-   * queries, fragments, any traversal, any path but `<context>/v1/api-jobs/<the job uuid we sent>`.
+   * MN advertises its own IP and its own context path, which may not be reachable from here, e.g.
+   * behind a reverse proxy that maps `/zs` to `/zstack`). Only the job id is taken from it: the path
+   * must be `[/<one context segment>]/v1/api-jobs/<the job uuid we sent>`. Rejects userinfo, other
+   * schemes, queries, fragments, any traversal or escaping, and any other path.
    */
   resolveLocation(location: string, jobUuid: string): string {
     const reject = (why: string) =>
@@ -498,9 +500,9 @@ export class ZStackClient {
     if (url.search || url.hash || /[?#]/.test(location)) throw reject("it carries a query or fragment");
     const rawPath = location.replace(/^[a-z]+:\/\/[^/]*/i, "");
     if (/(^|\/)\.\.?(\/|$)|%2e|%2f|%5c|\\/i.test(rawPath)) throw reject("path traversal");
-    const expected = `${this.base.pathname}/v1/api-jobs/`;
-    if (!rawPath.startsWith(expected)) throw reject(`path is not ${expected}<job uuid>`);
-    const id = rawPath.slice(expected.length);
+    const m = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?\/v1\/api-jobs\/([^/]*)$/.exec(rawPath);
+    if (!m) throw reject("path is not [/<context>]/v1/api-jobs/<job uuid>");
+    const id = m[1];
     if (!HEX32.test(id)) throw reject("job id is not 32 hex characters");
     if (id.toLowerCase() !== jobUuid.toLowerCase()) throw reject("job id differs from the X-Job-UUID sent");
     return `${this.baseUrl}/v1/api-jobs/${id}`;

@@ -29,6 +29,33 @@ function clientFor(sim: Sim, over: Partial<ZStackClientOptions> = {}, clock = vi
   });
 }
 
+/**
+ * A reverse proxy on 127.0.0.1 that serves the simulator's `/zstack` under `prefix` (e.g. `/zs`),
+ * passing bodies through untouched (so the MN's api-job location still says `/zstack`).
+ */
+async function reverseProxy(sim: Sim, prefix: string): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
+  const target = new URL(sim.url);
+  const paths: string[] = [];
+  const server = http.createServer((req, res) => {
+    const path = req.url ?? "/";
+    paths.push(`${req.method} ${path}`);
+    if (!path.startsWith(`${prefix}/`)) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("Not Found");
+      return;
+    }
+    const headers = { ...req.headers, host: target.host };
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: `/zstack${path.slice(prefix.length)}`, headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on("error", () => res.writeHead(502).end("Bad Gateway"));
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}${prefix}`, paths, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
 const v2vParams = (name: string) => ({
   url: `vmware://${U.vmwareWeb01}`,
   name,
@@ -134,6 +161,26 @@ describe("client: async api jobs", () => {
     assert.strictEqual(job.pollUrl, `${sim.url}/zstack/v1/api-jobs/${job.jobUuid}`);
     const body = await c.waitApiJob(job);
     assert.strictEqual(c.parse("x", 200, body, schemas().LongJobInventory, "inventory").jobName, "APIConvertVmFromForeignHypervisorMsg");
+  });
+
+  it("behind a reverse proxy whose context path differs from the MN's (/zs → /zstack), polls through the proxy", async () => {
+    sim = await newSim({ advertisedHost: "10.0.0.9:8080" });
+    const proxy = await reverseProxy(sim, "/zs");
+    try {
+      for (const auth of [
+        { kind: "account", accountName: C.accountName, password: C.password },
+        { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: C.accessKeySecret },
+      ] as const) {
+        const c = clientFor(sim, { endpoint: proxy.url, auth });
+        const body = await c.call("ConvertVmFromForeignHypervisor", { params: v2vParams(`lb-${auth.kind}`) });
+        assert.strictEqual(c.parse("x", 200, body, schemas().LongJobInventory, "inventory").state, "Running");
+      }
+      assert.ok(proxy.paths.some((p) => /^GET \/zs\/v1\/api-jobs\/[0-9a-f]{32}$/.test(p)), proxy.paths.join("\n"));
+      assert.ok(proxy.paths.every((p) => / \/zs\//.test(p)), proxy.paths.join("\n"));
+      assert.strictEqual(sim.world.list("longJobs").length, 2);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("turns an API failure into a typed error and never retries it", async () => {

@@ -140,6 +140,21 @@ describe("client: endpoint and api-job location", () => {
     assert.strictEqual(client.resolveLocation(`https://mn.example:443/zstack/v1/api-jobs/${id}`, id), `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`);
   });
 
+  it("behind a reverse proxy: takes only the job id from a location with any one context segment (or none)", () => {
+    const proxied = new ZStackClient({ endpoint: "https://lb.example/zs", auth: { kind: "session", sessionId: "s" } });
+    const want = `https://lb.example/zs/v1/api-jobs/${id}`;
+    for (const loc of [
+      `http://192.168.0.9:8080/zstack/v1/api-jobs/${id}`,
+      `http://192.168.0.9:8080/other/v1/api-jobs/${id}`,
+      `http://192.168.0.9:8080/v1/api-jobs/${id}`,
+      `https://lb.example/zs/v1/api-jobs/${id.toUpperCase()}`,
+    ]) {
+      assert.strictEqual(proxied.resolveLocation(loc, id).toLowerCase(), want, loc);
+    }
+    assert.strictEqual(client.resolveLocation(`http://192.168.0.9:8080/other/v1/api-jobs/${id}`, id), `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`);
+    assert.throws(() => proxied.resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${"f".repeat(32)}`, id), /differs from the X-Job-UUID/);
+  });
+
   it("rejects hostile locations", () => {
     const hostile = [
       `http://user:pw@10.0.0.5:8080/zstack/v1/api-jobs/${id}`,
@@ -147,7 +162,12 @@ describe("client: endpoint and api-job location", () => {
       `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}/../../accounts`,
       `http://10.0.0.5:8080/zstack/v1/api-jobs/%2e%2e/${id}`,
       `http://10.0.0.5:8080/zstack/v1/accounts/${id}`,
-      `http://10.0.0.5:8080/other/v1/api-jobs/${id}`,
+      `http://10.0.0.5:8080/a/zstack/v1/api-jobs/${id}`,
+      `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}/`,
+      `http://10.0.0.5:8080/zstack/v2/api-jobs/${id}`,
+      `http://10.0.0.5:8080/.zstack/v1/api-jobs/${id}`,
+      `http://10.0.0.5:8080/z%41/v1/api-jobs/${id}`,
+      `http://10.0.0.5:8080//v1/api-jobs/${id}`,
       `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}?x=1`,
       `http://10.0.0.5:8080/zstack/v1/api-jobs/${"f".repeat(32)}`,
       `file:///etc/passwd`,
