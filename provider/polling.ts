@@ -131,6 +131,9 @@ export function formatDuration(ms: number): string {
   return `${sec}s`;
 }
 
+/** Without any change in percent or state, a progress line is printed every this many log intervals. */
+export const HEARTBEAT_INTERVALS = 5;
+
 /** Polls `probe` until it reports done, printing progress lines; throws ZStackTimeoutError at the deadline. */
 export async function waitWithProgress<T>(o: WaitOptions<T>): Promise<T> {
   const { clock, policy } = o;
@@ -141,6 +144,7 @@ export async function waitWithProgress<T>(o: WaitOptions<T>): Promise<T> {
   let lastBucket = -1;
   let lastPercent: number | undefined;
   let lastState: string | undefined;
+  let lastChangeAt = start;
   let delay = policy.firstDelayMs;
   for (;;) {
     const now0 = clock.now();
@@ -151,14 +155,19 @@ export async function waitWithProgress<T>(o: WaitOptions<T>): Promise<T> {
       log(`${o.what}: done after ${formatDuration(now - start)}`);
       return r.value;
     }
+    // a line per 10 % step, or per logIntervalMs while it moves; when nothing moves (no progress
+    // reported, or stuck) a heartbeat every HEARTBEAT_INTERVALS intervals shows the wait is alive
     const changed = r.percent !== lastPercent || r.state !== lastState;
     const bucket = r.percent === undefined ? -1 : Math.floor(r.percent / 10);
-    if (changed && (bucket > lastBucket || now - lastLogAt >= policy.logIntervalMs)) {
+    const every = changed ? policy.logIntervalMs : policy.logIntervalMs * HEARTBEAT_INTERVALS;
+    if ((changed && bucket > lastBucket) || now - lastLogAt >= every) {
       const pct = r.percent === undefined ? "" : ` ${r.percent}%`;
-      log(`${o.what}: ${r.state ?? "running"}${pct} (elapsed ${formatDuration(now - start)})`);
+      const still = changed || lastLogAt === -Infinity ? "" : `, no change for ${formatDuration(now - lastChangeAt)}`;
+      log(`${o.what}: ${r.state ?? "running"}${pct} (elapsed ${formatDuration(now - start)}${still})`);
       lastLogAt = now;
       lastBucket = Math.max(lastBucket, bucket);
     }
+    if (changed) lastChangeAt = now;
     lastPercent = r.percent;
     lastState = r.state;
     if (now >= o.deadline) {

@@ -53,6 +53,31 @@ describe("polling: progress-aware waits", () => {
     assert.ok(job.polls() >= 350 && job.polls() <= 380, `${job.polls()} polls`);
   });
 
+  it("keeps printing a line every 5 minutes when nothing moves (no progress reported, or stuck)", async () => {
+    const job = simulatedJob(3_600_000, { progress: false });
+    const lines: string[] = [];
+    await waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: Infinity, startedAt: job.submittedAt, what: "job", probe: job.probe, log: (l) => lines.push(l) });
+    // one at the start, one per 5 minutes of the hour, and "done"
+    assert.ok(lines.length >= 12 && lines.length <= 14, lines.join("\n"));
+    assert.ok(lines.some((l) => /Running \(elapsed 30m\d\ds, no change for 30m\d\ds\)/.test(l)), lines.join("\n"));
+
+    let now = 0;
+    const stuck: string[] = [];
+    await assert.rejects(() =>
+      waitWithProgress({
+        clock: { now: () => now, sleep: async (ms) => void (now += ms) },
+        policy: DEFAULT_POLL_POLICY,
+        deadline: 2 * 3_600_000,
+        startedAt: 0,
+        what: "job",
+        probe: async () => ({ done: false as const, percent: now < 600_000 ? Math.floor(now / 60_000) * 4 : 42, state: "Running" }),
+        log: (l) => stuck.push(l),
+      }),
+    );
+    const after = stuck.filter((l) => /42% .*no change for/.test(l));
+    assert.ok(after.length >= 20 && after.length <= 24, stuck.join("\n"));
+  });
+
   it("fails at the deadline with the last state and percent", async () => {
     const job = simulatedJob(3_600_000);
     await assert.rejects(
