@@ -26,16 +26,22 @@ import { clean, containsUnknown, jsonEqual } from "./values";
  * Thrown when the ZStack object exists but the operation did not end well (a long job Failed or
  * Canceled, a wait that timed out). The dynamic-provider server turns `{id, properties, reasons}`
  * into ErrorResourceInitFailed, so the engine records the resource instead of orphaning it.
+ *
+ * The engine stores `properties` as the resource's whole outputs, and the server does not add
+ * `__provider` to them as it does to a successful result: without it, the next `refresh` or
+ * `destroy` cannot load the provider. So `__provider` is copied from the method's inputs.
  */
 export class ResourceInitError extends Error {
   readonly id: string;
   readonly properties: Record<string, unknown>;
   readonly reasons: string[];
-  constructor(message: string, id: string, properties: object, reasons: string[]) {
+  /** `inputs`: the create inputs or update news the engine sent (they carry `__provider`). */
+  constructor(message: string, id: string, properties: object, reasons: string[], inputs: object) {
     super(message);
     this.name = "ResourceInitError";
     this.id = id;
-    this.properties = clean(properties) as Record<string, unknown>;
+    const provider = (inputs as Record<string, unknown>).__provider;
+    this.properties = clean({ ...properties, ...(typeof provider === "string" ? { __provider: provider } : {}) }) as Record<string, unknown>;
     this.reasons = reasons;
   }
 }
@@ -163,12 +169,29 @@ export async function ignoreGone(p: Promise<unknown>): Promise<void> {
 
 // ---------------------------------------------------------------------------- resource protocol
 
-/** The inputs `check` returns: a missing resourceUuid is the previous one (stable previews) or a new one. */
+/**
+ * The SDK sends the uuid it derives from project, stack, type and name as `defaultResourceUuid`,
+ * and `resourceUuid` only when the program sets one. `check` consumes it (it never reaches state).
+ */
+export const DEFAULT_RESOURCE_UUID = "defaultResourceUuid";
+
+/**
+ * The inputs `check` returns, with the resourceUuid the object has or will have:
+ * 1. the program's own `resourceUuid` (changing it replaces the resource);
+ * 2. else the recorded one: renaming the stack, the project or the resource (with an alias)
+ *    changes the derived uuid, and must not replace (re-run) a migration;
+ * 3. else the SDK's derived `defaultResourceUuid`: the same on every run, so a create that was
+ *    interrupted before the engine recorded it adopts the object it already started;
+ * 4. else (no SDK, e.g. a raw dynamic resource) a new random one.
+ */
 export function withResourceUuid(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): Record<string, unknown> {
   const inputs: Record<string, unknown> = { ...news };
+  const derived = inputs[DEFAULT_RESOURCE_UUID];
+  delete inputs[DEFAULT_RESOURCE_UUID];
   if (inputs.resourceUuid === undefined || inputs.resourceUuid === null) {
     const old = olds?.resourceUuid;
-    inputs.resourceUuid = typeof old === "string" && RESOURCE_UUID.test(old) ? old : randomZStackUuid();
+    const usable = (x: unknown): x is string => typeof x === "string" && RESOURCE_UUID.test(x);
+    inputs.resourceUuid = usable(old) ? old : usable(derived) ? derived : randomZStackUuid();
   }
   return inputs;
 }

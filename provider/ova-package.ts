@@ -209,7 +209,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
         const pkg = await getImagePackage(c, inputs.resourceUuid).catch(() => undefined);
         if (pkg) {
           const reason = `${what}: image package ${pkg.uuid} is still ${pkg.state} at the create timeout (${inputs.timeouts?.create ?? "24h"}); the export continues in ZStack and the next pulumi up waits for it again`;
-          throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, pkg), [c.redact(reason)]);
+          throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, pkg), [c.redact(reason)], inputs);
         }
       }
       if (e instanceof ZStackHttpError && e.status === 404) {
@@ -240,7 +240,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
         const reason = `${what}: image package ${pkg.uuid} is still ${latest.state} at the timeout (${inputs.timeouts?.create ?? "24h"}); the next pulumi up waits for it again`;
-        throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, latest), [c.redact(reason)]);
+        throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, latest), [c.redact(reason)], inputs);
       }
       throw e;
     }

@@ -17,6 +17,7 @@ import {
   queryList,
   randomZStackUuid,
   redactJsonString,
+  redactText,
   schemas,
   taskProgressPercent,
 } from "./client";
@@ -152,6 +153,20 @@ export function longJobFailureReason(job: LongJobInventory): string {
   return reason || `the long job ended ${job.state}`;
 }
 
+/** The state (and connection status) a referenced resource must be in; absent fields are not checked. */
+type Usable = { state: string; status?: string };
+
+const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
+
+/** Why a referenced resource cannot take part in a conversion, or undefined when it can. */
+function unusable(what: string, uuid: string, found: { state?: string; status?: string }, usable: Usable): string | undefined {
+  if (found.state !== undefined && found.state !== usable.state) return `the ${what}[uuid:${uuid}] is ${found.state}; it must be ${usable.state}`;
+  if (usable.status && found.status !== undefined && found.status !== usable.status) {
+    return `the ${what}[uuid:${uuid}] is ${found.status}; it must be ${usable.status}`;
+  }
+  return undefined;
+}
+
 export class V2vMigrationProvider extends ZStackProviderBase {
   constructor(deps?: ProviderDeps) {
     super(deps);
@@ -236,18 +251,27 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           if (!ch) v.fail("conversionHostUuid", notFound("conversionHostUuid", host, "V2VConversionHostVO"));
           else if (ch.state && ch.state !== "Enabled") {
             v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
+          } else {
+            const hostIssue = unusable("the KVM host of V2V conversion host", host, { state: str(ch.hostState), status: str(ch.hostStatus) }, { state: "Enabled", status: "Connected" });
+            if (hostIssue) v.fail("conversionHostUuid", hostIssue);
           }
         });
       }
-      const refs: Array<[string, Parameters<typeof getBasic>[1], string]> = [
-        ["primaryStorageUuid", "QueryPrimaryStorage", "PrimaryStorageVO"],
-        ["zoneUuid", "QueryZone", "ZoneVO"],
-        ["clusterUuid", "QueryCluster", "ClusterVO"],
-        ["hostUuid", "QueryHost", "HostVO"],
+      // exists, and in the state a conversion needs (ZStack would otherwise fail the job later)
+      const refs: Array<[string, Parameters<typeof getBasic>[1], string, string, Usable]> = [
+        ["primaryStorageUuid", "QueryPrimaryStorage", "PrimaryStorageVO", "primary storage", { state: "Enabled", status: "Connected" }],
+        ["zoneUuid", "QueryZone", "ZoneVO", "zone", { state: "Enabled" }],
+        ["clusterUuid", "QueryCluster", "ClusterVO", "cluster", { state: "Enabled" }],
+        ["hostUuid", "QueryHost", "HostVO", "host", { state: "Enabled", status: "Connected" }],
       ];
-      for (const [field, api, type] of refs) {
+      for (const [field, api, type, what, usable] of refs) {
         const uuid = v.value(field) as string | undefined;
-        if (uuid) add(async () => void ((await getBasic(c, api, uuid)) || v.fail(field, notFound(field, uuid, type))));
+        if (!uuid) continue;
+        add(async () => {
+          const found = await getBasic(c, api, uuid);
+          const issue = found ? unusable(what, uuid, found, usable) : notFound(field, uuid, type);
+          if (issue) v.fail(field, issue);
+        });
       }
       const l3s = v.value("l3NetworkUuids") as string[] | undefined;
       if (l3s) {
@@ -256,6 +280,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           const have = new Set(found.map((x) => x.uuid));
           const missing = l3s.filter((u) => !have.has(u));
           if (missing.length) v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
+          for (const l3 of found) {
+            const issue = unusable("L3 network", l3.uuid ?? "?", l3, { state: "Enabled" });
+            if (issue) v.fail("l3NetworkUuids", issue);
+          }
         });
       }
     }
@@ -298,7 +326,11 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     });
     let job = found;
     const id = job.uuid!;
-    if (inputs.waitForCompletion === false) return { id, outs: this.outputs(inputs, job, c) };
+    if (inputs.waitForCompletion === false) {
+      // not waiting, but an adopted job that already failed is reported (and recorded), not hidden
+      this.throwIfUnsuccessful(c, inputs, job, what);
+      return { id, outs: this.outputs(inputs, job, c) };
+    }
     job = await this.waitOrRecord(c, job, inputs, deadline, submitted ? startedAt : undefined, what);
     return { id, outs: this.outputs(inputs, job, c) };
   }
@@ -358,18 +390,30 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
         const reason = `${what}: long job ${job.uuid} is still ${latest.state ?? "running"} at the create timeout (${inputs.timeouts?.create ?? "24h"}); it keeps running in ZStack and the next pulumi up waits for it again`;
-        throw new ResourceInitError(c.redact(reason), job.uuid!, this.outputs(inputs, latest, c), [c.redact(reason)]);
+        throw this.recorded(c, inputs, latest, reason);
       }
       throw e;
     }
-    if (latest.state !== "Succeeded") {
-      const reason = `${what}: long job ${job.uuid} ${latest.state}: ${longJobFailureReason(latest)}`;
-      throw new ResourceInitError(c.redact(reason), job.uuid!, this.outputs(inputs, latest, c), [c.redact(reason)]);
-    }
+    this.throwIfUnsuccessful(c, inputs, latest, what);
     return latest;
   }
 
-  /** Progress-aware wait for a final state, resuming a Suspended job (an MN restart) a few times. */
+  /** A Failed or Canceled job is recorded in the stack with ZStack's reason (partial create/update). */
+  private throwIfUnsuccessful(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, what: string): void {
+    if (job.state === "Failed" || job.state === "Canceled") {
+      throw this.recorded(c, inputs, job, `${what}: long job ${job.uuid} ${job.state}: ${longJobFailureReason(job)}`);
+    }
+  }
+
+  private recorded(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, reason: string): ResourceInitError {
+    const text = redactText(reason, this.secretsOf(c, inputs));
+    return new ResourceInitError(text, job.uuid!, this.outputs(inputs, job, c), [text], inputs);
+  }
+
+  /**
+   * Progress-aware wait for a final state. With `resume` (creating, updating), a Suspended job (an
+   * MN restart) is resumed a few times; delete waits for a cancel and never resumes.
+   */
   private async waitForJob(
     c: ZStackClient,
     uuid: string,
@@ -377,6 +421,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     startedAt: number | undefined,
     what: string,
     seen: (j: LongJobInventory) => void,
+    resume = true,
   ): Promise<LongJobInventory> {
     let resumes = 0;
     return waitWithProgress({
@@ -391,7 +436,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         if (!j) throw new ZStackError(`${what}: long job ${uuid} no longer exists in ZStack`);
         seen(j);
         if (isFinal(j.state)) return { done: true, value: j };
-        if (j.state === "Suspended" && resumes < 3) {
+        if (resume && j.state === "Suspended" && resumes < 3) {
           resumes++;
           this.log(`${what}: long job ${uuid} is Suspended; resuming it (ResumeLongJob)`);
           await c.call("ResumeLongJob", { pathVars: { uuid } }).catch((e: unknown) => {
@@ -456,11 +501,18 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     let job = await getLongJob(c, id);
     if (job && !isFinal(job.state)) {
       this.log(`${what}: long job ${id} is ${job.state}; canceling it (CancelLongJob)`);
-      await c.call("CancelLongJob", { pathVars: { uuid: id } }).catch((e: unknown) => {
-        // it may have finished meanwhile ("cannot cancel longjob that is succeeded/failed")
+      try {
+        await c.call("CancelLongJob", { pathVars: { uuid: id } });
+      } catch (e) {
+        // it may have finished meanwhile ("cannot cancel longjob that is succeeded/failed"); any
+        // other refusal is reported now rather than waited out until the delete timeout
         if (!(e instanceof ZStackApiError)) throw e;
-      });
-      job = await this.waitForJob(c, id, deadline, undefined, what, () => undefined).catch((e: unknown) => {
+        const now = await getLongJob(c, id);
+        if (now && !isFinal(now.state) && now.state !== "Canceling") {
+          throw new ZStackError(`${what}: long job ${id} is ${now.state} and ZStack refused to cancel it: ${e.message}`);
+        }
+      }
+      job = await this.waitForJob(c, id, deadline, undefined, what, () => undefined, false).catch((e: unknown) => {
         if (e instanceof ZStackTimeoutError) {
           throw new ZStackTimeoutError(`${what}: long job ${id} did not stop within the delete timeout (${props.timeouts?.delete ?? "1h"}) after CancelLongJob`, e.timeoutMs);
         }
@@ -478,8 +530,13 @@ export class V2vMigrationProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ outputs
 
+  /** Values to redact from anything this resource records or reports: credentials and sshPrivKey. */
+  private secretsOf(c: ZStackClient, inputs: V2vMigrationInputs): string[] {
+    return [...c.secrets(), ...(inputs.sshPrivKey ? [inputs.sshPrivKey] : [])];
+  }
+
   private outputs(inputs: V2vMigrationInputs, job: LongJobInventory, c: ZStackClient, knownVmUuid?: string): V2vMigrationOutputs {
-    const secrets = [...c.secrets(), ...(inputs.sshPrivKey ? [inputs.sshPrivKey] : [])];
+    const secrets = this.secretsOf(c, inputs);
     return clean({
       ...(pickInputs(inputs, INPUT_KEYS) as unknown as V2vMigrationInputs),
       uuid: job.uuid!,

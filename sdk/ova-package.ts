@@ -34,6 +34,12 @@ export interface OvaPackageArgs {
   adoptUuid?: pulumi.Input<string>;
 }
 
+/**
+ * Inputs of an {@link OvaPackage} that takes over an existing image package (`adoptUuid`):
+ * `vmUuid` and `backupStorageUuid` are optional (when given, they must match the package's).
+ */
+export type OvaPackageAdoptArgs = Partial<OvaPackageArgs> & { adoptUuid: pulumi.Input<string> };
+
 const OUTPUT_ONLY = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state"] as const;
 const INPUT_NAMES = [
   "vmUuid", "backupStorageUuid", "name", "description", "resourceUuid", "tagUuids", "systemTags", "userTags",
@@ -89,11 +95,13 @@ export class OvaPackage extends pulumi.dynamic.Resource {
   /** ImagePackageState: Exporting or Exported */
   declare readonly state: pulumi.Output<string>;
 
-  constructor(name: string, args: OvaPackageArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: OvaPackageArgs | OvaPackageAdoptArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {};
     for (const k of OUTPUT_ONLY) props[k] = undefined;
     for (const k of INPUT_NAMES) props[k] = (args as unknown as Record<string, unknown>)[k];
-    props.resourceUuid = args.resourceUuid ?? deriveResourceUuid(OVA_PACKAGE_TYPE, name);
+    // the provider's check uses it unless the resource already has a uuid (a renamed stack or
+    // resource keeps its object) or the program sets resourceUuid
+    props.defaultResourceUuid = deriveResourceUuid(OVA_PACKAGE_TYPE, name);
     super(provider, name, props, opts, "zstack", "OvaPackage");
   }
 }

@@ -68,6 +68,12 @@ export interface V2vMigrationArgs {
   adoptUuid?: pulumi.Input<string>;
 }
 
+/**
+ * Inputs of a {@link V2vMigration} that takes over an existing V2V long job (`adoptUuid`): the
+ * conversion parameters are optional (when given, `url` must match the job's).
+ */
+export type V2vMigrationAdoptArgs = Partial<V2vMigrationArgs> & { adoptUuid: pulumi.Input<string> };
+
 const OUTPUT_ONLY = [
   "uuid", "apiId", "jobName", "jobData", "jobResult", "targetResourceUuid", "managementNodeUuid",
   "createDate", "lastOpDate", "state", "executeTime", "vmUuid",
@@ -164,11 +170,16 @@ export class V2vMigration extends pulumi.dynamic.Resource {
   /** uuid of the migrated ZStack VM, once Succeeded */
   declare readonly vmUuid: pulumi.Output<string | undefined>;
 
-  constructor(name: string, args: V2vMigrationArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: V2vMigrationArgs | V2vMigrationAdoptArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {};
     for (const k of OUTPUT_ONLY) props[k] = undefined;
     for (const k of INPUT_NAMES) props[k] = (args as unknown as Record<string, unknown>)[k];
-    props.resourceUuid = args.resourceUuid ?? deriveResourceUuid(V2V_MIGRATION_TYPE, name);
+    // a secret in the state's inputs and outputs even when the program passes a plain string
+    // (additionalSecretOutputs alone would leave the recorded input in plain text)
+    if (args.sshPrivKey !== undefined) props.sshPrivKey = pulumi.secret(args.sshPrivKey);
+    // the provider's check uses it unless the resource already has a uuid (a renamed stack or
+    // resource keeps its object) or the program sets resourceUuid
+    props.defaultResourceUuid = deriveResourceUuid(V2V_MIGRATION_TYPE, name);
     super(
       provider,
       name,

@@ -27,7 +27,7 @@ const OVA_OUTPUTS = [
   "createDate", "lastOpDate", "state",
 ];
 
-interface MigrationSpec { name: string; args: Record<string, unknown>; sshKey?: boolean }
+interface MigrationSpec { name: string; args: Record<string, unknown>; sshKey?: boolean; aliases?: string[] }
 interface Spec { migrations: MigrationSpec[]; ovas: Array<{ name: string; args: Record<string, unknown> }> }
 
 function migration(name: string, source: string, extra: Record<string, unknown> = {}): MigrationSpec {
@@ -215,6 +215,12 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     assert.ok(failed, "the failed migration is recorded in the stack, not orphaned");
     assert.strictEqual(failed.outputs.state, "Failed");
     assert.strictEqual(sim.world.get("longJobs", failed.id)!.state, "Failed");
+    assert.match(String(failed.outputs.__provider), /require\("pulumi-zstack-migration\//, "the recorded failure can load its provider");
+
+    // refresh works on the recorded failure (it loads the provider from the recorded outputs)
+    const refresh = await h.stack.refresh(opts());
+    assert.strictEqual(refresh.summary.result, "succeeded");
+    assert.strictEqual((await h.resources(V2V)).find((r) => r.outputs.name === "app-01")?.outputs.state, "Failed");
 
     const res = await h.stack.up(opts());
     assert.strictEqual(res.summary.result, "succeeded");
@@ -222,6 +228,43 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     assert.strictEqual(fixed.outputs.state, "Succeeded");
     assert.strictEqual(jobsFor(sim, "app-01").length, 1, "no second job was submitted for app-01");
     assert.strictEqual(vmsNamed(sim, "app-01").length, 1);
+  });
+
+  it("a failed migration taken out of the program is deleted from ZStack", async () => {
+    spec.migrations.push(migration("retired-01", U.vmwareApp01));
+    await setSpec();
+    sim.faults.failNextJob("v2v", { details: "virt-v2v: guest OS not supported" });
+    await assert.rejects(h.stack.up(opts()), /guest OS not supported/);
+    const failed = (await h.resources(V2V)).find((r) => r.outputs.name === "retired-01");
+    assert.ok(failed && sim.world.get("longJobs", failed.id), "the failure is recorded");
+
+    spec.migrations.pop();
+    await setSpec();
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    assert.strictEqual(res.summary.resourceChanges?.delete, 1);
+    assert.strictEqual(sim.world.get("longJobs", failed.id), undefined, "the failed job's record was deleted");
+    assert.strictEqual(jobsFor(sim, "retired-01").length, 0);
+  });
+
+  it("renaming a resource (with an alias) keeps its migration: no replacement, no new job", async () => {
+    const db = spec.migrations.find((m) => m.name === "db-01")!;
+    const before = (await h.resources(V2V)).find((r) => r.outputs.name === "db-01");
+    const submitted = sim.stats.byRoute["POST /v1/v2vs"] ?? 0;
+    db.name = "db-primary"; // the resource name; the VM's name (args.name) stays db-01
+    db.aliases = ["db-01"];
+    await setSpec();
+    const preview = await h.stack.preview(opts());
+    for (const k of ["create", "replace", "delete", "update"]) assert.strictEqual((preview.changeSummary as any)[k], undefined, JSON.stringify(preview.changeSummary));
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    const after = (await h.resources(V2V)).find((r) => r.outputs.name === "db-01");
+    assert.match(after.urn, /::db-primary$/);
+    assert.strictEqual(after.id, before.id, "the long job changed");
+    assert.strictEqual(after.outputs.resourceUuid, before.outputs.resourceUuid);
+    assert.strictEqual(sim.stats.byRoute["POST /v1/v2vs"] ?? 0, submitted, "a conversion was submitted again");
+    assert.strictEqual(vmsNamed(sim, "db-01").length, 1);
+    await h.stack.preview({ ...opts(), expectNoChanges: true });
   });
 
   it("an up killed mid-create is re-run and adopts the running job instead of submitting again", async () => {

@@ -176,10 +176,11 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
 
   it("an export that outlives timeouts.create is recorded as Exporting; the next update waits for it", async () => {
     const { provider } = await ovaHarness(sim);
-    const e = await rejection(() => provider.create(inputs({ timeouts: { create: "5m" } })));
+    const e = await rejection(() => provider.create({ ...inputs({ timeouts: { create: "5m" } }), __provider: "provider code" } as OvaPackageInputs));
     assert.ok(e instanceof ResourceInitError, String(e));
     assert.strictEqual(e.id, RU);
     assert.strictEqual(e.properties.state, "Exporting");
+    assert.strictEqual(e.properties.__provider, "provider code", "refresh/destroy could not load the provider");
     assert.match(e.reasons[0], /still Exporting at the create timeout \(5m\)/);
     const olds = e.properties as unknown as OvaPackageOutputs;
     assert.deepStrictEqual(await provider.diff(RU, asRecord(olds), asRecord(inputs({ timeouts: { create: "5m" } }))), { changes: true, replaces: [] });

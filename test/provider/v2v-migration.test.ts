@@ -64,6 +64,23 @@ describe("V2vMigration provider: check (local validation)", () => {
     assert.strictEqual(again.inputs.resourceUuid, first.inputs.resourceUuid);
   });
 
+  it("uses the SDK's defaultResourceUuid for a new resource, and keeps a recorded uuid over a new default", async () => {
+    const derived = "7d2d3e4f5a6b5c7d8e9f0a1b2c3d4e5f";
+    const fresh = await provider.check({}, { ...asRecord(inputs({ resourceUuid: undefined })), defaultResourceUuid: derived });
+    assert.deepStrictEqual(fresh.failures, []);
+    assert.strictEqual(fresh.inputs.resourceUuid, derived);
+    assert.ok(!("defaultResourceUuid" in fresh.inputs), "defaultResourceUuid must not reach the state");
+    // a renamed stack or resource derives another default: the recorded uuid stays, nothing is replaced
+    const renamed = await provider.check(fresh.inputs, { ...asRecord(inputs({ resourceUuid: undefined })), defaultResourceUuid: "8e2d3e4f5a6b5c7d8e9f0a1b2c3d4e5f" });
+    assert.strictEqual(renamed.inputs.resourceUuid, derived);
+    const olds = { ...fresh.inputs, uuid: derived, state: "Succeeded" };
+    assert.deepStrictEqual(await new V2vMigrationProvider().diff(derived, olds, renamed.inputs), { changes: false, replaces: [] });
+    // a resourceUuid the program sets wins, and changing it replaces
+    const explicit = await provider.check(fresh.inputs, { ...asRecord(inputs({ resourceUuid: "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" })), defaultResourceUuid: derived });
+    assert.strictEqual(explicit.inputs.resourceUuid, "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
+    assert.deepStrictEqual((await new V2vMigrationProvider().diff(derived, olds, explicit.inputs)).replaces, ["resourceUuid"]);
+  });
+
   const MSG = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["url missing", { url: undefined }, "url", new RegExp(`field\\[url\\] of message\\[${MSG}\\] is mandatory, can not be null`)],
@@ -180,6 +197,27 @@ describe("V2vMigration provider: check against ZStack", () => {
     });
   }
 
+  const unusableCases: Array<[string, string, string, Record<string, unknown>, Record<string, unknown>, string, RegExp]> = [
+    ["a Disabled primary storage", "primaryStorages", U.primaryStorage, { state: "Disabled" }, {}, "primaryStorageUuid", /primary storage\[uuid:568c8fb94e544ce798704424af05bcc2\] is Disabled; it must be Enabled/],
+    ["a Disconnected primary storage", "primaryStorages", U.primaryStorage, { status: "Disconnected" }, {}, "primaryStorageUuid", /is Disconnected; it must be Connected/],
+    ["a Disabled L3 network", "l3Networks", U.l3Public, { state: "Disabled" }, { l3NetworkUuids: [U.l3Private, U.l3Public] }, "l3NetworkUuids", /L3 network\[uuid:85bc0081ee434b86a3dd4e026881361c\] is Disabled/],
+    ["a host in Maintenance", "hosts", U.host1, { state: "Maintenance" }, { hostUuid: U.host1 }, "hostUuid", /host\[uuid:98afd9a0650048e0bc93a6b0fae4f6e2\] is Maintenance; it must be Enabled/],
+    ["a conversion host whose KVM host is Disconnected", "conversionHosts", U.convHost, { hostStatus: "Disconnected" }, {}, "conversionHostUuid", /KVM host of V2V conversion host\[uuid:f93a4dd87b8849ea96e5b2df98aa1c8e\] is Disconnected/],
+  ];
+  for (const [what, table, uuid, change, patch, property, reason] of unusableCases) {
+    it(`reports ${what} (exists, but a conversion cannot use it)`, async () => {
+      const before = { ...sim.world.get(table as "hosts", uuid)! };
+      sim.world.update(table as "hosts", uuid, change);
+      try {
+        const r = await provider.check({}, asRecord(inputs(patch)));
+        assert.deepStrictEqual(r.failures.map((f) => f.property), [property]);
+        assert.match(r.failures[0].reason, reason);
+      } finally {
+        sim.world.update(table as "hosts", uuid, Object.fromEntries(Object.keys(change).map((k) => [k, before[k]])));
+      }
+    });
+  }
+
   it("does not re-check references of an existing resource whose conversion inputs are unchanged", async () => {
     const olds = asRecord(inputs({ conversionHostUuid: U.convHostDisabled }));
     const r = await provider.check(olds, asRecord(inputs({ conversionHostUuid: U.convHostDisabled, longJobName: "renamed" })));
@@ -201,12 +239,13 @@ describe("V2vMigration provider: check against ZStack", () => {
 
   it("is skipped, with a note, when ZStack is not reachable", async () => {
     const notes: string[] = [];
+    const password = "N0t-in-any-note-9f3e";
     const p = new V2vMigrationProvider({ clock: virtualClock(sim), log: (l) => notes.push(l), retry: { maxRetries: 1 } });
-    await p.configure({ config: accountConfig(sim, { "zstack:endpoint": "http://127.0.0.1:1" }) });
+    await p.configure({ config: accountConfig(sim, { "zstack:endpoint": "http://127.0.0.1:1", "zstack:password": password }) });
     const r = await p.check({}, asRecord(inputs({ primaryStorageUuid: random })));
     assert.deepStrictEqual(r.failures, []);
     assert.ok(notes.some((l) => /skipping reference validation/.test(l)), notes.join("\n"));
-    assert.ok(lines.every((l) => !l.includes("password")));
+    assert.ok(notes.every((l) => !l.includes(password)), notes.join("\n"));
   });
 });
 
@@ -303,10 +342,12 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
   it("create: a job that fails is recorded (partial create) with ZStack's reason; the next update reruns it", async () => {
     const { provider } = await v2vHarness(sim);
     sim.faults.failNextJob("v2v", { details: "virt-v2v: disk copy failed: no space left on device" });
-    const e = await rejection(() => provider.create(inputs()));
+    const e = await rejection(() => provider.create({ ...inputs(), __provider: "exports.handler = provider code" } as V2vMigrationInputs));
     assert.ok(e instanceof ResourceInitError, String(e));
     assert.strictEqual(e.id, "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
     assert.strictEqual(e.properties.state, "Failed");
+    // the engine records these as the whole outputs: refresh and destroy load the provider from them
+    assert.strictEqual(e.properties.__provider, "exports.handler = provider code");
     assert.match(e.message, /Failed: .*no space left on device/);
     assert.match(e.reasons[0], /no space left on device/);
     assert.ok(!JSON.stringify(e.properties).includes("undefined"));
@@ -457,6 +498,30 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.strictEqual(routeCount(sim, /^PUT \/v1\/accounts\/login$/), 2);
   });
 
+  it("delete of a job suspended by a management-node restart cancels it without resuming it", async () => {
+    const { provider, lines } = await v2vHarness(sim);
+    const { id, outs } = await provider.create(inputs({ waitForCompletion: false }));
+    sim.advance(60_000);
+    sim.faults.restartManagementNode();
+    assert.strictEqual(sim.world.get("longJobs", id)?.state, "Suspended");
+    await provider.delete(id, outs);
+    assert.strictEqual(sim.world.get("longJobs", id), undefined);
+    assert.ok(!lines.some((l) => /resuming/.test(l)), lines.join("\n"));
+    assert.strictEqual(sim.world.list("vms", (v) => v.name === "web-01").length, 0, "the canceled conversion made a VM");
+  });
+
+  it("create without waiting still reports an adopted job that already failed", async () => {
+    const { provider } = await v2vHarness(sim);
+    sim.faults.failNextJob("v2v", { details: "datastore offline", atFraction: 0.01 });
+    const first = await rejection(() => provider.create(inputs()));
+    assert.ok(first instanceof ResourceInitError);
+    const e = await rejection(() => provider.create({ ...inputs({ waitForCompletion: false }), __provider: "code" } as V2vMigrationInputs));
+    assert.ok(e instanceof ResourceInitError, String(e));
+    assert.strictEqual(e.properties.state, "Failed");
+    assert.match(e.message, /datastore offline/);
+    assert.strictEqual(routeCount(sim, /^POST \/v1\/v2vs$/), 1);
+  });
+
   it("a job suspended by a management-node restart is resumed", async () => {
     let n = 0;
     const clock = virtualClock(sim, { beforeSleep: () => void (++n === 4 && sim.faults.restartManagementNode()) });
@@ -476,6 +541,6 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.match(e.message, /ZSTACK_ACCOUNT_NAME/);
     const half = new V2vMigrationProvider({ clock: virtualClock(sim) });
     await half.configure({ config: config({ "zstack:endpoint": sim.url, "zstack:accountName": "admin" }) });
-    await assert.rejects(() => half.read("x", {} as V2vMigrationOutputs), /zstack:password is not set/);
+    await assert.rejects(() => half.read("x", {} as V2vMigrationOutputs), /zstack:password( \(or the environment variable ZSTACK_ACCOUNT_PASSWORD\))? is not set/);
   });
 });

@@ -23,6 +23,8 @@ describe("sdk: resource wiring (setMocks)", function () {
   this.timeout(30000);
   const registered = new Map<string, Registered>();
   const secretOutputs = new Map<string, string[]>();
+  /** the properties as sent to the engine, secrets still wrapped */
+  const sentObjects = new Map<string, Record<string, unknown>>();
   const rejections: unknown[] = [];
   const onRejection = (e: unknown) => rejections.push(e);
 
@@ -42,11 +44,11 @@ describe("sdk: resource wiring (setMocks)", function () {
           const state: Record<string, unknown> = { ...args.inputs };
           delete state.__provider;
           if (args.type === V2V_MIGRATION_TYPE) {
-            Object.assign(state, { uuid: args.inputs.resourceUuid, state: "Succeeded", vmUuid: "1".repeat(32), jobName: "APIConvertVmFromForeignHypervisorMsg", executeTime: 7200, longJobName: "job" });
+            Object.assign(state, { uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid, state: "Succeeded", vmUuid: "1".repeat(32), jobName: "APIConvertVmFromForeignHypervisorMsg", executeTime: 7200, longJobName: "job" });
           } else {
-            Object.assign(state, { uuid: args.inputs.resourceUuid, state: "Exported", exportUrl: "http://bs/x.ova", md5Sum: "abc", size: 42, format: "ova", name: "exported-vm-x" });
+            Object.assign(state, { uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid, state: "Exported", exportUrl: "http://bs/x.ova", md5Sum: "abc", size: 42, format: "ova", name: "exported-vm-x" });
           }
-          return { id: String(args.inputs.resourceUuid), state };
+          return { id: String(state.uuid), state };
         },
         call: () => ({}),
       },
@@ -55,11 +57,15 @@ describe("sdk: resource wiring (setMocks)", function () {
       false,
     );
     const monitor = pulumi.runtime.getMonitor() as unknown as {
-      registerResource: (req: { getName(): string; getAdditionalsecretoutputsList(): string[] }, cb: unknown) => unknown;
+      registerResource: (
+        req: { getName(): string; getAdditionalsecretoutputsList(): string[]; getObject(): { toJavaScript(): Record<string, unknown> } | undefined },
+        cb: unknown,
+      ) => unknown;
     };
     const orig = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
       secretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+      sentObjects.set(req.getName(), req.getObject()?.toJavaScript() ?? {});
       return orig(req, cb);
     };
   });
@@ -88,7 +94,10 @@ describe("sdk: resource wiring (setMocks)", function () {
     const r = registered.get("web-01")!;
     assert.strictEqual(r.type, "pulumi-nodejs:dynamic/zstack:V2vMigration");
     assert.strictEqual(r.type, V2V_MIGRATION_TYPE);
-    assert.strictEqual(r.inputs.resourceUuid, deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "proj", "dev"));
+    // the derived uuid goes as defaultResourceUuid: check keeps a recorded uuid over it (renames)
+    assert.strictEqual(r.inputs.defaultResourceUuid, deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "proj", "dev"));
+    assert.strictEqual(r.inputs.resourceUuid, undefined);
+    assert.strictEqual(await value(m.uuid), deriveResourceUuid(V2V_MIGRATION_TYPE, "web-01", "proj", "dev"));
     assert.strictEqual(typeof r.inputs.__provider, "string");
     assert.ok(!String(r.inputs.__provider).includes("s3cret-Passw0rd"), "__provider captured the password");
     // output-only keys are seeded but never sent as inputs (so check can reject unknown keys)
@@ -113,6 +122,33 @@ describe("sdk: resource wiring (setMocks)", function () {
     assert.strictEqual(registered.get("web-02")!.inputs.resourceUuid, explicit);
   });
 
+  it("V2vMigration: a plain-string sshPrivKey is sent as a secret (encrypted in the state's inputs too)", async () => {
+    const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nplain\n-----END OPENSSH PRIVATE KEY-----";
+    const m = new V2vMigration("kvm-01", {
+      url: "qemu+ssh://root@10.0.0.9/system/vm-01",
+      name: "kvm-01",
+      cpuNum: 1,
+      memorySize: 1024 ** 3,
+      primaryStorageUuid: U.primaryStorage,
+      l3NetworkUuids: [U.l3Private],
+      sshPrivKey: key,
+    });
+    await value(m.urn);
+    const sent = sentObjects.get("kvm-01")!.sshPrivKey as Record<string, unknown>;
+    assert.strictEqual(sent?.[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig, `sshPrivKey sent as ${JSON.stringify(sent)}`);
+    assert.strictEqual(sent.value, key);
+    assert.strictEqual(await pulumi.isSecret(m.sshPrivKey), true);
+  });
+
+  it("adopting takes only adoptUuid (the conversion and export parameters are optional)", async () => {
+    const m = new V2vMigration("adopted-job", { adoptUuid: "58c143053914375e94529a5590c64f95" });
+    const p = new OvaPackage("adopted-ova", { adoptUuid: "5e7f07a9cd2b4a3f8f3b2c0e9d1a6b42" });
+    await Promise.all([value(m.urn), value(p.urn)]);
+    assert.strictEqual(registered.get("adopted-job")!.inputs.adoptUuid, "58c143053914375e94529a5590c64f95");
+    assert.strictEqual(registered.get("adopted-ova")!.inputs.adoptUuid, "5e7f07a9cd2b4a3f8f3b2c0e9d1a6b42");
+    assert.deepStrictEqual(rejections, []);
+  });
+
   it("OvaPackage: type token, inputs, seeded outputs", async () => {
     const p = new OvaPackage("web-01-ova", { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore });
     assert.strictEqual(await value(p.exportUrl), "http://bs/x.ova");
@@ -124,7 +160,8 @@ describe("sdk: resource wiring (setMocks)", function () {
     const r = registered.get("web-01-ova")!;
     assert.strictEqual(r.type, "pulumi-nodejs:dynamic/zstack:OvaPackage");
     assert.strictEqual(r.type, OVA_PACKAGE_TYPE);
-    assert.strictEqual(r.inputs.resourceUuid, deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01-ova", "proj", "dev"));
+    assert.strictEqual(r.inputs.defaultResourceUuid, deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01-ova", "proj", "dev"));
+    assert.strictEqual(await value(p.uuid), deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01-ova", "proj", "dev"));
     for (const k of ["uuid", "exportUrl", "md5Sum", "size", "state", "name"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
     assert.deepStrictEqual(secretOutputs.get("web-01-ova"), []);
     assert.deepStrictEqual(rejections, []);
