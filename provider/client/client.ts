@@ -23,7 +23,7 @@ import {
   ZStackResponseError,
   ZStackTimeoutError,
 } from "./errors";
-import { redactText } from "./redact";
+import { REDACTED, redactText } from "./redact";
 import { schemas } from "./schemas";
 import { formatAccessKeyDate } from "./time";
 import {
@@ -123,6 +123,19 @@ export function clearSessionCache(): void {
   sessionCache().clear();
 }
 
+const KNOWN_SESSIONS_KEY = "__pulumiZStackMigrationKnownSessions_v1";
+/** how many session ids of one endpoint and account are remembered for redaction */
+const KNOWN_SESSIONS_MAX = 16;
+
+/**
+ * Process-wide record of the session ids each endpoint and account has had (the current one and
+ * earlier ones), kept for value-based redaction after the session cache has dropped them.
+ */
+function knownSessions(): Map<string, string[]> {
+  const g = globalThis as unknown as Record<string, Map<string, string[]> | undefined>;
+  return g[KNOWN_SESSIONS_KEY] ?? (g[KNOWN_SESSIONS_KEY] = new Map());
+}
+
 const HEX32 = /^[0-9a-f]{32}$/i;
 
 /** A random dash-less UUID (v4), as ZStack's X-Job-UUID and resourceUuid expect. */
@@ -162,6 +175,8 @@ export class ZStackClient {
   readonly timeZone?: string;
   /** requests sent (attempts, including retries and polls) */
   requestCount: number;
+  /** session ids this client has used or been given by a login, for redaction */
+  private readonly sessionIds: string[];
 
   constructor(options: ZStackClientOptions) {
     this.base = parseEndpoint(options.endpoint);
@@ -172,6 +187,7 @@ export class ZStackClient {
     this.tls = options.tls ?? {};
     this.timeZone = options.timeZone;
     this.requestCount = 0;
+    this.sessionIds = [];
   }
 
   /** `http://host:port/zstack` */
@@ -179,12 +195,29 @@ export class ZStackClient {
     return `${this.base.origin}${this.base.pathname}`;
   }
 
-  /** Secret values this client knows, for redaction. */
+  /**
+   * Secret values this client knows, for redaction: the password (and its hash), the access-key
+   * secret, and every session id of this endpoint and account (the current one and earlier ones).
+   */
   secrets(): string[] {
     const a = this.auth;
-    if (a.kind === "account") return [a.password, sha512Hex(a.password)];
     if (a.kind === "accessKey") return [a.accessKeySecret];
-    return [a.sessionId];
+    if (a.kind === "session") return [a.sessionId];
+    const known = knownSessions().get(this.sessionKey()) ?? [];
+    return [a.password, sha512Hex(a.password), ...new Set([...this.sessionIds, ...known])];
+  }
+
+  /** Records a session id for redaction (by this client and by every client of the same account). */
+  private rememberSession(sessionId: string): void {
+    if (!this.sessionIds.includes(sessionId)) this.sessionIds.push(sessionId);
+    const all = knownSessions();
+    const key = this.sessionKey();
+    const list = all.get(key) ?? [];
+    if (!list.includes(sessionId)) {
+      list.push(sessionId);
+      if (list.length > KNOWN_SESSIONS_MAX) list.splice(0, list.length - KNOWN_SESSIONS_MAX);
+      all.set(key, list);
+    }
   }
 
   redact(text: string): string {
@@ -215,7 +248,9 @@ export class ZStackClient {
         if (cache.get(key) === entry) cache.delete(key);
       });
     }
-    return entry.sessionId;
+    const sessionId = await entry.sessionId;
+    this.rememberSession(sessionId);
+    return sessionId;
   }
 
   /** Drops the cached session if it is still `stale` (so concurrent callers log in only once). */
@@ -235,6 +270,7 @@ export class ZStackClient {
       "LogInByAccount",
       { params: { accountName: a.accountName, password: sha512Hex(a.password) } },
       undefined,
+      scrubSessionIds,
     ).catch((e: unknown) => {
       if (e instanceof ZStackApiError && e.code === "ID.1000") {
         throw new ZStackConfigError(
@@ -246,9 +282,15 @@ export class ZStackClient {
       }
       throw e;
     });
-    const inv = this.parse("LogInByAccount", 200, body, schemas().SessionInventory, "inventory");
-    if (!inv.uuid) throw new ZStackResponseError("LogInByAccount", 200, "no session uuid in the reply", "", this.secrets());
-    return inv.uuid;
+    // the session uuid is a secret from here on, even in the error about a malformed reply
+    const inventory = (body as { inventory?: { uuid?: unknown } } | undefined)?.inventory;
+    if (typeof inventory?.uuid === "string" && inventory.uuid !== "") this.rememberSession(inventory.uuid);
+    const r = schemas().SessionInventory.safeParse(inventory ?? {});
+    if (!r.success || !r.data.uuid) {
+      const why = r.success ? "no session uuid in the reply" : `does not match the expected shape: ${r.error.message}`;
+      throw new ZStackResponseError("LogInByAccount", 200, why, scrubSessionIds(JSON.stringify(body)), this.secrets());
+    }
+    return r.data.uuid;
   }
 
   private async authHeaders(method: string, path: string, sessionId: string | undefined): Promise<Record<string, string>> {
@@ -318,12 +360,13 @@ export class ZStackClient {
     }
   }
 
-  private parseJson(api: string, res: HttpResponse): unknown {
+  /** The JSON body; `scrub` cleans the text shown in the error when it is not JSON. */
+  private parseJson(api: string, res: HttpResponse, scrub: (text: string) => string = (t) => t): unknown {
     if (res.text.trim() === "") return {};
     try {
       return JSON.parse(res.text) as unknown;
     } catch {
-      throw new ZStackResponseError(api, res.status, "body is not JSON", res.text, this.secrets());
+      throw new ZStackResponseError(api, res.status, "body is not JSON", scrub(res.text), this.secrets());
     }
   }
 
@@ -368,7 +411,7 @@ export class ZStackClient {
   // ---------------------------------------------------------------- sync calls
 
   /** A sync call without session handling (login uses it). */
-  private async rawSync(name: EndpointName, req: CallRequest, sessionId: string | undefined): Promise<unknown> {
+  private async rawSync(name: EndpointName, req: CallRequest, sessionId: string | undefined, scrub?: (text: string) => string): Promise<unknown> {
     const ep = endpoints[name];
     const { method, path: template } = parseRoute(ep.route);
     const path = expandPath(template, req.pathVars ?? {});
@@ -381,7 +424,7 @@ export class ZStackClient {
       headers: {},
       sessionId,
     }));
-    if (res.status === 200 || res.status === 204) return this.parseJson(api, res);
+    if (res.status === 200 || res.status === 204) return this.parseJson(api, res, scrub);
     throw this.failure(api, res);
   }
 
@@ -558,6 +601,16 @@ export class ZStackClient {
       return wait ? wait(job) : this.waitApiJob(job);
     });
   }
+}
+
+/**
+ * A login reply as shown in an error: every `"uuid"` value and every UUID-shaped token (32 hex
+ * characters, or the dashed form) replaced, since one of them is the new session id.
+ */
+function scrubSessionIds(text: string): string {
+  return text
+    .replace(/("uuid"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`)
+    .replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, REDACTED);
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {

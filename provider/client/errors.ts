@@ -29,6 +29,68 @@ export class ZStackError extends Error {
 /** The configuration is missing or contradictory (no endpoint, no credentials, bad CA, …). */
 export class ZStackConfigError extends ZStackError {}
 
+/** how deep nested `cause` / `causes` are followed, and how many ErrorCodes are kept in all */
+const MAX_CAUSE_DEPTH = 20;
+const MAX_CAUSE_NODES = 100;
+/** how long the "caused by …" part of a message may grow */
+const MAX_CAUSE_TEXT = 4000;
+
+function isErrorCode(v: unknown): v is ZStackErrorCode {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * A copy of an ErrorCode redacted by key and by value (every string, at any depth, goes through
+ * {@link redactText} with `secrets`), its nested `cause` / `causes` cut at a depth and a count.
+ */
+function redactErrorCode(ec: ZStackErrorCode, secrets: readonly string[], budget: { nodes: number }, depth = 0): ZStackErrorCode {
+  budget.nodes--;
+  const { cause, causes, ...rest } = ec;
+  const out = redactJson(rest, secrets) as ZStackErrorCode;
+  if (depth >= MAX_CAUSE_DEPTH) return out;
+  if (isErrorCode(cause) && budget.nodes > 0) out.cause = redactErrorCode(cause, secrets, budget, depth + 1);
+  if (Array.isArray(causes)) {
+    const list: ZStackErrorCode[] = [];
+    for (const c of causes) if (isErrorCode(c) && budget.nodes > 0) list.push(redactErrorCode(c, secrets, budget, depth + 1));
+    out.causes = list;
+  }
+  return out;
+}
+
+/** `CODE: details` of an ErrorCode, followed by its `cause` (`<- …`) and its `causes` (`<- [a; b]`). */
+function summarize(c: ZStackErrorCode): string {
+  let s = `${c.code ?? "?"}: ${c.details ?? c.description ?? ""}`;
+  if (isErrorCode(c.cause)) s += ` <- ${summarize(c.cause)}`;
+  if (Array.isArray(c.causes) && c.causes.length > 0) s += ` <- [${c.causes.map(summarize).join("; ")}]`;
+  return s;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const GONE = String.raw`(?:not found|not exist|does not exist|doesn't exist|can ?not be found|cannot be found)`;
+
+/** SYS.1003 from the API parameter check: `resource[uuid:<u>, type:<T>] not found`. */
+const SYS1003_TEMPLATE = /resource\[uuid:\s*[^\s,\]\[]+\s*(?:,[^\]\[]*)?\]\s*not found/i;
+
+/**
+ * Whether `text` says that the resource `uuid` itself is gone, in one of ZStack's phrasings:
+ * `resource[uuid:<u>, type:T] not found` / `resource[uuids:[…, <u>, …], type:T] not found` (SYS.1003),
+ * `ova package[uuid: <u>] not found.` (a manager's own words), `Not found the vm … with the uuid: <u>`.
+ * A uuid named elsewhere in the text ("host[uuid:H] not found while deleting vm[uuid:<u>]") is not.
+ */
+export function textSaysGone(text: string, uuid: string): boolean {
+  if (!uuid) return false;
+  const u = escapeRegExp(uuid);
+  const patterns = [
+    String.raw`\[\s*uuid\s*[:=]\s*${u}\s*(?:,[^\][]*)?\]\s*(?:is\s+|was\s+|has\s+)?${GONE}`,
+    String.raw`\[\s*uuids\s*[:=]\s*\[[^\][]*\b${u}\b[^\][]*\](?:,[^\][]*)?\]\s*${GONE}`,
+    String.raw`(?:^|[.;:]\s*)not found\b[^\][;]*?\buuid\b\s*[:=]?\s*\[?${u}\]?\s*\.?\s*$`,
+  ];
+  return patterns.some((p) => new RegExp(p, "i").test(text));
+}
+
 /**
  * ZStack ran the API and it failed: HTTP 503 with `{"error": ErrorCode}`, on a sync call or on the
  * api-job poll. Never retried as a transient fault.
@@ -38,31 +100,40 @@ export class ZStackApiError extends ZStackError {
   readonly description: string;
   readonly details: string;
   readonly elaboration?: string;
-  /** the outer error followed by each nested `cause`, outermost first */
+  /**
+   * The outer error and every nested one, outermost first: each ErrorCode is followed by its
+   * `cause` chain, then by each of its `causes` (ZStack's ErrorCodeList) with theirs.
+   */
   readonly causeChain: ZStackErrorCode[];
-  /** the raw (redacted) ErrorCode */
+  /** the raw ErrorCode, redacted by key and by value */
   readonly errorCode: ZStackErrorCode;
   readonly status: number;
   /** `METHOD /v1/path` of the API call */
   readonly api: string;
 
   constructor(api: string, errorCode: ZStackErrorCode, status = 503, secrets: readonly string[] = []) {
-    const ec = redactJson(errorCode) as ZStackErrorCode;
+    const ec = redactErrorCode(isErrorCode(errorCode) ? errorCode : {}, secrets, { nodes: MAX_CAUSE_NODES });
     const chain: ZStackErrorCode[] = [];
-    for (let c: ZStackErrorCode | undefined = ec; c && chain.length < 20; c = c.cause) chain.push(c);
+    const walk = (c: ZStackErrorCode): void => {
+      chain.push(c);
+      if (isErrorCode(c.cause)) walk(c.cause);
+      if (Array.isArray(c.causes)) for (const x of c.causes) walk(x);
+    };
+    walk(ec);
     const code = String(ec.code ?? "UNKNOWN");
     const description = String(ec.description ?? "");
     const details = String(ec.details ?? "");
-    const causes = chain
-      .slice(1)
-      .map((c) => `${c.code ?? "?"}: ${c.details ?? c.description ?? ""}`)
-      .join(" <- ");
+    const parts: string[] = [];
+    if (isErrorCode(ec.cause)) parts.push(summarize(ec.cause));
+    if (Array.isArray(ec.causes) && ec.causes.length > 0) parts.push(`[${ec.causes.map(summarize).join("; ")}]`);
+    let causes = parts.join(" <- ");
+    if (causes.length > MAX_CAUSE_TEXT) causes = `${causes.slice(0, MAX_CAUSE_TEXT)}…`;
     const text = `${api} failed: ${code} ${description}${details ? `: ${details}` : ""}${causes ? ` (caused by ${causes})` : ""}`;
-    const causeError = ec.cause ? new ZStackApiError(api, ec.cause, status, secrets) : undefined;
+    const causeError = isErrorCode(ec.cause) ? new ZStackApiError(api, ec.cause, status, secrets) : undefined;
     super(redactText(text, secrets), causeError ? { cause: causeError } : undefined);
     this.code = code;
     this.description = description;
-    this.details = redactText(details, secrets);
+    this.details = details;
     if (ec.elaboration !== undefined) this.elaboration = String(ec.elaboration);
     this.causeChain = chain;
     this.errorCode = ec;
@@ -70,10 +141,27 @@ export class ZStackApiError extends ZStackError {
     this.api = api;
   }
 
-  /** `SYS.1003` "resource not found" and friends. */
-  isNotFound(): boolean {
-    return this.code === "SYS.1003" || /not found|not exist/i.test(this.details);
+  /**
+   * Whether ZStack says the resource operated on is gone. With its `uuid`: SYS.1003
+   * `resource[uuid:<uuid>…] not found`, or any code whose details say that this uuid is not found
+   * (see {@link textSaysGone}). Without a uuid (strict): only SYS.1003 with that template.
+   */
+  isNotFound(uuid?: string): boolean {
+    if (!uuid) return this.code === "SYS.1003" && SYS1003_TEMPLATE.test(this.details);
+    return textSaysGone(this.details, uuid);
   }
+}
+
+/**
+ * Whether a failed call on the resource `uuid` means that the resource is gone: a
+ * {@link ZStackApiError} that {@link ZStackApiError.isNotFound says so}, or an HTTP 404 whose body
+ * says that this uuid is not found (ZStack's own 404s, `no api mapping to …` and
+ * `the job has been expired`, are not about the resource and do not count).
+ */
+export function isNotFoundError(err: unknown, uuid?: string): boolean {
+  if (err instanceof ZStackApiError) return err.isNotFound(uuid);
+  if (err instanceof ZStackHttpError) return err.status === 404 && !!uuid && textSaysGone(err.body, uuid);
+  return false;
 }
 
 /** A non-2xx answer that is not an API failure: REST-layer 4xx/5xx with a plain-text body. */
@@ -82,7 +170,8 @@ export class ZStackHttpError extends ZStackError {
   readonly body: string;
   readonly api: string;
   constructor(api: string, status: number, body: string, secrets: readonly string[] = []) {
-    const shown = redactText(body.length > 2000 ? `${body.slice(0, 2000)}…` : body, secrets);
+    const clean = redactText(body, secrets); // before cutting: a secret across the cut would leak its head
+    const shown = clean.length > 2000 ? `${clean.slice(0, 2000)}…` : clean;
     super(`${api} failed: HTTP ${status}${shown ? `: ${shown}` : ""}`);
     this.status = status;
     this.body = shown;
@@ -116,7 +205,8 @@ export class ZStackResponseError extends ZStackError {
   readonly api: string;
   readonly body: string;
   constructor(api: string, status: number, reason: string, body: string, secrets: readonly string[] = []) {
-    const shown = redactText(body.length > 1000 ? `${body.slice(0, 1000)}…` : body, secrets);
+    const clean = redactText(body, secrets); // before cutting: a secret across the cut would leak its head
+    const shown = clean.length > 1000 ? `${clean.slice(0, 1000)}…` : clean;
     super(`${api}: unexpected response (HTTP ${status}): ${reason}`);
     this.status = status;
     this.api = api;

@@ -13,13 +13,18 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
-/** Deep copy of a JSON value with every secret-named key's value replaced by "[REDACTED]". */
-export function redactJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactJson);
+/**
+ * Deep copy of a JSON value with every secret-named key's value replaced by "[REDACTED]", and every
+ * string (keys included) passed through {@link redactText} with `secrets`: a secret echoed in free
+ * text (`details`, `description`, …) is caught by its value.
+ */
+export function redactJson(value: unknown, secrets: readonly string[] = []): unknown {
+  if (typeof value === "string") return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, secrets));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = isSecretKey(k) && v !== undefined && v !== null ? REDACTED : redactJson(v);
+      out[redactText(k, secrets)] = isSecretKey(k) && v !== undefined && v !== null ? REDACTED : redactJson(v, secrets);
     }
     return out;
   }
@@ -35,7 +40,7 @@ export function redactJsonString(text: string | undefined, secrets: readonly str
   try {
     const parsed = JSON.parse(text) as unknown;
     if (parsed !== null && typeof parsed === "object") {
-      return redactText(JSON.stringify(redactJson(parsed)), secrets);
+      return redactText(JSON.stringify(redactJson(parsed, secrets)), secrets);
     }
   } catch {
     // not JSON: fall through
@@ -49,8 +54,10 @@ const PATTERNS: Array<[RegExp, string]> = [
   // Authorization header values
   [/(OAuth\s+)[0-9A-Za-z-]+/g, `$1${REDACTED}`],
   [/(ZStack\s+[^:\s"']+:)[A-Za-z0-9+/=]+/g, `$1${REDACTED}`],
-  // PEM private keys (OpenSSH, RSA, EC, PKCS#8), including JSON-escaped newlines
-  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g, REDACTED],
+  // PEM private keys (OpenSSH, RSA, EC, PKCS#8), including JSON-escaped newlines; up to the END
+  // line, or, when it is missing (ZStack cuts `details` at 4096 characters), to the end of the
+  // text or of the JSON string it is in (key material never holds a double quote)
+  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[^"]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|(?=")|$)/g, REDACTED],
   // "key": "value" pairs in JSON text
   [
     /("(?:session|sessionId|sessionUuid|password|sshPrivKey|accessKeySecret|secret|token|vCenterPassword|saslPass)"\s*:\s*)("(?:[^"\\]|\\.)*"|\{[^{}]*\})/gi,

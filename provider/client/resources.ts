@@ -22,10 +22,18 @@ export async function queryList<T>(client: ZStackClient, name: EndpointName, sch
   return client.parseList(name, body, schema);
 }
 
-/** One inventory by uuid, or undefined when ZStack has none (queries answer `[]`, never 404). */
+/**
+ * One inventory by uuid, or undefined when ZStack has none (queries answer `[]`, never 404). Only
+ * an item whose uuid is the one asked for counts: a server (or proxy) that ignored `q` would
+ * otherwise hand back an unrelated object to read or adopt.
+ */
 export async function getByUuid<T>(client: ZStackClient, name: EndpointName, schema: Schema<T>, uuid: string): Promise<T | undefined> {
   const list = await queryList(client, name, schema, [`uuid=${uuid}`]);
-  return list.find((x) => (x as { uuid?: string }).uuid === uuid) ?? list[0];
+  const want = uuid.toLowerCase();
+  return list.find((x) => {
+    const u = (x as { uuid?: unknown }).uuid;
+    return typeof u === "string" && u.toLowerCase() === want;
+  });
 }
 
 export const getLongJob = (c: ZStackClient, uuid: string): Promise<LongJobInventory | undefined> =>

@@ -13,8 +13,11 @@ import {
   ZStackHttpError,
   ZStackLocationError,
   ZStackTimeoutError,
+  ZStackResponseError,
   clearSessionCache,
+  getByUuid,
   getVmInstance,
+  isNotFoundError,
   schemas,
   sha512Hex,
 } from "../../../provider/client";
@@ -55,6 +58,34 @@ async function reverseProxy(sim: Sim, prefix: string): Promise<{ url: string; pa
   const port = (server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}${prefix}`, paths, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
+
+/** A one-handler HTTP server on 127.0.0.1 standing in for a misbehaving management node or proxy. */
+async function fakeServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => handler(req, res));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Everything an error exposes, as one string to search for leaks. */
+function everything(e: Error & Record<string, unknown>): string {
+  const fields = ["message", "stack", "details", "description", "elaboration", "body", "errorCode", "causeChain"].map((k) => {
+    const v = (e as Record<string, unknown>)[k];
+    return typeof v === "string" ? v : JSON.stringify(v);
+  });
+  let cause: unknown = e.cause;
+  while (cause instanceof Error) {
+    fields.push(cause.message, String(cause.stack));
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return fields.join("\n");
+}
+
+/** A private key as ZStack would echo it in `details`; `KEYMATERIAL` marks its body. */
+const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${Array.from({ length: 40 }, (_, i) => `KEYMATERIAL${String(i).padStart(2, "0")}b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ`).join("\n")}\n-----END OPENSSH PRIVATE KEY-----\n`;
 
 const v2vParams = (name: string) => ({
   url: `vmware://${U.vmwareWeb01}`,
@@ -288,4 +319,137 @@ describe("client: transient faults at a high injected rate", () => {
       assert.ok(faults >= 5, `only ${faults} faults were injected`);
     });
   }
+});
+
+describe("client: secrets in ZStack's answers", () => {
+  let sim: Sim;
+  afterEach(async () => sim.stop());
+
+  it("an API error echoing the session ids (current and earlier), the password hash and a private key cut at 4096 characters comes out redacted", async () => {
+    sim = await newSim({ jobDurations: { ovaMs: 60_000 } });
+    const c = clientFor(sim);
+    await getVmInstance(c, U.vmRunning);
+    const first = sim.world.list("sessions")[0].uuid as string;
+    sim.faults.expireAllSessions();
+    await getVmInstance(c, U.vmRunning); // logs in again
+    const second = sim.world.list("sessions").map((s) => s.uuid as string).find((u) => u !== first)!;
+    assert.ok(second && second !== first);
+    // ZStack cuts details at 4096 characters: the END line of the key is lost
+    const details = `export failed (session ${second}, earlier ${first}, pw ${sha512Hex(C.password)}): ssh -i ${PRIVATE_KEY}`.padStart(4096 + 200, "~");
+    sim.faults.failNextJob("ova", { details, atFraction: 0.5 });
+    const e = await rejection(() => c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } }));
+    assert.ok(e instanceof ZStackApiError, String(e));
+    assert.strictEqual(e.code, "SYS.1006");
+    assert.ok(!e.details.includes("-----END"), "the simulator did not cut the key");
+    const all = everything(e);
+    for (const leaked of [first, second, sha512Hex(C.password), "KEYMATERIAL"]) assert.ok(!all.includes(leaked), `${leaked} leaked: ${all.slice(0, 600)}`);
+    assert.match(e.details, /session \[REDACTED\], earlier \[REDACTED\], pw \[REDACTED\]\): ssh -i \[REDACTED\]$/);
+    assert.ok(c.secrets().includes(first) && c.secrets().includes(second));
+    // another client of the same account knows the earlier sessions too
+    assert.ok(clientFor(sim).secrets().includes(first));
+  });
+
+  it("description, elaboration, details and the ErrorCodeList causes are redacted by value, and causes join the cause chain", async () => {
+    sim = await newSim();
+    const sid = "0123456789abcdef0123456789abcdef";
+    const srv = await fakeServer((req, res) => {
+      res.writeHead(503);
+      res.end(
+        JSON.stringify({
+          error: {
+            code: "SYS.1006",
+            description: `An operation failed for ${sid}`,
+            details: "2 of 2 hosts failed",
+            elaboration: `try again with session ${sid}`,
+            opaque: { note: `echo ${sid}` },
+            causes: [
+              { code: "HOST.1001", description: "host error", details: "host[uuid:h1] is disconnected" },
+              { code: "HOST.1002", description: "host error", details: `agent said ${sid} ${PRIVATE_KEY.slice(0, 300)}`, cause: { code: "SYS.1000", details: "socket closed" } },
+            ],
+          },
+        }),
+      );
+    });
+    try {
+      const c = clientFor(sim, { endpoint: srv.url, auth: { kind: "session", sessionId: sid } });
+      const e = await rejection(() => getVmInstance(c, U.vmRunning));
+      assert.ok(e instanceof ZStackApiError, String(e));
+      assert.deepStrictEqual(e.causeChain.map((x) => x.code), ["SYS.1006", "HOST.1001", "HOST.1002", "SYS.1000"]);
+      assert.match(e.message, /caused by \[HOST\.1001: host\[uuid:h1\] is disconnected; HOST\.1002: agent said \[REDACTED\] \[REDACTED\] <- SYS\.1000: socket closed\]/);
+      assert.strictEqual(e.description, "An operation failed for [REDACTED]");
+      assert.strictEqual(e.elaboration, "try again with session [REDACTED]");
+      const all = everything(e);
+      for (const leaked of [sid, "KEYMATERIAL"]) assert.ok(!all.includes(leaked), `${leaked} leaked: ${all}`);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("a malformed login reply does not show the session uuid it carries", async () => {
+    sim = await newSim();
+    const sid = "fedcba9876543210fedcba9876543210";
+    for (const reply of [
+      JSON.stringify({ inventory: { uuid: sid, accountUuid: 42, expiredDate: "May 10, 2022 5:24:03 AM" } }),
+      `{"inventory": {"uuid": "${sid}", "accountUuid": "a"`, // cut short: not JSON
+      JSON.stringify({ inventory: { uuid: sid.replace(/(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-"), accountUuid: false } }),
+    ]) {
+      const srv = await fakeServer((req, res) => {
+        res.writeHead(200);
+        res.end(reply);
+      });
+      try {
+        clearSessionCache();
+        const c = clientFor(sim, { endpoint: srv.url });
+        const e = await rejection(() => getVmInstance(c, U.vmRunning));
+        assert.ok(e instanceof ZStackResponseError, String(e));
+        assert.match(e.message, /LogInByAccount/);
+        const all = everything(e);
+        assert.ok(!/fedcba98/i.test(all), `the session uuid leaked: ${all}`);
+      } finally {
+        await srv.close();
+      }
+    }
+  });
+});
+
+describe("client: reads by uuid and gone resources", () => {
+  let sim: Sim;
+  afterEach(async () => sim.stop());
+
+  it("getByUuid never hands back another object when the server ignores q", async () => {
+    sim = await newSim();
+    const other = "11111111111111111111111111111111";
+    const srv = await fakeServer((req, res) => {
+      res.writeHead(200);
+      // ignores ?q=uuid=…: answers the whole table
+      res.end(JSON.stringify({ inventories: [{ uuid: other, name: "unrelated", state: "Running" }, { uuid: U.vmStopped.toUpperCase(), name: "same, other case", state: "Stopped" }] }));
+    });
+    try {
+      const c = clientFor(sim, { endpoint: srv.url, auth: { kind: "session", sessionId: "s".repeat(32) } });
+      assert.strictEqual(await getVmInstance(c, U.vmRunning), undefined);
+      assert.strictEqual((await getVmInstance(c, U.vmStopped))?.name, "same, other case");
+      assert.strictEqual(await getByUuid(c, "QueryVmInstance", schemas().BasicInventory, "22222222222222222222222222222222"), undefined);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("a delete of a missing uuid is 'not found' for that uuid only (SYS.1003 from the simulator)", async () => {
+    sim = await newSim();
+    const c = clientFor(sim);
+    const gone = "abcdefabcdefabcdefabcdefabcdef12";
+    for (const name of ["DeleteImagePackage", "ExpungeVmInstance"] as const) {
+      const e = await rejection(() => c.call(name, { pathVars: { uuid: gone } }));
+      assert.ok(e instanceof ZStackApiError, `${name}: ${String(e)}`);
+      assert.strictEqual(e.code, "SYS.1003", `${name}: ${e.message}`);
+      assert.ok(e.isNotFound(gone), `${name}: ${e.message}`);
+      assert.ok(e.isNotFound(), `${name}: ${e.message}`);
+      assert.ok(isNotFoundError(e, gone));
+      assert.ok(!e.isNotFound("0123456789abcdef0123456789abcdef"), `${name}: another uuid`);
+    }
+    // a 404 from the REST layer ("no api mapping", "the job has been expired") is not about the resource
+    const e404 = await rejection(() => c.pollApiJob({ api: "x", jobUuid: gone, pollUrl: `${sim.url}/zstack/v1/api-jobs/${gone}`, apiTimeoutMs: 1000, submittedAt: 0 }));
+    assert.ok(e404 instanceof ZStackHttpError && e404.status === 404, String(e404));
+    assert.ok(!isNotFoundError(e404, gone));
+  });
 });

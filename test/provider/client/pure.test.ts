@@ -5,10 +5,13 @@ import {
   REDACTED,
   ZStackApiError,
   ZStackClient,
+  ZStackHttpError,
   ZStackLocationError,
+  ZStackResponseError,
   accessKeyAuthorization,
   formatAccessKeyDate,
   formatZStackTimestamp,
+  isNotFoundError,
   parseEndpoint,
   parseZStackTimestamp,
   redactJsonString,
@@ -119,6 +122,97 @@ describe("client: redaction", () => {
     assert.match(e.message, /caused by SYS\.1000: agent said no <- HOST\.1: disk full/);
     assert.ok(!e.message.includes("0123456789abcdef0123456789abcdef"));
     assert.ok(!e.details.includes("0123456789abcdef0123456789abcdef"));
+  });
+});
+
+describe("client: redaction of cut and echoed secrets", () => {
+  const key = `-----BEGIN OPENSSH PRIVATE KEY-----\nKEYMATERIALb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAB\nKEYMATERIALAAAAMwAAAAtzc2gtZWQyNTUxOQAAACDK`;
+
+  it("redacts a private key whose END line was cut off, to the end of the text or of its JSON string", () => {
+    assert.strictEqual(redactText(`ssh failed with key ${key}`), `ssh failed with key ${REDACTED}`);
+    assert.strictEqual(redactText(`key ${key.slice(0, 60)}`), `key ${REDACTED}`);
+    assert.strictEqual(redactText(`${key}\n-----END OPENSSH PRIVATE KEY----- and then`), `${REDACTED} and then`);
+    const json = JSON.stringify({ details: `cut ${key}`, code: "SYS.1006" });
+    assert.strictEqual(redactText(json), JSON.stringify({ details: `cut ${REDACTED}`, code: "SYS.1006" }));
+    assert.ok(!redactText(`BEGIN -----BEGIN RSA PRIVATE KEY-----\r\nKEYMATERIAL`).includes("KEYMATERIAL"));
+  });
+
+  it("typed errors redact before they cut a long body (a secret across the cut would leak its head)", () => {
+    const secret = "s3cr3t-0123456789abcdef";
+    for (const [limit, make] of [
+      [2000, (body: string) => new ZStackHttpError("x", 500, body, [secret]).body],
+      [1000, (body: string) => new ZStackResponseError("x", 200, "bad", body, [secret]).body],
+    ] as const) {
+      const body = `${"a".repeat(limit - 6)}${secret} tail`;
+      const shown = make(body);
+      assert.ok(!shown.includes("s3cr3t"), shown.slice(-40));
+    }
+  });
+
+  it("every string of an API error (description, elaboration, details, opaque, nested causes) is redacted by value", () => {
+    const s = "value-of-a-secret";
+    const e = new ZStackApiError(
+      "x",
+      { code: "SYS.1006", description: `d ${s}`, details: `x ${s}`, elaboration: `e ${s}`, opaque: { list: [`o ${s}`] }, cause: { code: "A", details: `c ${s}`, causes: [{ code: "B", details: `b ${s}` }] } },
+      503,
+      [s],
+    );
+    assert.ok(!JSON.stringify({ m: e.message, s: e.stack, d: e.description, el: e.elaboration, dt: e.details, ec: e.errorCode, cc: e.causeChain, c: (e.cause as Error).message }).includes(s));
+    assert.deepStrictEqual(e.causeChain.map((c) => c.code), ["SYS.1006", "A", "B"]);
+    assert.match(e.message, /caused by A: c \[REDACTED\] <- \[B: b \[REDACTED\]\]/);
+  });
+
+  it("bounds a hostile cause tree", () => {
+    let ec: Record<string, unknown> = { code: "LEAF" };
+    for (let i = 0; i < 500; i++) ec = { code: `L${i}`, details: "x".repeat(100), cause: ec, causes: [{ code: "S" }, { code: "S" }] };
+    const e = new ZStackApiError("x", ec);
+    assert.ok(e.causeChain.length <= 100, String(e.causeChain.length));
+    assert.ok(e.message.length < 6000, String(e.message.length));
+  });
+});
+
+describe("client: is the resource gone?", () => {
+  const target = "abcdefabcdefabcdefabcdefabcdef12";
+  const other = "0123456789abcdef0123456789abcdef";
+  const api = (code: string, details: string) => new ZStackApiError("x", { code, description: "d", details });
+
+  it("with the target uuid: SYS.1003 naming it, or the manager's own 'not found' about it", () => {
+    const yes = [
+      api("SYS.1003", `invalid field[uuid], resource[uuid:${target}, type:ImagePackageVO] not found`),
+      api("SYS.1003", `invalid field[uuids], resource[uuids:[${other}, ${target}], type:VmInstanceVO] not found`),
+      api("SYS.1006", `ova package[uuid: ${target}] not found.`),
+      api("SYS.1006", `vm[uuid:${target}] does not exist`),
+      api("SYS.1007", `Not found the vm to be exported with the uuid: ${target}`),
+    ];
+    for (const e of yes) assert.ok(e.isNotFound(target), e.details);
+    for (const e of yes) assert.ok(!e.isNotFound(other) || /uuids:/.test(e.details), `other: ${e.details}`);
+  });
+
+  it("does not swallow unrelated failures that merely say 'not found'", () => {
+    const no = [
+      api("SYS.1006", `host[uuid:${other}] not found while deleting vm[uuid:${target}]`),
+      api("SYS.1006", `cannot delete image package[uuid:${target}]: backup storage[uuid:${other}] not found`),
+      api("SYS.1006", "the file /var/lib/zstack/x.ova is not found"),
+      api("SYS.1003", `invalid field[uuid], resource[uuid:${other}, type:HostVO] not found`),
+      api("SYS.1000", `resource[uuid:${target}] deleted twice; not found`),
+    ];
+    for (const e of no) assert.ok(!e.isNotFound(target), e.details);
+  });
+
+  it("without a uuid (the old call): only SYS.1003 with ZStack's template", () => {
+    assert.ok(api("SYS.1003", `invalid field[uuid], resource[uuid:${target}, type:VmInstanceVO] not found`).isNotFound());
+    assert.ok(!api("SYS.1006", `ova package[uuid: ${target}] not found.`).isNotFound());
+    assert.ok(!api("SYS.1006", "host not found").isNotFound());
+    assert.ok(!api("SYS.1003", "something else").isNotFound());
+  });
+
+  it("HTTP 404s count only when they say that this uuid is not found", () => {
+    assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, `no api mapping to /v1/image-packages/${target}`), target));
+    assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, "the job has been expired"), target));
+    assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, "Not Found"), target));
+    assert.ok(isNotFoundError(new ZStackHttpError("x", 404, `image package[uuid:${target}] not found`), target));
+    assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, `image package[uuid:${target}] not found`)));
+    assert.ok(!isNotFoundError(new Error(`resource[uuid:${target}] not found`), target));
   });
 });
 
