@@ -5,13 +5,13 @@
 import {
   Clock,
   RetryPolicy,
-  ZStackApiError,
   ZStackClient,
   ZStackConfigError,
   ZStackConnectionError,
   ZStackError,
   ZStackHttpError,
   ZStackTimeoutError,
+  isNotFoundError,
   randomZStackUuid,
   realClock,
 } from "./client";
@@ -156,13 +156,16 @@ export abstract class ZStackProviderBase {
   }
 }
 
-/** Resolves when the call succeeds or its target is already gone (SYS.1003, "not found", 404). */
-export async function ignoreGone(p: Promise<unknown>): Promise<void> {
+/**
+ * Resolves when the call succeeds or its target `uuid` is already gone (ZStack says that uuid is
+ * not found). Any other failure, including a "not found" about something else or a 404 `no api
+ * mapping` (an MN without the module), is thrown.
+ */
+export async function ignoreGone(p: Promise<unknown>, uuid: string): Promise<void> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof ZStackApiError && e.isNotFound()) return;
-    if (e instanceof ZStackHttpError && e.status === 404 && !/api job/.test(e.message)) return;
+    if (isNotFoundError(e, uuid)) return;
     throw e;
   }
 }

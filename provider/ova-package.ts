@@ -315,7 +315,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
       });
       if (!done) return;
     }
-    await ignoreGone(c.call("DeleteImagePackage", { pathVars: { uuid: id }, query: { deleteMode: "Permissive" } }));
+    await ignoreGone(c.call("DeleteImagePackage", { pathVars: { uuid: id }, query: { deleteMode: "Permissive" } }), id);
   }
 
   // ------------------------------------------------------------------ outputs

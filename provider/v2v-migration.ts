@@ -522,10 +522,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     const vmUuid = (job && migratedVmUuid(job)) ?? props.vmUuid;
     if (props.deleteMigratedVm && vmUuid) {
       this.log(`${what}: destroying and expunging the migrated VM ${vmUuid}`);
-      await ignoreGone(c.call("DestroyVmInstance", { pathVars: { uuid: vmUuid }, query: { deleteMode: "Permissive" } }));
-      await ignoreGone(c.call("ExpungeVmInstance", { pathVars: { uuid: vmUuid } }));
+      await ignoreGone(c.call("DestroyVmInstance", { pathVars: { uuid: vmUuid }, query: { deleteMode: "Permissive" } }), vmUuid);
+      await ignoreGone(c.call("ExpungeVmInstance", { pathVars: { uuid: vmUuid } }), vmUuid);
     }
-    if (job) await ignoreGone(c.call("DeleteLongJob", { pathVars: { uuid: id } }));
+    if (job) await ignoreGone(c.call("DeleteLongJob", { pathVars: { uuid: id } }), id);
   }
 
   // ------------------------------------------------------------------ outputs
