@@ -36,6 +36,37 @@ export const apiTimeoutDetails = (api: string, timeoutMs: number) =>
   `API[${api}] timeout after ${timeoutMs} ms, the operation may still be running in the background`;
 
 // ---------------------------------------------------------------------------------------------
+// REST layer
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * §2.1: the servlet mapping of `/v1/**` accepts POST, PUT, DELETE, GET and HEAD only.
+ * UNCONFIRMED (the reference does not say what the other methods get): Spring's DispatcherServlet
+ * refuses them before RestServer runs, with 405, an `Allow` header and this plain-text message
+ * (HttpRequestMethodNotSupportedException). This applies to every path under /zstack/v1, api-jobs
+ * included, and to OPTIONS too (no CORS pre-flight handling).
+ */
+export const ACCEPTED_HTTP_METHODS: readonly string[] = ["POST", "PUT", "DELETE", "GET", "HEAD"];
+export const unsupportedHttpMethod = (method: string) => `Request method '${method}' not supported`;
+
+/**
+ * Derived from §2.8 and §3.1, not stated as such: RestServer parses a query's parameters (q, limit,
+ * start, fields: 400 plain text) in handleQueryApi, before the message reaches the API interceptor
+ * that rejects an unknown or expired session (503 ID.1001). So a malformed query parameter gets its
+ * 400 even with an invalid session; an unknown query field (SYS.1007, from the query facade) comes
+ * after the session check. A missing or foreign `Authorization` header (400) comes first of all.
+ */
+export const QUERY_PARSE_BEFORE_SESSION_CHECK = true;
+
+/**
+ * Not in the reference (simulator-only): every response carries `X-ZStack-Simulator: zstack-sim` so
+ * clients can log that they talk to the simulator. `simulatorHeader: false` / `--no-sim-header`
+ * turns it off, for clients that must not be able to tell.
+ */
+export const SIMULATOR_HEADER = "X-ZStack-Simulator";
+export const SIMULATOR_HEADER_VALUE = "zstack-sim";
+
+// ---------------------------------------------------------------------------------------------
 // Sessions and access keys
 // ---------------------------------------------------------------------------------------------
 
@@ -57,6 +88,12 @@ export const AK_SKEW_ACCEPTS_REAL_CLOCK = true;
  */
 export const AK_EMPTY_PART_IS_INVALID_FORMAT = true;
 
+/**
+ * UNCONFIRMED: CreateAccessKey with an AccessKeyID that another key already has. The reference says
+ * nothing; the unique column would make the insert fail. We answer SYS.1007 with this text.
+ */
+export const duplicateAccessKeyId = (id: string) => `AccessKeyID[${id}] already exists`;
+
 /** UNCONFIRMED: an empty `OAuth` token yields ID.1001 with details `session uuid is null`. */
 
 // ---------------------------------------------------------------------------------------------
@@ -64,18 +101,35 @@ export const AK_EMPTY_PART_IS_INVALID_FORMAT = true;
 // ---------------------------------------------------------------------------------------------
 
 /**
- * UNCONFIRMED order of checks for create APIs: (1) the FRONT interceptor's resourceUuid format check,
- * (2) @APIParam checks field by field in the SDK's field order (mandatory, empty string, max length,
- * valid values, range, non-empty list, null element), (3) existence of referenced uuids (SYS.1003) in
- * field order, (4) resourceUuid uniqueness, (5) the API's own interceptor checks.
+ * UNCONFIRMED order of checks for create APIs, as apis/validate.ts and the handlers run them:
+ * (1) the FRONT interceptor's resourceUuid format check;
+ * (2) @APIParam checks field by field, in the SDK's field order; for each field, in this order:
+ *     mandatory, valid values, max length, min length, non-empty list, NULL element, empty string,
+ *     number range, and then the existence of the uuids it references (SYS.1003). So a missing
+ *     reference in an early field is reported before a bad value in a later field: parameter and
+ *     existence checks are interleaved, not two passes;
+ * (3) resourceUuid uniqueness (duplicateResourceUuid below);
+ * (4) the API's own interceptor checks (OvfInterceptor's order for ExportVmOvaPackage, a duplicate
+ *     AccessKeyID for CreateAccessKey).
+ * Exception: ConvertVmFromForeignHypervisor (and SubmitLongJob's wrapped message) refuses a Disabled
+ * conversion host right after (2), before (3).
  */
-export const VALIDATION_ORDER = "resourceUuid format, params, references, resourceUuid uniqueness, interceptor";
+export const VALIDATION_ORDER =
+  "resourceUuid format, then each field in order (its parameter checks, then its referenced uuids), then resourceUuid uniqueness, then the interceptor (V2V: conversion-host state before uniqueness)";
 
 /**
  * UNCONFIRMED: reusing a `resourceUuid` that already exists. The DB insert would fail; we answer
  * SYS.1007 with this text.
  */
 export const duplicateResourceUuid = (uuid: string) => `resource[uuid:${uuid}] already exists, resourceUuid must be unique`;
+
+/**
+ * §3.3 gives CreateAccessKey's lengths (AccessKeyID 10–20, AccessKeySecret 10–40) but §4.2 does not
+ * list the @APIParam(minLength) message. We use ApiMessageParamValidator's template (checked right
+ * after max length), SYS.1007.
+ */
+export const minLengthDetails = (field: string, msgClass: string, min: number, actual: number) =>
+  `field[${field}] of message[${msgClass}] less than the min length of string. expected was >= ${min}, actual was ${actual}`;
 
 /**
  * UNCONFIRMED: query conditions naming a field the inventory does not have. We answer 503 SYS.1007
@@ -183,6 +237,52 @@ export const V2V_SUPPORTS_CLEAN = true;
 export const DEFAULT_CANCEL_MS = 0;
 
 /**
+ * UNCONFIRMED (§5.3 gives the JobResultError shape {message?, detail, cause}, not what a cancelled
+ * V2V job stores): a Canceled job's `jobResult` is the JSON of `{detail, cause}`, both the
+ * LONG_JOB.1000 details `long job[uuid:%s] has been canceled` (LongJobUtils.cancelErr), no `message`.
+ */
+export function canceledJobResult(jobUuid: string): Record<string, unknown> {
+  const detail = `long job[uuid:${jobUuid}] has been canceled`;
+  return { detail, cause: detail };
+}
+
+/**
+ * UNCONFIRMED (§5.5 only says "after cleaning, the job becomes Failed"): the cleaned job's
+ * `jobResult` is the JSON of `{detail, cause}` with this text.
+ */
+export function cleanedJobResult(jobUuid: string): Record<string, unknown> {
+  const detail = `long job[uuid:${jobUuid}] was cleaned while canceling`;
+  return { detail, cause: detail };
+}
+
+/**
+ * UNCONFIRMED: a slow cancel (cancelMs > 0) keeps its CancelLongJob api-job pending; CleanLongJob on
+ * the Canceling job then fails that pending api-job with SYS.1006 and these details (the clean itself
+ * succeeds with `{}`).
+ */
+export const CANCEL_INTERRUPTED_BY_CLEAN_CODE = "SYS.1006";
+export const cancelInterruptedByClean = (jobUuid: string) => `long job[uuid:${jobUuid}] was cleaned before its cancellation completed`;
+
+/**
+ * §5.5: SubmitLongJob wraps any API (the reference's example is APIAddImageMsg); an unknown jobName
+ * fails with SYS.1007 `%s is not an API`. The simulator only implements the V2V job type. A jobName
+ * that looks like an API message class (`API…Msg`) but is not supported gets SYS.1007 with
+ * unsupportedLongJobType (it would be wrong to claim it is not an API); any other name gets the
+ * server's `%s is not an API`.
+ */
+export const SUBMIT_LONG_JOB_TYPES: readonly string[] = [V2V_JOB_NAME];
+export const looksLikeApiMessage = (jobName: string) => /^API[A-Za-z0-9]+Msg$/.test(jobName);
+export const unsupportedLongJobType = (jobName: string) =>
+  `long job type[${jobName}] is not supported by the simulator, it only runs ${SUBMIT_LONG_JOB_TYPES.join(", ")} long jobs`;
+export const notAnApi = (jobName: string) => `${jobName} is not an API`;
+
+/**
+ * UNCONFIRMED: SubmitLongJob with a `jobData` that is not JSON. The server would fail to deserialize
+ * the wrapped message; we answer SYS.1007 with this text.
+ */
+export const badJobData = (msgClass: string) => `jobData of message[${msgClass}] is not a valid JSON string`;
+
+/**
  * UNCONFIRMED: RerunLongJob sets the job's `apiId` to the rerun call's id, so progress of the new run
  * is read with that id; the old apiId keeps reporting the old run's last percent.
  */
@@ -233,6 +333,21 @@ export const DEFAULT_OVA_FAILURE_DETAIL = (vmUuid: string) =>
   `failed to export vm[uuid:${vmUuid}] as an ova package: failed to pack the ova file on the image store`;
 
 /**
+ * UNCONFIRMED: DeleteImagePackage (or a test deleting the row) while the package is still Exporting.
+ * The export stops and its api-job answers 503 SYS.1006 with these details.
+ */
+export const exportDeletedDetails = (packageUuid: string) => `ova package[uuid: ${packageUuid}] was deleted while exporting`;
+
+/**
+ * Not a wire behaviour: the MD5 of an exported file (up to 200 MiB of generated bytes) is computed in
+ * the background from the moment the export starts, `OVA_MD5_CHUNK_BYTES` at a time with a yield to
+ * the event loop between chunks, so no request waits behind it. If an export's end is due before its
+ * MD5 is ready, requests (and the control endpoint) wait for it before they are answered, so they
+ * still see the package go straight from Exporting to Exported with the right md5Sum.
+ */
+export const OVA_MD5_CHUNK_BYTES = 1024 * 1024;
+
+/**
  * UNCONFIRMED: the ExportVmOvaPackage checks follow OvfInterceptor only (§7.1): no generic SYS.1003
  * for `vmUuid`/`backupStorageUuid`; an unknown backup storage gets the "not an ImageStore" message.
  */
@@ -258,3 +373,10 @@ export function exportedOvaSize(volumeBytes: number, packageUuid: string): numbe
 
 /** UNCONFIRMED: the description of VM.1010 (VmErrors.NOT_IN_CORRECT_STATE). */
 export const VM_STATE_ERROR_DESCRIPTION = "The vm is not in correct state";
+
+/**
+ * UNCONFIRMED: VM.1010 details (VmInstanceBase.validateOperationByState's wording is not in the
+ * reference). `msgClass` is the fully qualified class of the (internal) message.
+ */
+export const vmStateNotAllowed = (state: string, msgClass: string, allowed: readonly string[]) =>
+  `current vm instance state[${state}] doesn't allow to proceed message[${msgClass}], allowed states are [${allowed.join(", ")}]`;

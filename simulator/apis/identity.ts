@@ -1,7 +1,7 @@
 /**
  * Login, sessions and access keys (zstack-api.md §1.2, §3).
  */
-import { MAX_CONCURRENT_SESSIONS } from "../assumptions";
+import { duplicateAccessKeyId, MAX_CONCURRENT_SESSIONS } from "../assumptions";
 import { fail, T } from "../core/errors";
 import type { ApiContext, ApiDef } from "../http/api";
 import { lookupSession } from "../http/auth";
@@ -109,8 +109,9 @@ const CREATE_AK_RULES: FieldRule[] = [
   { name: "accountUuid", required: true, resource: { table: "accounts", type: "AccountVO" } },
   { name: "userUuid", required: true },
   { name: "description", maxLength: 2048 },
-  { name: "AccessKeyID", maxLength: 20 },
-  { name: "AccessKeySecret", maxLength: 40 },
+  // §3.3: AccessKeyID 10–20 characters, AccessKeySecret 10–40
+  { name: "AccessKeyID", maxLength: 20, minLength: 10 },
+  { name: "AccessKeySecret", maxLength: 40, minLength: 10 },
   { name: "resourceUuid" },
 ];
 
@@ -128,7 +129,7 @@ function createAccessKey(ctx: ApiContext) {
   validateFields(world, `${AK}.APICreateAccessKeyMsg`, CREATE_AK_RULES, p);
   checkResourceUuidFree(world, "accessKeys", p.resourceUuid);
   const id = (p.AccessKeyID as string | undefined) ?? randomAlnum(world, 20);
-  if (world.list("accessKeys").some((k) => k.AccessKeyID === id)) fail("SYS.1007", `AccessKeyID[${id}] already exists`);
+  if (world.list("accessKeys").some((k) => k.AccessKeyID === id)) fail("SYS.1007", duplicateAccessKeyId(id));
   const row = world.insert("accessKeys", {
     uuid: (p.resourceUuid as string | undefined) ?? world.prng.uuid(),
     accountUuid: p.accountUuid,

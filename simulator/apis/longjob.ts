@@ -1,7 +1,7 @@
 /**
  * LongJob APIs (zstack-api.md §5.5) and GetTaskProgress.
  */
-import { TASK_PROGRESS_TYPE, V2V_JOB_NAME } from "../assumptions";
+import { badJobData, looksLikeApiMessage, notAnApi, SUBMIT_LONG_JOB_TYPES, TASK_PROGRESS_TYPE, unsupportedLongJobType } from "../assumptions";
 import { argerr } from "../core/errors";
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import * as exportsEngine from "../world/exports";
@@ -29,12 +29,12 @@ function submitLongJob(ctx: ApiContext) {
   const p = coerce(SUBMIT_RULES, ctx.params);
   validateFields(ctx.world, `${LJ}.APISubmitLongJobMsg`, SUBMIT_RULES, p);
   const jobName = String(p.jobName);
-  if (jobName !== V2V_JOB_NAME) argerr(`${jobName} is not an API`);
+  if (!SUBMIT_LONG_JOB_TYPES.includes(jobName)) argerr(looksLikeApiMessage(jobName) ? unsupportedLongJobType(jobName) : notAnApi(jobName));
   let wrapped: unknown;
   try {
     wrapped = JSON.parse(String(p.jobData));
   } catch {
-    argerr(`jobData of message[${LJ}.APISubmitLongJobMsg] is not a valid JSON string`);
+    argerr(badJobData(`${LJ}.APISubmitLongJobMsg`));
   }
   const msg = wrapped && typeof wrapped === "object" && !Array.isArray(wrapped) ? (wrapped as Record<string, unknown>) : {};
   return submitConvertVm(ctx, msg, {

@@ -1,9 +1,10 @@
 /**
  * @APIParam validation as ApiMessageProcessorImpl runs it, field by field in declaration order:
- * mandatory, valid values, max length, non-empty list, NULL element, empty string, number range,
- * then existence of the referenced resource (SYS.1003). Messages are the templates of §4.2.
+ * mandatory, valid values, max length, min length, non-empty list, NULL element, empty string,
+ * number range, then existence of the referenced resource (SYS.1003), before the next field
+ * (assumptions.ts, VALIDATION_ORDER). Messages are the templates of §4.2.
  */
-import { duplicateResourceUuid } from "../assumptions";
+import { duplicateResourceUuid, minLengthDetails } from "../assumptions";
 import { argerr, fail, T } from "../core/errors";
 import type { TableName } from "../world/types";
 import type { SimWorld } from "../world/world";
@@ -13,6 +14,7 @@ export interface FieldRule {
   required?: boolean;
   type?: "string" | "int" | "long" | "boolean" | "list" | "object";
   maxLength?: number;
+  minLength?: number;
   validValues?: readonly string[];
   range?: readonly [number, number | string];
   nonEmpty?: boolean;
@@ -54,6 +56,9 @@ export function validateFields(world: SimWorld, msgClass: string, rules: readonl
     if (r.validValues && !r.validValues.includes(String(v))) argerr(T.validValues(r.name, msgClass, r.validValues, v));
     if (r.maxLength !== undefined && typeof v === "string" && v.length > r.maxLength) {
       argerr(T.maxLength(r.name, msgClass, r.maxLength, v.length));
+    }
+    if (r.minLength !== undefined && typeof v === "string" && v.length < r.minLength) {
+      argerr(minLengthDetails(r.name, msgClass, r.minLength, v.length));
     }
     if (Array.isArray(v)) {
       if (r.nonEmpty && v.length === 0) argerr(T.nonEmptyList(r.name));

@@ -1,7 +1,8 @@
 /**
  * VmInstance APIs the providers need around migrations and exports (zstack-api.md §11).
  */
-import { ApiFailure, errorCode, javaList } from "../core/errors";
+import { vmStateNotAllowed } from "../assumptions";
+import { ApiFailure, errorCode } from "../core/errors";
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import type { Row } from "../world/types";
 import { actionApi, INVENTORIES, queryApis } from "./resources";
@@ -12,12 +13,7 @@ const VM = "org.zstack.header.vm";
 /** VmInstanceBase.validateOperationByState: VM.1010 with the allowed states. */
 function checkState(vm: Row, msgName: string, allowed: readonly string[]): void {
   if (allowed.includes(vm.state)) return;
-  throw new ApiFailure(
-    errorCode(
-      "VM.1010",
-      `current vm instance state[${vm.state}] doesn't allow to proceed message[${VM}.${msgName}], allowed states are ${javaList(allowed)}`,
-    ),
-  );
+  throw new ApiFailure(errorCode("VM.1010", vmStateNotAllowed(vm.state, `${VM}.${msgName}`, allowed)));
 }
 
 function requireVm(ctx: ApiContext) {

@@ -1,3 +1,5 @@
+import { VM_STATE_ERROR_DESCRIPTION } from "../assumptions";
+
 /**
  * ZStack error codes (zstack-api.md §4) and the two ways the REST server fails:
  * - `RestError`: REST-layer failure, a plain-text body with a 4xx/5xx status (§2.4);
@@ -18,8 +20,8 @@ export const ERROR_DESCRIPTIONS = {
   "ID.1006": "Max number of active sessions exceeded",
   "LONG_JOB.1000": "long job has been canceled",
   "LONG_JOB.1003": "operation is not supported.",
-  // VmErrors.NOT_IN_CORRECT_STATE; its description text is an assumption (see assumptions.ts)
-  "VM.1010": "The vm is not in correct state",
+  // VmErrors.NOT_IN_CORRECT_STATE; its description text is an assumption
+  "VM.1010": VM_STATE_ERROR_DESCRIPTION,
 } as const;
 
 export type ErrorCodeId = keyof typeof ERROR_DESCRIPTIONS;

@@ -149,8 +149,9 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
     if (seg[0] === "world") return worldRoute(t, method, seg.slice(1), body);
     return { status: 404, json: { error: `unknown control route ${route}` } };
   } catch (e) {
-    const status = e instanceof BadRequest ? 400 : 400;
-    return { status, json: { error: (e as Error).message } };
+    // BadRequest (this module's own checks) and the plain Errors the simulator's setters throw on
+    // invalid arguments (setJobDurations, faults.*, world.*) are all the caller's fault
+    return { status: 400, json: { error: (e as Error).message } };
   }
 }
 

@@ -3,12 +3,17 @@
  * over simulated time. A job's progress is `progress + (now - segmentStart) / durationMs` while it runs.
  */
 import {
+  CANCEL_INTERRUPTED_BY_CLEAN_CODE,
   DEFAULT_V2V_FAILURE_CAUSE,
   DEFAULT_V2V_FAILURE_DETAIL,
   DEFAULT_V2V_FAIL_FRACTION,
   GENERIC_SOURCE_DISK_BYTES,
   V2V_TASK_NAME,
+  V2V_JOB_NAME,
   V2V_UNKNOWN_SOURCE_DETAIL,
+  cancelInterruptedByClean,
+  canceledJobResult,
+  cleanedJobResult,
   defaultV2vDurationMs,
   v2vFailureJobResult,
 } from "../assumptions";
@@ -104,7 +109,7 @@ export function startV2v(w: SimWorld, s: V2vStart): Row {
     name: s.name,
     description: s.description,
     apiId: s.apiId,
-    jobName: "APIConvertVmFromForeignHypervisorMsg",
+    jobName: V2V_JOB_NAME,
     jobData: s.jobData,
     state: "Running",
     managementNodeUuid: w.managementNodeUuid,
@@ -256,8 +261,6 @@ function requireJob(w: SimWorld, uuid: string): { row: Row; rt?: LongJobRuntime 
   return { row, rt: w.jobRuntimes.get(uuid) };
 }
 
-const CANCEL_DETAIL = (uuid: string) => `long job[uuid:${uuid}] has been canceled`;
-
 function finishCancel(w: SimWorld, row: Row, rt: LongJobRuntime | undefined, at: number): void {
   if (rt) {
     rt.cancelDueAt = undefined;
@@ -265,8 +268,7 @@ function finishCancel(w: SimWorld, row: Row, rt: LongJobRuntime | undefined, at:
     rt.cancelApiJob = undefined;
     if (apiJob) w.completeApiJob(apiJob, { body: {} }, at);
   }
-  const detail = CANCEL_DETAIL(row.uuid);
-  finish(w, row, "Canceled", gsonStringify({ detail, cause: detail }), at);
+  finish(w, row, "Canceled", gsonStringify(canceledJobResult(row.uuid)), at);
 }
 
 /**
@@ -334,14 +336,13 @@ export function clean(w: SimWorld, uuid: string): void {
   const { row, rt } = requireJob(w, uuid);
   if (row.state !== "Canceling") fail("LONG_JOB.1003", "not supported or state is not Canceling");
   if (rt?.cancelApiJob) {
-    w.completeApiJob(rt.cancelApiJob, { error: errorCode("SYS.1006", `long job[uuid:${uuid}] was cleaned before its cancellation completed`) }, now);
+    w.completeApiJob(rt.cancelApiJob, { error: errorCode(CANCEL_INTERRUPTED_BY_CLEAN_CODE, cancelInterruptedByClean(uuid)) }, now);
   }
   if (rt) {
     rt.cancelApiJob = undefined;
     rt.cancelDueAt = undefined;
   }
-  const detail = `long job[uuid:${uuid}] was cleaned while canceling`;
-  finish(w, row, "Failed", gsonStringify({ detail, cause: detail }), now);
+  finish(w, row, "Failed", gsonStringify(cleanedJobResult(uuid)), now);
   w.changed();
 }
 

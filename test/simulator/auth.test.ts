@@ -191,6 +191,73 @@ describe("simulator authentication", () => {
       assert.equal((await h.call("GET", uri, { headers: signed("GET", uri, skewed) })).status, 200);
     });
 
+    it("accepts a Date exactly ±15 min from the simulated clock and refuses one second more", async () => {
+      // years away from the real clock, so the real-wall-clock fallback (assumptions.ts) cannot apply
+      const start = new Date(2012, 2, 14, 9, 30, 0).getTime();
+      assert.ok(Math.abs(Date.now() - start) > 365 * 24 * 60 * MINUTE);
+      const old = await Harness.start({ startTime: start });
+      try {
+        const uri = "/v1/zones";
+        const at = (offsetMs: number) => {
+          const date = formatAkDate(start + offsetMs, "CST");
+          return { Date: date, Authorization: `ZStack ${C.accessKeyId}:${accessKeySignature(C.accessKeySecret, "GET", date, uri)}` };
+        };
+        for (const offset of [0, 15 * MINUTE, -15 * MINUTE]) {
+          const r = await old.call("GET", uri, { headers: at(offset) });
+          assert.equal(r.status, 200, `${offset / MINUTE} min: ${r.text}`);
+        }
+        for (const offset of [15 * MINUTE + 1000, -15 * MINUTE - 1000]) {
+          const r = await old.call("GET", uri, { headers: at(offset) });
+          assert.equal(r.status, 403, `${offset} ms: ${r.text}`);
+          assert.equal(r.text, "requestTimeTooSkewed");
+        }
+        // the window follows the simulated clock
+        old.sim.advance(20 * MINUTE);
+        assert.equal((await old.call("GET", uri, { headers: at(5 * MINUTE) })).status, 200);
+        assert.equal((await old.call("GET", uri, { headers: at(5 * MINUTE - 1000) })).status, 403);
+      } finally {
+        await old.stop();
+      }
+    });
+
+    it("enforces CreateAccessKey's lengths: AccessKeyID 10-20, AccessKeySecret 10-40 characters", async () => {
+      await h.login();
+      const MSG = "org.zstack.accessKey.APICreateAccessKeyMsg";
+      const create = (extra: Record<string, unknown>) =>
+        h.async("POST", "/v1/accesskeys", { params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, ...extra } });
+      expectError(
+        await create({ AccessKeyID: "123456789" }),
+        503,
+        "SYS.1007",
+        `field[AccessKeyID] of message[${MSG}] less than the min length of string. expected was >= 10, actual was 9`,
+      );
+      expectError(
+        await create({ AccessKeyID: "1".repeat(21) }),
+        503,
+        "SYS.1007",
+        `field[AccessKeyID] of message[${MSG}] exceeds max length of string. expected was <= 20, actual was 21`,
+      );
+      expectError(
+        await create({ AccessKeySecret: "s".repeat(9) }),
+        503,
+        "SYS.1007",
+        `field[AccessKeySecret] of message[${MSG}] less than the min length of string. expected was >= 10, actual was 9`,
+      );
+      expectError(
+        await create({ AccessKeySecret: "s".repeat(41) }),
+        503,
+        "SYS.1007",
+        `field[AccessKeySecret] of message[${MSG}] exceeds max length of string. expected was <= 40, actual was 41`,
+      );
+      const shortest = await create({ AccessKeyID: "A".repeat(10), AccessKeySecret: "s".repeat(10) });
+      assert.equal(shortest.status, 200, shortest.text);
+      const longest = await create({ AccessKeyID: "B".repeat(20), AccessKeySecret: "s".repeat(40) });
+      assert.equal(longest.status, 200, longest.text);
+      const generated = (await create({})).json().inventory;
+      assert.match(generated.AccessKeyID, /^[A-Za-z0-9]{20}$/);
+      assert.match(generated.AccessKeySecret, /^[A-Za-z0-9]{40}$/);
+    });
+
     it("rejects a disabled key and creates new keys through CreateAccessKey", async () => {
       await h.login();
       const created = await h.async("POST", "/v1/accesskeys", {

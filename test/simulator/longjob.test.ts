@@ -71,6 +71,56 @@ describe("simulator long-job APIs", () => {
       assert.equal((await job(k.uuid)).state, "Failed");
     });
 
+    it("stores {detail, cause} (LONG_JOB.1000's details) as the Canceled job's jobResult", async () => {
+      const j = await startJob();
+      await act(j.uuid, { cancelLongJob: {} });
+      const canceled = await job(j.uuid);
+      assert.equal(canceled.state, "Canceled");
+      const detail = `long job[uuid:${j.uuid}] has been canceled`;
+      assert.equal(canceled.jobResult, JSON.stringify({ detail, cause: detail }));
+    });
+
+    it("cancels a Suspended job at once, even with a slow cancel, keeping its frozen progress", async () => {
+      h.sim.setJobDurations({ cancelMs: 10 * MINUTE });
+      const j = await startJob();
+      h.sim.advance(5 * MINUTE);
+      h.sim.faults.restartManagementNode();
+      assert.equal((await job(j.uuid)).state, "Suspended");
+      h.sim.advance(MINUTE);
+      const r = await act(j.uuid, { cancelLongJob: {} });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.text, "{}");
+      const after = await job(j.uuid);
+      assert.equal(after.state, "Canceled");
+      assert.equal(after.executeTime, 6 * 60);
+      assert.equal(JSON.parse(after.jobResult).detail, `long job[uuid:${j.uuid}] has been canceled`);
+      assert.equal(await percent(j.apiId), 25);
+      h.sim.advance(HOUR);
+      assert.equal((await job(j.uuid)).state, "Canceled");
+      expectError(await act(j.uuid, { resumeLongJob: {} }), 503, "SYS.1007", "can only resume longjob that is Suspended");
+    });
+
+    it("fails the pending CancelLongJob api-job (SYS.1006) when the Canceling job is cleaned", async () => {
+      h.sim.setJobDurations({ cancelMs: 5 * MINUTE });
+      const j = await startJob();
+      h.sim.advance(MINUTE);
+      const { jobPath } = await h.submit("PUT", `/v1/longjobs/${j.uuid}/actions`, { cancelLongJob: {} });
+      assert.equal((await h.call("GET", jobPath)).status, 202);
+      h.sim.advance(MINUTE);
+      const cleaned = await act(j.uuid, { cleanLongJob: {} });
+      assert.equal(cleaned.status, 200);
+      assert.equal(cleaned.text, "{}");
+      expectError(await h.call("GET", jobPath), 503, "SYS.1006", `long job[uuid:${j.uuid}] was cleaned before its cancellation completed`);
+      const failed = await job(j.uuid);
+      assert.equal(failed.state, "Failed");
+      const detail = `long job[uuid:${j.uuid}] was cleaned while canceling`;
+      assert.equal(failed.jobResult, JSON.stringify({ detail, cause: detail }));
+      // the cancel's due time passes: nothing changes any more
+      h.sim.advance(HOUR);
+      assert.equal((await job(j.uuid)).state, "Failed");
+      expectError(await h.call("GET", jobPath), 503, "SYS.1006");
+    });
+
     it("refuses CleanLongJob unless the job is Canceling", async () => {
       const j = await startJob();
       expectError(await act(j.uuid, { cleanLongJob: {} }), 503, "LONG_JOB.1003", "not supported or state is not Canceling");

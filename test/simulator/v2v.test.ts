@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { SEED_UUIDS as U } from "../../simulator";
+import { VALIDATION_ORDER } from "../../simulator/assumptions";
 import { expectError, Harness, HOUR, MINUTE, v2vParams } from "./helpers";
 
 const MSG = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
@@ -154,8 +155,17 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
     const job = r.json().inventory;
     assert.equal(job.name, "submitted");
     assert.equal(job.state, "Running");
-    const unknown = await h.async("POST", "/v1/longjobs", { params: { jobName: "APINoSuchMsg", jobData: "{}" } });
-    expectError(unknown, 503, "SYS.1007", "APINoSuchMsg is not an API");
+    // the reference's own example type is a real API the simulator does not run: not "not an API"
+    const addImage = await h.async("POST", "/v1/longjobs", { params: { jobName: "APIAddImageMsg", jobData: "{}" } });
+    expectError(
+      addImage,
+      503,
+      "SYS.1007",
+      "long job type[APIAddImageMsg] is not supported by the simulator, it only runs APIConvertVmFromForeignHypervisorMsg long jobs",
+    );
+    const unknown = await h.async("POST", "/v1/longjobs", { params: { jobName: "noSuchThing", jobData: "{}" } });
+    expectError(unknown, 503, "SYS.1007", "noSuchThing is not an API");
+    assert.equal((await h.query("/v1/longjobs")).length, 1, "refused submissions create no job");
     const notJson = await h.async("POST", "/v1/longjobs", { params: { jobName: "APIConvertVmFromForeignHypervisorMsg", jobData: "{" } });
     expectError(notJson, 503, "SYS.1007", "jobData of message[org.zstack.header.longjob.APISubmitLongJobMsg] is not a valid JSON string");
   });
@@ -202,6 +212,38 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
         assert.equal((await h.query("/v1/longjobs")).length, 0, "no job is created");
       });
     }
+
+    it("checks field by field, each field's references right after its parameters (VALIDATION_ORDER)", async () => {
+      assert.match(VALIDATION_ORDER, /each field in order \(its parameter checks, then its referenced uuids\)/);
+      const first = async (extra: Record<string, unknown>) => {
+        const { jobPath } = await h.submit("POST", "/v1/v2vs", { params: params(extra) });
+        return h.call("GET", jobPath);
+      };
+      // an unknown conversion host (4th field) is reported before a bad cpuNum (6th field)...
+      expectError(
+        await first({ conversionHostUuid: "c0ffee", cpuNum: 0 }),
+        503,
+        "SYS.1003",
+        "invalid field[conversionHostUuid], resource[uuid:c0ffee, type:V2VConversionHostVO] not found",
+      );
+      // ...and after a bad name (2nd field); not all parameter checks first, then all references
+      expectError(
+        await first({ conversionHostUuid: "c0ffee", name: "n".repeat(256) }),
+        503,
+        "SYS.1007",
+        `field[name] of message[${MSG}] exceeds max length of string. expected was <= 255, actual was 256`,
+      );
+      // the resourceUuid format comes before every field; a Disabled host before uniqueness
+      const taken = "5f0c7e2a9d3b4c1e8a6f2b7d9c0e1a3b";
+      await convert({ resourceUuid: taken });
+      expectError(await first({ name: undefined, resourceUuid: "bad" }), 503, "SYS.1007", /^resourceUuid\[bad\] is not a valid uuid/);
+      expectError(
+        await first({ resourceUuid: taken, conversionHostUuid: U.convHostDisabled }),
+        503,
+        "SYS.1007",
+        `the v2v conversion host[uuid:${U.convHostDisabled}] is disabled, please enable it first`,
+      );
+    });
 
     it("rejects a resourceUuid that is taken", async () => {
       const uuid = "5f0c7e2a9d3b4c1e8a6f2b7d9c0e1a3b";
