@@ -25,18 +25,37 @@ export function asSnapshot(value: unknown, origin: string): WorldSnapshot {
   return { format: "zstack-sim-world", version: 1, ...v, tables: v.tables };
 }
 
+/**
+ * Test hook: called after the temporary file is written and fsynced, before it is renamed over the
+ * target. A test makes it throw to simulate a crash or an I/O error at the worst moment.
+ */
+export const atomicWriteHooks: { beforeRename?: (tmp: string, file: string) => void } = {};
+
 export function writeFileAtomicSync(file: string, text: string): void {
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}`);
-  const fd = fs.openSync(tmp, "w", 0o600);
+  let renamed = false;
   try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
+    const fd = fs.openSync(tmp, "w", 0o600);
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    atomicWriteHooks.beforeRename?.(tmp, file);
+    fs.renameSync(tmp, file);
+    renamed = true;
   } finally {
-    fs.closeSync(fd);
+    if (!renamed) {
+      try {
+        fs.unlinkSync(tmp);
+      } catch {
+        // nothing to clean up
+      }
+    }
   }
-  fs.renameSync(tmp, file);
   try {
     const dfd = fs.openSync(dir, "r");
     try {

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SEED_UUIDS as U, startSimulator } from "../../simulator";
-import { writeFileAtomicSync } from "../../simulator/world/persistence";
+import { atomicWriteHooks, readSnapshotFile, writeFileAtomicSync } from "../../simulator/world/persistence";
 import { Harness, HOUR, MINUTE, request, SHA512_PASSWORD, spawnCli, v2vParams } from "./helpers";
 
 function tmpState(): string {
@@ -90,6 +90,64 @@ describe("simulator persistence", () => {
       assert.equal(again.world.list("zones").length, 1);
     } finally {
       await again.stop();
+    }
+  });
+
+  it("keeps the previous file intact when a write fails between the temp file and the rename", async () => {
+    const file = tmpState();
+    writeFileAtomicSync(file, '{"a":1}');
+    const seen: Array<{ tmp: string; text: string }> = [];
+    atomicWriteHooks.beforeRename = (tmp, target) => {
+      assert.equal(target, file);
+      seen.push({ tmp, text: fs.readFileSync(tmp, "utf8") });
+      throw new Error("disk full (injected)");
+    };
+    try {
+      assert.throws(() => writeFileAtomicSync(file, '{"a":2}'), /disk full \(injected\)/);
+    } finally {
+      delete atomicWriteHooks.beforeRename;
+    }
+    // the new content was complete in a separate temp file in the same directory, never in the target
+    assert.equal(seen.length, 1, "the write went through a temporary file");
+    assert.notEqual(seen[0].tmp, file);
+    assert.equal(path.dirname(seen[0].tmp), path.dirname(file));
+    assert.equal(seen[0].text, '{"a":2}');
+    assert.equal(fs.readFileSync(file, "utf8"), '{"a":1}');
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["world.json"], "the temp file is cleaned up");
+  });
+
+  it("keeps a loadable state file when the simulator's own write fails before the rename", async () => {
+    const file = tmpState();
+    const h = await Harness.start({ statePath: file });
+    let failures = 0;
+    try {
+      await h.login();
+      await h.stop(); // flushes: the file now holds one session
+      const sim = await startSimulator({ port: 0, manualClock: true, statePath: file, quiet: true });
+      const good = fs.readFileSync(file, "utf8"); // as rewritten on start (an MN restart)
+      atomicWriteHooks.beforeRename = () => {
+        failures++;
+        throw new Error("EIO (injected)");
+      };
+      try {
+        sim.world.insert("zones", { uuid: "0123456789abcdef0123456789abcdef", name: "never-saved" });
+        await assert.rejects(sim.stop(), /EIO \(injected\)/);
+      } finally {
+        delete atomicWriteHooks.beforeRename;
+      }
+      assert.ok(failures >= 1);
+      assert.equal(fs.readFileSync(file, "utf8"), good, "the previous complete file is untouched");
+      const snap = readSnapshotFile(file);
+      assert.equal(snap.tables.sessions?.length, 1);
+      assert.ok(!snap.tables.zones?.some((z) => z.name === "never-saved"));
+      const again = await startSimulator({ port: 0, manualClock: true, statePath: file, quiet: true });
+      try {
+        assert.equal(again.world.list("sessions").length, 1);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      delete atomicWriteHooks.beforeRename;
     }
   });
 
