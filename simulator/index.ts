@@ -23,8 +23,9 @@ export interface SimulatorOptions {
   /** default 8080; 0 = ephemeral */
   port?: number;
   /**
-   * "host:port" written into api-job `location` (simulates an MN behind NAT); default "<host>:<port>".
-   * Clients must rewrite it.
+   * "host:port" written into api-job `location` (simulates an MN behind NAT); default: the address
+   * the bind address is reached at ("<host>:<port>", an IPv6 host in brackets, 127.0.0.1 for 0.0.0.0
+   * and ::). Clients must rewrite it.
    */
   advertisedHost?: string;
   /** persist the world to this JSON file (atomic write: tmp + fsync + rename); load it on start */
@@ -47,6 +48,11 @@ export interface SimulatorOptions {
   jobDurations?: { v2vMs?: number; ovaMs?: number; cancelMs?: number };
   /** no warnings on stderr */
   quiet?: boolean;
+  /**
+   * send `X-ZStack-Simulator: zstack-sim` on every response (default true); false for clients that
+   * must not be able to tell they talk to the simulator
+   */
+  simulatorHeader?: boolean;
 }
 
 export interface SimulatorFaults {
@@ -86,8 +92,14 @@ export interface ZStackSimulator {
   readonly port: number;
   /** simulated epoch ms */
   now(): number;
-  /** move the simulated clock forward and process everything due */
+  /**
+   * move the simulated clock forward and process everything due; an export whose end is due while
+   * its file's MD5 is still being computed in the background completes once it is ready (HTTP
+   * requests wait for it; in-process code reading `world` directly awaits `settled()`)
+   */
   advance(ms: number): void;
+  /** resolves once nothing due is waiting for an exported file's MD5 */
+  settled(): Promise<void>;
   readonly faults: SimulatorFaults;
   setJobDurations(d: { v2vMs?: number; ovaMs?: number; cancelMs?: number }): void;
   readonly stats: SimulatorStats;

@@ -7,13 +7,13 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ALL_APIS } from "./apis";
-import { OVA_DOWNLOAD_PREFIX } from "./assumptions";
+import { OVA_DOWNLOAD_PREFIX, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE } from "./assumptions";
 import { SimClock } from "./core/clock";
 import { formatJavaTimestamp } from "./core/java-time";
 import { Prng } from "./core/prng";
 import { Faults, type JobKind, type ResetPhase } from "./faults";
 import { handleControl, isLoopback, type ControlTarget } from "./http/control";
-import { ovaMd5, serveDownload } from "./http/download";
+import { cachedOvaMd5, ovaMd5, ovaMd5Async, serveDownload } from "./http/download";
 import { RestServer } from "./http/rest";
 import type { SimulatorOptions, ZStackSimulator } from "./index";
 import { SEED_CREDENTIALS } from "./seed-uuids";
@@ -23,8 +23,22 @@ import { asSnapshot, readSnapshotFile, StateFile } from "./world/persistence";
 import type { WorldSnapshot } from "./world/types";
 import { SimWorld, type JobDurations } from "./world/world";
 
-const SIM_HEADER = "X-ZStack-Simulator";
-const SIM_HEADER_VALUE = "zstack-sim";
+const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
+
+/** Whether a bind address listens on every interface. */
+export function isWildcardHost(host: string): boolean {
+  return WILDCARD_HOSTS.has(host);
+}
+
+/**
+ * The `host:port` clients reach a simulator bound to `host` at: an IPv6 address is bracketed, a
+ * wildcard bind is reached on 127.0.0.1. Used for `url`, the default api-job `location` and `exportUrl`.
+ */
+export function reachableHostPort(host: string, port: number): string {
+  if (isWildcardHost(host)) return `127.0.0.1:${port}`;
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `${h}:${port}`;
+}
 
 /** Query string as the servlet container decodes it: `+` is a space, undecodable pairs are dropped. */
 export function parseQueryString(raw: string): Map<string, string[]> {
@@ -77,6 +91,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
   private readonly requestedPort: number;
   private readonly sessionTimeoutMs: number;
   private readonly worldPrngSeed: number;
+  private readonly simulatorHeader: boolean;
 
   constructor(
     private readonly opts: SimulatorOptions,
@@ -88,6 +103,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
     this.requestedPort = opts.port ?? 8080;
     this.sessionTimeoutMs = (opts.sessionTimeoutSeconds ?? 7200) * 1000;
     this.durations = { ...opts.jobDurations };
+    this.simulatorHeader = opts.simulatorHeader ?? true;
     this.clock = opts.clock
       ? new SimClock({ kind: "external", source: opts.clock }, startTime)
       : opts.manualClock
@@ -106,16 +122,16 @@ class Simulator implements ZStackSimulator, ControlTarget {
       restartManagementNode: () => this.world.restartManagementNode(),
       clear: () => f.clear(),
     };
-    this.installWorld(startSnapshot);
+    this.installWorld(startSnapshot, new Prng(this.worldPrngSeed));
   }
 
-  private installWorld(snapshot: WorldSnapshot): void {
-    this.world = new SimWorld(this.clock, snapshot, new Prng(this.worldPrngSeed));
+  private installWorld(snapshot: WorldSnapshot, prng: Prng): void {
+    this.world = new SimWorld(this.clock, snapshot, prng);
     this.world.hooks = {
       takeFailure: (kind) => this.faultsImpl.takeFailure(kind),
       durations: () => this.durations,
       downloadBase: () => this.downloadBase(),
-      md5Of: (uuid, size) => ovaMd5(uuid, size),
+      md5Of: (uuid, size, sync) => (sync ? ovaMd5(uuid, size) : (cachedOvaMd5(uuid, size) ?? ovaMd5Async(uuid, size))),
       onChange: () => this.stateFile?.markDirty(),
     };
     this.rest = new RestServer(this.world, ALL_APIS, {
@@ -124,15 +140,15 @@ class Simulator implements ZStackSimulator, ControlTarget {
     });
   }
 
+  /** `host:port` of api-job locations: `advertisedHost`, else the address clients reach the bind address at. */
   advertisedHost(): string {
-    return this.opts.advertisedHost ?? `${this.host}:${this.port}`;
+    return this.opts.advertisedHost ?? reachableHostPort(this.host, this.port);
   }
 
   /** The address the exported files are served at (the bind address, or the advertised host for wildcards). */
   private downloadBase(): string {
-    const wildcard = this.host === "0.0.0.0" || this.host === "::";
-    if (wildcard) return `http://${this.opts.advertisedHost ?? `127.0.0.1:${this.port}`}`;
-    return `http://${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}`;
+    if (isWildcardHost(this.host) && this.opts.advertisedHost) return `http://${this.opts.advertisedHost}`;
+    return `http://${reachableHostPort(this.host, this.port)}`;
   }
 
   async listen(): Promise<void> {
@@ -152,8 +168,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
       });
     });
     this.port = (this.server.address() as AddressInfo).port;
-    const shownHost = this.host === "0.0.0.0" || this.host === "::" ? "127.0.0.1" : this.host.includes(":") ? `[${this.host}]` : this.host;
-    this.url = `http://${shownHost}:${this.port}`;
+    this.url = `http://${reachableHostPort(this.host, this.port)}`;
   }
 
   /**
@@ -212,8 +227,15 @@ class Simulator implements ZStackSimulator, ControlTarget {
     return this.faultsImpl.describe();
   }
 
+  /**
+   * Back to the seed. The new world's PRNG continues the current one's stream (a seed's own `prng`
+   * state is ignored), so uuids generated after a reset never repeat earlier ones, and a run with the
+   * same `randomSeed` and the same requests still generates the same uuids.
+   */
   resetWorld(): void {
-    this.installWorld(this.seedSnapshot());
+    const snapshot = this.seedSnapshot();
+    delete snapshot.prng;
+    this.installWorld(snapshot, new Prng(this.world.prng.state()));
     this.faultsImpl.clear();
     this.durations = { ...this.opts.jobDurations };
     this.stats.reset();
@@ -260,8 +282,31 @@ class Simulator implements ZStackSimulator, ControlTarget {
 
   // --- HTTP -----------------------------------------------------------------------------------
 
-  private send(res: http.ServerResponse, status: number, body: string, contentType?: string): void {
-    const headers: http.OutgoingHttpHeaders = { [SIM_HEADER]: SIM_HEADER_VALUE, "Content-Length": Buffer.byteLength(body) };
+  /** Resolves once nothing due is waiting for an exported file's MD5 (see SimWorld.tick). */
+  settled(): Promise<void> {
+    return this.world.settled();
+  }
+
+  /**
+   * Runs `fn` once everything due has been processed: at once when nothing waits for an MD5, else
+   * after it is ready. Requests queue up in arrival order, so none sees a half-finished export.
+   */
+  private whenSettled(fn: () => void): void {
+    this.world.tick();
+    const wait = this.world.waiting();
+    if (!wait) {
+      fn();
+      return;
+    }
+    wait.then(
+      () => this.whenSettled(fn),
+      () => this.whenSettled(fn),
+    );
+  }
+
+  private send(res: http.ServerResponse, status: number, body: string, contentType?: string, extra?: Record<string, string>): void {
+    const headers: http.OutgoingHttpHeaders = { ...extra, "Content-Length": Buffer.byteLength(body) };
+    if (this.simulatorHeader) headers[SIMULATOR_HEADER] = SIMULATOR_HEADER_VALUE;
     if (contentType) headers["Content-Type"] = contentType;
     res.writeHead(status, headers);
     res.end(body);
@@ -291,14 +336,17 @@ class Simulator implements ZStackSimulator, ControlTarget {
         this.readBody(req, () => this.send(res, 403, JSON.stringify({ error: "the control endpoint only answers loopback clients" }), "application/json"));
         return;
       }
-      this.readBody(req, (body) => {
-        const reply = handleControl(this, method, rawPath, parseQueryString(rawQuery), body);
-        this.send(res, reply.status, JSON.stringify(reply.json), "application/json");
-      });
+      this.readBody(req, (body) =>
+        this.whenSettled(() => {
+          const reply = handleControl(this, method, rawPath, parseQueryString(rawQuery), body);
+          // e.g. after /_sim/clock/advance: answer once what became due is processed
+          this.whenSettled(() => this.send(res, reply.status, JSON.stringify(reply.json), "application/json"));
+        }),
+      );
     } else if (rawPath.startsWith(OVA_DOWNLOAD_PREFIX)) {
       this.stats.count(`${method} ${OVA_DOWNLOAD_PREFIX}{uuid}/{name}`);
       const packageUuid = rawPath.slice(OVA_DOWNLOAD_PREFIX.length).split("/")[0];
-      this.readBody(req, () => serveDownload(this.world, packageUuid, req, res));
+      this.readBody(req, () => this.whenSettled(() => serveDownload(this.world, packageUuid, req, res, this.simulatorHeader)));
     } else {
       this.stats.count(`${method} (outside /zstack)`);
       this.readBody(req, () => this.send(res, 404, "Not Found", "text/plain"));
@@ -327,25 +375,37 @@ class Simulator implements ZStackSimulator, ControlTarget {
         this.delayed(() => this.send(res, proxy.status, proxy.text, "text/plain"));
         return;
       }
-      this.world.tick();
-      const reply = this.rest.handle({
-        method,
-        rawPath,
-        path,
-        query: parseQueryString(rawQuery),
-        header: (name) => {
-          const v = req.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        },
-        body,
-      });
-      this.stats.count(reply.route);
-      if (reset === "after") {
-        req.socket.destroy();
-        return;
-      }
-      this.delayed(() => this.send(res, reply.status, reply.body));
+      this.whenSettled(() => this.onRestSettled(req, res, method, rawPath, path, rawQuery, body, reset));
     });
+  }
+
+  private onRestSettled(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    method: string,
+    rawPath: string,
+    path: string,
+    rawQuery: string,
+    body: string,
+    reset: ResetPhase | undefined,
+  ): void {
+    const reply = this.rest.handle({
+      method,
+      rawPath,
+      path,
+      query: parseQueryString(rawQuery),
+      header: (name) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      },
+      body,
+    });
+    this.stats.count(reply.route);
+    if (reset === "after") {
+      req.socket.destroy();
+      return;
+    }
+    this.delayed(() => this.send(res, reply.status, reply.body, undefined, reply.headers));
   }
 
   private delayed(fn: () => void): void {

@@ -2,11 +2,13 @@
  * The exported OVA files, served at `exportUrl` like an ImageStore would: deterministic bytes of exactly
  * `size`, generated on the fly (never held in memory) as the AES-128-CTR keystream of a key derived
  * from the package uuid. CTR mode gives random access, so Range requests are cheap; the MD5 is
- * computed once by streaming the same bytes and cached.
+ * computed once by streaming the same bytes and cached: in the background, in chunks that yield to the
+ * event loop (`ovaMd5Async`, started when an export starts), or at once (`ovaMd5`).
  */
-import { createCipheriv, createHash } from "node:crypto";
+import { createCipheriv, createHash, type Hash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { OVA_MD5_CHUNK_BYTES, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE } from "../assumptions";
 import type { SimWorld } from "../world/world";
 
 const CHUNK = 256 * 1024;
@@ -48,30 +50,89 @@ export function ovaStream(packageUuid: string, start: number, end: number): Read
 }
 
 const md5Cache = new Map<string, string>();
+const md5InFlight = new Map<string, Promise<string>>();
 
-/** MD5 hex of a package's bytes, computed by streaming them once. */
+/** Feeds `bytes` bytes of the keystream to `md5`, in pieces of at most `piece` bytes. */
+function feed(cipher: ReturnType<typeof createCipheriv>, md5: Hash, bytes: number, piece: Buffer): void {
+  let remaining = bytes;
+  while (remaining > 0) {
+    const out = cipher.update(remaining >= piece.length ? piece : piece.subarray(0, remaining));
+    md5.update(out);
+    remaining -= out.length;
+  }
+}
+
+/** The cached MD5 hex of a package's bytes, if it has been computed. */
+export function cachedOvaMd5(packageUuid: string, size: number): string | undefined {
+  return md5Cache.get(`${packageUuid}:${size}`);
+}
+
+/**
+ * MD5 hex of a package's bytes, computed by streaming them once, synchronously (it blocks the event
+ * loop for the whole file: ~2 ms per MiB). The simulator itself uses `ovaMd5Async`.
+ */
 export function ovaMd5(packageUuid: string, size: number): string {
   const key = `${packageUuid}:${size}`;
   const cached = md5Cache.get(key);
   if (cached) return cached;
   const cipher = createCipheriv("aes-128-ctr", keyOf(packageUuid), ivAt(0));
   const md5 = createHash("md5");
-  const big = Buffer.alloc(4 * 1024 * 1024);
-  let remaining = size;
-  while (remaining > 0) {
-    const out = cipher.update(remaining >= big.length ? big : big.subarray(0, remaining));
-    md5.update(out);
-    remaining -= out.length;
-  }
+  feed(cipher, md5, size, Buffer.alloc(4 * 1024 * 1024));
   const hex = md5.digest("hex");
   md5Cache.set(key, hex);
   return hex;
 }
 
+/**
+ * The same MD5, computed `chunkBytes` at a time with a `setImmediate` between chunks, so other
+ * requests are served while it runs. Concurrent calls share one computation; the result is cached.
+ * (The steps are not unref'd: an unref'd immediate does not stop the loop from blocking in poll.)
+ */
+export function ovaMd5Async(packageUuid: string, size: number, chunkBytes = OVA_MD5_CHUNK_BYTES): Promise<string> {
+  const key = `${packageUuid}:${size}`;
+  const cached = md5Cache.get(key);
+  if (cached) return Promise.resolve(cached);
+  const running = md5InFlight.get(key);
+  if (running) return running;
+  const cipher = createCipheriv("aes-128-ctr", keyOf(packageUuid), ivAt(0));
+  const md5 = createHash("md5");
+  const piece = Buffer.alloc(Math.max(16, Math.min(chunkBytes, 4 * 1024 * 1024)));
+  const promise = new Promise<string>((resolve, reject) => {
+    let done = 0;
+    const step = () => {
+      try {
+        // another caller may have computed it synchronously meanwhile
+        const hit = md5Cache.get(key);
+        if (hit) return finish(hit);
+        const n = Math.min(chunkBytes, size - done);
+        feed(cipher, md5, n, piece);
+        done += n;
+        if (done < size) {
+          setImmediate(step);
+          return;
+        }
+        const hex = md5.digest("hex");
+        md5Cache.set(key, hex);
+        finish(hex);
+      } catch (e) {
+        md5InFlight.delete(key);
+        reject(e as Error);
+      }
+    };
+    const finish = (hex: string) => {
+      md5InFlight.delete(key);
+      resolve(hex);
+    };
+    setImmediate(step);
+  });
+  md5InFlight.set(key, promise);
+  return promise;
+}
+
 /** GET/HEAD <OVA_DOWNLOAD_PREFIX><packageUuid>/<name>.ova, with single-range support. */
-export function serveDownload(world: SimWorld, packageUuid: string, req: IncomingMessage, res: ServerResponse): void {
+export function serveDownload(world: SimWorld, packageUuid: string, req: IncomingMessage, res: ServerResponse, simulatorHeader = true): void {
   const pkg = world.get("imagePackages", packageUuid);
-  const baseHeaders = { "X-ZStack-Simulator": "zstack-sim" };
+  const baseHeaders: Record<string, string> = simulatorHeader ? { [SIMULATOR_HEADER]: SIMULATOR_HEADER_VALUE } : {};
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.writeHead(405, { ...baseHeaders, "Content-Type": "text/plain", Allow: "GET, HEAD" }).end("Method Not Allowed");
     return;

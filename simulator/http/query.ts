@@ -255,17 +255,19 @@ function rowMatches(row: Row, cc: CompiledCondition): boolean {
   return values.some((v) => matchOne(v, cc.c, cc.dateLike));
 }
 
-/** Runs a query; `uuid` set means `GET /v1/<resources>/{uuid}` (every other parameter ignored). */
-export function runQuery(world: SimWorld, def: QueryDef, uuid: string | undefined, params: Map<string, string[]>): Record<string, unknown> {
+/**
+ * Runs a parsed query. `uuid` set means `GET /v1/<resources>/{uuid}`: the same query API with the
+ * condition `uuid=<uuid>` added to the others (§2.8), so `fields`, `count`, `replyWithCount`, `q`…
+ * apply as on the collection path.
+ */
+export function runQuery(world: SimWorld, def: QueryDef, uuid: string | undefined, q: QueryRequest): Record<string, unknown> {
   const render = def.render ?? ((r: Row) => r);
-  if (uuid !== undefined) {
-    const row = world.get(def.table, uuid);
-    return { inventories: row && (!def.where || def.where(row)) ? [render(row)] : [] };
-  }
-  const q = parseQueryParams(params);
-  const compiled = q.conditions.map((c) => compile(world, def, c));
+  const conditions: Condition[] = uuid !== undefined ? [{ name: "uuid", op: "=", value: uuid }, ...q.conditions] : q.conditions;
+  const compiled = conditions.map((c) => compile(world, def, c));
+  // the path's uuid condition selects at most one row: look it up instead of scanning the table
+  const candidates: Iterable<Row> = uuid !== undefined ? [world.get(def.table, uuid)].filter((r): r is Row => r !== undefined) : world.tables[def.table].values();
   let rows: Row[] = [];
-  for (const row of world.tables[def.table].values()) {
+  for (const row of candidates) {
     if (def.where && !def.where(row)) continue;
     if (compiled.every((cc) => rowMatches(row, cc))) rows.push(row);
   }

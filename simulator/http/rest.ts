@@ -1,15 +1,16 @@
 /**
  * The REST pipeline of the management node, in RestServer.handle/handleApi order (zstack-api.md §2):
- * api-jobs polling, routing (404 `no api mapping to …`), method/action selection, authentication,
- * query APIs, body wrapper and TypeVerifier, X-Job-UUID, then sync (200/503) or async (202 + poll).
+ * the servlet's accepted methods (405 otherwise), api-jobs polling, routing (404 `no api mapping to …`),
+ * method/action selection, authentication, query APIs (parameters parsed before the session check),
+ * body wrapper and TypeVerifier, X-Job-UUID, then sync (200/503) or async (202 + poll).
  */
-import { DEFAULT_API_TIMEOUT_MS } from "../assumptions";
+import { ACCEPTED_HTTP_METHODS, DEFAULT_API_TIMEOUT_MS, unsupportedHttpMethod } from "../assumptions";
 import { ApiFailure, errorCode, REST, RestError, type ErrorCode } from "../core/errors";
 import { gsonStringify, javaNumberString } from "../core/gson";
 import type { SimWorld } from "../world/world";
 import { isPending, type ApiContext, type ApiDef, type SimSettings } from "./api";
 import { authenticate, type AuthOutcome, type HeaderGetter } from "./auth";
-import { runQuery } from "./query";
+import { parseQueryParams, runQuery } from "./query";
 import { Router } from "./router";
 
 export interface SimRequest {
@@ -26,6 +27,8 @@ export interface SimRequest {
 export interface SimReply {
   status: number;
   body: string;
+  /** extra response headers */
+  headers?: Record<string, string>;
   /** stats key, e.g. "GET /v1/longjobs/{uuid}" */
   route: string;
 }
@@ -50,6 +53,15 @@ export class RestServer {
 
   handle(req: SimRequest): SimReply {
     let route = `${req.method} (unmatched)`;
+    if (!ACCEPTED_HTTP_METHODS.includes(req.method)) {
+      // refused by the servlet mapping before RestServer sees the request (assumptions.ts)
+      return {
+        status: 405,
+        body: unsupportedHttpMethod(req.method),
+        headers: { Allow: ACCEPTED_HTTP_METHODS.join(", ") },
+        route: `${req.method} (method not allowed)`,
+      };
+    }
     try {
       const jobMatch = /^\/v1\/api-jobs\/([^/]+)$/.exec(req.path);
       if (jobMatch) {
@@ -127,9 +139,11 @@ export class RestServer {
     const sessionError: ErrorCode | undefined = auth && "sessionError" in auth ? auth.sessionError : undefined;
 
     if (api.kind === "query") {
+      // handleQueryApi parses the parameters (400s) before the interceptor checks the session
+      const query = parseQueryParams(req.query);
       if (sessionError) return failure(sessionError);
       try {
-        return ok(runQuery(world, api.query!, vars.uuid, req.query));
+        return ok(runQuery(world, api.query!, vars.uuid, query));
       } catch (e) {
         if (e instanceof ApiFailure) return failure(e.error);
         throw e;

@@ -11,6 +11,7 @@ import {
   OVA_FORMAT,
   OVA_TASK_NAME,
   defaultOvaDurationMs,
+  exportDeletedDetails,
   exportedOvaSize,
 } from "../assumptions";
 import { errorCode } from "../core/errors";
@@ -62,6 +63,8 @@ export function start(w: SimWorld, s: ExportStart): Row {
   w.exports.set(row.uuid, rt);
   if (s.systemTags?.length || s.userTags?.length) w.tags.set(row.uuid, { system: s.systemTags, user: s.userTags });
   w.progress.set(s.apiJob, { taskUuid: rt.taskUuid, taskName: OVA_TASK_NAME, packageUuid: row.uuid, startedAt: at });
+  // start computing the file's MD5 in the background now, so it is ready when the export ends
+  if (rt.failAt === undefined) prepareMd5(w, rt);
   w.changed();
   return row;
 }
@@ -74,10 +77,25 @@ export function downloadUrl(base: string, packageUuid: string, vmName: string): 
   return `${base}${OVA_DOWNLOAD_PREFIX}${packageUuid}/${encodeURIComponent(vmName || "vm")}.ova`;
 }
 
-export function processDue(w: SimWorld, packageUuid: string, at: number): void {
+function prepareMd5(w: SimWorld, rt: ExportRuntime): void {
+  const md5 = w.hooks.md5Of(rt.packageUuid, rt.size);
+  if (typeof md5 !== "string") md5.catch(() => undefined);
+}
+
+/**
+ * Ends an export that is due at `at`. Returns a promise, and changes nothing, when the export would
+ * succeed but its MD5 is still being computed (unless `syncMd5`): the caller retries once it settles.
+ */
+export function processDue(w: SimWorld, packageUuid: string, at: number, syncMd5 = false): Promise<unknown> | void {
   const rt = w.exports.get(packageUuid);
   if (!rt) return;
   const row = w.tables.imagePackages.get(packageUuid);
+  let md5: string | undefined;
+  if (row && rt.failAt === undefined) {
+    const m = w.hooks.md5Of(packageUuid, rt.size, syncMd5);
+    if (typeof m !== "string") return m;
+    md5 = m;
+  }
   freezeProgress(w, rt, at);
   w.exports.delete(packageUuid);
   if (!row) {
@@ -90,7 +108,7 @@ export function processDue(w: SimWorld, packageUuid: string, at: number): void {
     const vm = w.get("vms", rt.vmUuid);
     row.exportUrl = downloadUrl(w.hooks.downloadBase(), packageUuid, vm?.name ?? row.name);
     row.size = rt.size;
-    row.md5Sum = w.hooks.md5Of(packageUuid, rt.size);
+    row.md5Sum = md5;
     row.state = "Exported";
     row.lastOpDate = at;
     const bs = w.get("backupStorages", row.backupStorageUuid);
@@ -134,5 +152,5 @@ export function forget(w: SimWorld, packageUuid: string): void {
   const now = w.now();
   freezeProgress(w, rt, now);
   w.exports.delete(packageUuid);
-  w.completeApiJob(rt.apiJob, { error: errorCode("SYS.1006", `ova package[uuid: ${packageUuid}] was deleted while exporting`) }, now);
+  w.completeApiJob(rt.apiJob, { error: errorCode("SYS.1006", exportDeletedDetails(packageUuid)) }, now);
 }

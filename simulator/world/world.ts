@@ -39,8 +39,11 @@ export interface WorldHooks {
   durations(): JobDurations;
   /** "http://host:port" where the exported files are served */
   downloadBase(): string;
-  /** MD5 (hex) of the deterministic bytes of an exported package */
-  md5Of(packageUuid: string, size: number): string;
+  /**
+   * MD5 (hex) of the deterministic bytes of an exported package: the hex when it is ready, else the
+   * promise of the background computation (started by the first call). `sync: true` computes it now.
+   */
+  md5Of(packageUuid: string, size: number, sync?: boolean): string | Promise<string>;
   /** called after every change, for persistence */
   onChange(): void;
 }
@@ -67,6 +70,8 @@ export class SimWorld {
   scanAnchor: number;
   private seqCounter = 0;
   private nextDueAt = -Infinity;
+  /** set when the last tick stopped at an export whose MD5 is still being computed */
+  private waitingFor: Promise<unknown> | undefined;
   private nextPruneAt: number;
 
   constructor(
@@ -219,12 +224,18 @@ export class SimWorld {
     this.nextDueAt = -Infinity;
   }
 
-  /** Processes, in time order, every event due up to `now`. Cheap when nothing is due. */
-  tick(now = this.now()): void {
+  /**
+   * Processes, in time order, every event due up to `now`. Cheap when nothing is due. An export
+   * whose end is due while its MD5 is still being computed stops the tick there (nothing later is
+   * processed either, so the order of events never changes): `waiting()` then returns a promise, and
+   * the next tick after it settles carries on. `syncMd5` computes such an MD5 at once instead.
+   */
+  tick(now = this.now(), opts: { syncMd5?: boolean } = {}): void {
+    this.waitingFor = undefined;
     if (now >= this.nextPruneAt) this.pruneApiJobs(now);
     if (now < this.nextDueAt) return;
     for (let guard = 0; guard < 100_000; guard++) {
-      let best: { due: number; seq: number; run: (at: number) => void } | undefined;
+      let best: { due: number; seq: number; run: (at: number) => Promise<unknown> | void } | undefined;
       for (const [uuid, rt] of this.jobRuntimes) {
         const due = longJobs.dueAt(this, uuid, rt);
         if (due !== undefined && (!best || due < best.due || (due === best.due && rt.seq < best.seq))) {
@@ -234,7 +245,7 @@ export class SimWorld {
       for (const [uuid, ex] of this.exports) {
         const due = exportsEngine.dueAt(ex);
         if (!best || due < best.due || (due === best.due && ex.seq < best.seq)) {
-          best = { due, seq: ex.seq, run: (at) => exportsEngine.processDue(this, uuid, at) };
+          best = { due, seq: ex.seq, run: (at) => exportsEngine.processDue(this, uuid, at, opts.syncMd5) };
         }
       }
       if (!best) {
@@ -245,7 +256,27 @@ export class SimWorld {
         this.nextDueAt = best.due;
         return;
       }
-      best.run(best.due);
+      const wait = best.run(best.due);
+      if (wait) {
+        this.waitingFor = wait;
+        this.nextDueAt = -Infinity;
+        return;
+      }
+    }
+  }
+
+  /** What the last tick is waiting for (an MD5 still being computed), if anything. */
+  waiting(): Promise<unknown> | undefined {
+    return this.waitingFor;
+  }
+
+  /** Ticks until nothing due is waiting for an MD5, then resolves. */
+  async settled(): Promise<void> {
+    for (;;) {
+      this.tick();
+      const wait = this.waitingFor;
+      if (!wait) return;
+      await wait.catch(() => undefined);
     }
   }
 
@@ -259,7 +290,8 @@ export class SimWorld {
    * Suspended, exports in progress are rolled back, pending api-jobs fail with SYS.1012.
    */
   restartManagementNode(now = this.now()): void {
-    this.tick(now);
+    // exports that were due before the restart complete first, even if their MD5 is not ready yet
+    this.tick(now, { syncMd5: true });
     longJobs.suspendAll(this, now);
     exportsEngine.rollbackAll(this, now);
     const err = errorCode("SYS.1012", mnRestartDetails(this.managementNodeUuid));

@@ -1,9 +1,25 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { SEED_CREDENTIALS as C, SEED_UUIDS as U } from "../../simulator";
 import { parseArgs } from "../../simulator/cli";
-import { REPO_ROOT, request, SHA512_PASSWORD, spawnCli } from "./helpers";
+import { REPO_ROOT, request, SHA512_PASSWORD, spawnCli, spawnUntilListening, type CliProcess } from "./helpers";
+
+/** The banner, a login and one API call against a started zstack-sim. */
+async function checkServes(cli: CliProcess): Promise<void> {
+  assert.match(cli.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const out = cli.stdout();
+  assert.ok(out.includes(`  API base        ${cli.url}/zstack/v1`), out);
+  assert.ok(out.includes(`${C.accountName} / ${C.password}`), out);
+  const login = await request(cli.url, "PUT", "/zstack/v1/accounts/login", {
+    body: { logInByAccount: { accountName: C.accountName, password: SHA512_PASSWORD } },
+  });
+  assert.equal(login.status, 200, login.text);
+  const zones = await request(cli.url, "GET", "/zstack/v1/zones", { headers: { Authorization: `OAuth ${login.json().inventory.uuid}` } });
+  assert.equal(zones.json().inventories[0].uuid, U.zone);
+}
 
 describe("zstack-sim CLI", function () {
   this.timeout(60_000);
@@ -56,10 +72,76 @@ describe("zstack-sim CLI", function () {
     assert.match(err, /usage: zstack-sim/);
   });
 
+  it("runs the built bin: `tsc -p` output started with node, and through npx by the package.json bin", async function () {
+    this.timeout(240_000);
+    // A package laid out like this repository once built: its package.json name and bin, and the
+    // simulator compiled by tsc with the repository's tsconfig.json compiler options. It lives in a
+    // temporary directory, so the repository's own dist/ (which `npx zstack-sim` from the root runs,
+    // and which other work may be rebuilding) is neither needed nor touched.
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+    const binRel: string = pkg.bin["zstack-sim"];
+    assert.equal(binRel, "dist/simulator/cli.js");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zstack-sim-bin-"));
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: pkg.name, version: pkg.version, bin: pkg.bin }));
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        extends: path.join(REPO_ROOT, "tsconfig.json"),
+        compilerOptions: {
+          rootDir: REPO_ROOT,
+          outDir: path.join(dir, "dist"),
+          typeRoots: [path.join(REPO_ROOT, "node_modules/@types")],
+          declaration: false,
+          sourceMap: false,
+        },
+        include: [path.join(REPO_ROOT, "simulator/**/*.ts")],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")], { cwd: REPO_ROOT, encoding: "utf8" });
+    assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+    const bin = path.join(dir, binRel);
+    assert.match(fs.readFileSync(bin, "utf8"), /^#!\/usr\/bin\/env node\n/);
+
+    const direct = await spawnUntilListening(process.execPath, [bin, "--port", "0"], { cwd: dir });
+    try {
+      await checkServes(direct);
+    } finally {
+      direct.child.kill("SIGINT");
+    }
+    assert.equal(await direct.exited, 0);
+
+    // `npx zstack-sim` resolves the package's own bin; `--no` forbids fetching anything from a registry
+    const npxDir = path.dirname(process.execPath);
+    const npx = fs.existsSync(path.join(npxDir, "npx")) ? path.join(npxDir, "npx") : "npx";
+    const viaNpx = await spawnUntilListening(npx, ["--no", "--", "zstack-sim", "--port", "0"], { cwd: dir, detached: true, timeoutMs: 60_000 });
+    try {
+      await checkServes(viaNpx);
+    } finally {
+      process.kill(-viaNpx.child.pid!, "SIGTERM"); // npx and the node it started: the group we created
+    }
+    await viaNpx.exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("parses flags, including inline values and durations", () => {
     assert.deepEqual(
       parseArgs(["--port=0", "--host", "0.0.0.0", "--state", "s.json", "--seed", "seed.json", "--ova-duration", "2m", "--session-timeout", "60"]),
       { port: 0, host: "0.0.0.0", statePath: "s.json", seed: "seed.json", sessionTimeoutSeconds: 60, jobDurations: { ovaMs: 120_000 } },
     );
+    assert.deepEqual(parseArgs(["--no-sim-header", "--port", "1"]), { simulatorHeader: false, port: 1 });
+    assert.equal(parseArgs(["--port", "1"]).simulatorHeader, undefined, "the header is on by default");
+  });
+
+  it("leaves the X-ZStack-Simulator header out with --no-sim-header", async () => {
+    const cli = await spawnCli(["--port", "0", "--quiet", "--no-sim-header"]);
+    try {
+      const r = await request(cli.url, "GET", "/zstack/v1/no-such-thing");
+      assert.equal(r.status, 404);
+      assert.equal(r.headers["x-zstack-simulator"], undefined);
+      assert.equal((await request(cli.url, "GET", "/_sim/status")).headers["x-zstack-simulator"], undefined);
+    } finally {
+      cli.child.kill("SIGTERM");
+    }
+    assert.equal(await cli.exited, 0);
   });
 });

@@ -119,6 +119,34 @@ describe("simulator control endpoint (/_sim)", () => {
     h.sim.advance(HOUR);
   });
 
+  it("generates no uuid after a reset that it generated before, deterministically for a seed", async () => {
+    /** A fresh simulator with randomSeed 42: two rounds of (login, V2V job) around a reset. */
+    async function run(): Promise<{ before: string[]; after: string[] }> {
+      const x = await Harness.start({ randomSeed: 42 });
+      try {
+        const round = async () => {
+          const session = await x.login();
+          const job = (await x.async("POST", "/v1/v2vs", { params: v2vParams() })).json().inventory;
+          x.sim.advance(HOUR);
+          const vm = (await x.query(`/v1/longjobs/${job.uuid}`))[0].targetResourceUuid;
+          return [session, job.uuid, job.apiId, vm].concat(x.sim.world.listApiJobs().map((j) => j.uuid));
+        };
+        const before = await round();
+        assert.equal((await request(x.sim.url, "POST", "/_sim/reset")).status, 200);
+        const after = await round();
+        return { before, after };
+      } finally {
+        await x.stop();
+      }
+    }
+    const first = await run();
+    const again = await run();
+    assert.ok(first.before.every((u) => /^[0-9a-f]{32}$/.test(u)), first.before.join());
+    const reused = first.after.filter((u) => first.before.includes(u));
+    assert.deepEqual(reused, [], "uuids generated after the reset repeat earlier ones");
+    assert.deepEqual(again, first, "the same seed and the same requests give the same uuids");
+  });
+
   it("answers 404 for unknown control routes", async () => {
     assert.equal((await ctl("GET", "/nothing")).status, 404);
   });

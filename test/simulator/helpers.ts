@@ -30,7 +30,7 @@ export function request(baseUrl: string, method: string, path: string, opts: Req
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        host: url.hostname,
+        host: url.hostname.replace(/^\[(.*)\]$/, "$1"), // "[::1]" -> "::1"
         port: url.port,
         method,
         path: url.pathname + url.search,
@@ -153,19 +153,33 @@ export interface CliProcess {
 
 /** Runs `node -r ts-node/register simulator/cli.ts ...args` and waits for its "listening on" line. */
 export function spawnCli(args: string[], timeoutMs = 30_000): Promise<CliProcess> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), ...args], {
+  return spawnUntilListening(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
-    stdio: ["ignore", "pipe", "pipe"],
+    timeoutMs,
   });
+}
+
+/**
+ * Runs any command that starts zstack-sim and waits for its "listening on" line. With `detached`, the
+ * command gets its own process group (kill it with `process.kill(-child.pid)`, e.g. for npx, which
+ * runs the bin in a child process).
+ */
+export function spawnUntilListening(
+  command: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; detached?: boolean },
+): Promise<CliProcess> {
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
   let out = "";
   let err = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`zstack-sim did not start in ${timeoutMs} ms\nstdout: ${out}\nstderr: ${err}`));
-    }, timeoutMs);
+      if (opts.detached && child.pid) process.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+      reject(new Error(`zstack-sim did not start in ${opts.timeoutMs ?? 30_000} ms\nstdout: ${out}\nstderr: ${err}`));
+    }, opts.timeoutMs ?? 30_000);
     child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();

@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import { SEED_UUIDS as U } from "../../simulator";
+import { exportedOvaSize } from "../../simulator/assumptions";
+import { cachedOvaMd5, ovaMd5, ovaMd5Async, ovaStream } from "../../simulator/http/download";
 import { expectError, Harness, HOUR, MINUTE, request } from "./helpers";
+
+/** MD5 of a package's bytes, computed here from the byte stream (independently of the simulator's cache). */
+async function streamedMd5(packageUuid: string, size: number): Promise<string> {
+  const md5 = createHash("md5");
+  for await (const chunk of ovaStream(packageUuid, 0, size)) md5.update(chunk as Buffer);
+  return md5.digest("hex");
+}
 
 const MSG = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 
@@ -230,5 +239,87 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
     assert.equal((await h.call("GET", jobPath)).status, 202);
     h.sim.advance(1);
     assert.equal((await h.call("GET", jobPath)).status, 200);
+  });
+
+  describe("the MD5 of a large exported file", () => {
+    const GiB = 1024 ** 3;
+    /** legacy-app-1 grown to 450 GiB of used space: a file of nearly 200 MiB */
+    function growVm(): void {
+      const vm = h.sim.world.get("vms", U.vmStopped3)!;
+      const [root] = vm.allVolumes as Array<Record<string, unknown>>;
+      h.sim.world.update("vms", vm.uuid, { allVolumes: [{ ...root, size: 500 * GiB, actualSize: 450 * GiB }] });
+    }
+
+    it("is computed in the background: the loop keeps turning, requests wait and then see Exported with the right md5Sum", async () => {
+      growVm();
+      const pkgUuid = "5e0c2a4b6d8f4a1c9e3b5d7f9a1c3e5b";
+      const size = exportedOvaSize(450 * GiB, pkgUuid);
+      assert.ok(size > 190 * 1024 * 1024, String(size));
+      assert.equal(cachedOvaMd5(pkgUuid, size), undefined);
+      const { jobPath } = await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: pkgUuid });
+      h.sim.advance(2 * HOUR); // the export is due (50 min) long before its MD5 can be ready
+      // a synchronous MD5 would have finished the export inside advance(); instead it is still pending
+      assert.equal(h.sim.world.get("imagePackages", pkgUuid)!.state, "Exporting");
+      const seenByOtherCallbacks = await new Promise<string>((resolve) => setImmediate(() => resolve(h.sim.world.get("imagePackages", pkgUuid)!.state)));
+      assert.equal(seenByOtherCallbacks, "Exporting", "the event loop turned while the MD5 was being computed");
+      // an HTTP request waits for it, and then sees the finished export
+      const poll = await h.call("GET", jobPath);
+      assert.equal(poll.status, 200, poll.text);
+      const inv = poll.json().inventory;
+      assert.equal(inv.state, "Exported");
+      assert.equal(inv.size, size);
+      assert.equal(inv.md5Sum, await streamedMd5(pkgUuid, size));
+      assert.equal(inv.lastOpDate, (await h.query(`/v1/image-packages/${pkgUuid}`))[0].lastOpDate);
+      assert.equal(cachedOvaMd5(pkgUuid, size), inv.md5Sum, "cached for later");
+    });
+
+    it("lets the control endpoint and settled() wait for it too", async () => {
+      growVm();
+      const pkgUuid = "6f1d3b5c7e9a4b2d8f4c6e8a0b2d4f6c";
+      const { jobPath } = await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: pkgUuid });
+      const advanced = await request(h.sim.url, "POST", "/_sim/clock/advance", { body: { duration: "2h" } });
+      assert.equal(advanced.status, 200);
+      const row = (await request(h.sim.url, "GET", `/_sim/world/imagePackages/${pkgUuid}`)).json();
+      assert.equal(row.state, "Exported");
+      assert.match(row.md5Sum, /^[0-9a-f]{32}$/);
+      assert.equal((await h.call("GET", jobPath)).status, 200);
+
+      // in process: advance(), then settled()
+      await h.call("DELETE", `/v1/image-packages/${pkgUuid}`, { headers: h.auth() });
+      h.sim.world.update("vms", U.vmStopped3, { allVolumes: [{ ...(h.sim.world.get("vms", U.vmStopped3)!.allVolumes as Array<Record<string, unknown>>)[0], actualSize: 449 * GiB }] });
+      const second = "7a2e4c6d8f0b4c3e9a5d7f9b1d3f5a7c";
+      await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: second });
+      h.sim.advance(2 * HOUR);
+      assert.equal(h.sim.world.get("imagePackages", second)!.state, "Exporting");
+      await h.sim.settled();
+      assert.equal(h.sim.world.get("imagePackages", second)!.state, "Exported");
+    });
+
+    it("does not let a management-node restart roll back an export that ended before it", async () => {
+      growVm();
+      const pkgUuid = "8b3f5d7e9a1c4d4f8b6e8a0c2e4a6b8d";
+      const { jobPath } = await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: pkgUuid });
+      h.sim.advance(2 * HOUR);
+      h.sim.faults.restartManagementNode();
+      assert.equal(h.sim.world.get("imagePackages", pkgUuid)!.state, "Exported");
+      const poll = await h.call("GET", jobPath);
+      assert.equal(poll.status, 200, poll.text);
+      assert.equal(poll.json().inventory.md5Sum, await streamedMd5(pkgUuid, poll.json().inventory.size));
+    });
+
+    it("gives the same MD5 chunked as at once, for any size, sharing one computation", async () => {
+      for (const [uuid, size, chunk] of [
+        ["0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a", 1_000_003, 65_536],
+        ["1e0f9a8b7c6d4e5f3a2b1c0d9e8f7a6b", 15, 4],
+        ["2f1a0b9c8d7e4f6a4b3c2d1e0f9a8b7c", 3 * 1024 * 1024, 1024 * 1024],
+      ] as const) {
+        const a = ovaMd5Async(uuid, size, chunk);
+        assert.equal(ovaMd5Async(uuid, size, chunk), a, "a second caller shares the computation");
+        const hex = await a;
+        assert.equal(hex, await streamedMd5(uuid, size));
+        assert.equal(ovaMd5(uuid, size), hex);
+        assert.equal(cachedOvaMd5(uuid, size), hex);
+      }
+    });
   });
 });

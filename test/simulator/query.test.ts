@@ -19,8 +19,33 @@ describe("simulator query APIs", () => {
     const none = await h.get("/v1/zones/00000000000000000000000000000000");
     assert.equal(none.status, 200);
     assert.deepEqual(none.json(), { inventories: [] });
-    // other parameters are ignored on the uuid form
-    assert.equal((await h.get(`/v1/zones/${U.zone}?q=name=nope&limit=x`)).status, 200);
+  });
+
+  it("applies the other query parameters on the uuid form: it is the query with uuid=<uuid> added (§2.8)", async () => {
+    const path = `/v1/vm-instances/${U.vmStopped}`;
+    assert.deepEqual((await h.get(`${path}?fields=uuid,name`)).json(), { inventories: [{ uuid: U.vmStopped, name: "legacy-db-1" }] });
+    assert.deepEqual((await h.get(`${path}?fields=state`)).json(), { inventories: [{ state: "Stopped" }] });
+    assert.deepEqual((await h.get(`${path}?count=true`)).json(), { total: 1 });
+    assert.deepEqual((await h.get("/v1/vm-instances/00000000000000000000000000000000?count=true")).json(), { total: 0 });
+    const withCount = (await h.get(`${path}?replyWithCount=true`)).json();
+    assert.equal(withCount.total, 1);
+    assert.equal(withCount.inventories[0].uuid, U.vmStopped);
+    // conditions are ANDed with the uuid
+    assert.deepEqual((await h.get(`${path}?q=state=Running`)).json(), { inventories: [] });
+    assert.equal((await h.query(`${path}?q=state=Stopped`)).length, 1);
+    assert.deepEqual((await h.get(`${path}?q=uuid=${U.vmRunning}`)).json(), { inventories: [] });
+    assert.deepEqual((await h.get(`${path}?start=1`)).json(), { inventories: [] });
+    assert.deepEqual((await h.get(`${path}?limit=0`)).json(), { inventories: [] });
+    // and parse errors and unknown fields are reported as on the collection path
+    const bad = await h.get(`/v1/zones/${U.zone}?q=name=nope&limit=x`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.text, "Invalid query parameter. 'limit' must be an integer");
+    expectError(
+      await h.get(`/v1/zones/${U.zone}?q=noSuchField=1`),
+      503,
+      "SYS.1007",
+      "condition name[noSuchField] is invalid, no such field on inventory class[org.zstack.header.zone.ZoneInventory]",
+    );
   });
 
   it("serves every seeded resource type", async () => {

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { SEED_UUIDS as U } from "../../simulator";
+import * as net from "node:net";
+import { ALL_APIS } from "../../simulator/apis";
+import { RestServer } from "../../simulator/http/rest";
+import { reachableHostPort } from "../../simulator/simulator";
 import { expectError, Harness, HOUR, request, v2vParams } from "./helpers";
 
 const V2V_MSG = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
@@ -103,9 +107,14 @@ describe("simulator REST conventions", () => {
     assert.equal(none.text, `the body doesn't contain action mapping to the URL[/v1/longjobs/${U.zone}/actions]`);
     const empty = await h.call("PUT", `/v1/longjobs/${U.zone}/actions`, { headers: h.auth() });
     assert.equal(empty.status, 500);
-    const patch = await h.call("PATCH", "/v1/longjobs", { headers: h.auth() });
-    assert.equal(patch.status, 405);
-    assert.equal(patch.text, "The method[PATCH] is not allowed for the path[/zstack/v1/longjobs]");
+    // HEAD passes the servlet mapping; on a path shared by several APIs no API takes it
+    const head = await h.call("HEAD", "/v1/longjobs", { headers: h.auth() });
+    assert.equal(head.status, 405);
+    // (a HEAD answer has no body: read the text from the pipeline itself)
+    const rest = new RestServer(h.sim.world, ALL_APIS, { sessionTimeoutMs: 7200_000, advertisedHost: () => "127.0.0.1:8080" });
+    const headText = rest.handle({ method: "HEAD", rawPath: "/zstack/v1/longjobs", path: "/v1/longjobs", query: new Map(), header: () => undefined, body: "" });
+    assert.equal(headText.status, 405);
+    assert.equal(headText.body, "The method[HEAD] is not allowed for the path[/zstack/v1/longjobs]");
     const get = await h.call("GET", `/v1/longjobs/${U.zone}/actions`, { headers: h.auth() });
     assert.equal(get.status, 500);
     assert.equal(get.text, `No query API found for the path[/zstack/v1/longjobs/${U.zone}/actions]`);
@@ -171,5 +180,145 @@ describe("simulator REST conventions", () => {
   it("serves HEAD on a single-API path like GET", async () => {
     const r = await h.call("HEAD", "/v1/task-progresses/00000000000000000000000000000000", { headers: h.auth() });
     assert.equal(r.status, 200);
+  });
+
+  describe("HTTP methods the servlet mapping does not accept", () => {
+    it("answers 405 plain text with Allow before routing, for known, unknown and api-jobs paths", async () => {
+      for (const [method, path] of [
+        ["PATCH", "/v1/zones"],
+        ["OPTIONS", "/v1/zones"],
+        ["PATCH", `/v1/zones/${U.zone}`],
+        ["PATCH", "/v1/no-such-thing"],
+        ["PATCH", "/v1/api-jobs/ffffffffffffffffffffffffffffffff"],
+        ["TRACE", "/v1/longjobs"],
+      ]) {
+        const r = await h.call(method, path, { headers: h.auth() });
+        assert.equal(r.status, 405, `${method} ${path}: ${r.text}`);
+        assert.equal(r.text, `Request method '${method}' not supported`);
+        assert.equal(r.headers.allow, "POST, PUT, DELETE, GET, HEAD");
+        assert.equal(r.headers["x-zstack-simulator"], "zstack-sim");
+      }
+    });
+
+    it("does not run the API: PATCH on the ExportVmOvaPackage path creates no api-job and no package", async () => {
+      const before = h.sim.world.listApiJobs().length;
+      const r = await h.call("PATCH", "/v1/ovf/ova-packages", {
+        body: { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } },
+        headers: h.auth(),
+      });
+      assert.equal(r.status, 405);
+      assert.equal(h.sim.world.listApiJobs().length, before);
+      assert.equal(h.sim.world.list("imagePackages").length, 0);
+      // the accepted methods still route as before
+      assert.equal((await h.call("POST", "/v1/ovf/ova-packages", { body: { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } }, headers: h.auth() })).status, 202);
+      assert.equal((await h.call("HEAD", "/v1/zones", { headers: h.auth() })).status, 200);
+    });
+  });
+
+  describe("query parameters and the session check", () => {
+    it("parses q/limit/start/fields (400) before the session is checked (503 ID.1001)", async () => {
+      const bad = { Authorization: "OAuth 0123456789abcdef0123456789abcdef" };
+      const cases: Array<[string, string]> = [
+        ["/v1/zones?limit=x", "Invalid query parameter. 'limit' must be an integer"],
+        ["/v1/zones?start=x", "Invalid query parameter. 'start' must be an integer"],
+        [`/v1/zones/${U.zone}?limit=x`, "Invalid query parameter. 'limit' must be an integer"],
+        ["/v1/longjobs?q=nooperator", "Invalid query parameter. The 'nooperator' in the parameter[q] doesn't contain any query operator. Valid query operators are [!=, >=, <=, !?=, !~=, ~=, ?=, =, >, <, is null, not null]"],
+        ["/v1/zones?fields=,", "Invalid query parameter. 'fields' contains zero field"],
+      ];
+      for (const [path, text] of cases) {
+        const r = await h.call("GET", path, { headers: bad });
+        assert.equal(r.status, 400, `${path}: ${r.text}`);
+        assert.equal(r.text, text);
+      }
+      // a well-formed query, or one naming an unknown field (the query facade's check), gets ID.1001
+      expectError(await h.call("GET", "/v1/zones?limit=1", { headers: bad }), 503, "ID.1001", "Session expired");
+      expectError(await h.call("GET", "/v1/zones?q=noSuchField=1", { headers: bad }), 503, "ID.1001", "Session expired");
+      // a missing Authorization header is reported before anything else
+      const none = await h.call("GET", "/v1/zones?limit=x");
+      assert.equal(none.status, 400);
+      assert.equal(none.text, "missing header 'Authorization'");
+    });
+  });
+
+  describe("the host of api-job locations", () => {
+    it("brackets IPv6 addresses and reaches wildcard binds on 127.0.0.1", () => {
+      assert.equal(reachableHostPort("127.0.0.1", 8080), "127.0.0.1:8080");
+      assert.equal(reachableHostPort("::1", 8080), "[::1]:8080");
+      assert.equal(reachableHostPort("0.0.0.0", 8080), "127.0.0.1:8080");
+      assert.equal(reachableHostPort("::", 8080), "127.0.0.1:8080");
+      assert.equal(reachableHostPort("localhost", 1), "localhost:1");
+      assert.doesNotThrow(() => new URL(`http://${reachableHostPort("::1", 8080)}/zstack/v1/api-jobs/x`));
+    });
+
+    /** A harness bound to `host`; the location and the exportUrl of one export, and a poll of the location. */
+    async function exportOn(host: string) {
+      const sim = await Harness.start({ host });
+      try {
+        await sim.login();
+        const { submit } = await sim.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+        const location: string = submit.json().location;
+        sim.sim.advance(HOUR);
+        const polled = await request(location, "GET", new URL(location).pathname);
+        return { port: sim.sim.port, url: sim.sim.url, location, polled, exportUrl: polled.json().inventory?.exportUrl as string };
+      } finally {
+        await sim.stop();
+      }
+    }
+
+    it("writes a valid, pollable location for a wildcard bind, on the same host as exportUrl", async () => {
+      const r = await exportOn("0.0.0.0");
+      assert.match(r.location, new RegExp(`^http://127\\.0\\.0\\.1:${r.port}/zstack/v1/api-jobs/[0-9a-f]{32}$`));
+      assert.equal(r.polled.status, 200, r.polled.text);
+      assert.equal(new URL(r.exportUrl).host, new URL(r.location).host);
+      assert.equal(r.url, `http://127.0.0.1:${r.port}`);
+    });
+
+    it("writes a valid, pollable location for an IPv6 bind (::1), on the same host as exportUrl", async () => {
+      const ipv6 = await new Promise<boolean>((resolve) => {
+        const probe = net.createServer();
+        probe.once("error", () => resolve(false));
+        probe.listen(0, "::1", () => probe.close(() => resolve(true)));
+      });
+      if (!ipv6) {
+        // no IPv6 loopback on this machine: check the URL building alone (see the test above)
+        assert.equal(`http://${reachableHostPort("::1", 1234)}/`, new URL("http://[::1]:1234/").href);
+        return;
+      }
+      const r = await exportOn("::1");
+      assert.match(r.location, new RegExp(`^http://\\[::1\\]:${r.port}/zstack/v1/api-jobs/[0-9a-f]{32}$`));
+      assert.equal(new URL(r.location).hostname, "[::1]");
+      assert.equal(r.polled.status, 200, r.polled.text);
+      assert.equal(new URL(r.exportUrl).host, new URL(r.location).host);
+      assert.equal(r.url, `http://[::1]:${r.port}`);
+    });
+  });
+
+  it("omits X-ZStack-Simulator everywhere with simulatorHeader: false", async () => {
+    const quiet = await Harness.start({ simulatorHeader: false });
+    try {
+      await quiet.login();
+      const responses = [
+        await quiet.get("/v1/zones"),
+        await quiet.call("GET", "/v1/no-such-thing"),
+        await quiet.call("PATCH", "/v1/zones"),
+        await request(quiet.sim.url, "GET", "/_sim/status"),
+        await request(quiet.sim.url, "GET", "/imagestore/download/ova/0123456789abcdef0123456789abcdef/x.ova"),
+        await request(quiet.sim.url, "GET", "/outside"),
+      ];
+      for (const r of responses) assert.equal(r.headers["x-zstack-simulator"], undefined, `${r.status} ${r.text}`);
+      const { jobPath } = await quiet.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+      quiet.sim.advance(HOUR);
+      const inv = (await quiet.call("GET", jobPath)).json().inventory;
+      const dl = await request(inv.exportUrl, "HEAD", new URL(inv.exportUrl).pathname);
+      assert.equal(dl.status, 200);
+      assert.equal(dl.headers["x-zstack-simulator"], undefined);
+    } finally {
+      await quiet.stop();
+    }
+    // and by default the download carries it too
+    const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+    h.sim.advance(HOUR);
+    const inv = (await h.call("GET", jobPath)).json().inventory;
+    assert.equal((await request(inv.exportUrl, "HEAD", new URL(inv.exportUrl).pathname)).headers["x-zstack-simulator"], "zstack-sim");
   });
 });
