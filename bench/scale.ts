@@ -235,11 +235,11 @@ function populateWorld(sim: ZStackSimulator, count: number): { sources: string[]
 }
 
 /**
- * The simulator computes an exported package's MD5 (AES-CTR bytes of up to 200 MiB, ~45 ms for a
- * legacy-db-1 copy's 36 MiB) synchronously when the export ends, in its request path. 200 exports
- * that end together would block it (and with it every poll) for ~9 s in this process: a cost of the
- * test bench, not of ZStack's clients. Its cache is filled beforehand, for the package uuids the
- * SDK derives. Returns the seconds it took and the uuids.
+ * The simulator computes each exported package's MD5 (AES-CTR bytes of up to 200 MiB, ~45 ms for a
+ * legacy-db-1 copy's 36 MiB) while the export runs, in this process. 200 of them are ~10 s of CPU
+ * that would compete with the engine for the 2 cores during `up`: a cost of the test bench, not of
+ * ZStack's clients. Its cache is filled beforehand, for the package uuids the SDK derives. Returns
+ * the seconds it took and the uuids.
  */
 function prewarmOvaMd5(sim: ZStackSimulator, stoppedVms: string[], project: string, stack: string): { seconds: number; uuids: Set<string> } {
   const t = process.hrtime.bigint();
