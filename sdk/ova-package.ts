@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import provider = require("../provider/providers/ova-package");
+import { DEFAULT_RESOURCE_UUID } from "../provider/common";
 import { deriveResourceUuid } from "./resource-uuid";
 
 /** Type token of {@link OvaPackage}. */
@@ -101,7 +102,7 @@ export class OvaPackage extends pulumi.dynamic.Resource {
     for (const k of INPUT_NAMES) props[k] = (args as unknown as Record<string, unknown>)[k];
     // the provider's check uses it unless the resource already has a uuid (a renamed stack or
     // resource keeps its object) or the program sets resourceUuid
-    props.defaultResourceUuid = deriveResourceUuid(OVA_PACKAGE_TYPE, name);
+    props[DEFAULT_RESOURCE_UUID] = deriveResourceUuid(OVA_PACKAGE_TYPE, name);
     super(provider, name, props, opts, "zstack", "OvaPackage");
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import provider = require("../provider/providers/v2v-migration");
+import { DEFAULT_RESOURCE_UUID } from "../provider/common";
 import { deriveResourceUuid } from "./resource-uuid";
 
 /** Type token of {@link V2vMigration}. */
@@ -179,7 +180,7 @@ export class V2vMigration extends pulumi.dynamic.Resource {
     if (args.sshPrivKey !== undefined) props.sshPrivKey = pulumi.secret(args.sshPrivKey);
     // the provider's check uses it unless the resource already has a uuid (a renamed stack or
     // resource keeps its object) or the program sets resourceUuid
-    props.defaultResourceUuid = deriveResourceUuid(V2V_MIGRATION_TYPE, name);
+    props[DEFAULT_RESOURCE_UUID] = deriveResourceUuid(V2V_MIGRATION_TYPE, name);
     super(
       provider,
       name,
