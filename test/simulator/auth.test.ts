@@ -225,30 +225,17 @@ describe("simulator authentication", () => {
       const MSG = "org.zstack.accessKey.APICreateAccessKeyMsg";
       const create = (extra: Record<string, unknown>) =>
         h.async("POST", "/v1/accesskeys", { params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, ...extra } });
-      expectError(
-        await create({ AccessKeyID: "123456789" }),
-        503,
-        "SYS.1007",
-        `field[AccessKeyID] of message[${MSG}] less than the min length of string. expected was >= 10, actual was 9`,
-      );
-      expectError(
-        await create({ AccessKeyID: "1".repeat(21) }),
-        503,
-        "SYS.1007",
-        `field[AccessKeyID] of message[${MSG}] exceeds max length of string. expected was <= 20, actual was 21`,
-      );
-      expectError(
-        await create({ AccessKeySecret: "s".repeat(9) }),
-        503,
-        "SYS.1007",
-        `field[AccessKeySecret] of message[${MSG}] less than the min length of string. expected was >= 10, actual was 9`,
-      );
-      expectError(
-        await create({ AccessKeySecret: "s".repeat(41) }),
-        503,
-        "SYS.1007",
-        `field[AccessKeySecret] of message[${MSG}] exceeds max length of string. expected was <= 40, actual was 41`,
-      );
+      const tooShort = (field: string, min: number, actual: number) =>
+        `field[${field}] of message[${MSG}] less than the min length of string. expected was >= ${min}, actual was ${actual}`;
+      const tooLong = (field: string, max: number, actual: number) =>
+        `field[${field}] of message[${MSG}] exceeds max length of string. expected was <= ${max}, actual was ${actual}`;
+      const refused: Array<[Record<string, unknown>, string]> = [
+        [{ AccessKeyID: "123456789" }, tooShort("AccessKeyID", 10, 9)],
+        [{ AccessKeyID: "1".repeat(21) }, tooLong("AccessKeyID", 20, 21)],
+        [{ AccessKeySecret: "s".repeat(9) }, tooShort("AccessKeySecret", 10, 9)],
+        [{ AccessKeySecret: "s".repeat(41) }, tooLong("AccessKeySecret", 40, 41)],
+      ];
+      for (const [params, details] of refused) expectError(await create(params), 503, "SYS.1007", details);
       const shortest = await create({ AccessKeyID: "A".repeat(10), AccessKeySecret: "s".repeat(10) });
       assert.equal(shortest.status, 200, shortest.text);
       const longest = await create({ AccessKeyID: "B".repeat(20), AccessKeySecret: "s".repeat(40) });
