@@ -51,7 +51,7 @@ export interface WaitOptions<T> {
   /** when the operation was submitted by us (progress 0 at that instant), if it was */
   startedAt?: number;
   /** e.g. `V2vMigration "web-01" (long job 0a1b…)` */
-  what: string;
+  label: string;
   probe: () => Promise<ProbeResult<T>>;
   log?: (line: string) => void;
 }
@@ -135,11 +135,11 @@ export function formatDuration(ms: number): string {
 export const HEARTBEAT_INTERVALS = 5;
 
 /** Polls `probe` until it reports done, printing progress lines; throws ZStackTimeoutError at the deadline. */
-export async function waitWithProgress<T>(o: WaitOptions<T>): Promise<T> {
-  const { clock, policy } = o;
-  const log = o.log ?? ((line: string) => console.log(line));
-  const start = o.startedAt ?? clock.now();
-  const estimator = new ProgressEstimator(policy, o.startedAt);
+export async function waitWithProgress<T>(wait: WaitOptions<T>): Promise<T> {
+  const { clock, policy } = wait;
+  const log = wait.log ?? ((line: string) => console.log(line));
+  const start = wait.startedAt ?? clock.now();
+  const estimator = new ProgressEstimator(policy, wait.startedAt);
   let lastLogAt = -Infinity;
   let lastBucket = -1;
   let lastPercent: number | undefined;
@@ -148,11 +148,11 @@ export async function waitWithProgress<T>(o: WaitOptions<T>): Promise<T> {
   let delay = policy.firstDelayMs;
   for (;;) {
     const now0 = clock.now();
-    if (delay > 0) await clock.sleep(Math.min(delay, Math.max(0, o.deadline - now0)));
-    const r = await o.probe();
+    if (delay > 0) await clock.sleep(Math.min(delay, Math.max(0, wait.deadline - now0)));
+    const r = await wait.probe();
     const now = clock.now();
     if (r.done) {
-      log(`${o.what}: done after ${formatDuration(now - start)}`);
+      log(`${wait.label}: done after ${formatDuration(now - start)}`);
       return r.value;
     }
     // a line per 10 % step, or per logIntervalMs while it moves; when nothing moves (no progress
@@ -163,18 +163,18 @@ export async function waitWithProgress<T>(o: WaitOptions<T>): Promise<T> {
     if ((changed && bucket > lastBucket) || now - lastLogAt >= every) {
       const pct = r.percent === undefined ? "" : ` ${r.percent}%`;
       const still = changed || lastLogAt === -Infinity ? "" : `, no change for ${formatDuration(now - lastChangeAt)}`;
-      log(`${o.what}: ${r.state ?? "running"}${pct} (elapsed ${formatDuration(now - start)}${still})`);
+      log(`${wait.label}: ${r.state ?? "running"}${pct} (elapsed ${formatDuration(now - start)}${still})`);
       lastLogAt = now;
       lastBucket = Math.max(lastBucket, bucket);
     }
     if (changed) lastChangeAt = now;
     lastPercent = r.percent;
     lastState = r.state;
-    if (now >= o.deadline) {
+    if (now >= wait.deadline) {
       const pct = r.percent === undefined ? "" : `, ${r.percent}%`;
       throw new ZStackTimeoutError(
-        `${o.what}: still ${r.state ?? "running"}${pct} after ${formatDuration(now - start)} (timeout)`,
-        o.deadline - start,
+        `${wait.label}: still ${r.state ?? "running"}${pct} after ${formatDuration(now - start)} (timeout)`,
+        wait.deadline - start,
       );
     }
     delay = estimator.nextDelay(now, r.percent);

@@ -227,9 +227,11 @@ export function tagItem(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Milliseconds of `timeouts[key]`, or the default. */
-export function timeoutMs(timeouts: unknown, key: string, dflt: number): number {
+/** A wait's timeout: `timeouts[key]` when set and valid, else the default duration; as text and in ms. */
+export function timeoutOf(timeouts: unknown, key: string, defaults: Readonly<Record<string, string>>): { text: string; ms: number } {
   const v = (timeouts as Record<string, unknown> | undefined)?.[key];
   const ms = typeof v === "string" ? parseDuration(v) : undefined;
-  return ms && ms > 0 ? ms : dflt;
+  if (typeof v === "string" && ms !== undefined && ms > 0) return { text: v, ms };
+  const text = defaults[key];
+  return { text, ms: parseDuration(text) ?? 0 };
 }

@@ -27,12 +27,12 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** Deep copy without `undefined` members (protobuf Structs reject them). */
-export function clean<T>(v: T): T {
-  if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(clean) as unknown as T;
+/** Deep copy without `undefined` members and array items (protobuf Structs reject them). */
+export function withoutUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(withoutUndefined) as unknown as T;
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = clean(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = withoutUndefined(x);
     return out as T;
   }
   return v;

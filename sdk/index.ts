@@ -2,5 +2,5 @@ export { V2vMigration, V2V_MIGRATION_TYPE } from "./v2v-migration";
 export type { V2vMigrationArgs, V2vMigrationAdoptArgs, V2vMigrationTimeoutsArgs } from "./v2v-migration";
 export { OvaPackage, OVA_PACKAGE_TYPE } from "./ova-package";
 export type { OvaPackageArgs, OvaPackageAdoptArgs, OvaPackageTimeoutsArgs } from "./ova-package";
-export type { V2vMigrationInputs, V2vMigrationOutputs } from "../provider/v2v-migration";
-export type { OvaPackageInputs, OvaPackageOutputs } from "../provider/ova-package";
+export type { V2vMigrationInputs, V2vMigrationOutputs } from "../provider/v2v-migration-inputs";
+export type { OvaPackageInputs, OvaPackageOutputs } from "../provider/ova-package-inputs";

@@ -1,39 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import provider = require("../provider/providers/ova-package");
-import { DEFAULT_RESOURCE_UUID } from "../provider/common";
-import { deriveResourceUuid } from "./resource-uuid";
+import { OVA_PACKAGE_INPUTS, OVA_PACKAGE_OUTPUTS, OvaPackageInputs, OvaPackageOutputs, OvaPackageTimeouts } from "../provider/ova-package-inputs";
+import { ArgsOf, OutputsOf, ResourceShape, resourceOptions, resourceProps } from "./dynamic-resource";
 
 /** Type token of {@link OvaPackage}. */
 export const OVA_PACKAGE_TYPE = "pulumi-nodejs:dynamic/zstack:OvaPackage";
 
 /** How long the provider waits, as durations such as `"90s"`, `"45m"`, `"3h"`. */
-export interface OvaPackageTimeoutsArgs {
-  /** wait for the export in create; default `"24h"` */
-  create?: pulumi.Input<string>;
-  /** wait for an unfinished export before deleting it; default `"1h"` */
-  delete?: pulumi.Input<string>;
-}
+export type OvaPackageTimeoutsArgs = ArgsOf<OvaPackageTimeouts>;
 
 /** Inputs of {@link OvaPackage}: the ExportVmOvaPackage parameters, plus the provider's own. */
-export interface OvaPackageArgs {
-  /** The VM to export; it must be Stopped and have no package yet. */
-  vmUuid: pulumi.Input<string>;
-  /** An ImageStore backup storage (`ImageStoreBackupStorage`). */
-  backupStorageUuid: pulumi.Input<string>;
-  /** Package name (≤ 255); ZStack's default is `exported-vm-<vm name>`. Updated in place. */
-  name?: pulumi.Input<string>;
-  /** Package description (≤ 2048); ZStack's default is `source vm uuid: <vm uuid>`. Updated in place. */
-  description?: pulumi.Input<string>;
-  /** uuid of the package (dash-less v1–v5). Default: derived from project, stack and resource name. */
-  resourceUuid?: pulumi.Input<string>;
-  tagUuids?: pulumi.Input<pulumi.Input<string>[]>;
-  systemTags?: pulumi.Input<pulumi.Input<string>[]>;
-  userTags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** The provider's own waits (Pulumi's `customTimeouts` do not reach dynamic providers). */
-  timeouts?: pulumi.Input<OvaPackageTimeoutsArgs>;
-  /** Take over an existing image package by uuid instead of exporting. */
-  adoptUuid?: pulumi.Input<string>;
-}
+export type OvaPackageArgs = ArgsOf<OvaPackageInputs>;
 
 /**
  * Inputs of an {@link OvaPackage} that takes over an existing image package (`adoptUuid`):
@@ -41,11 +18,10 @@ export interface OvaPackageArgs {
  */
 export type OvaPackageAdoptArgs = Partial<OvaPackageArgs> & { adoptUuid: pulumi.Input<string> };
 
-const OUTPUT_ONLY = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state"] as const;
-const INPUT_NAMES = [
-  "vmUuid", "backupStorageUuid", "name", "description", "resourceUuid", "tagUuids", "systemTags", "userTags",
-  "timeouts", "adoptUuid",
-] as const;
+const SHAPE: ResourceShape = { type: OVA_PACKAGE_TYPE, inputs: OVA_PACKAGE_INPUTS, outputs: OVA_PACKAGE_OUTPUTS };
+
+/** The output properties of {@link OvaPackage}: its inputs and the ImagePackageInventory fields. */
+export interface OvaPackage extends OutputsOf<OvaPackageOutputs> {}
 
 /**
  * An OVA export of a stopped ZStack VM to an ImageStore backup storage (`ExportVmOvaPackage`),
@@ -68,41 +44,10 @@ const INPUT_NAMES = [
  * export const md5 = ova.md5Sum;
  * ```
  */
+// the interface above declares the output properties; the engine sets them from the provider's outputs
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class OvaPackage extends pulumi.dynamic.Resource {
-  declare readonly vmUuid: pulumi.Output<string>;
-  declare readonly backupStorageUuid: pulumi.Output<string>;
-  /** the package's name as ZStack reports it */
-  declare readonly name: pulumi.Output<string>;
-  /** the package's description as ZStack reports it */
-  declare readonly description: pulumi.Output<string | undefined>;
-  declare readonly resourceUuid: pulumi.Output<string>;
-  declare readonly tagUuids: pulumi.Output<string[] | undefined>;
-  declare readonly systemTags: pulumi.Output<string[] | undefined>;
-  declare readonly userTags: pulumi.Output<string[] | undefined>;
-  declare readonly timeouts: pulumi.Output<{ create?: string; delete?: string } | undefined>;
-  declare readonly adoptUuid: pulumi.Output<string | undefined>;
-
-  /** uuid of the image package (the resource id) */
-  declare readonly uuid: pulumi.Output<string>;
-  /** where the OVA can be downloaded */
-  declare readonly exportUrl: pulumi.Output<string | undefined>;
-  declare readonly md5Sum: pulumi.Output<string | undefined>;
-  /** `ova` */
-  declare readonly format: pulumi.Output<string | undefined>;
-  /** size of the OVA in bytes */
-  declare readonly size: pulumi.Output<number | undefined>;
-  declare readonly createDate: pulumi.Output<string | undefined>;
-  declare readonly lastOpDate: pulumi.Output<string | undefined>;
-  /** ImagePackageState: Exporting or Exported */
-  declare readonly state: pulumi.Output<string>;
-
   constructor(name: string, args: OvaPackageArgs | OvaPackageAdoptArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = {};
-    for (const k of OUTPUT_ONLY) props[k] = undefined;
-    for (const k of INPUT_NAMES) props[k] = (args as unknown as Record<string, unknown>)[k];
-    // the provider's check uses it unless the resource already has a uuid (a renamed stack or
-    // resource keeps its object) or the program sets resourceUuid
-    props[DEFAULT_RESOURCE_UUID] = deriveResourceUuid(OVA_PACKAGE_TYPE, name);
-    super(provider, name, props, opts, "zstack", "OvaPackage");
+    super(provider, name, resourceProps(SHAPE, name, args), resourceOptions(SHAPE, opts), "zstack", "OvaPackage");
   }
 }

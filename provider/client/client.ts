@@ -1,14 +1,25 @@
 /**
- * The ZStack HTTP core: authentication, sync calls, the async api-job protocol and queries.
+ * The ZStack HTTP core: authentication, sync calls, queries, and async calls through the api-job
+ * protocol (`api-jobs.ts`).
  *
- * - Auth: account login (SHA-512 password, once per process and endpoint, re-login once on ID.1001),
- *   access-key signing of every request, or a given session id.
- * - Async APIs: every call carries an `X-Job-UUID` chosen before the first attempt. A resubmission
- *   after a transient fault keeps it, so ZStack's `Duplicate job uuid` answer proves the first
- *   attempt got through and the client polls that job instead of creating twice.
- * - The api-job `location` is validated and rewritten to the configured endpoint before polling.
+ * - Auth: account login (SHA-512 password, once per process and endpoint through `session.ts`,
+ *   re-login once on ID.1001), access-key signing of every request, or a given session id.
+ * - Typed reads and writes of the inventories are in `resources.ts`.
  */
-import { randomUUID, createHash } from "crypto";
+import { randomUUID } from "crypto";
+import {
+  ApiJob,
+  ApiJobHttp,
+  ApiJobPoll,
+  ApiJobWaiter,
+  ApiPollPolicy,
+  DEFAULT_API_POLL,
+  OutgoingRequest,
+  pollApiJob,
+  resolveLocation,
+  submitApiJob,
+  waitApiJob,
+} from "./api-jobs";
 import { accessKeyAuthorization, sha512Hex } from "./auth";
 import { Clock, realClock } from "./clock";
 import { endpoints, EndpointName, expandPath, parseRoute } from "./endpoints";
@@ -23,8 +34,9 @@ import {
   ZStackResponseError,
   ZStackTimeoutError,
 } from "./errors";
-import { REDACTED, redactText } from "./redact";
+import { redactText } from "./redact";
 import { schemas } from "./schemas";
+import { AccountSessions, scrubSessionIds } from "./session";
 import { formatAccessKeyDate } from "./time";
 import {
   DEFAULT_RETRY,
@@ -40,24 +52,6 @@ export type ZStackAuth =
   | { kind: "account"; accountName: string; password: string }
   | { kind: "accessKey"; accessKeyId: string; accessKeySecret: string }
   | { kind: "session"; sessionId: string };
-
-/** Backoff of api-job polls: first poll after `firstDelayMs`, then ×`factor` up to `maxDelayMs`. */
-export interface ApiPollPolicy {
-  firstDelayMs: number;
-  initialDelayMs: number;
-  factor: number;
-  maxDelayMs: number;
-  /** added to the server's `apiTimeout` to form the poll deadline */
-  slackMs: number;
-}
-
-export const DEFAULT_API_POLL: ApiPollPolicy = {
-  firstDelayMs: 250,
-  initialDelayMs: 1000,
-  factor: 1.5,
-  maxDelayMs: 5000,
-  slackMs: 60_000,
-};
 
 export interface ZStackClientOptions {
   /** `http(s)://host[:port][/contextPath]`; the context path defaults to `/zstack` */
@@ -83,21 +77,6 @@ export interface CallRequest {
   jobUuid?: string;
 }
 
-/** A submitted async call. */
-export interface ApiJob {
-  api: string;
-  jobUuid: string;
-  /** the validated, rewritten poll URL */
-  pollUrl: string;
-  apiTimeoutMs: number;
-  submittedAt: number;
-}
-
-export type ApiJobPoll = { done: false } | { done: true; body: unknown };
-
-/** Waits for an api job; the default polls with {@link ApiPollPolicy} backoff. */
-export type ApiJobWaiter = (job: ApiJob) => Promise<unknown>;
-
 export interface QueryRequest {
   /** `q` conditions, e.g. `uuid=…`, `state=Running` */
   conditions?: string[];
@@ -105,38 +84,6 @@ export interface QueryRequest {
   start?: number;
   replyWithCount?: boolean;
 }
-
-interface CachedSession {
-  sessionId: Promise<string>;
-}
-
-const SESSIONS_KEY = "__pulumiZStackMigrationSessions_v1";
-
-/** Process-wide session cache: one login per endpoint and account. */
-function sessionCache(): Map<string, CachedSession> {
-  const g = globalThis as unknown as Record<string, Map<string, CachedSession> | undefined>;
-  return g[SESSIONS_KEY] ?? (g[SESSIONS_KEY] = new Map());
-}
-
-/** Forgets every cached session (tests; a password change). */
-export function clearSessionCache(): void {
-  sessionCache().clear();
-}
-
-const KNOWN_SESSIONS_KEY = "__pulumiZStackMigrationKnownSessions_v1";
-/** how many session ids of one endpoint and account are remembered for redaction */
-const KNOWN_SESSIONS_MAX = 16;
-
-/**
- * Process-wide record of the session ids each endpoint and account has had (the current one and
- * earlier ones), kept for value-based redaction after the session cache has dropped them.
- */
-function knownSessions(): Map<string, string[]> {
-  const g = globalThis as unknown as Record<string, Map<string, string[]> | undefined>;
-  return g[KNOWN_SESSIONS_KEY] ?? (g[KNOWN_SESSIONS_KEY] = new Map());
-}
-
-const HEX32 = /^[0-9a-f]{32}$/i;
 
 /** A random dash-less UUID (v4), as ZStack's X-Job-UUID and resourceUuid expect. */
 export function randomZStackUuid(): string {
@@ -165,7 +112,7 @@ export function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
-export class ZStackClient {
+export class ZStackClient implements ApiJobHttp {
   readonly base: URL;
   readonly auth: ZStackAuth;
   readonly clock: Clock;
@@ -175,8 +122,8 @@ export class ZStackClient {
   readonly timeZone?: string;
   /** requests sent (attempts, including retries and polls) */
   requestCount: number;
-  /** session ids this client has used or been given by a login, for redaction */
-  private readonly sessionIds: string[];
+  /** the account's sessions (account auth only) */
+  private readonly sessions?: AccountSessions;
 
   constructor(options: ZStackClientOptions) {
     this.base = parseEndpoint(options.endpoint);
@@ -187,7 +134,8 @@ export class ZStackClient {
     this.tls = options.tls ?? {};
     this.timeZone = options.timeZone;
     this.requestCount = 0;
-    this.sessionIds = [];
+    const a = options.auth;
+    if (a.kind === "account") this.sessions = new AccountSessions(this.baseUrl, a.accountName, a.password, () => this.logIn());
   }
 
   /** `http://host:port/zstack` */
@@ -203,21 +151,7 @@ export class ZStackClient {
     const a = this.auth;
     if (a.kind === "accessKey") return [a.accessKeySecret];
     if (a.kind === "session") return [a.sessionId];
-    const known = knownSessions().get(this.sessionKey()) ?? [];
-    return [a.password, sha512Hex(a.password), ...new Set([...this.sessionIds, ...known])];
-  }
-
-  /** Records a session id for redaction (by this client and by every client of the same account). */
-  private rememberSession(sessionId: string): void {
-    if (!this.sessionIds.includes(sessionId)) this.sessionIds.push(sessionId);
-    const all = knownSessions();
-    const key = this.sessionKey();
-    const list = all.get(key) ?? [];
-    if (!list.includes(sessionId)) {
-      list.push(sessionId);
-      if (list.length > KNOWN_SESSIONS_MAX) list.splice(0, list.length - KNOWN_SESSIONS_MAX);
-      all.set(key, list);
-    }
+    return [a.password, sha512Hex(a.password), ...(this.sessions?.known() ?? [])];
   }
 
   redact(text: string): string {
@@ -226,41 +160,12 @@ export class ZStackClient {
 
   // ---------------------------------------------------------------- auth
 
-  private sessionKey(): string {
-    const a = this.auth;
-    if (a.kind !== "account") return "";
-    const pw = createHash("sha256").update(a.password).digest("hex");
-    return `${this.baseUrl}|${a.accountName}|${pw}`;
-  }
-
   /** The session id to send, logging in once per process when using an account. */
   async sessionId(): Promise<string | undefined> {
     const a = this.auth;
     if (a.kind === "session") return a.sessionId;
-    if (a.kind === "accessKey") return undefined;
-    const cache = sessionCache();
-    const key = this.sessionKey();
-    let entry = cache.get(key);
-    if (!entry) {
-      entry = { sessionId: this.logIn() };
-      cache.set(key, entry);
-      entry.sessionId.catch(() => {
-        if (cache.get(key) === entry) cache.delete(key);
-      });
-    }
-    const sessionId = await entry.sessionId;
-    this.rememberSession(sessionId);
-    return sessionId;
-  }
-
-  /** Drops the cached session if it is still `stale` (so concurrent callers log in only once). */
-  private async invalidateSession(stale: string | undefined): Promise<void> {
-    const cache = sessionCache();
-    const key = this.sessionKey();
-    const entry = cache.get(key);
-    if (!entry) return;
-    const current = await entry.sessionId.catch(() => undefined);
-    if (current === stale && cache.get(key) === entry) cache.delete(key);
+    if (a.kind === "accessKey" || !this.sessions) return undefined;
+    return this.sessions.current();
   }
 
   private async logIn(): Promise<string> {
@@ -284,7 +189,7 @@ export class ZStackClient {
     });
     // the session uuid is a secret from here on, even in the error about a malformed reply
     const inventory = (body as { inventory?: { uuid?: unknown } } | undefined)?.inventory;
-    if (typeof inventory?.uuid === "string" && inventory.uuid !== "") this.rememberSession(inventory.uuid);
+    if (typeof inventory?.uuid === "string" && inventory.uuid !== "") this.sessions?.remember(inventory.uuid);
     const r = schemas().SessionInventory.safeParse(inventory ?? {});
     if (!r.success || !r.data.uuid) {
       const why = r.success ? "no session uuid in the reply" : `does not match the expected shape: ${r.error.message}`;
@@ -332,10 +237,13 @@ export class ZStackClient {
     return exchange({ method, url, headers, body }, this.tls, this.retry.requestTimeoutMs);
   }
 
-  /** One request with transient retries; connection failures after the last retry become ZStackConnectionError. */
-  private async sendWithRetries(
+  /**
+   * One request with transient retries; connection failures after the last retry become
+   * ZStackConnectionError. (Internal: for the api-job protocol.)
+   */
+  async sendWithRetries(
     api: string,
-    build: () => Promise<{ method: string; url: string; body?: string; headers: Record<string, string>; sessionId?: string }>,
+    build: () => Promise<OutgoingRequest>,
     onRetry?: (fault: TransientFault) => void,
   ): Promise<HttpResponse> {
     try {
@@ -360,8 +268,8 @@ export class ZStackClient {
     }
   }
 
-  /** The JSON body; `scrub` cleans the text shown in the error when it is not JSON. */
-  private parseJson(api: string, res: HttpResponse, scrub: (text: string) => string = (t) => t): unknown {
+  /** The JSON body; `scrub` cleans the text shown in the error when it is not JSON. (Internal.) */
+  parseJson(api: string, res: HttpResponse, scrub: (text: string) => string = (t) => t): unknown {
     if (res.text.trim() === "") return {};
     try {
       return JSON.parse(res.text) as unknown;
@@ -370,8 +278,8 @@ export class ZStackClient {
     }
   }
 
-  /** Turns a non-success answer into the matching typed error. */
-  private failure(api: string, res: HttpResponse): ZStackError {
+  /** Turns a non-success answer into the matching typed error. (Internal.) */
+  failure(api: string, res: HttpResponse): ZStackError {
     if (res.status === 503) {
       const body = (() => {
         try {
@@ -450,7 +358,7 @@ export class ZStackClient {
           { cause: e },
         );
       }
-      await this.invalidateSession(sessionId);
+      await this.sessions?.invalidate(sessionId);
       return op(await this.sessionId());
     }
   }
@@ -477,113 +385,32 @@ export class ZStackClient {
 
   // ---------------------------------------------------------------- async calls
 
-  /**
-   * Submits an async API: 202 with a location. Transient faults resubmit with the same X-Job-UUID;
-   * `Duplicate job uuid` after a fault means an earlier attempt was accepted, and that job is used.
-   */
+  /** Submits an async API (see `api-jobs.ts`); returns the job to poll. */
   async submit(name: EndpointName, req: CallRequest, sessionId: string | undefined): Promise<ApiJob> {
     const ep = endpoints[name];
-    const { method, path: template } = parseRoute(ep.route);
+    const { path: template, method } = parseRoute(ep.route);
     const path = expandPath(template, req.pathVars ?? {});
-    const api = `${name} (${method} ${template})`;
     const jobUuid = req.jobUuid ?? randomZStackUuid();
-    if (!HEX32.test(jobUuid)) throw new ZStackError(`X-Job-UUID must be 32 hex characters, got "${jobUuid}"`);
     const body = "wrapper" in ep && ep.wrapper ? JSON.stringify(this.wrapBody(ep.wrapper, req)) : undefined;
-    let faults = 0;
-    const submittedAt = this.clock.now();
-    const res = await this.sendWithRetries(
-      api,
-      async () => ({
-        method,
-        url: this.buildUrl(path, req.query),
-        body,
-        headers: { "X-Job-UUID": jobUuid },
-        sessionId,
-      }),
-      () => faults++,
-    );
-    if (res.status === 202) {
-      const parsed = this.parse(api, res.status, this.parseJson(api, res), schemas().ApiJobLocation);
-      return {
-        api,
-        jobUuid,
-        pollUrl: this.resolveLocation(parsed.location, jobUuid),
-        apiTimeoutMs: parsed.apiTimeout ?? 1_800_000,
-        submittedAt,
-      };
-    }
-    if (res.status === 400 && faults > 0 && /duplicate job uuid/i.test(res.text)) {
-      // the attempt that "failed" reached the server: follow the job it started
-      return { api, jobUuid, pollUrl: `${this.baseUrl}/v1/api-jobs/${jobUuid}`, apiTimeoutMs: 1_800_000, submittedAt };
-    }
-    if (res.status === 200 || res.status === 204) {
-      throw new ZStackResponseError(api, res.status, "an async API answered synchronously", res.text, this.secrets());
-    }
-    throw this.failure(api, res);
+    return submitApiJob(this, name, {
+      jobUuid,
+      build: async () => ({ method, url: this.buildUrl(path, req.query), body, headers: { "X-Job-UUID": jobUuid }, sessionId }),
+    });
   }
 
-  /**
-   * Validates the api-job location ZStack returned and rewrites it to the configured endpoint (the
-   * MN advertises its own IP and its own context path, which may not be reachable from here, e.g.
-   * behind a reverse proxy that maps `/zs` to `/zstack`). Only the job id is taken from it: the path
-   * must be `[/<one context segment>]/v1/api-jobs/<the job uuid we sent>`. Rejects userinfo, other
-   * schemes, queries, fragments, any traversal or escaping, and any other path.
-   */
+  /** The api-job location checked and rewritten to the configured endpoint (see `api-jobs.ts`). */
   resolveLocation(location: string, jobUuid: string): string {
-    const reject = (why: string) =>
-      new ZStackLocationError(`refusing to poll api-job location "${this.redact(location).slice(0, 300)}": ${why}`);
-    let url: URL;
-    try {
-      url = new URL(location);
-    } catch {
-      throw reject("not an absolute URL");
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw reject("scheme is not http or https");
-    if (url.username || url.password || /@/.test(location.split("/")[2] ?? "")) throw reject("it carries userinfo");
-    if (url.search || url.hash || /[?#]/.test(location)) throw reject("it carries a query or fragment");
-    const rawPath = location.replace(/^[a-z]+:\/\/[^/]*/i, "");
-    if (/(^|\/)\.\.?(\/|$)|%2e|%2f|%5c|\\/i.test(rawPath)) throw reject("path traversal");
-    const m = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?\/v1\/api-jobs\/([^/]*)$/.exec(rawPath);
-    if (!m) throw reject("path is not [/<context>]/v1/api-jobs/<job uuid>");
-    const id = m[1];
-    if (!HEX32.test(id)) throw reject("job id is not 32 hex characters");
-    if (id.toLowerCase() !== jobUuid.toLowerCase()) throw reject("job id differs from the X-Job-UUID sent");
-    return `${this.baseUrl}/v1/api-jobs/${id}`;
+    return resolveLocation(location, jobUuid, this.baseUrl, (t) => this.redact(t));
   }
 
   /** One poll of an api job: not done yet, or the success body; throws the API failure. */
-  async pollApiJob(job: ApiJob): Promise<ApiJobPoll> {
-    const sessionId = await this.sessionId().catch(() => undefined);
-    const res = await this.sendWithRetries(job.api, async () => ({
-      method: "GET",
-      url: job.pollUrl,
-      headers: {},
-      sessionId,
-    }));
-    if (res.status === 202) return { done: false };
-    if (res.status === 200 || res.status === 204) return { done: true, body: this.parseJson(job.api, res) };
-    if (res.status === 404) {
-      throw new ZStackHttpError(`${job.api}: api job ${job.jobUuid}`, 404, res.text || "the job has been expired", this.secrets());
-    }
-    throw this.failure(job.api, res);
+  pollApiJob(job: ApiJob): Promise<ApiJobPoll> {
+    return pollApiJob(this, job);
   }
 
   /** Polls an api job with backoff until it finishes or `apiTimeout` + slack passes. */
-  async waitApiJob(job: ApiJob, deadline?: number): Promise<unknown> {
-    const p = this.apiPoll;
-    const end = deadline ?? job.submittedAt + job.apiTimeoutMs + p.slackMs;
-    let delay = p.initialDelayMs;
-    await this.clock.sleep(p.firstDelayMs);
-    for (;;) {
-      const r = await this.pollApiJob(job);
-      if (r.done) return r.body;
-      const now = this.clock.now();
-      if (now >= end) {
-        throw new ZStackTimeoutError(`${job.api}: api job ${job.jobUuid} did not finish within ${Math.round((end - job.submittedAt) / 1000)} s`, end - job.submittedAt);
-      }
-      await this.clock.sleep(Math.min(delay, Math.max(0, end - now)));
-      delay = Math.min(p.maxDelayMs, delay * p.factor);
-    }
+  waitApiJob(job: ApiJob, deadline?: number): Promise<unknown> {
+    return waitApiJob(this, job, deadline);
   }
 
   /**
@@ -601,16 +428,6 @@ export class ZStackClient {
       return wait ? wait(job) : this.waitApiJob(job);
     });
   }
-}
-
-/**
- * A login reply as shown in an error: every `"uuid"` value and every UUID-shaped token (32 hex
- * characters, or the dashed form) replaced, since one of them is the new session id.
- */
-function scrubSessionIds(text: string): string {
-  return text
-    .replace(/("uuid"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`)
-    .replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, REDACTED);
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {

@@ -27,6 +27,9 @@ export const endpoints = {
   LogOut: sync("DELETE /v1/accounts/sessions/{sessionUuid}", false),
   ValidateSession: sync("GET /v1/accounts/sessions/{sessionUuid}/valid", false),
 
+  // api jobs: the poll of an async call (§2.5)
+  QueryApiJob: sync("GET /v1/api-jobs/{uuid}"),
+
   // long jobs (§5)
   QueryLongJob: sync("GET /v1/longjobs"),
   CancelLongJob: asyncCall("PUT /v1/longjobs/{uuid}/actions", "cancelLongJob"),

@@ -8,3 +8,5 @@ export * from "./schemas";
 export * from "./time";
 export { DEFAULT_RETRY, RetryPolicy, TlsOptions } from "./transport";
 export * from "./resources";
+export * from "./api-jobs";
+export { clearSessionCache } from "./session";

@@ -1,7 +1,8 @@
 /**
- * Typed reads of the inventories the providers use: each function names an endpoint and unwraps
- * its envelope; the HTTP core does the rest.
+ * Typed reads and writes of the inventories the providers use: each function names an endpoint
+ * and unwraps its envelope; the HTTP core does the rest.
  */
+import type { ApiJobWaiter } from "./api-jobs";
 import type { ZStackClient } from "./client";
 import type { EndpointName } from "./endpoints";
 import {
@@ -51,8 +52,16 @@ export const getVmInstance = (c: ZStackClient, uuid: string): Promise<VmInstance
 export const getConversionHost = (c: ZStackClient, uuid: string): Promise<V2VConversionHostInventory | undefined> =>
   getByUuid(c, "QueryV2VConversionHost", schemas().V2VConversionHostInventory, uuid);
 
-export const getBasic = (c: ZStackClient, name: EndpointName, uuid: string): Promise<BasicInventory | undefined> =>
-  getByUuid(c, name, schemas().BasicInventory, uuid);
+/** The query APIs of the surrounding resources a migration or an export references. */
+export type ReferenceQuery = "QueryZone" | "QueryCluster" | "QueryHost" | "QueryPrimaryStorage" | "QueryBackupStorage" | "QueryL3Network";
+
+/** uuid, name, state, status and type of a referenced resource, or undefined when there is none. */
+export const getReference = (c: ZStackClient, query: ReferenceQuery, uuid: string): Promise<BasicInventory | undefined> =>
+  getByUuid(c, query, schemas().BasicInventory, uuid);
+
+/** The referenced resources among `uuids` that exist (one query). */
+export const getReferences = (c: ZStackClient, query: ReferenceQuery, uuids: string[]): Promise<BasicInventory[]> =>
+  queryList(c, query, schemas().BasicInventory, [`uuid?=${uuids.join(",")}`]);
 
 /**
  * The percent GetTaskProgress reports for an API id (`content` is an integer percent string), or
@@ -67,4 +76,72 @@ export async function taskProgressPercent(c: ZStackClient, apiId: string): Promi
     if (Number.isFinite(n) && n >= 0 && n <= 100) best = best === undefined ? n : Math.max(best, n);
   }
   return best === undefined ? undefined : Math.floor(best);
+}
+
+// ---------------------------------------------------------------------------------------- writes
+// Each names its API and returns the typed inventory of the answer (an empty one when ZStack
+// answers without it), so that a provider never handles a schema, a status or an envelope.
+
+/** The parameters and tag lists of a create call. */
+export interface CreateCall {
+  params: Record<string, unknown>;
+  systemTags?: string[];
+  userTags?: string[];
+}
+
+function inventoryOf<T>(c: ZStackClient, name: EndpointName, body: unknown, schema: Schema<T>): T {
+  return c.parse(name, 200, body, schema, "inventory");
+}
+
+/** ConvertVmFromForeignHypervisor: the V2V long job it starts. */
+export async function convertVmFromForeignHypervisor(c: ZStackClient, call: CreateCall): Promise<LongJobInventory> {
+  const body = await c.call("ConvertVmFromForeignHypervisor", call);
+  return inventoryOf(c, "ConvertVmFromForeignHypervisor", body, schemas().LongJobInventory);
+}
+
+/** ExportVmOvaPackage, waited for by `wait` (progress) or by the default api-job backoff. */
+export async function exportVmOvaPackage(c: ZStackClient, call: CreateCall, wait?: ApiJobWaiter): Promise<ImagePackageInventory> {
+  const body = await c.call("ExportVmOvaPackage", call, wait);
+  return inventoryOf(c, "ExportVmOvaPackage", body, schemas().ImagePackageInventory);
+}
+
+export async function updateLongJob(c: ZStackClient, uuid: string, change: { name?: string; description?: string }): Promise<LongJobInventory> {
+  const body = await c.call("UpdateLongJob", { pathVars: { uuid }, params: change });
+  return inventoryOf(c, "UpdateLongJob", body, schemas().LongJobInventory);
+}
+
+export async function rerunLongJob(c: ZStackClient, uuid: string): Promise<LongJobInventory> {
+  const body = await c.call("RerunLongJob", { pathVars: { uuid } });
+  return inventoryOf(c, "RerunLongJob", body, schemas().LongJobInventory);
+}
+
+export async function resumeLongJob(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("ResumeLongJob", { pathVars: { uuid } });
+}
+
+export async function cancelLongJob(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("CancelLongJob", { pathVars: { uuid } });
+}
+
+export async function deleteLongJob(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("DeleteLongJob", { pathVars: { uuid } });
+}
+
+export async function updateImagePackage(c: ZStackClient, uuid: string, change: { name?: string; description?: string }): Promise<ImagePackageInventory> {
+  const body = await c.call("UpdateImagePackage", { pathVars: { uuid }, params: change });
+  return inventoryOf(c, "UpdateImagePackage", body, schemas().ImagePackageInventory);
+}
+
+/** DeleteImagePackage in Permissive mode: the package and its OVA file. */
+export async function deleteImagePackage(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("DeleteImagePackage", { pathVars: { uuid }, query: { deleteMode: "Permissive" } });
+}
+
+/** DestroyVmInstance in Permissive mode (the VM can still be recovered until it is expunged). */
+export async function destroyVmInstance(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("DestroyVmInstance", { pathVars: { uuid }, query: { deleteMode: "Permissive" } });
+}
+
+export async function expungeVmInstance(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("ExpungeVmInstance", { pathVars: { uuid } });
 }

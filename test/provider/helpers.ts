@@ -3,9 +3,9 @@
 import { startSimulator, SEED_CREDENTIALS } from "../../simulator";
 import { Clock, clearSessionCache } from "../../provider/client";
 import { ConfigSource } from "../../provider/config";
-import { OvaPackageProvider } from "../../provider/ova-package";
-import { V2vMigrationProvider } from "../../provider/v2v-migration";
-import { ProviderDeps } from "../../provider/common";
+import { OvaPackageProvider } from "../../provider/ova-package-provider";
+import { V2vMigrationProvider } from "../../provider/v2v-migration-provider";
+import { ProviderDeps } from "../../provider/provider-base";
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;
 

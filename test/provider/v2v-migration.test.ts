@@ -3,8 +3,9 @@
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
 import { ZStackConfigError, schemas } from "../../provider/client";
-import { ResourceInitError, UNKNOWN } from "../../provider/common";
-import { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationProvider } from "../../provider/v2v-migration";
+import { ResourceInitError } from "../../provider/lifecycle";
+import { UNKNOWN } from "../../provider/values";
+import { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationProvider } from "../../provider/v2v-migration-provider";
 import { Sim, accountConfig, config, newSim, rejection, routeCount, v2vHarness, virtualClock } from "./helpers";
 
 const GiB = 1024 ** 3;

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
 import type { AddressInfo } from "net";
-import { ZStackClient, ZStackConnectionError, getBasic } from "../../../provider/client";
+import { ZStackClient, ZStackConnectionError, getReference } from "../../../provider/client";
 
 const fixtures = path.join(__dirname, "..", "fixtures");
 const cert = fs.readFileSync(path.join(fixtures, "test-only-server.crt"), "utf8");
@@ -31,12 +31,12 @@ describe("client: https endpoints", () => {
     new ZStackClient({ endpoint: url, auth: { kind: "session", sessionId: "0".repeat(32) }, tls, retry: { maxRetries: 3 } });
 
   it("trusts a private CA given as zstack:caCertificate", async () => {
-    const zone = await getBasic(client({ caCertificate: cert }), "QueryZone", "f52465036bdd468499040edb9f879503");
+    const zone = await getReference(client({ caCertificate: cert }), "QueryZone", "f52465036bdd468499040edb9f879503");
     assert.strictEqual(zone?.name, "zone-1");
   });
 
   it("skips verification only with the explicit insecure switch", async () => {
-    const zone = await getBasic(client({ insecure: true }), "QueryZone", "f52465036bdd468499040edb9f879503");
+    const zone = await getReference(client({ insecure: true }), "QueryZone", "f52465036bdd468499040edb9f879503");
     assert.strictEqual(zone?.state, "Enabled");
   });
 
@@ -44,7 +44,7 @@ describe("client: https endpoints", () => {
     hits = 0;
     const c = client({});
     await assert.rejects(
-      () => getBasic(c, "QueryZone", "f52465036bdd468499040edb9f879503"),
+      () => getReference(c, "QueryZone", "f52465036bdd468499040edb9f879503"),
       (e: unknown) => e instanceof ZStackConnectionError && /self[- ]signed|certificate/i.test((e as Error).message) && (e as ZStackConnectionError).attempts === 1,
     );
     assert.strictEqual(c.requestCount, 1);

@@ -1,121 +1,69 @@
 /**
  * The V2vMigration dynamic provider: one ConvertVmFromForeignHypervisor long job per resource
- * (zstack-api.md §5, §6), from submission to a migrated VM.
+ * (docs/zstack-wire.md §5, §6), from submission to a migrated VM. Its inputs are declared in
+ * `v2v-migration-inputs.ts`.
  */
 import {
   LONG_JOB_FINAL_STATES,
   LongJobInventory,
+  ReferenceQuery,
   ZStackApiError,
   ZStackClient,
   ZStackError,
   ZStackHttpError,
   ZStackTimeoutError,
-  getBasic,
+  cancelLongJob,
+  convertVmFromForeignHypervisor,
+  deleteLongJob,
+  destroyVmInstance,
+  expungeVmInstance,
   getConversionHost,
   getLongJob,
+  getReference,
+  getReferences,
   getVmInstance,
-  queryList,
   randomZStackUuid,
   redactJsonString,
   redactText,
-  schemas,
+  rerunLongJob,
+  resumeLongJob,
   taskProgressPercent,
+  updateLongJob,
 } from "./client";
+import { createCallArgs } from "./input-table";
 import {
   DiffResult,
-  ProviderDeps,
   ResourceInitError,
-  ZStackProviderBase,
   adoptOrSubmit,
-  clean,
+  checkInputs,
   diffInputs,
+  echoedInputs,
   ignoreGone,
-  isCreateOrReplace,
-  pickInputs,
+  resourceLabel,
   unlessUnreachable,
-  withResourceUuid,
-} from "./common";
+  vanishedBeforeUpdate,
+} from "./lifecycle";
 import { waitWithProgress } from "./polling";
-import { CheckFailure, Validator, tagItem, timeoutMs, typeName, uuidItem } from "./validation";
+import { ProviderDeps, ZStackProviderBase } from "./provider-base";
+import { CheckFailure, Validator, tagItem, timeoutOf, typeName, uuidItem } from "./validation";
+import {
+  CONVERT_STRATEGIES,
+  PLATFORMS,
+  STRATEGIES,
+  V2V_DEFAULT_TIMEOUTS,
+  V2V_JOB_NAME,
+  V2V_MESSAGE,
+  V2V_MIGRATION_INPUTS,
+  VM_TYPES,
+  V2vMigrationInputs,
+  V2vMigrationOutputs,
+} from "./v2v-migration-inputs";
+import { withoutUndefined } from "./values";
 
-export const V2V_MESSAGE = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
-export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
+export type { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationTimeouts } from "./v2v-migration-inputs";
+export { CONVERT_STRATEGIES, PLATFORMS, STRATEGIES, V2V_JOB_NAME, V2V_MESSAGE, VM_TYPES } from "./v2v-migration-inputs";
 
-export const PLATFORMS = ["Linux", "Windows", "WindowsVirtio", "Paravirtualization", "Other"] as const;
-export const VM_TYPES = ["UserVm", "ApplianceVm"] as const;
-export const STRATEGIES = ["InstantStart", "JustConvert"] as const;
-export const CONVERT_STRATEGIES = ["CapacityOptimized", "EfficiencyFirst"] as const;
-
-/** Durations for the provider's own waits. */
-export interface V2vMigrationTimeouts {
-  /** how long create (and an update that reruns the job) waits for the long job; default "24h" */
-  create?: string;
-  /** how long delete waits for a running job to cancel; default "1h" */
-  delete?: string;
-}
-
-/** What the provider receives: plain, resolved values. */
-export interface V2vMigrationInputs {
-  url: string;
-  name: string;
-  description?: string;
-  conversionHostUuid?: string;
-  cpuNum: number;
-  memorySize: number;
-  zoneUuid?: string;
-  clusterUuid?: string;
-  hostUuid?: string;
-  primaryStorageUuid: string;
-  l3NetworkUuids: string[];
-  defaultL3NetworkUuid?: string;
-  platform?: (typeof PLATFORMS)[number];
-  type?: (typeof VM_TYPES)[number];
-  strategy?: (typeof STRATEGIES)[number];
-  longJobName?: string;
-  longJobDescription?: string;
-  resourceUuid?: string;
-  convertStrategy?: (typeof CONVERT_STRATEGIES)[number];
-  sshPrivKey?: string;
-  pauseVm?: boolean;
-  volumeFilters?: Array<Record<string, unknown>>;
-  tagUuids?: string[];
-  systemTags?: string[];
-  userTags?: string[];
-  timeouts?: V2vMigrationTimeouts;
-  waitForCompletion?: boolean;
-  deleteMigratedVm?: boolean;
-  adoptUuid?: string;
-}
-
-/** What the provider returns: the inputs, the LongJobInventory fields and the migrated VM. */
-export interface V2vMigrationOutputs extends V2vMigrationInputs {
-  uuid: string;
-  apiId?: string;
-  jobName?: string;
-  jobData?: string;
-  jobResult?: string;
-  targetResourceUuid?: string;
-  managementNodeUuid?: string;
-  createDate?: string;
-  lastOpDate?: string;
-  state?: string;
-  executeTime?: number;
-  vmUuid?: string;
-}
-
-/** Inputs whose change needs a new migration. */
-export const V2V_REPLACE_KEYS = [
-  "url", "name", "description", "conversionHostUuid", "cpuNum", "memorySize", "zoneUuid", "clusterUuid", "hostUuid",
-  "primaryStorageUuid", "l3NetworkUuids", "defaultL3NetworkUuid", "platform", "type", "strategy", "resourceUuid",
-  "convertStrategy", "sshPrivKey", "pauseVm", "volumeFilters", "tagUuids", "systemTags", "userTags", "adoptUuid",
-] as const;
-
-/** Inputs that update in place: ZStack's long-job name/description, and our own settings. */
-export const V2V_UPDATE_KEYS = ["longJobName", "longJobDescription", "timeouts", "waitForCompletion", "deleteMigratedVm"] as const;
-
-const INPUT_KEYS: readonly string[] = [...V2V_REPLACE_KEYS, ...V2V_UPDATE_KEYS];
-const DEFAULT_CREATE_TIMEOUT = 24 * 3_600_000;
-const DEFAULT_DELETE_TIMEOUT = 3_600_000;
+const TYPE_NAME = "V2vMigration";
 
 function isFinal(state: string | undefined): boolean {
   return state !== undefined && (LONG_JOB_FINAL_STATES as readonly string[]).includes(state);
@@ -156,7 +104,7 @@ export function longJobFailureReason(job: LongJobInventory): string {
 /** The state (and connection status) a referenced resource must be in; absent fields are not checked. */
 type Usable = { state: string; status?: string };
 
-const str = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
+const asString = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
 
 /** Why a referenced resource cannot take part in a conversion, or undefined when it can. */
 function unusable(what: string, uuid: string, found: { state?: string; status?: string }, usable: Usable): string | undefined {
@@ -167,6 +115,40 @@ function unusable(what: string, uuid: string, found: { state?: string; status?: 
   return undefined;
 }
 
+/** `check`'s local validation of every input, in ZStack's words where it has them. */
+function validateInputs(v: Validator, adopting: boolean): void {
+  if (!adopting) for (const k of ["url", "name", "cpuNum", "memorySize", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
+
+  const url = v.string("url", { maxLength: 1024, nonEmpty: true });
+  if (url !== undefined && /^vmware:\/\//i.test(url) && !/^vmware:\/\/[0-9a-fA-F]{32}$/.test(url)) {
+    v.fail("url", `a VMware url must be vmware://<uuid of the VMware VM as registered in ZStack, 32 hex characters>, got "${url}"`);
+  }
+  v.string("name", { maxLength: 255, nonEmpty: true });
+  v.string("description", { maxLength: 2048 });
+  for (const k of ["conversionHostUuid", "zoneUuid", "clusterUuid", "hostUuid", "primaryStorageUuid", "defaultL3NetworkUuid", "adoptUuid"]) v.uuid(k);
+  v.integer("cpuNum", 1, 1024);
+  v.integer("memorySize", 1, Number.MAX_SAFE_INTEGER);
+  const l3s = v.list<string>("l3NetworkUuids", uuidItem, { nonEmpty: true });
+  const def = v.value("defaultL3NetworkUuid");
+  if (l3s && typeof def === "string" && !l3s.includes(def)) {
+    v.fail("defaultL3NetworkUuid", `defaultL3NetworkUuid[${def}] is not in l3NetworkUuids[${l3s.join(", ")}]`);
+  }
+  v.oneOf("platform", PLATFORMS);
+  v.oneOf("type", VM_TYPES);
+  v.oneOf("strategy", STRATEGIES);
+  v.oneOf("convertStrategy", CONVERT_STRATEGIES);
+  v.string("longJobName", { maxLength: 255 });
+  v.string("longJobDescription", { maxLength: 2048 });
+  v.resourceUuid("resourceUuid");
+  v.string("sshPrivKey");
+  for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm"]) v.boolean(k);
+  v.list("volumeFilters", (x) => (x !== null && typeof x === "object" && !Array.isArray(x) ? undefined : `${typeName(x)} is not an object such as {"deviceId": "vdb", "skip": true}`));
+  v.list("tagUuids", uuidItem);
+  v.list("systemTags", tagItem);
+  v.list("userTags", tagItem);
+  v.timeouts("timeouts", Object.keys(V2V_DEFAULT_TIMEOUTS));
+}
+
 export class V2vMigrationProvider extends ZStackProviderBase {
   constructor(deps?: ProviderDeps) {
     super(deps);
@@ -175,42 +157,13 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ check
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const inputs = withResourceUuid(olds, news);
-    const v = new Validator(inputs, V2V_MESSAGE);
-    const adopting = v.isSet("adoptUuid");
-    if (!adopting) for (const k of ["url", "name", "cpuNum", "memorySize", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
-
-    const url = v.string("url", { maxLength: 1024, nonEmpty: true });
-    if (url !== undefined && /^vmware:\/\//i.test(url) && !/^vmware:\/\/[0-9a-fA-F]{32}$/.test(url)) {
-      v.fail("url", `a VMware url must be vmware://<uuid of the VMware VM as registered in ZStack, 32 hex characters>, got "${url}"`);
-    }
-    v.string("name", { maxLength: 255, nonEmpty: true });
-    v.string("description", { maxLength: 2048 });
-    for (const k of ["conversionHostUuid", "zoneUuid", "clusterUuid", "hostUuid", "primaryStorageUuid", "defaultL3NetworkUuid", "adoptUuid"]) v.uuid(k);
-    v.integer("cpuNum", 1, 1024);
-    v.integer("memorySize", 1, Number.MAX_SAFE_INTEGER);
-    const l3s = v.list<string>("l3NetworkUuids", uuidItem, { nonEmpty: true });
-    const def = v.value("defaultL3NetworkUuid");
-    if (l3s && typeof def === "string" && !l3s.includes(def)) {
-      v.fail("defaultL3NetworkUuid", `defaultL3NetworkUuid[${def}] is not in l3NetworkUuids[${l3s.join(", ")}]`);
-    }
-    v.oneOf("platform", PLATFORMS);
-    v.oneOf("type", VM_TYPES);
-    v.oneOf("strategy", STRATEGIES);
-    v.oneOf("convertStrategy", CONVERT_STRATEGIES);
-    v.string("longJobName", { maxLength: 255 });
-    v.string("longJobDescription", { maxLength: 2048 });
-    v.resourceUuid("resourceUuid");
-    v.string("sshPrivKey");
-    for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm"]) v.boolean(k);
-    v.list("volumeFilters", (x) => (x !== null && typeof x === "object" && !Array.isArray(x) ? undefined : `${typeName(x)} is not an object such as {"deviceId": "vdb", "skip": true}`));
-    v.list("tagUuids", uuidItem);
-    v.list("systemTags", tagItem);
-    v.list("userTags", tagItem);
-    v.timeouts("timeouts", ["create", "delete"]);
-    v.unknownInputs(INPUT_KEYS, "V2vMigration");
-    if (isCreateOrReplace(olds, inputs, V2V_REPLACE_KEYS)) await this.checkReferences(v, adopting);
-    return { inputs, failures: v.failures };
+    return checkInputs(olds, news, {
+      typeName: TYPE_NAME,
+      message: V2V_MESSAGE,
+      inputs: V2V_MIGRATION_INPUTS,
+      validate: (v, adopting) => validateInputs(v, adopting),
+      checkReferences: (v, adopting) => this.checkReferences(v, adopting),
+    });
   }
 
   /** Checks against ZStack that what the inputs reference exists and is usable. */
@@ -252,13 +205,13 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           else if (ch.state && ch.state !== "Enabled") {
             v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
           } else {
-            const hostIssue = unusable("the KVM host of V2V conversion host", host, { state: str(ch.hostState), status: str(ch.hostStatus) }, { state: "Enabled", status: "Connected" });
+            const hostIssue = unusable("the KVM host of V2V conversion host", host, { state: asString(ch.hostState), status: asString(ch.hostStatus) }, { state: "Enabled", status: "Connected" });
             if (hostIssue) v.fail("conversionHostUuid", hostIssue);
           }
         });
       }
       // exists, and in the state a conversion needs (ZStack would otherwise fail the job later)
-      const refs: Array<[string, Parameters<typeof getBasic>[1], string, string, Usable]> = [
+      const refs: Array<[string, ReferenceQuery, string, string, Usable]> = [
         ["primaryStorageUuid", "QueryPrimaryStorage", "PrimaryStorageVO", "primary storage", { state: "Enabled", status: "Connected" }],
         ["zoneUuid", "QueryZone", "ZoneVO", "zone", { state: "Enabled" }],
         ["clusterUuid", "QueryCluster", "ClusterVO", "cluster", { state: "Enabled" }],
@@ -268,7 +221,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         const uuid = v.value(field) as string | undefined;
         if (!uuid) continue;
         add(async () => {
-          const found = await getBasic(c, api, uuid);
+          const found = await getReference(c, api, uuid);
           const issue = found ? unusable(what, uuid, found, usable) : notFound(field, uuid, type);
           if (issue) v.fail(field, issue);
         });
@@ -276,7 +229,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       const l3s = v.value("l3NetworkUuids") as string[] | undefined;
       if (l3s) {
         add(async () => {
-          const found = await queryList(c, "QueryL3Network", schemas().BasicInventory, [`uuid?=${l3s.join(",")}`]);
+          const found = await getReferences(c, "QueryL3Network", l3s);
           const have = new Set(found.map((x) => x.uuid));
           const missing = l3s.filter((u) => !have.has(u));
           if (missing.length) v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
@@ -287,16 +240,13 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         });
       }
     }
-    await unlessUnreachable("V2vMigration", (l) => this.log(l), () => Promise.all(checks));
+    await unlessUnreachable(TYPE_NAME, (l) => this.log(l), () => Promise.all(checks));
   }
 
   // ------------------------------------------------------------------ diff
 
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
-    return diffInputs(olds, news, {
-      replace: V2V_REPLACE_KEYS,
-      inPlace: ["timeouts", "waitForCompletion", "deleteMigratedVm"],
-      inPlaceIfSet: ["longJobName", "longJobDescription"],
+    return diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
       unfinished: news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded",
     });
@@ -307,11 +257,11 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   async create(inputs: V2vMigrationInputs): Promise<{ id: string; outs: V2vMigrationOutputs }> {
     const c = this.client();
     const clock = this.clock();
-    const deadline = clock.now() + timeoutMs(inputs.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
-    const what = `V2vMigration "${inputs.name ?? inputs.adoptUuid}"`;
+    const deadline = clock.now() + timeoutOf(inputs.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
+    const label = resourceLabel(TYPE_NAME, inputs.name ?? inputs.adoptUuid);
     const startedAt = clock.now();
     const { found, submitted } = await adoptOrSubmit({
-      what,
+      label,
       kind: "long job",
       adoptUuid: inputs.adoptUuid,
       resourceUuid: inputs.resourceUuid ?? randomZStackUuid(),
@@ -319,7 +269,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       verify: (job, field) => this.verifyJob(job, inputs, field),
       submit: async (resourceUuid) => {
         const job = await this.submit(c, { ...inputs, resourceUuid });
-        this.log(`${what}: submitted long job ${job.uuid}`);
+        this.log(`${label}: submitted long job ${job.uuid}`);
         return job;
       },
       log: (l) => this.log(l),
@@ -328,26 +278,17 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     const id = job.uuid!;
     if (inputs.waitForCompletion === false) {
       // not waiting, but an adopted job that already failed is reported (and recorded), not hidden
-      this.throwIfUnsuccessful(c, inputs, job, what);
+      this.throwIfUnsuccessful(c, inputs, job, label);
       return { id, outs: this.outputs(inputs, job, c) };
     }
-    job = await this.waitOrRecord(c, job, inputs, deadline, submitted ? startedAt : undefined, what);
+    job = await this.waitOrRecord(c, job, inputs, deadline, submitted ? startedAt : undefined, label);
     return { id, outs: this.outputs(inputs, job, c) };
   }
 
   /** ConvertVmFromForeignHypervisor; an api job that outlived its poll is found by resourceUuid. */
   private async submit(c: ZStackClient, inputs: V2vMigrationInputs & { resourceUuid: string }): Promise<LongJobInventory> {
-    const params: Record<string, unknown> = {};
-    for (const k of [
-      "url", "name", "description", "conversionHostUuid", "cpuNum", "memorySize", "zoneUuid", "clusterUuid", "hostUuid",
-      "primaryStorageUuid", "l3NetworkUuids", "defaultL3NetworkUuid", "platform", "type", "strategy", "longJobName",
-      "longJobDescription", "resourceUuid", "convertStrategy", "sshPrivKey", "pauseVm", "volumeFilters", "tagUuids",
-    ] as const) {
-      if (inputs[k] !== undefined) params[k] = inputs[k];
-    }
     try {
-      const body = await c.call("ConvertVmFromForeignHypervisor", { params, systemTags: inputs.systemTags, userTags: inputs.userTags });
-      const job = c.parse("ConvertVmFromForeignHypervisor", 200, body, schemas().LongJobInventory, "inventory");
+      const job = await convertVmFromForeignHypervisor(c, createCallArgs(V2V_MIGRATION_INPUTS, inputs));
       if (!job.uuid) job.uuid = inputs.resourceUuid;
       return job;
     } catch (e) {
@@ -382,30 +323,30 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     inputs: V2vMigrationInputs,
     deadline: number,
     startedAt: number | undefined,
-    what: string,
+    label: string,
   ): Promise<LongJobInventory> {
     let latest = job;
     try {
-      if (!isFinal(job.state)) latest = await this.waitForJob(c, job.uuid!, deadline, startedAt, what, (j) => (latest = j));
+      if (!isFinal(job.state)) latest = await this.waitForJob(c, job.uuid!, deadline, startedAt, label, (j) => (latest = j));
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
-        const reason = `${what}: long job ${job.uuid} is still ${latest.state ?? "running"} at the create timeout (${inputs.timeouts?.create ?? "24h"}); it keeps running in ZStack and the next pulumi up waits for it again`;
-        throw this.recorded(c, inputs, latest, reason);
+        const reason = `${label}: long job ${job.uuid} is still ${latest.state ?? "running"} at the create timeout (${timeoutOf(inputs.timeouts, "create", V2V_DEFAULT_TIMEOUTS).text}); it keeps running in ZStack and the next pulumi up waits for it again`;
+        throw this.recordedFailure(c, inputs, latest, reason);
       }
       throw e;
     }
-    this.throwIfUnsuccessful(c, inputs, latest, what);
+    this.throwIfUnsuccessful(c, inputs, latest, label);
     return latest;
   }
 
   /** A Failed or Canceled job is recorded in the stack with ZStack's reason (partial create/update). */
-  private throwIfUnsuccessful(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, what: string): void {
+  private throwIfUnsuccessful(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, label: string): void {
     if (job.state === "Failed" || job.state === "Canceled") {
-      throw this.recorded(c, inputs, job, `${what}: long job ${job.uuid} ${job.state}: ${longJobFailureReason(job)}`);
+      throw this.recordedFailure(c, inputs, job, `${label}: long job ${job.uuid} ${job.state}: ${longJobFailureReason(job)}`);
     }
   }
 
-  private recorded(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, reason: string): ResourceInitError {
+  private recordedFailure(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, reason: string): ResourceInitError {
     const text = redactText(reason, this.secretsOf(c, inputs));
     return new ResourceInitError(text, job.uuid!, this.outputs(inputs, job, c), [text], inputs);
   }
@@ -419,7 +360,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     uuid: string,
     deadline: number,
     startedAt: number | undefined,
-    what: string,
+    label: string,
     seen: (j: LongJobInventory) => void,
     resume = true,
   ): Promise<LongJobInventory> {
@@ -429,18 +370,18 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       policy: this.pollPolicy(),
       deadline,
       startedAt,
-      what: `${what} (long job ${uuid})`,
+      label: `${label} (long job ${uuid})`,
       log: (l) => this.log(l),
       probe: async () => {
         const j = await getLongJob(c, uuid);
-        if (!j) throw new ZStackError(`${what}: long job ${uuid} no longer exists in ZStack`);
+        if (!j) throw new ZStackError(`${label}: long job ${uuid} no longer exists in ZStack`);
         seen(j);
         if (isFinal(j.state)) return { done: true, value: j };
         if (resume && j.state === "Suspended" && resumes < 3) {
           resumes++;
-          this.log(`${what}: long job ${uuid} is Suspended; resuming it (ResumeLongJob)`);
-          await c.call("ResumeLongJob", { pathVars: { uuid } }).catch((e: unknown) => {
-            this.log(`${what}: ResumeLongJob failed: ${(e as Error).message}`);
+          this.log(`${label}: long job ${uuid} is Suspended; resuming it (ResumeLongJob)`);
+          await resumeLongJob(c, uuid).catch((e: unknown) => {
+            this.log(`${label}: ResumeLongJob failed: ${(e as Error).message}`);
           });
         }
         const percent = j.apiId && j.state === "Running" ? await taskProgressPercent(c, j.apiId).catch(() => undefined) : undefined;
@@ -463,30 +404,28 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   async update(id: string, olds: V2vMigrationOutputs, news: V2vMigrationInputs): Promise<{ outs: V2vMigrationOutputs }> {
     const c = this.client();
     const clock = this.clock();
-    const what = `V2vMigration "${news.name ?? id}"`;
+    const label = resourceLabel(TYPE_NAME, news.name ?? id);
     let job = await getLongJob(c, id);
-    if (!job) throw new ZStackError(`${what}: long job ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`);
+    if (!job) throw vanishedBeforeUpdate(label, "long job", id);
 
     const rename: Record<string, string> = {};
     if (news.longJobName !== undefined && news.longJobName !== job.name) rename.name = news.longJobName;
     if (news.longJobDescription !== undefined && news.longJobDescription !== job.description) rename.description = news.longJobDescription;
     if (Object.keys(rename).length) {
-      const body = await c.call("UpdateLongJob", { pathVars: { uuid: id }, params: rename });
-      const updated = c.parse("UpdateLongJob", 200, body, schemas().LongJobInventory, "inventory");
+      const updated = await updateLongJob(c, id, rename);
       job = updated.uuid ? updated : ((await getLongJob(c, id)) ?? job);
     }
 
     if (news.waitForCompletion !== false && job.state !== "Succeeded") {
-      const deadline = clock.now() + timeoutMs(news.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
+      const deadline = clock.now() + timeoutOf(news.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
       let startedAt: number | undefined;
       if (job.state === "Failed" || job.state === "Canceled") {
-        this.log(`${what}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`);
+        this.log(`${label}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`);
         startedAt = clock.now();
-        const body = await c.call("RerunLongJob", { pathVars: { uuid: id } });
-        const rerun = c.parse("RerunLongJob", 200, body, schemas().LongJobInventory, "inventory");
+        const rerun = await rerunLongJob(c, id);
         job = rerun.uuid ? rerun : ((await getLongJob(c, id)) ?? job);
       }
-      job = await this.waitOrRecord(c, job, news, deadline, startedAt, what);
+      job = await this.waitOrRecord(c, job, news, deadline, startedAt, label);
     }
     return { outs: this.outputs(news, job, c, olds.vmUuid) };
   }
@@ -496,49 +435,52 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   async delete(id: string, props: V2vMigrationOutputs): Promise<void> {
     const c = this.client();
     const clock = this.clock();
-    const what = `V2vMigration "${props.name ?? id}"`;
-    const deadline = clock.now() + timeoutMs(props.timeouts, "delete", DEFAULT_DELETE_TIMEOUT);
+    const label = resourceLabel(TYPE_NAME, props.name ?? id);
+    const deleteTimeout = timeoutOf(props.timeouts, "delete", V2V_DEFAULT_TIMEOUTS);
+    const deadline = clock.now() + deleteTimeout.ms;
     let job = await getLongJob(c, id);
     if (job && !isFinal(job.state)) {
-      this.log(`${what}: long job ${id} is ${job.state}; canceling it (CancelLongJob)`);
+      this.log(`${label}: long job ${id} is ${job.state}; canceling it (CancelLongJob)`);
       try {
-        await c.call("CancelLongJob", { pathVars: { uuid: id } });
+        await cancelLongJob(c, id);
       } catch (e) {
         // it may have finished meanwhile ("cannot cancel longjob that is succeeded/failed"); any
         // other refusal is reported now rather than waited out until the delete timeout
         if (!(e instanceof ZStackApiError)) throw e;
         const now = await getLongJob(c, id);
         if (now && !isFinal(now.state) && now.state !== "Canceling") {
-          throw new ZStackError(`${what}: long job ${id} is ${now.state} and ZStack refused to cancel it: ${e.message}`);
+          throw new ZStackError(`${label}: long job ${id} is ${now.state} and ZStack refused to cancel it: ${e.message}`);
         }
       }
-      job = await this.waitForJob(c, id, deadline, undefined, what, () => undefined, false).catch((e: unknown) => {
+      job = await this.waitForJob(c, id, deadline, undefined, label, () => undefined, false).catch((e: unknown) => {
         if (e instanceof ZStackTimeoutError) {
-          throw new ZStackTimeoutError(`${what}: long job ${id} did not stop within the delete timeout (${props.timeouts?.delete ?? "1h"}) after CancelLongJob`, e.timeoutMs);
+          throw new ZStackTimeoutError(`${label}: long job ${id} did not stop within the delete timeout (${deleteTimeout.text}) after CancelLongJob`, e.timeoutMs);
         }
         throw e;
       });
     }
     const vmUuid = (job && migratedVmUuid(job)) ?? props.vmUuid;
     if (props.deleteMigratedVm && vmUuid) {
-      this.log(`${what}: destroying and expunging the migrated VM ${vmUuid}`);
-      await ignoreGone(c.call("DestroyVmInstance", { pathVars: { uuid: vmUuid }, query: { deleteMode: "Permissive" } }), vmUuid);
-      await ignoreGone(c.call("ExpungeVmInstance", { pathVars: { uuid: vmUuid } }), vmUuid);
+      this.log(`${label}: destroying and expunging the migrated VM ${vmUuid}`);
+      await ignoreGone(destroyVmInstance(c, vmUuid), vmUuid);
+      await ignoreGone(expungeVmInstance(c, vmUuid), vmUuid);
     }
-    if (job) await ignoreGone(c.call("DeleteLongJob", { pathVars: { uuid: id } }), id);
+    if (job) await ignoreGone(deleteLongJob(c, id), id);
   }
 
   // ------------------------------------------------------------------ outputs
 
-  /** Values to redact from anything this resource records or reports: credentials and sshPrivKey. */
+  /** Values to redact from anything this resource records or reports: credentials and secret inputs (sshPrivKey). */
   private secretsOf(c: ZStackClient, inputs: V2vMigrationInputs): string[] {
-    return [...c.secrets(), ...(inputs.sshPrivKey ? [inputs.sshPrivKey] : [])];
+    const values = inputs as unknown as Record<string, unknown>;
+    const secretInputs = V2V_MIGRATION_INPUTS.secrets.map((k) => values[k]).filter((x): x is string => typeof x === "string" && x !== "");
+    return [...c.secrets(), ...secretInputs];
   }
 
   private outputs(inputs: V2vMigrationInputs, job: LongJobInventory, c: ZStackClient, knownVmUuid?: string): V2vMigrationOutputs {
     const secrets = this.secretsOf(c, inputs);
-    return clean({
-      ...(pickInputs(inputs, INPUT_KEYS) as unknown as V2vMigrationInputs),
+    return withoutUndefined({
+      ...echoedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, inputs),
       uuid: job.uuid!,
       longJobName: job.name,
       longJobDescription: job.description,
@@ -559,5 +501,5 @@ export class V2vMigrationProvider extends ZStackProviderBase {
 
 /** The input part of recorded outputs (for read); the outputs carry the inventory's long-job name. */
 function inputsOf(props: V2vMigrationOutputs): V2vMigrationInputs {
-  return pickInputs(props, INPUT_KEYS, ["longJobName", "longJobDescription"]) as unknown as V2vMigrationInputs;
+  return echoedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props, ["longJobName", "longJobDescription"]);
 }

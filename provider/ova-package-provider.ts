@@ -1,6 +1,7 @@
 /**
  * The OvaPackage dynamic provider: ExportVmOvaPackage of one stopped VM to an ImageStore backup
- * storage (zstack-api.md §7), tracked as an ImagePackage.
+ * storage (docs/zstack-wire.md §7), tracked as an ImagePackage. Its inputs are declared in
+ * `ova-package-inputs.ts`.
  */
 import {
   ApiJob,
@@ -9,69 +10,53 @@ import {
   ZStackError,
   ZStackHttpError,
   ZStackTimeoutError,
-  getBasic,
+  deleteImagePackage,
+  exportVmOvaPackage,
   getImagePackage,
+  getReference,
   getVmInstance,
   imagePackagesOfVm,
   randomZStackUuid,
-  schemas,
   taskProgressPercent,
+  updateImagePackage,
 } from "./client";
+import { createCallArgs } from "./input-table";
 import {
   DiffResult,
-  ProviderDeps,
   ResourceInitError,
-  ZStackProviderBase,
+  VanishedError,
   adoptOrSubmit,
-  clean,
+  checkInputs,
   diffInputs,
+  echoedInputs,
   ignoreGone,
-  isCreateOrReplace,
-  pickInputs,
+  resourceLabel,
   unlessUnreachable,
-  withResourceUuid,
-} from "./common";
+  vanishedBeforeUpdate,
+} from "./lifecycle";
+import { OVA_DEFAULT_TIMEOUTS, OVA_MESSAGE, OVA_PACKAGE_INPUTS, OvaPackageInputs, OvaPackageOutputs } from "./ova-package-inputs";
 import { waitWithProgress } from "./polling";
-import { CheckFailure, Validator, tagItem, timeoutMs, uuidItem } from "./validation";
+import { ProviderDeps, ZStackProviderBase } from "./provider-base";
+import { CheckFailure, Validator, tagItem, timeoutOf, uuidItem } from "./validation";
+import { withoutUndefined } from "./values";
 
-export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";
+export type { OvaPackageInputs, OvaPackageOutputs, OvaPackageTimeouts } from "./ova-package-inputs";
+export { OVA_MESSAGE } from "./ova-package-inputs";
 
-export interface OvaPackageTimeouts {
-  /** how long create waits for the export (and update for an unfinished one); default "24h" */
-  create?: string;
-  /** how long delete waits for an unfinished export before deleting; default "1h" */
-  delete?: string;
+const TYPE_NAME = "OvaPackage";
+
+/** `check`'s local validation of every input. */
+function validateInputs(v: Validator, adopting: boolean): void {
+  if (!adopting) for (const k of ["vmUuid", "backupStorageUuid"]) v.required(k);
+  for (const k of ["vmUuid", "backupStorageUuid", "adoptUuid"]) v.uuid(k);
+  v.string("name", { maxLength: 255 });
+  v.string("description", { maxLength: 2048 });
+  v.resourceUuid("resourceUuid");
+  v.list("tagUuids", uuidItem);
+  v.list("systemTags", tagItem);
+  v.list("userTags", tagItem);
+  v.timeouts("timeouts", Object.keys(OVA_DEFAULT_TIMEOUTS));
 }
-
-export interface OvaPackageInputs {
-  vmUuid: string;
-  backupStorageUuid: string;
-  name?: string;
-  description?: string;
-  resourceUuid?: string;
-  tagUuids?: string[];
-  systemTags?: string[];
-  userTags?: string[];
-  timeouts?: OvaPackageTimeouts;
-  adoptUuid?: string;
-}
-
-export interface OvaPackageOutputs extends OvaPackageInputs {
-  uuid: string;
-  exportUrl?: string;
-  md5Sum?: string;
-  format?: string;
-  size?: number;
-  createDate?: string;
-  lastOpDate?: string;
-  state?: string;
-}
-
-export const OVA_REPLACE_KEYS = ["vmUuid", "backupStorageUuid", "resourceUuid", "tagUuids", "systemTags", "userTags", "adoptUuid"] as const;
-export const OVA_UPDATE_KEYS = ["name", "description", "timeouts"] as const;
-const INPUT_KEYS: readonly string[] = [...OVA_REPLACE_KEYS, ...OVA_UPDATE_KEYS];
-const DEFAULT_CREATE_TIMEOUT = 24 * 3_600_000;
-const DEFAULT_DELETE_TIMEOUT = 3_600_000;
 
 export class OvaPackageProvider extends ZStackProviderBase {
   constructor(deps?: ProviderDeps) {
@@ -81,21 +66,13 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ check
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const inputs = withResourceUuid(olds, news);
-    const v = new Validator(inputs, OVA_MESSAGE);
-    const adopting = v.isSet("adoptUuid");
-    if (!adopting) for (const k of ["vmUuid", "backupStorageUuid"]) v.required(k);
-    for (const k of ["vmUuid", "backupStorageUuid", "adoptUuid"]) v.uuid(k);
-    v.string("name", { maxLength: 255 });
-    v.string("description", { maxLength: 2048 });
-    v.resourceUuid("resourceUuid");
-    v.list("tagUuids", uuidItem);
-    v.list("systemTags", tagItem);
-    v.list("userTags", tagItem);
-    v.timeouts("timeouts", ["create", "delete"]);
-    v.unknownInputs(INPUT_KEYS, "OvaPackage");
-    if (isCreateOrReplace(olds, inputs, OVA_REPLACE_KEYS)) await this.checkReferences(v, adopting);
-    return { inputs, failures: v.failures };
+    return checkInputs(olds, news, {
+      typeName: TYPE_NAME,
+      message: OVA_MESSAGE,
+      inputs: OVA_PACKAGE_INPUTS,
+      validate: (v, adopting) => validateInputs(v, adopting),
+      checkReferences: (v, adopting) => this.checkReferences(v, adopting),
+    });
   }
 
   /** ExportVmOvaPackage's own checks (OvfInterceptor order), against ZStack, before anything is created. */
@@ -106,7 +83,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const bsUuid = v.value("backupStorageUuid") as string | undefined;
     const resourceUuid = v.value("resourceUuid") as string | undefined;
     const adoptUuid = v.value("adoptUuid") as string | undefined;
-    await unlessUnreachable("OvaPackage", (l) => this.log(l), async () => {
+    await unlessUnreachable(TYPE_NAME, (l) => this.log(l), async () => {
       if (adopting) {
         if (!adoptUuid) return;
         const pkg = await getImagePackage(c, adoptUuid);
@@ -118,7 +95,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
       }
       const [packages, bs, vm] = await Promise.all([
         vmUuid ? imagePackagesOfVm(c, vmUuid) : Promise.resolve([] as ImagePackageInventory[]),
-        bsUuid ? getBasic(c, "QueryBackupStorage", bsUuid) : Promise.resolve(undefined),
+        bsUuid ? getReference(c, "QueryBackupStorage", bsUuid) : Promise.resolve(undefined),
         vmUuid ? getVmInstance(c, vmUuid) : Promise.resolve(undefined),
       ]);
       const ours = packages.find((p) => p.uuid === resourceUuid);
@@ -142,10 +119,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ diff
 
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
-    return diffInputs(olds, news, {
-      replace: OVA_REPLACE_KEYS,
-      inPlace: ["timeouts"],
-      inPlaceIfSet: ["name", "description"],
+    return diffInputs(OVA_PACKAGE_INPUTS, olds, news, {
       // an adopted package's vm and storage come from ZStack when the program does not name them
       ignore: (k) => (k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined,
       // the next update waits for the export
@@ -158,38 +132,34 @@ export class OvaPackageProvider extends ZStackProviderBase {
   async create(inputs: OvaPackageInputs): Promise<{ id: string; outs: OvaPackageOutputs }> {
     const c = this.client();
     const clock = this.clock();
-    const deadline = clock.now() + timeoutMs(inputs.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
-    const what = `OvaPackage "${inputs.name ?? inputs.adoptUuid ?? inputs.vmUuid}"`;
+    const deadline = clock.now() + timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).ms;
+    const label = resourceLabel(TYPE_NAME, inputs.name ?? inputs.adoptUuid ?? inputs.vmUuid);
     let { found: pkg } = await adoptOrSubmit({
-      what,
+      label,
       kind: "image package",
       adoptUuid: inputs.adoptUuid,
       resourceUuid: inputs.resourceUuid ?? randomZStackUuid(),
       get: (uuid) => getImagePackage(c, uuid),
       verify: (found, field) => this.verifyPackage(found, inputs, field),
-      submit: (resourceUuid) => this.export(c, { ...inputs, resourceUuid }, deadline, what),
+      submit: (resourceUuid) => this.export(c, { ...inputs, resourceUuid }, deadline, label),
       log: (l) => this.log(l),
     });
-    if (pkg.state !== "Exported") pkg = await this.waitOrRecord(c, pkg, inputs, deadline, what);
+    if (pkg.state !== "Exported") pkg = await this.waitOrRecord(c, pkg, inputs, deadline, label);
     return { id: pkg.uuid!, outs: this.outputs(inputs, pkg) };
   }
 
   /** ExportVmOvaPackage, waiting on its api job with progress. */
-  private async export(c: ZStackClient, inputs: OvaPackageInputs & { resourceUuid: string }, deadline: number, what: string): Promise<ImagePackageInventory> {
-    const params: Record<string, unknown> = {};
-    for (const k of ["vmUuid", "backupStorageUuid", "name", "description", "resourceUuid", "tagUuids"] as const) {
-      if (inputs[k] !== undefined) params[k] = inputs[k];
-    }
+  private async export(c: ZStackClient, inputs: OvaPackageInputs & { resourceUuid: string }, deadline: number, label: string): Promise<ImagePackageInventory> {
     const clock = this.clock();
     const startedAt = clock.now();
     const waiter = (job: ApiJob) => {
-      this.log(`${what}: exporting VM ${inputs.vmUuid} as image package ${inputs.resourceUuid}`);
+      this.log(`${label}: exporting VM ${inputs.vmUuid} as image package ${inputs.resourceUuid}`);
       return waitWithProgress({
         clock,
         policy: this.pollPolicy(),
         deadline,
         startedAt,
-        what: `${what} (image package ${inputs.resourceUuid})`,
+        label: `${label} (image package ${inputs.resourceUuid})`,
         log: (l) => this.log(l),
         probe: async () => {
           const r = await c.pollApiJob(job);
@@ -200,15 +170,14 @@ export class OvaPackageProvider extends ZStackProviderBase {
       });
     };
     try {
-      const body = await c.call("ExportVmOvaPackage", { params, systemTags: inputs.systemTags, userTags: inputs.userTags }, waiter);
-      const pkg = c.parse("ExportVmOvaPackage", 200, body, schemas().ImagePackageInventory, "inventory");
+      const pkg = await exportVmOvaPackage(c, createCallArgs(OVA_PACKAGE_INPUTS, inputs), waiter);
       if (!pkg.uuid) pkg.uuid = inputs.resourceUuid;
       return pkg;
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
         const pkg = await getImagePackage(c, inputs.resourceUuid).catch(() => undefined);
         if (pkg) {
-          const reason = `${what}: image package ${pkg.uuid} is still ${pkg.state} at the create timeout (${inputs.timeouts?.create ?? "24h"}); the export continues in ZStack and the next pulumi up waits for it again`;
+          const reason = `${label}: image package ${pkg.uuid} is still ${pkg.state} at the create timeout (${timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).text}); the export continues in ZStack and the next pulumi up waits for it again`;
           throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, pkg), [c.redact(reason)], inputs);
         }
       }
@@ -233,13 +202,13 @@ export class OvaPackageProvider extends ZStackProviderBase {
   }
 
   /** Waits for an Exporting package found in ZStack (no api job to follow); records it on timeout. */
-  private async waitOrRecord(c: ZStackClient, pkg: ImagePackageInventory, inputs: OvaPackageInputs, deadline: number, what: string): Promise<ImagePackageInventory> {
+  private async waitOrRecord(c: ZStackClient, pkg: ImagePackageInventory, inputs: OvaPackageInputs, deadline: number, label: string): Promise<ImagePackageInventory> {
     let latest = pkg;
     try {
-      return await this.waitForPackage(c, pkg.uuid!, deadline, what, (p) => (latest = p));
+      return await this.waitForPackage(c, pkg.uuid!, deadline, label, (p) => (latest = p));
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
-        const reason = `${what}: image package ${pkg.uuid} is still ${latest.state} at the timeout (${inputs.timeouts?.create ?? "24h"}); the next pulumi up waits for it again`;
+        const reason = `${label}: image package ${pkg.uuid} is still ${latest.state} at the timeout (${timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).text}); the next pulumi up waits for it again`;
         throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, latest), [c.redact(reason)], inputs);
       }
       throw e;
@@ -250,18 +219,18 @@ export class OvaPackageProvider extends ZStackProviderBase {
     c: ZStackClient,
     uuid: string,
     deadline: number,
-    what: string,
+    label: string,
     seen: (p: ImagePackageInventory) => void = () => undefined,
   ): Promise<ImagePackageInventory> {
     return waitWithProgress({
       clock: this.clock(),
       policy: this.pollPolicy(),
       deadline,
-      what: `${what} (image package ${uuid})`,
+      label: `${label} (image package ${uuid})`,
       log: (l) => this.log(l),
       probe: async () => {
         const p = await getImagePackage(c, uuid);
-        if (!p) throw new ZStackError(`${what}: image package ${uuid} disappeared while Exporting: the export failed and ZStack rolled it back`);
+        if (!p) throw new VanishedError(`${label}: image package ${uuid} disappeared while Exporting: the export failed and ZStack rolled it back`);
         seen(p);
         return p.state === "Exporting" ? { done: false, state: p.state } : { done: true, value: p };
       },
@@ -281,19 +250,18 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   async update(id: string, _olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
     const c = this.client();
-    const what = `OvaPackage "${news.name ?? id}"`;
+    const label = resourceLabel(TYPE_NAME, news.name ?? id);
     let pkg = await getImagePackage(c, id);
-    if (!pkg) throw new ZStackError(`${what}: image package ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`);
+    if (!pkg) throw vanishedBeforeUpdate(label, "image package", id);
     if (pkg.state === "Exporting") {
-      const deadline = this.clock().now() + timeoutMs(news.timeouts, "create", DEFAULT_CREATE_TIMEOUT);
-      pkg = await this.waitOrRecord(c, pkg, news, deadline, what);
+      const deadline = this.clock().now() + timeoutOf(news.timeouts, "create", OVA_DEFAULT_TIMEOUTS).ms;
+      pkg = await this.waitOrRecord(c, pkg, news, deadline, label);
     }
     const change: Record<string, string> = {};
     if (news.name !== undefined && news.name !== pkg.name) change.name = news.name;
     if (news.description !== undefined && news.description !== pkg.description) change.description = news.description;
     if (Object.keys(change).length) {
-      const body = await c.call("UpdateImagePackage", { pathVars: { uuid: id }, params: change });
-      const updated = c.parse("UpdateImagePackage", 200, body, schemas().ImagePackageInventory, "inventory");
+      const updated = await updateImagePackage(c, id, change);
       pkg = updated.uuid ? updated : ((await getImagePackage(c, id)) ?? pkg);
     }
     return { outs: this.outputs(news, pkg) };
@@ -303,26 +271,26 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   async delete(id: string, props: OvaPackageOutputs): Promise<void> {
     const c = this.client();
-    const what = `OvaPackage "${props.name ?? id}"`;
+    const label = resourceLabel(TYPE_NAME, props.name ?? id);
     const pkg = await getImagePackage(c, id);
     if (!pkg) return;
     if (pkg.state === "Exporting") {
-      this.log(`${what}: image package ${id} is still Exporting; waiting for the export to end before deleting it`);
-      const deadline = this.clock().now() + timeoutMs(props.timeouts, "delete", DEFAULT_DELETE_TIMEOUT);
-      const done = await this.waitForPackage(c, id, deadline, what).catch((e: unknown) => {
-        if (e instanceof ZStackError && /disappeared/.test(e.message)) return undefined;
+      this.log(`${label}: image package ${id} is still Exporting; waiting for the export to end before deleting it`);
+      const deadline = this.clock().now() + timeoutOf(props.timeouts, "delete", OVA_DEFAULT_TIMEOUTS).ms;
+      const done = await this.waitForPackage(c, id, deadline, label).catch((e: unknown) => {
+        if (e instanceof VanishedError) return undefined;
         throw e;
       });
       if (!done) return;
     }
-    await ignoreGone(c.call("DeleteImagePackage", { pathVars: { uuid: id }, query: { deleteMode: "Permissive" } }), id);
+    await ignoreGone(deleteImagePackage(c, id), id);
   }
 
   // ------------------------------------------------------------------ outputs
 
   private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory): OvaPackageOutputs {
-    return clean({
-      ...(pickInputs(inputs, INPUT_KEYS) as unknown as OvaPackageInputs),
+    return withoutUndefined({
+      ...echoedInputs<OvaPackageInputs>(OVA_PACKAGE_INPUTS, inputs),
       uuid: pkg.uuid!,
       name: pkg.name ?? inputs.name,
       description: pkg.description ?? inputs.description,
@@ -341,5 +309,5 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
 /** The input part of recorded outputs (for read); the outputs carry the package's name and description. */
 function inputsOf(props: OvaPackageOutputs): OvaPackageInputs {
-  return pickInputs(props, INPUT_KEYS, ["name", "description"]) as unknown as OvaPackageInputs;
+  return echoedInputs<OvaPackageInputs>(OVA_PACKAGE_INPUTS, props, ["name", "description"]);
 }

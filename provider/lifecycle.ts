@@ -1,0 +1,222 @@
+/**
+ * The resource lifecycle protocol both providers follow: the resourceUuid an object has or will
+ * have, what `check` validates remotely, the precise diff, the adopt-or-submit create, the
+ * partial-create error the engine records, and "already gone" on delete.
+ */
+import {
+  ZStackConfigError,
+  ZStackConnectionError,
+  ZStackError,
+  ZStackHttpError,
+  ZStackTimeoutError,
+  isNotFoundError,
+  randomZStackUuid,
+} from "./client";
+import { InputSets } from "./input-table";
+import { CheckFailure, RESOURCE_UUID, Validator } from "./validation";
+import { containsUnknown, jsonEqual, pickInputs, withoutUndefined } from "./values";
+
+/**
+ * Thrown when the ZStack object exists but the operation did not end well (a long job Failed or
+ * Canceled, a wait that timed out). The dynamic-provider server turns `{id, properties, reasons}`
+ * into ErrorResourceInitFailed, so the engine records the resource instead of orphaning it.
+ *
+ * The engine stores `properties` as the resource's whole outputs, and the server does not add
+ * `__provider` to them as it does to a successful result: without it, the next `refresh` or
+ * `destroy` cannot load the provider. So `__provider` is copied from the method's inputs.
+ */
+export class ResourceInitError extends Error {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+  /** `inputs`: the create inputs or update news the engine sent (they carry `__provider`). */
+  constructor(message: string, id: string, properties: object, reasons: string[], inputs: object) {
+    super(message);
+    this.name = "ResourceInitError";
+    this.id = id;
+    const provider = (inputs as Record<string, unknown>).__provider;
+    this.properties = withoutUndefined({ ...properties, ...(typeof provider === "string" ? { __provider: provider } : {}) }) as Record<string, unknown>;
+    this.reasons = reasons;
+  }
+}
+
+/**
+ * Resolves when the call succeeds or its target `uuid` is already gone (ZStack says that uuid is
+ * not found). Any other failure, including a "not found" about something else or a 404 `no api
+ * mapping` (an MN without the module), is thrown.
+ */
+export async function ignoreGone(p: Promise<unknown>, uuid: string): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (isNotFoundError(e, uuid)) return;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------- resource protocol
+
+/**
+ * The SDK sends the uuid it derives from project, stack, type and name as `defaultResourceUuid`,
+ * and `resourceUuid` only when the program sets one. `check` consumes it (it never reaches state).
+ */
+export const DEFAULT_RESOURCE_UUID = "defaultResourceUuid";
+
+/**
+ * The inputs `check` returns, with the resourceUuid the object has or will have:
+ * 1. the program's own `resourceUuid` (changing it replaces the resource);
+ * 2. else the recorded one: renaming the stack, the project or the resource (with an alias)
+ *    changes the derived uuid, and must not replace (re-run) a migration;
+ * 3. else the SDK's derived `defaultResourceUuid`: the same on every run, so a create that was
+ *    interrupted before the engine recorded it adopts the object it already started;
+ * 4. else (no SDK, e.g. a raw dynamic resource) a new random one.
+ */
+export function withResourceUuid(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { ...news };
+  const derived = inputs[DEFAULT_RESOURCE_UUID];
+  delete inputs[DEFAULT_RESOURCE_UUID];
+  if (inputs.resourceUuid === undefined || inputs.resourceUuid === null) {
+    const old = olds?.resourceUuid;
+    const usable = (x: unknown): x is string => typeof x === "string" && RESOURCE_UUID.test(x);
+    inputs.resourceUuid = usable(old) ? old : usable(derived) ? derived : randomZStackUuid();
+  }
+  return inputs;
+}
+
+/** Whether `check` sees a create or a replacement: then the references are checked against ZStack. */
+export function isCreateOrReplace(olds: Record<string, unknown> | undefined, inputs: Record<string, unknown>, spec: InputSets): boolean {
+  if (!olds || Object.keys(olds).every((k) => k === "__provider")) return true;
+  return spec.replace.some((k) => !jsonEqual(olds[k], inputs[k]));
+}
+
+/**
+ * Runs `check`'s reference validation; an unreachable ZStack skips it with a note (a preview must
+ * work offline), a configuration problem (wrong password) is reported.
+ */
+export async function unlessUnreachable(label: string, log: (line: string) => void, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (e instanceof ZStackConfigError) throw e;
+    if (e instanceof ZStackConnectionError || e instanceof ZStackTimeoutError || e instanceof ZStackHttpError) {
+      log(`${label}: skipping reference validation, ZStack is not reachable (${e.message})`);
+      return;
+    }
+    throw e;
+  }
+}
+
+/** What a resource's `check` does beyond the shared protocol. */
+export interface CheckSteps {
+  /** `V2vMigration`, `OvaPackage` (in messages) */
+  typeName: string;
+  /** fully qualified API message, for ZStack's validation templates */
+  message: string;
+  inputs: InputSets;
+  /** local validation of each input */
+  validate: (v: Validator, adopting: boolean) => void;
+  /** validation against ZStack, run for a create or a replacement */
+  checkReferences: (v: Validator, adopting: boolean) => Promise<void>;
+}
+
+/**
+ * `check` of every resource: the resourceUuid ({@link withResourceUuid}), the resource's local
+ * validation, unknown inputs, then (for a create or a replacement) its remote checks.
+ */
+export async function checkInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  steps: CheckSteps,
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  const inputs = withResourceUuid(olds, news);
+  const v = new Validator(inputs, steps.message);
+  const adopting = v.isSet("adoptUuid");
+  steps.validate(v, adopting);
+  v.unknownInputs(steps.inputs.names, steps.typeName);
+  if (isCreateOrReplace(olds, inputs, steps.inputs)) await steps.checkReferences(v, adopting);
+  return { inputs, failures: v.failures };
+}
+
+export interface DiffOptions {
+  /** replace inputs not to compare this time */
+  ignore?: (name: string) => boolean;
+  /** the recorded object is unfinished: the next update finishes it */
+  unfinished?: boolean;
+}
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace?: boolean;
+}
+
+/**
+ * A precise diff of old outputs against new inputs, by the input table: unknowns are changes,
+ * `__provider` is ignored, `updateIfSet` inputs count only when set.
+ */
+export function diffInputs(spec: InputSets, olds: Record<string, unknown>, news: Record<string, unknown>, opts: DiffOptions = {}): DiffResult {
+  const changed = (k: string) => containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]);
+  const replaces = spec.replace.filter((k) => !opts.ignore?.(k) && changed(k));
+  const changes =
+    replaces.length > 0 ||
+    spec.update.some(changed) ||
+    spec.updateIfSet.some((k) => news[k] !== undefined && news[k] !== null && changed(k)) ||
+    opts.unfinished === true;
+  // one object per uuid (and one package per VM): the old one must go before the new one is made
+  return replaces.length ? { changes, replaces, deleteBeforeReplace: true } : { changes, replaces: [] };
+}
+
+/** The inputs among `values` (inputs, or recorded outputs), to echo as outputs or to read back. */
+export function echoedInputs<T>(spec: InputSets, values: object, except: readonly string[] = []): T {
+  return pickInputs(values, spec.names, except) as T;
+}
+
+/** The error of an update whose ZStack object was deleted behind Pulumi's back. */
+export function vanishedBeforeUpdate(label: string, kind: string, id: string): ZStackError {
+  return new ZStackError(`${label}: ${kind} ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`);
+}
+
+/** A ZStack object this provider was waiting on no longer exists (deleted, or rolled back by ZStack). */
+export class VanishedError extends ZStackError {
+  constructor(message: string) {
+    super(message);
+    this.name = "VanishedError";
+  }
+}
+
+/** `Kind "name"`, how progress lines and errors name a resource. */
+export function resourceLabel(typeName: string, name: string | undefined): string {
+  return `${typeName} "${name}"`;
+}
+
+/**
+ * The create protocol of both resources: with `adoptUuid`, take that object over and never submit;
+ * otherwise look `resourceUuid` up first (a retried or interrupted create) and submit only when
+ * ZStack has nothing with that uuid.
+ */
+export async function adoptOrSubmit<T extends { uuid?: string; state?: string }>(how: {
+  label: string;
+  /** "long job", "image package" */
+  kind: string;
+  adoptUuid?: string;
+  resourceUuid: string;
+  get: (uuid: string) => Promise<T | undefined>;
+  verify: (found: T, field: "adoptUuid" | "resourceUuid") => void;
+  submit: (resourceUuid: string) => Promise<T>;
+  log: (line: string) => void;
+}): Promise<{ found: T; submitted: boolean }> {
+  if (how.adoptUuid) {
+    const found = await how.get(how.adoptUuid);
+    if (!found) throw new ZStackError(`${how.label}: adoptUuid ${how.adoptUuid}: no ${how.kind} with this uuid exists`);
+    how.verify(found, "adoptUuid");
+    how.log(`${how.label}: adopting ${how.kind} ${found.uuid} (${found.state})`);
+    return { found, submitted: false };
+  }
+  const existing = await how.get(how.resourceUuid);
+  if (existing) {
+    how.verify(existing, "resourceUuid");
+    how.log(`${how.label}: ${how.kind} ${how.resourceUuid} already exists (${existing.state}); adopting it instead of submitting again`);
+    return { found: existing, submitted: false };
+  }
+  return { found: await how.submit(how.resourceUuid), submitted: true };
+}

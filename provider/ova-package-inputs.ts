@@ -1,0 +1,78 @@
+/**
+ * OvaPackage's inputs and outputs, declared once: the table (how each input changes and whether it
+ * is sent to ExportVmOvaPackage) and the typed interfaces the provider and the SDK share.
+ */
+import { SameKeys, describeInputs } from "./input-table";
+
+/** The export's API message, for ZStack's validation messages. */
+export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";
+
+/** The provider's own waits; durations such as `"90s"`, `"45m"`, `"3h"`. */
+export const OVA_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h" } as const;
+
+export const OVA_PACKAGE_INPUTS = describeInputs({
+  vmUuid: { change: "replace", sent: "param" },
+  backupStorageUuid: { change: "replace", sent: "param" },
+  name: { change: "updateIfSet", sent: "param" },
+  description: { change: "updateIfSet", sent: "param" },
+  resourceUuid: { change: "replace", sent: "param" },
+  tagUuids: { change: "replace", sent: "param" },
+  systemTags: { change: "replace", sent: "tags" },
+  userTags: { change: "replace", sent: "tags" },
+  timeouts: { change: "update" },
+  adoptUuid: { change: "replace" },
+});
+
+/** How long the provider waits. */
+export interface OvaPackageTimeouts {
+  /** wait for the export in create (and in an update, for an unfinished one); default `"24h"` */
+  create?: string;
+  /** wait for an unfinished export before deleting it; default `"1h"` */
+  delete?: string;
+}
+
+/** Inputs of an OvaPackage: the ExportVmOvaPackage parameters, plus the provider's own. */
+export interface OvaPackageInputs {
+  /** The VM to export; it must be Stopped and have no package yet. */
+  vmUuid: string;
+  /** An ImageStore backup storage (`ImageStoreBackupStorage`). */
+  backupStorageUuid: string;
+  /** Package name (≤ 255); ZStack's default is `exported-vm-<vm name>`. Updated in place. As an output: as ZStack reports it. */
+  name?: string;
+  /** Package description (≤ 2048); ZStack's default is `source vm uuid: <vm uuid>`. Updated in place. As an output: as ZStack reports it. */
+  description?: string;
+  /** uuid of the package (dash-less v1–v5). Default: derived from project, stack and resource name. */
+  resourceUuid?: string;
+  tagUuids?: string[];
+  systemTags?: string[];
+  userTags?: string[];
+  /** The provider's own waits (Pulumi's `customTimeouts` do not reach dynamic providers). */
+  timeouts?: OvaPackageTimeouts;
+  /** Take over an existing image package by uuid instead of exporting. */
+  adoptUuid?: string;
+}
+
+/** Output-only properties: the ImagePackageInventory fields. */
+export const OVA_PACKAGE_OUTPUTS = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state"] as const;
+
+export interface OvaPackageOutputs extends OvaPackageInputs {
+  /** uuid of the image package (the resource id) */
+  uuid: string;
+  /** where the OVA can be downloaded */
+  exportUrl?: string;
+  md5Sum?: string;
+  /** `ova` */
+  format?: string;
+  /** size of the OVA in bytes */
+  size?: number;
+  createDate?: string;
+  lastOpDate?: string;
+  /** ImagePackageState: Exporting or Exported */
+  state?: string;
+}
+
+// the interfaces and the tables must name the same properties (a missing one fails to compile)
+const inputsMatchTable: SameKeys<OvaPackageInputs, typeof OVA_PACKAGE_INPUTS.table> = true;
+const outputsMatchList: SameKeys<Omit<OvaPackageOutputs, keyof OvaPackageInputs>, Record<(typeof OVA_PACKAGE_OUTPUTS)[number], unknown>> = true;
+void inputsMatchTable;
+void outputsMatchList;

@@ -1,0 +1,155 @@
+/**
+ * V2vMigration's inputs and outputs, declared once: the table (how each input changes and whether
+ * it is sent to ConvertVmFromForeignHypervisor), the valid values, and the typed interfaces the
+ * provider and the SDK share (the SDK's argument and output types are mapped from these).
+ */
+import { SameKeys, describeInputs } from "./input-table";
+
+/** The long job's API message, for ZStack's validation messages. */
+export const V2V_MESSAGE = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
+/** `LongJobInventory.jobName` of a V2V conversion. */
+export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
+
+export const PLATFORMS = ["Linux", "Windows", "WindowsVirtio", "Paravirtualization", "Other"] as const;
+export const VM_TYPES = ["UserVm", "ApplianceVm"] as const;
+export const STRATEGIES = ["InstantStart", "JustConvert"] as const;
+export const CONVERT_STRATEGIES = ["CapacityOptimized", "EfficiencyFirst"] as const;
+
+/** The provider's own waits; durations such as `"90s"`, `"45m"`, `"3h"`, `"1h30m"`. */
+export const V2V_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h" } as const;
+
+/**
+ * Every input: ConvertVmFromForeignHypervisor's parameters (sent), ZStack's long-job name and
+ * description (updated in place), and the provider's own settings (never sent).
+ */
+export const V2V_MIGRATION_INPUTS = describeInputs({
+  url: { change: "replace", sent: "param" },
+  name: { change: "replace", sent: "param" },
+  description: { change: "replace", sent: "param" },
+  conversionHostUuid: { change: "replace", sent: "param" },
+  cpuNum: { change: "replace", sent: "param" },
+  memorySize: { change: "replace", sent: "param" },
+  zoneUuid: { change: "replace", sent: "param" },
+  clusterUuid: { change: "replace", sent: "param" },
+  hostUuid: { change: "replace", sent: "param" },
+  primaryStorageUuid: { change: "replace", sent: "param" },
+  l3NetworkUuids: { change: "replace", sent: "param" },
+  defaultL3NetworkUuid: { change: "replace", sent: "param" },
+  platform: { change: "replace", sent: "param" },
+  type: { change: "replace", sent: "param" },
+  strategy: { change: "replace", sent: "param" },
+  longJobName: { change: "updateIfSet", sent: "param" },
+  longJobDescription: { change: "updateIfSet", sent: "param" },
+  resourceUuid: { change: "replace", sent: "param" },
+  convertStrategy: { change: "replace", sent: "param" },
+  sshPrivKey: { change: "replace", sent: "param", secret: true },
+  pauseVm: { change: "replace", sent: "param" },
+  volumeFilters: { change: "replace", sent: "param" },
+  tagUuids: { change: "replace", sent: "param" },
+  systemTags: { change: "replace", sent: "tags" },
+  userTags: { change: "replace", sent: "tags" },
+  timeouts: { change: "update" },
+  waitForCompletion: { change: "update" },
+  deleteMigratedVm: { change: "update" },
+  adoptUuid: { change: "replace" },
+});
+
+/** How long the provider waits. */
+export interface V2vMigrationTimeouts {
+  /** wait for the long job in create (and in an update that reruns it); default `"24h"` */
+  create?: string;
+  /** wait for a running job to cancel in delete; default `"1h"` */
+  delete?: string;
+}
+
+/** Inputs of a V2vMigration: every ConvertVmFromForeignHypervisor parameter, plus the provider's own. */
+export interface V2vMigrationInputs {
+  /** Source VM locator, e.g. `vmware://<uuid of the VMware VM as registered in ZStack>` (≤ 1024). */
+  url: string;
+  /** Name of the new ZStack VM (≤ 255). */
+  name: string;
+  /** Description of the new VM (≤ 2048). */
+  description?: string;
+  /** V2V conversion host (must be Enabled). */
+  conversionHostUuid?: string;
+  /** vCPUs of the new VM, 1..1024. */
+  cpuNum: number;
+  /** Memory of the new VM in bytes, ≥ 1. */
+  memorySize: number;
+  zoneUuid?: string;
+  clusterUuid?: string;
+  hostUuid?: string;
+  primaryStorageUuid: string;
+  /** L3 networks of the new VM (non-empty). */
+  l3NetworkUuids: string[];
+  /** Default L3 network; must be one of `l3NetworkUuids`. */
+  defaultL3NetworkUuid?: string;
+  platform?: (typeof PLATFORMS)[number];
+  type?: (typeof VM_TYPES)[number];
+  /** `InstantStart` (ZStack's default) starts the VM after conversion; `JustConvert` does not. */
+  strategy?: (typeof STRATEGIES)[number];
+  /** Name of the ZStack long job (≤ 255); updated in place. As an output: the job's name as ZStack reports it. */
+  longJobName?: string;
+  /** Description of the ZStack long job (≤ 2048); updated in place. As an output: as ZStack reports it. */
+  longJobDescription?: string;
+  /**
+   * uuid of the long job (dash-less v1–v5 UUID). Default: derived from project, stack and resource
+   * name, so an interrupted `pulumi up` adopts the job it already submitted.
+   */
+  resourceUuid?: string;
+  convertStrategy?: (typeof CONVERT_STRATEGIES)[number];
+  /** Private key for SSH to a KVM source; stored as a secret. Prefer `pulumi.secret(...)`. */
+  sshPrivKey?: string;
+  /** Pause the source VM before conversion. */
+  pauseVm?: boolean;
+  /** Source disks to skip, e.g. `[{deviceId: "vdb", skip: true}]` (shape unconfirmed by ZStack docs). */
+  volumeFilters?: Array<Record<string, unknown>>;
+  tagUuids?: string[];
+  systemTags?: string[];
+  userTags?: string[];
+  /** The provider's own waits (Pulumi's `customTimeouts` do not reach dynamic providers). */
+  timeouts?: V2vMigrationTimeouts;
+  /** Wait in create until the long job ends (default true); false returns once it is submitted. */
+  waitForCompletion?: boolean;
+  /** On delete, also destroy and expunge the migrated VM (default false: the VM is kept). */
+  deleteMigratedVm?: boolean;
+  /** Take over an existing V2V long job by uuid instead of submitting one. */
+  adoptUuid?: string;
+}
+
+/** Output-only properties: the LongJobInventory fields and the migrated VM. */
+export const V2V_MIGRATION_OUTPUTS = [
+  "uuid", "apiId", "jobName", "jobData", "jobResult", "targetResourceUuid", "managementNodeUuid",
+  "createDate", "lastOpDate", "state", "executeTime", "vmUuid",
+] as const;
+
+/** What the provider returns: the inputs, the LongJobInventory fields and the migrated VM. */
+export interface V2vMigrationOutputs extends V2vMigrationInputs {
+  /** uuid of the long job (the resource id) */
+  uuid: string;
+  /** id of the API whose progress GetTaskProgress reports */
+  apiId?: string;
+  /** `APIConvertVmFromForeignHypervisorMsg` */
+  jobName?: string;
+  /** the job's request as JSON, with sessions and private keys redacted */
+  jobData?: string;
+  /** the job's result (or failure) as JSON, redacted */
+  jobResult?: string;
+  targetResourceUuid?: string;
+  managementNodeUuid?: string;
+  /** ZStack timestamp, management node local time, e.g. `May 10, 2022 5:24:03 AM` */
+  createDate?: string;
+  lastOpDate?: string;
+  /** LongJobState: Waiting, Suspended, Running, Succeeded, Canceling, Canceled, Failed */
+  state?: string;
+  /** seconds the job ran, once final */
+  executeTime?: number;
+  /** uuid of the migrated ZStack VM, once Succeeded */
+  vmUuid?: string;
+}
+
+// the interfaces and the tables must name the same properties (a missing one fails to compile)
+const inputsMatchTable: SameKeys<V2vMigrationInputs, typeof V2V_MIGRATION_INPUTS.table> = true;
+const outputsMatchList: SameKeys<Omit<V2vMigrationOutputs, keyof V2vMigrationInputs>, Record<(typeof V2V_MIGRATION_OUTPUTS)[number], unknown>> = true;
+void inputsMatchTable;
+void outputsMatchList;
