@@ -44,8 +44,8 @@ const HOW_TO_AUTH =
 const HOW_TO_ENDPOINT =
   "Set zstack:endpoint (pulumi config set zstack:endpoint http://<management-node>:8080) or the environment variable ZSTACK_ENDPOINT (or ZSTACK_HOST: a host, host:port or URL, with ZSTACK_PORT for a missing port).";
 
-function parseBool(key: string, v: string | undefined, dflt: boolean): boolean {
-  if (v === undefined || v.trim() === "") return dflt;
+function parseBool(key: string, v: string | undefined, fallback: boolean): boolean {
+  if (v === undefined || v.trim() === "") return fallback;
   const s = v.trim().toLowerCase();
   if (["true", "1", "yes", "on"].includes(s)) return true;
   if (["false", "0", "no", "off"].includes(s)) return false;
@@ -63,16 +63,16 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
     const v = config?.get(key);
     return v === undefined || v === "" ? undefined : v;
   };
-  const envv = (key: string): string | undefined => {
+  const fromEnv = (key: string): string | undefined => {
     const v = env[key];
     return v === undefined || v === "" ? undefined : v;
   };
 
-  let endpoint = get("zstack:endpoint") ?? envv("ZSTACK_ENDPOINT");
-  if (!endpoint && envv("ZSTACK_HOST")) endpoint = endpointFromHost(envv("ZSTACK_HOST")!, envv("ZSTACK_PORT"));
+  let endpoint = get("zstack:endpoint") ?? fromEnv("ZSTACK_ENDPOINT");
+  if (!endpoint && fromEnv("ZSTACK_HOST")) endpoint = endpointFromHost(fromEnv("ZSTACK_HOST")!, fromEnv("ZSTACK_PORT"));
   if (endpoint) parseEndpoint(endpoint); // fail early on a malformed endpoint
 
-  const resolved = resolveAuth(get, envv);
+  const resolved = resolveAuth(get, fromEnv);
   const auth = resolved.auth;
   const authProblem = auth ? undefined : resolved.problem ?? `no ZStack credentials are configured. ${HOW_TO_AUTH}`;
 
@@ -134,36 +134,36 @@ type Lookup = (key: string) => string | undefined;
 /** One credential set: its fields, each with its stack config key and environment variable. */
 const AUTH_SETS = [
   {
-    what: "access keys need both the id and the secret",
+    requirement: "access keys need both the id and the secret",
     fields: [
       { field: "accessKeyId", key: "zstack:accessKeyId", env: "ZSTACK_ACCESS_KEY_ID" },
       { field: "accessKeySecret", key: "zstack:accessKeySecret", env: "ZSTACK_ACCESS_KEY_SECRET" },
     ],
   },
   {
-    what: "account login needs both the account name and the password",
+    requirement: "account login needs both the account name and the password",
     fields: [
       { field: "accountName", key: "zstack:accountName", env: "ZSTACK_ACCOUNT_NAME" },
       { field: "password", key: "zstack:password", env: "ZSTACK_ACCOUNT_PASSWORD" },
     ],
   },
   {
-    what: "",
+    requirement: "",
     fields: [{ field: "sessionId", key: "zstack:sessionId", env: "ZSTACK_SESSION_ID" }],
   },
 ] as const;
 
-function resolveAuth(get: Lookup, envv: Lookup): { auth?: ZStackAuth; problem?: string } {
+function resolveAuth(get: Lookup, fromEnv: Lookup): { auth?: ZStackAuth; problem?: string } {
   const set =
     AUTH_SETS.find((s) => s.fields.some((f) => get(f.key) !== undefined)) ??
-    AUTH_SETS.find((s) => s.fields.some((f) => envv(f.env) !== undefined));
+    AUTH_SETS.find((s) => s.fields.some((f) => fromEnv(f.env) !== undefined));
   if (!set) return {};
   const v: Record<string, string | undefined> = {};
-  for (const f of set.fields) v[f.field] = get(f.key) ?? envv(f.env);
+  for (const f of set.fields) v[f.field] = get(f.key) ?? fromEnv(f.env);
   const missing = set.fields.filter((f) => v[f.field] === undefined);
   if (missing.length > 0) {
     const names = missing.map((f) => `${f.key} (or the environment variable ${f.env})`).join(" and ");
-    return { problem: `${names} is not set (${set.what}). ${HOW_TO_AUTH}` };
+    return { problem: `${names} is not set (${set.requirement}). ${HOW_TO_AUTH}` };
   }
   if (v.accessKeyId !== undefined) return { auth: { kind: "accessKey", accessKeyId: v.accessKeyId, accessKeySecret: v.accessKeySecret! } };
   if (v.accountName !== undefined) return { auth: { kind: "account", accountName: v.accountName, password: v.password! } };

@@ -1,6 +1,6 @@
 /**
  * The OvaPackage dynamic provider: ExportVmOvaPackage of one stopped VM to an ImageStore backup
- * storage (docs/zstack-wire.md §7), tracked as an ImagePackage. Its inputs are declared in
+ * storage (docs/zstack-wire.md §8), tracked as an ImagePackage. Its inputs are declared in
  * `ova-package-inputs.ts`.
  */
 import {

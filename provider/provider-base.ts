@@ -20,6 +20,9 @@ interface RuntimeState {
   client?: ZStackClient;
 }
 
+/** `check` must answer quickly: fewer retries and a shorter request timeout than the other methods. */
+const CHECK_RETRY: Partial<RetryPolicy> = { maxRetries: 2, requestTimeoutMs: 15_000 };
+
 const STATE_KEY = "__pulumiZStackMigrationProviderState_v1";
 
 /**
@@ -107,7 +110,7 @@ export abstract class ZStackProviderBase {
         tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure },
         timeZone: cfg.timeZone,
         clock: this.clock(),
-        retry: { maxRetries: 2, requestTimeoutMs: 15_000, ...this.deps.retry },
+        retry: { ...CHECK_RETRY, ...this.deps.retry },
       });
     } catch (e) {
       if (e instanceof ZStackConfigError) return undefined;

@@ -1,6 +1,6 @@
 /**
  * The V2vMigration dynamic provider: one ConvertVmFromForeignHypervisor long job per resource
- * (docs/zstack-wire.md §5, §6), from submission to a migrated VM. Its inputs are declared in
+ * (docs/zstack-wire.md §6, §7), from submission to a migrated VM. Its inputs are declared in
  * `v2v-migration-inputs.ts`.
  */
 import {
@@ -107,10 +107,10 @@ type Usable = { state: string; status?: string };
 const asString = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
 
 /** Why a referenced resource cannot take part in a conversion, or undefined when it can. */
-function unusable(what: string, uuid: string, found: { state?: string; status?: string }, usable: Usable): string | undefined {
-  if (found.state !== undefined && found.state !== usable.state) return `the ${what}[uuid:${uuid}] is ${found.state}; it must be ${usable.state}`;
+function unusable(kind: string, uuid: string, found: { state?: string; status?: string }, usable: Usable): string | undefined {
+  if (found.state !== undefined && found.state !== usable.state) return `the ${kind}[uuid:${uuid}] is ${found.state}; it must be ${usable.state}`;
   if (usable.status && found.status !== undefined && found.status !== usable.status) {
-    return `the ${what}[uuid:${uuid}] is ${found.status}; it must be ${usable.status}`;
+    return `the ${kind}[uuid:${uuid}] is ${found.status}; it must be ${usable.status}`;
   }
   return undefined;
 }
@@ -217,12 +217,12 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         ["clusterUuid", "QueryCluster", "ClusterVO", "cluster", { state: "Enabled" }],
         ["hostUuid", "QueryHost", "HostVO", "host", { state: "Enabled", status: "Connected" }],
       ];
-      for (const [field, api, type, what, usable] of refs) {
+      for (const [field, query, type, kind, usable] of refs) {
         const uuid = v.value(field) as string | undefined;
         if (!uuid) continue;
         add(async () => {
-          const found = await getReference(c, api, uuid);
-          const issue = found ? unusable(what, uuid, found, usable) : notFound(field, uuid, type);
+          const found = await getReference(c, query, uuid);
+          const issue = found ? unusable(kind, uuid, found, usable) : notFound(field, uuid, type);
           if (issue) v.fail(field, issue);
         });
       }

@@ -1,6 +1,6 @@
 /**
  * Local validation for `check`: one CheckFailure per property, in ZStack's own words where ZStack
- * has words for it (zstack-api.md §4.2), tolerating the preview sentinel anywhere.
+ * has words for it (docs/zstack-wire.md §5.3), tolerating the preview sentinel anywhere.
  */
 import { UNKNOWN, containsUnknown } from "./values";
 import { parseDuration } from "./polling";

@@ -1,5 +1,5 @@
 /**
- * The async API protocol (docs/zstack-wire.md §2.4, §2.5): a POST/PUT/DELETE answers 202 with the
+ * The async API protocol (docs/zstack-wire.md §3.4, §3.5): a POST/PUT/DELETE answers 202 with the
  * location of an api job, polled until it answers 200 (done) or an error. Every submission carries
  * an `X-Job-UUID` chosen before the first attempt; a resubmission after a transient fault keeps it,
  * so ZStack's `Duplicate job uuid` answer proves the first attempt got through and the job it
@@ -11,7 +11,7 @@ import { ZStackError, ZStackHttpError, ZStackLocationError, ZStackResponseError,
 import { schemas } from "./schemas";
 import type { HttpResponse, TransientFault } from "./transport";
 
-/** ZStack's api timeout when a 202 answer does not give one (its default: 30 minutes). */
+/** ZStack's api timeout when a 202 answer does not give one (its default: 30 minutes, §3.4). */
 export const DEFAULT_API_TIMEOUT_MS = 30 * 60_000;
 
 /** Backoff of api-job polls: first poll after `firstDelayMs`, then ×`factor` up to `maxDelayMs`. */

@@ -1,13 +1,13 @@
-/** Credentials on the wire (zstack-api.md §3): SHA-512 login passwords and access-key signatures. */
+/** Credentials on the wire (docs/zstack-wire.md §4): SHA-512 login passwords and access-key signatures. */
 import { createHash, createHmac } from "crypto";
 
-/** Lower-case hex SHA-512 of the plaintext password, as LogInByAccount expects (§3.1). */
+/** Lower-case hex SHA-512 of the plaintext password, as LogInByAccount expects (§4.1). */
 export function sha512Hex(plain: string): string {
   return createHash("sha512").update(plain, "utf8").digest("hex");
 }
 
 /**
- * Access-key signature (§3.3): Base64(HMAC-SHA1(secret, METHOD + "\n" + Date + "\n" + uri)), where
+ * Access-key signature (§4.3): Base64(HMAC-SHA1(secret, METHOD + "\n" + Date + "\n" + uri)), where
  * `uri` is the decoded request path after the context path, without the query string.
  */
 export function signAccessKey(secret: string, method: string, date: string, uri: string): string {

@@ -430,8 +430,9 @@ export class ZStackClient implements ApiJobHttp {
   }
 }
 
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+/** The parameters without unset ones (one level: ZStack's values are sent as given). */
+function stripUndefined(params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = v;
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * The ZStack APIs this package calls, as data (zstack-api.md §1, §11). The HTTP core turns an entry
+ * The ZStack APIs this package calls, as data (docs/zstack-wire.md §2, §9). The HTTP core turns an entry
  * plus path variables and parameters into a request; nothing else in the code spells a path.
  *
  * - `route`: method and path under `<endpoint>/<contextPath>`, with `{var}` path variables;
@@ -22,15 +22,15 @@ function asyncCall(route: string, wrapper?: string): Endpoint {
 }
 
 export const endpoints = {
-  // identity (§3)
+  // identity (§4)
   LogInByAccount: { route: "PUT /v1/accounts/login", wrapper: "logInByAccount", async: false, auth: false },
   LogOut: sync("DELETE /v1/accounts/sessions/{sessionUuid}", false),
   ValidateSession: sync("GET /v1/accounts/sessions/{sessionUuid}/valid", false),
 
-  // api jobs: the poll of an async call (§2.5)
+  // api jobs: the poll of an async call (§3.5)
   QueryApiJob: sync("GET /v1/api-jobs/{uuid}"),
 
-  // long jobs (§5)
+  // long jobs (§6)
   QueryLongJob: sync("GET /v1/longjobs"),
   CancelLongJob: asyncCall("PUT /v1/longjobs/{uuid}/actions", "cancelLongJob"),
   ResumeLongJob: asyncCall("PUT /v1/longjobs/{uuid}/actions", "resumeLongJob"),
@@ -39,17 +39,17 @@ export const endpoints = {
   DeleteLongJob: asyncCall("DELETE /v1/longjobs/{uuid}"),
   GetTaskProgress: sync("GET /v1/task-progresses/{apiId}"),
 
-  // V2V (§6)
+  // V2V (§7)
   ConvertVmFromForeignHypervisor: asyncCall("POST /v1/v2vs", "params"),
   QueryV2VConversionHost: sync("GET /v1/v2v-conversion-hosts"),
 
-  // OVA (§7)
+  // OVA (§8)
   ExportVmOvaPackage: asyncCall("POST /v1/ovf/ova-packages", "params"),
   QueryImagePackage: sync("GET /v1/image-packages"),
   UpdateImagePackage: asyncCall("PUT /v1/image-packages/{uuid}", "updateImagePackage"),
   DeleteImagePackage: asyncCall("DELETE /v1/image-packages/{uuid}"),
 
-  // surrounding resources (§11)
+  // surrounding resources (§9)
   QueryZone: sync("GET /v1/zones"),
   QueryCluster: sync("GET /v1/clusters"),
   QueryHost: sync("GET /v1/hosts"),

@@ -4,7 +4,7 @@
  */
 import { redactJson, redactText } from "./redact";
 
-/** ZStack's ErrorCode as it appears in `{"error": …}` (zstack-api.md §4.1); every field optional. */
+/** ZStack's ErrorCode as it appears in `{"error": …}` (docs/zstack-wire.md §5.1); every field optional. */
 export interface ZStackErrorCode {
   code?: string;
   description?: string;

@@ -1,5 +1,5 @@
 /**
- * zod schemas for what ZStack returns (zstack-api.md §3.1, §5.1, §6.2, §7.1, §11). Inventories are
+ * zod schemas for what ZStack returns (docs/zstack-wire.md §3.4, §4.1, §6.1, §6.5, §7.5, §8.2, §9). Inventories are
  * loose objects with every field optional (ZStack omits nulls and adds fields between versions);
  * state enums are strict, so an unknown state is an error rather than a silent misreading.
  *

@@ -1,5 +1,5 @@
 /**
- * ZStack timestamps (zstack-api.md §2.7, §9.1.6): Gson's Java 8 rendering `MMM d, yyyy h:mm:ss a`
+ * ZStack timestamps (docs/zstack-wire.md §3.6): Gson's Java 8 rendering `MMM d, yyyy h:mm:ss a`
  * in the management node's local zone with no offset, e.g. `May 10, 2022 5:24:03 AM`. JDK 9+ and
  * ICU add a comma after the year and may put a narrow no-break space before AM/PM; all are accepted.
  */
@@ -121,7 +121,7 @@ export function formatZStackTimestamp(epochMs: number, timeZone?: string): strin
 }
 
 /**
- * The access-key `Date` header (zstack-api.md §3.3): `EEE, dd MMM yyyy HH:mm:ss z` in English, the
+ * The access-key `Date` header (docs/zstack-wire.md §4.3): `EEE, dd MMM yyyy HH:mm:ss z` in English, the
  * wall-clock time of the management node's zone, a two-digit day, and a zone token Java's
  * formatter accepts: `GMT` or `GMT+08:00` (a bare numeric offset such as `+0800` is rejected).
  */

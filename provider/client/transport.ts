@@ -66,13 +66,13 @@ const AGENTS_KEY = "__pulumiZStackMigrationAgents_v1";
 export function agentFor(protocol: string, tls: TlsOptions): http.Agent {
   const g = globalThis as unknown as Record<string, Map<string, http.Agent> | undefined>;
   const agents = g[AGENTS_KEY] ?? (g[AGENTS_KEY] = new Map<string, http.Agent>());
-  const https_ = protocol === "https:";
-  const key = https_
+  const isHttps = protocol === "https:";
+  const key = isHttps
     ? `https|${tls.insecure ? "insecure" : "verify"}|${tls.caCertificate ? createHash("sha256").update(tls.caCertificate).digest("hex") : "system"}`
     : "http";
   let agent = agents.get(key);
   if (!agent) {
-    agent = https_
+    agent = isHttps
       ? new https.Agent({
           keepAlive: true,
           maxSockets: 16,
