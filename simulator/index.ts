@@ -1,6 +1,6 @@
 /**
  * zstack-sim: a ZStack Cloud management node you can run on loopback, for the quickstart, the tests
- * and users' own CI. It follows ../shared/zstack-api.md (wire reference) and must never import from
+ * and users' own CI. It follows docs/zstack-wire.md (the wire facts) and must never import from
  * provider/ or sdk/: it is the test oracle the client is checked against.
  *
  *     const sim = await startSimulator({ port: 0, manualClock: true });
