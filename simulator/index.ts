@@ -103,7 +103,7 @@ export interface ZStackSimulator {
   readonly faults: SimulatorFaults;
   setJobDurations(d: { v2vMs?: number; ovaMs?: number; cancelMs?: number }): void;
   readonly stats: SimulatorStats;
-  /** direct read/write access to the in-memory world (see README, "The simulator: zstack-sim", "The world") */
+  /** direct read/write access to the in-memory world (see docs/simulator.md, "The world") */
   readonly world: SimWorld;
   /** put the world back to its seed (default world or `seed`), clear faults and stats */
   resetWorld(): void;
