@@ -1,7 +1,8 @@
-// `npm run bench [simulator|polling|scale ...]`: every benchmark prints its own figures.
-//   simulator — requests/s the simulator sustains on loopback under concurrent polling (issue 2)
-//   polling   — requests and detection latency for one simulated 2-hour migration (issue 3)
-//   scale     — 200 V2vMigrations + 200 OvaPackages on the real engine vs 400 trivial resources (issue 4)
+// `npm run bench [simulator|polling|scale ...]`: every benchmark prints its own figures
+// (what each measures and the last measured figures: docs/benchmarks.md).
+//   simulator — requests/s the simulator sustains on loopback under concurrent polling
+//   polling   — requests and detection latency for one simulated 2-hour migration
+//   scale     — 200 V2vMigrations + 200 OvaPackages on the real engine vs 400 trivial resources
 const parts = process.argv.slice(2);
 const want = (p: string) => parts.length === 0 || parts.includes(p);
 

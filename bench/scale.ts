@@ -1,6 +1,6 @@
-// The scale benchmark (issue 4): one stack of 200 V2vMigrations and 200 OvaPackages on the real
-// Pulumi engine against an in-process simulator, next to a baseline stack of 400 trivial dynamic
-// resources (the engine's own cost), measured in the same run. It prints, per phase (up, refresh,
+// The scale benchmark (docs/benchmarks.md, "Scale"): one stack of 200 V2vMigrations and 200
+// OvaPackages on the real Pulumi engine against an in-process simulator, next to a baseline stack
+// of 400 trivial dynamic resources (the engine's own cost), measured in the same run. It prints, per phase (up, refresh,
 // destroy): wall time of both stacks, requests sent to ZStack per resource (and the biggest
 // routes), the peak memory of the dynamic-provider process(es), bytes of state per resource, and
 // the goal line: our wall time minus the job time itself against 1.5 × the baseline's.

@@ -7,7 +7,7 @@ import { OvaPackage, V2vMigration } from "pulumi-zstack-migration";
 
 const config = new pulumi.Config();
 
-// Defaults: the simulator's seeded world (simulator/seed-uuids.ts, listed in the README).
+// Defaults: the simulator's seeded world (simulator/seed-uuids.ts, listed in docs/simulator.md).
 const sim = {
   vmwareVms: [
     { name: "web-01", uuid: "24e0673e037a4cae904a40a071329d9e", cpuNum: 2, memoryGiB: 4 },

@@ -1,6 +1,7 @@
 /**
- * Every behaviour of the simulator that ../shared/zstack-api.md marks UNCONFIRMED, or does not cover,
- * is decided here and nowhere else. Each entry says what the reference knows and what we chose.
+ * Every behaviour of the simulator that docs/zstack-wire.md marks UNCONFIRMED, or does not cover (its §11),
+ * is decided here and nowhere else. Each entry says what that page records and what we chose.
+ * Section numbers (§) below are those of docs/zstack-wire.md.
  * Change a choice here and the whole simulator follows.
  */
 
@@ -8,20 +9,20 @@
 // Async APIs
 // ---------------------------------------------------------------------------------------------
 
-/** Default `apiTimeout` of an async API: 30 min (§2.4, confirmed). */
+/** Default `apiTimeout` of an async API: 30 min (§3.4, confirmed). */
 export const DEFAULT_API_TIMEOUT_MS = 1_800_000;
 
 /**
- * UNCONFIRMED (§10.5): ConvertVmFromForeignHypervisor has no known `@DefaultTimeout`, so it reports
+ * UNCONFIRMED (§11.5): ConvertVmFromForeignHypervisor has no known `@DefaultTimeout`, so it reports
  * the 30 min default. It only bounds the submit; the conversion itself runs as a long job.
  */
 export const V2V_API_TIMEOUT_MS = DEFAULT_API_TIMEOUT_MS;
 
-/** ExportVmOvaPackage: `@DefaultTimeout(HOURS, 72)` (§2.4, confirmed). */
+/** ExportVmOvaPackage: `@DefaultTimeout(HOURS, 72)` (§3.4, confirmed). */
 export const OVA_API_TIMEOUT_MS = 72 * 3_600_000;
 
 /**
- * api-job retention (§2.5, confirmed config, simulated schedule): a finished record is deleted by the
+ * api-job retention (§3.5, confirmed config, simulated schedule): a finished record is deleted by the
  * first hourly scan at which `createDate < scanTime - 3 h`. UNCONFIRMED: the phase of the hourly scan;
  * we anchor it at the simulator's start, so a result stays readable between 3 h and 4 h after submit.
  */
@@ -40,8 +41,8 @@ export const apiTimeoutDetails = (api: string, timeoutMs: number) =>
 // ---------------------------------------------------------------------------------------------
 
 /**
- * §2.1: the servlet mapping of `/v1/**` accepts POST, PUT, DELETE, GET and HEAD only.
- * UNCONFIRMED (the reference does not say what the other methods get): Spring's DispatcherServlet
+ * §3.1: the servlet mapping of `/v1/**` accepts POST, PUT, DELETE, GET and HEAD only.
+ * UNCONFIRMED (§11.9: no source says what the other methods get): Spring's DispatcherServlet
  * refuses them before RestServer runs, with 405, an `Allow` header and this plain-text message
  * (HttpRequestMethodNotSupportedException). This applies to every path under /zstack/v1, api-jobs
  * included, and to OPTIONS too (no CORS pre-flight handling).
@@ -50,7 +51,7 @@ export const ACCEPTED_HTTP_METHODS: readonly string[] = ["POST", "PUT", "DELETE"
 export const unsupportedHttpMethod = (method: string) => `Request method '${method}' not supported`;
 
 /**
- * Derived from §2.8 and §3.1, not stated as such: RestServer parses a query's parameters (q, limit,
+ * Derived from §3.7 and §4.2, not stated as such: RestServer parses a query's parameters (q, limit,
  * start, fields: 400 plain text) in handleQueryApi, before the message reaches the API interceptor
  * that rejects an unknown or expired session (503 ID.1001). So a malformed query parameter gets its
  * 400 even with an invalid session; an unknown query field (SYS.1007, from the query facade) comes
@@ -59,7 +60,7 @@ export const unsupportedHttpMethod = (method: string) => `Request method '${meth
 export const QUERY_PARSE_BEFORE_SESSION_CHECK = true;
 
 /**
- * Not in the reference (simulator-only): every response carries `X-ZStack-Simulator: zstack-sim` so
+ * Not a ZStack behaviour (simulator-only): every response carries `X-ZStack-Simulator: zstack-sim` so
  * clients can log that they talk to the simulator. `simulatorHeader: false` / `--no-sim-header`
  * turns it off, for clients that must not be able to tell.
  */
@@ -70,11 +71,11 @@ export const SIMULATOR_HEADER_VALUE = "zstack-sim";
 // Sessions and access keys
 // ---------------------------------------------------------------------------------------------
 
-/** identity.session.maxConcurrent (§3.1, confirmed). */
+/** identity.session.maxConcurrent (§4.2, confirmed). */
 export const MAX_CONCURRENT_SESSIONS = 500;
 
 /**
- * UNCONFIRMED (not in the reference): the access-key `Date` skew check compares with "now". A real MN
+ * UNCONFIRMED (§11.9, no source covers it): the access-key `Date` skew check compares with "now". A real MN
  * has one clock; the simulator has a simulated clock that may run faster than real time. We accept
  * a Date within ±15 min of EITHER the simulated clock or the real wall clock, so clients signing with
  * their wall clock keep working when the simulator runs at `--speed 600` or under a manual clock.
@@ -82,15 +83,15 @@ export const MAX_CONCURRENT_SESSIONS = 500;
 export const AK_SKEW_ACCEPTS_REAL_CLOCK = true;
 
 /**
- * UNCONFIRMED (§3.3): "Invalid authKey format" is unreachable with the server's own split check; we
+ * UNCONFIRMED (§4.3): "Invalid authKey format" is unreachable with the server's own split check; we
  * return it when the AccessKeyId or the signature part is empty (`ZStack :sig`, `ZStack id:`… the
  * latter is already caught by the split, as in Java).
  */
 export const AK_EMPTY_PART_IS_INVALID_FORMAT = true;
 
 /**
- * UNCONFIRMED: CreateAccessKey with an AccessKeyID that another key already has. The reference says
- * nothing; the unique column would make the insert fail. We answer SYS.1007 with this text.
+ * UNCONFIRMED: CreateAccessKey with an AccessKeyID that another key already has. No source says
+ * anything (§11.9); the unique column would make the insert fail. We answer SYS.1007 with this text.
  */
 export const duplicateAccessKeyId = (id: string) => `AccessKeyID[${id}] already exists`;
 
@@ -124,7 +125,7 @@ export const VALIDATION_ORDER =
 export const duplicateResourceUuid = (uuid: string) => `resource[uuid:${uuid}] already exists, resourceUuid must be unique`;
 
 /**
- * §3.3 gives CreateAccessKey's lengths (AccessKeyID 10–20, AccessKeySecret 10–40) but §4.2 does not
+ * §4.3 gives CreateAccessKey's lengths (AccessKeyID 10–20, AccessKeySecret 10–40) but §5.3 does not
  * list the @APIParam(minLength) message. We use ApiMessageParamValidator's template (checked right
  * after max length), SYS.1007.
  */
@@ -145,21 +146,21 @@ export const unknownQueryField = (field: string, inventoryClass: string) =>
 export const QUERY_CASE_SENSITIVE = true;
 
 // ---------------------------------------------------------------------------------------------
-// V2V (§5.4, §6, §10)
+// V2V (§7, §11)
 // ---------------------------------------------------------------------------------------------
 
 export const V2V_MSG_CLASS = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
 export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
 
 /**
- * UNCONFIRMED (§10.3): `jobData` is the Gson JSON of the API message, including `session`
+ * UNCONFIRMED (§11.3): `jobData` is the Gson JSON of the API message, including `session`
  * ({uuid, accountUuid, userUuid}), `id` (the api id), `timeout`, and secrets such as `sshPrivKey`,
  * as a real MN stores them. Clients must redact it.
  */
 export const V2V_JOBDATA_INCLUDES_SESSION = true;
 
 /**
- * UNCONFIRMED (§5.3, §10.3): success `jobResult` is the JSON of the final event,
+ * UNCONFIRMED (§6.3, §11.3): success `jobResult` is the JSON of the final event,
  * `{"inventory": <VmInstanceInventory>, "success": true}`; `targetResourceUuid` is the new VM's uuid,
  * set when the job succeeds (absent before, kept across a rerun until the next success).
  */
@@ -185,7 +186,7 @@ export const DEFAULT_V2V_FAILURE_DETAIL = (srcUuid: string) =>
 export const DEFAULT_V2V_FAILURE_CAUSE = "virt-v2v: error: inspection could not detect the source guest (or physical machine)";
 
 /**
- * UNCONFIRMED (§6.3): only `vmware://<uuid>` is confirmed. Any other non-empty url is accepted and
+ * UNCONFIRMED (§7.3, §11.1): only `vmware://<uuid>` is confirmed. Any other non-empty url is accepted and
  * converts a generic 20 GiB Linux guest. A `vmware://` url naming no known ESX VM is accepted by the
  * API and the long job then fails with this detail.
  */
@@ -200,7 +201,7 @@ export const disabledConversionHost = (uuid: string) =>
   `the v2v conversion host[uuid:${uuid}] is disabled, please enable it first`;
 
 /**
- * UNCONFIRMED: `url` must not be an empty string (the reference says "accept any non-empty string").
+ * UNCONFIRMED: `url` must not be an empty string (§7.3: the url is opaque; an empty one is refused here).
  */
 export const V2V_URL_REJECTS_EMPTY = true;
 
@@ -216,7 +217,7 @@ export function defaultV2vDurationMs(diskBytes: number): number {
 }
 
 /**
- * UNCONFIRMED (§10.4): progress of V2V and OVA export is served by `GET /v1/task-progresses/{apiId}`
+ * UNCONFIRMED (§11.4): progress of V2V and OVA export is served by `GET /v1/task-progresses/{apiId}`
  * (apiId = the X-Job-UUID of the ConvertVm / ExportVmOvaPackage call, and the RerunLongJob call after
  * a rerun). One inventory: `{taskUuid, taskName, type: "Progress", content: "<integer percent>", time}`;
  * the percent grows linearly with simulated time and freezes when the job is suspended or stops.
@@ -237,7 +238,7 @@ export const V2V_SUPPORTS_CLEAN = true;
 export const DEFAULT_CANCEL_MS = 0;
 
 /**
- * UNCONFIRMED (§5.3 gives the JobResultError shape {message?, detail, cause}, not what a cancelled
+ * UNCONFIRMED (§6.3 gives the JobResultError shape {message?, detail, cause}, not what a cancelled
  * V2V job stores): a Canceled job's `jobResult` is the JSON of `{detail, cause}`, both the
  * LONG_JOB.1000 details `long job[uuid:%s] has been canceled` (LongJobUtils.cancelErr), no `message`.
  */
@@ -247,7 +248,7 @@ export function canceledJobResult(jobUuid: string): Record<string, unknown> {
 }
 
 /**
- * UNCONFIRMED (§5.5 only says "after cleaning, the job becomes Failed"): the cleaned job's
+ * UNCONFIRMED (§6.4 only says "after cleaning, the job becomes Failed"): the cleaned job's
  * `jobResult` is the JSON of `{detail, cause}` with this text.
  */
 export function cleanedJobResult(jobUuid: string): Record<string, unknown> {
@@ -264,7 +265,7 @@ export const CANCEL_INTERRUPTED_BY_CLEAN_CODE = "SYS.1006";
 export const cancelInterruptedByClean = (jobUuid: string) => `long job[uuid:${jobUuid}] was cleaned before its cancellation completed`;
 
 /**
- * §5.5: SubmitLongJob wraps any API (the reference's example is APIAddImageMsg); an unknown jobName
+ * §6.4: SubmitLongJob wraps any API (ZStack's own example is APIAddImageMsg); an unknown jobName
  * fails with SYS.1007 `%s is not an API`. The simulator only implements the V2V job type. A jobName
  * that looks like an API message class (`API…Msg`) but is not supported gets SYS.1007 with
  * unsupportedLongJobType (it would be wrong to claim it is not an API); any other name gets the
@@ -292,7 +293,7 @@ export const RERUN_REPLACES_API_ID = true;
 export const RESUME_KEEPS_PROGRESS = true;
 
 /**
- * UNCONFIRMED: effect of a management-node restart (§5.2 gives the state rules):
+ * UNCONFIRMED: effect of a management-node restart (§6.2 gives the state rules):
  * - Running long jobs -> Suspended (error SYS.1012), progress frozen, resumable with ResumeLongJob;
  * - Canceling jobs stay Canceling and stop rolling back (CleanLongJob turns them Failed);
  * - pending api-jobs fail with this SYS.1012 error;
@@ -309,16 +310,16 @@ export const DEFAULT_V2V_FAIL_FRACTION = 0.3;
 export const DEFAULT_OVA_FAIL_FRACTION = 0.5;
 
 // ---------------------------------------------------------------------------------------------
-// OVA export (§7)
+// OVA export (§8)
 // ---------------------------------------------------------------------------------------------
 
 export const OVA_MSG_CLASS = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 
-/** UNCONFIRMED (§10.6): OvfConstant.OVA_FORMAT. */
+/** UNCONFIRMED (§11.6): OvfConstant.OVA_FORMAT. */
 export const OVA_FORMAT = "ova";
 
 /**
- * UNCONFIRMED (§10.6): exportUrl layout. The file is served by the simulator itself, on its own port,
+ * UNCONFIRMED (§11.6): exportUrl layout. The file is served by the simulator itself, on its own port,
  * outside /zstack: `http://<bind host>:<port>/imagestore/download/ova/<packageUuid>/<vm name>.ova`.
  * It uses the address the simulator listens on, not `advertisedHost`: on a real system the URL points
  * at the ImageStore host, which is not behind the MN's NAT.
@@ -348,7 +349,7 @@ export const exportDeletedDetails = (packageUuid: string) => `ova package[uuid: 
 export const OVA_MD5_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * UNCONFIRMED: the ExportVmOvaPackage checks follow OvfInterceptor only (§7.1): no generic SYS.1003
+ * UNCONFIRMED: the ExportVmOvaPackage checks follow OvfInterceptor only (§8.1): no generic SYS.1003
  * for `vmUuid`/`backupStorageUuid`; an unknown backup storage gets the "not an ImageStore" message.
  */
 export const OVA_NO_GENERIC_RESOURCE_CHECK = true;
@@ -375,8 +376,8 @@ export function exportedOvaSize(volumeBytes: number, packageUuid: string): numbe
 export const VM_STATE_ERROR_DESCRIPTION = "The vm is not in correct state";
 
 /**
- * UNCONFIRMED: VM.1010 details (VmInstanceBase.validateOperationByState's wording is not in the
- * reference). `msgClass` is the fully qualified class of the (internal) message.
+ * UNCONFIRMED: VM.1010 details (VmInstanceBase.validateOperationByState's wording is not in
+ * the sources, §11.9). `msgClass` is the fully qualified class of the (internal) message.
  */
 export const vmStateNotAllowed = (state: string, msgClass: string, allowed: readonly string[]) =>
   `current vm instance state[${state}] doesn't allow to proceed message[${msgClass}], allowed states are [${allowed.join(", ")}]`;

@@ -1,6 +1,6 @@
 /**
  * zstack-sim: a ZStack Cloud management node you can run on loopback, for the quickstart, the tests
- * and users' own CI. It follows ../shared/zstack-api.md (wire reference) and must never import from
+ * and users' own CI. It follows docs/zstack-wire.md (the wire facts) and must never import from
  * provider/ or sdk/: it is the test oracle the client is checked against.
  *
  *     const sim = await startSimulator({ port: 0, manualClock: true });
@@ -103,7 +103,7 @@ export interface ZStackSimulator {
   readonly faults: SimulatorFaults;
   setJobDurations(d: { v2vMs?: number; ovaMs?: number; cancelMs?: number }): void;
   readonly stats: SimulatorStats;
-  /** direct read/write access to the in-memory world (see README, "The simulator: zstack-sim", "The world") */
+  /** direct read/write access to the in-memory world (see docs/simulator.md, "The world") */
   readonly world: SimWorld;
   /** put the world back to its seed (default world or `seed`), clear faults and stats */
   resetWorld(): void;

@@ -3,7 +3,7 @@
  * quickstart and the tests can name them. Every one is a dash-less version-4 UUID, so each also
  * passes ZStack's `resourceUuid` check.
  *
- * The access key and the admin account are the reference's own values (zstack-api.md §3.1, §3.3).
+ * The access key and the admin account are ZStack's own values (docs/zstack-wire.md §4.1, §4.3).
  */
 export const SEED_UUIDS = {
   zone: "f52465036bdd468499040edb9f879503",
@@ -46,7 +46,7 @@ export const SEED_UUIDS = {
 export const SEED_CREDENTIALS = {
   accountName: "admin",
   password: "password",
-  /** the reference's access-key test vector (zstack-api.md §3.3) */
+  /** the access-key test vector of ZStack's documentation (docs/zstack-wire.md §4.3) */
   accessKeyId: "vvSZpmj4cnB53qUDmm6E",
   accessKeySecret: "8heumeFTvIeZxkTGfEYvVi9qVVPd9ffQNDALSPPb",
 } as const;

@@ -3,7 +3,7 @@
 // output `vmUuid`, so Pulumi runs them in order.
 import { OvaPackage, V2vMigration } from "pulumi-zstack-migration";
 
-// The simulator's default world (see the README's table of seeded UUIDs).
+// The simulator's default world (its seeded UUIDs: pulumi-zstack-migration's docs/simulator.md).
 const world = {
   source: "303c77659086488ca50a81082e3d4573", // VMware VM "app-02"
   conversionHost: "f93a4dd87b8849ea96e5b2df98aa1c8e",

@@ -1,5 +1,5 @@
 /**
- * Login, sessions and access keys (zstack-api.md §1.2, §3).
+ * Login, sessions and access keys (docs/zstack-wire.md §2, §4).
  */
 import { duplicateAccessKeyId, MAX_CONCURRENT_SESSIONS } from "../assumptions";
 import { fail, T } from "../core/errors";
@@ -109,7 +109,7 @@ const CREATE_AK_RULES: FieldRule[] = [
   { name: "accountUuid", required: true, resource: { table: "accounts", type: "AccountVO" } },
   { name: "userUuid", required: true },
   { name: "description", maxLength: 2048 },
-  // §3.3: AccessKeyID 10–20 characters, AccessKeySecret 10–40
+  // §4.3: AccessKeyID 10–20 characters, AccessKeySecret 10–40
   { name: "AccessKeyID", maxLength: 20, minLength: 10 },
   { name: "AccessKeySecret", maxLength: 40, minLength: 10 },
   { name: "resourceUuid" },

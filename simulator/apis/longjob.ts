@@ -1,5 +1,5 @@
 /**
- * LongJob APIs (zstack-api.md §5.5) and GetTaskProgress.
+ * LongJob APIs (docs/zstack-wire.md §6.4) and GetTaskProgress (§6.5).
  */
 import { badJobData, looksLikeApiMessage, notAnApi, SUBMIT_LONG_JOB_TYPES, TASK_PROGRESS_TYPE, unsupportedLongJobType } from "../assumptions";
 import { argerr } from "../core/errors";

@@ -1,6 +1,6 @@
 /**
- * ExportVmOvaPackage and the ImagePackage APIs (zstack-api.md §7). Parameters are read only from the
- * `params` wrapper; a body without it is an empty message that fails on the poll (§0.2).
+ * ExportVmOvaPackage and the ImagePackage APIs (docs/zstack-wire.md §8). Parameters are read only from the
+ * `params` wrapper; a body without it is an empty message that fails on the poll (§1.2).
  */
 import { OVA_API_TIMEOUT_MS, OVA_MSG_CLASS } from "../assumptions";
 import { argerr, operr } from "../core/errors";
@@ -29,7 +29,7 @@ function exportVmOvaPackage(ctx: ApiContext) {
   checkResourceUuidFree(world, "imagePackages", p.resourceUuid);
   const vmUuid = String(p.vmUuid);
   const bsUuid = String(p.backupStorageUuid);
-  // OvfInterceptor order (§7.1)
+  // OvfInterceptor order (§8.1)
   const existing = world.list("imagePackages").find((x) => x.vmUuid === vmUuid);
   if (existing) {
     argerr(`Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${existing.uuid}], please delete the package and try again.`);
@@ -71,7 +71,7 @@ function updateImagePackage(ctx: ApiContext) {
   const p = coerce(UPDATE_RULES, ctx.params);
   validateFields(ctx.world, `${OVF}.APIUpdateImagePackageMsg`, UPDATE_RULES, p);
   const patch: Record<string, unknown> = {};
-  // blank values are ignored (§7.2)
+  // blank values are ignored (§8.3)
   if (typeof p.name === "string" && p.name.trim() !== "") patch.name = p.name;
   if (typeof p.description === "string" && p.description.trim() !== "") patch.description = p.description;
   return { inventory: ctx.world.update("imagePackages", row.uuid, patch) };

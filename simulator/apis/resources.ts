@@ -1,5 +1,5 @@
 /**
- * Query APIs of the surrounding resources (zstack-api.md §11) and their inventory declarations.
+ * Query APIs of the surrounding resources (docs/zstack-wire.md §9) and their inventory declarations.
  * `GET /v1/<resources>` and `GET /v1/<resources>/{uuid}` both answer `{"inventories": [...]}`.
  */
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";

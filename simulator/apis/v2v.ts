@@ -1,5 +1,5 @@
 /**
- * ConvertVmFromForeignHypervisor and the V2V conversion-host APIs (zstack-api.md §6).
+ * ConvertVmFromForeignHypervisor and the V2V conversion-host APIs (docs/zstack-wire.md §7).
  */
 import {
   V2V_API_TIMEOUT_MS,
@@ -16,7 +16,7 @@ import * as longJobs from "../world/long-jobs";
 import { actionApi, INVENTORIES, queryApis } from "./resources";
 import { checkResourceUuidFormat, checkResourceUuidFree, coerce, requireRow, validateFields, type FieldRule } from "./validate";
 
-/** Parameters of APIConvertVmFromForeignHypervisorMsg, in the SDK's order (§6.1). */
+/** Parameters of APIConvertVmFromForeignHypervisorMsg, in the SDK's order (§7.1). */
 export const CONVERT_VM_RULES: FieldRule[] = [
   { name: "url", required: true, maxLength: 1024, emptyString: V2V_URL_REJECTS_EMPTY ? false : undefined },
   { name: "name", required: true, maxLength: 255 },
@@ -91,7 +91,7 @@ function convertVm(ctx: ApiContext) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Conversion hosts (§6.2)
+// Conversion hosts (§7.5)
 // ---------------------------------------------------------------------------------------------
 
 const CH_MSG = "org.zstack.v2v";

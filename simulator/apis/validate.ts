@@ -2,7 +2,7 @@
  * @APIParam validation as ApiMessageProcessorImpl runs it, field by field in declaration order:
  * mandatory, valid values, max length, min length, non-empty list, NULL element, empty string,
  * number range, then existence of the referenced resource (SYS.1003), before the next field
- * (assumptions.ts, VALIDATION_ORDER). Messages are the templates of §4.2.
+ * (assumptions.ts, VALIDATION_ORDER). Messages are the templates of docs/zstack-wire.md §5.3.
  */
 import { duplicateResourceUuid, minLengthDetails } from "../assumptions";
 import { argerr, fail, T } from "../core/errors";

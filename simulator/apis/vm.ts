@@ -1,5 +1,5 @@
 /**
- * VmInstance APIs the providers need around migrations and exports (zstack-api.md §11).
+ * VmInstance APIs the providers need around migrations and exports (docs/zstack-wire.md §9).
  */
 import { vmStateNotAllowed } from "../assumptions";
 import { ApiFailure, errorCode } from "../core/errors";
@@ -53,7 +53,7 @@ function destroyVm(ctx: ApiContext) {
 function expungeVm(ctx: ApiContext) {
   const vm = requireVm(ctx);
   checkState(vm, "ExpungeVmInstanceMsg", ["Destroyed"]);
-  // ImagePackageVO.vmUuid is ON DELETE SET NULL (§7.1)
+  // ImagePackageVO.vmUuid is ON DELETE SET NULL (§8.2)
   for (const pkg of ctx.world.list("imagePackages", (x) => x.vmUuid === vm.uuid)) delete pkg.vmUuid;
   ctx.world.delete("vms", vm.uuid);
   return {};

@@ -1,12 +1,12 @@
 import { VM_STATE_ERROR_DESCRIPTION } from "../assumptions";
 
 /**
- * ZStack error codes (zstack-api.md §4) and the two ways the REST server fails:
- * - `RestError`: REST-layer failure, a plain-text body with a 4xx/5xx status (§2.4);
+ * ZStack error codes (docs/zstack-wire.md §5) and the two ways the REST server fails:
+ * - `RestError`: REST-layer failure, a plain-text body with a 4xx/5xx status (§3.4);
  * - `ApiFailure`: the API ran and failed, `{"error": ErrorCode}` with 503 (sync, or on the api-jobs poll).
  */
 
-/** Descriptions, verbatim from conf/errorCodes/*.xml (§4.2). */
+/** Descriptions, verbatim from conf/errorCodes/*.xml (§5.2). */
 export const ERROR_DESCRIPTIONS = {
   "SYS.1000": "An internal error happened in system",
   "SYS.1001": "A message or a operation timeout",
@@ -84,7 +84,7 @@ export function javaList(values: readonly unknown[]): string {
 }
 
 /**
- * Validator detail templates of ApiMessageParamValidator, ApiMediatorImpl and PortApiValidator (§4.2).
+ * Validator detail templates of ApiMessageParamValidator, ApiMediatorImpl and PortApiValidator (§5.3).
  * `msg` is the fully qualified class name of the API message.
  */
 export const T = {

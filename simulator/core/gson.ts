@@ -1,5 +1,5 @@
 /**
- * JSON the way the MN's Gson writes it (zstack-api.md §2.7):
+ * JSON the way the MN's Gson writes it (docs/zstack-wire.md §3.6):
  * - null fields are omitted (no serializeNulls);
  * - timestamps (`createDate`, `lastOpDate`, `expiredDate`, kept as epoch ms in the world) become
  *   Java 8 strings such as `May 10, 2022 5:24:03 AM`;

@@ -2,10 +2,10 @@
  * Time rendering and parsing the way a ZStack management node does it.
  *
  * - Inventory timestamps: Gson's default rendering of java.sql.Timestamp on Java 8, US locale,
- *   `MMM d, yyyy h:mm:ss a`, in the MN's local zone, without offset (zstack-api.md §2.7).
+ *   `MMM d, yyyy h:mm:ss a`, in the MN's local zone, without offset (docs/zstack-wire.md §3.6).
  *   Formatted by hand: Intl adds a comma and a U+202F before AM/PM.
  * - Access-key `Date` header: `EEE, dd MMM yyyy HH:mm:ss z`, English, case-insensitive
- *   (zstack-api.md §3.3, RestServer.checkTime).
+ *   (docs/zstack-wire.md §4.3, RestServer.checkTime).
  */
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

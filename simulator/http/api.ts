@@ -1,6 +1,6 @@
 /**
  * How an API is declared: endpoints are data (method, path, body wrapper, sync/async, auth), the
- * handler only implements the behaviour. The REST pipeline in server.ts does the rest, as RestServer does.
+ * handler only implements the behaviour. The REST pipeline in rest.ts does the rest, as RestServer does.
  */
 import type { SimWorld } from "../world/world";
 import type { QueryDef } from "./query";

@@ -1,5 +1,5 @@
 /**
- * Authentication as RestServer.handleApi and the auth backends do it (zstack-api.md §3):
+ * Authentication as RestServer.handleApi and the auth backends do it (docs/zstack-wire.md §4):
  * `OAuth <session uuid>` or `ZStack <AccessKeyID>:<signature>` with a `Date` header.
  * REST-layer problems throw RestError (plain text 400/403). An unknown or expired session does not:
  * it becomes an ID.1001 failure of the API itself (503, or 202 then 503 on the poll).
@@ -17,7 +17,7 @@ export type AuthOutcome = { session: Session } | { sessionError: ErrorCode };
 
 export type HeaderGetter = (name: string) => string | undefined;
 
-/** Base64(HMAC-SHA1(secret, METHOD \n Date \n URI)) — §3.3. */
+/** Base64(HMAC-SHA1(secret, METHOD \n Date \n URI)) — §4.3. */
 export function accessKeySignature(secret: string, method: string, date: string, uri: string): string {
   return createHmac("sha1", Buffer.from(secret, "utf8")).update(`${method}\n${date}\n${uri}`, "utf8").digest("base64");
 }

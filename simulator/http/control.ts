@@ -1,7 +1,7 @@
 /**
  * The loopback-only control endpoint (`/_sim/...`) through which out-of-process tests drive the
  * simulator: clock, faults, job durations, stats, world access, reset. JSON in, JSON out.
- * Documented in the README, "Control endpoint".
+ * Documented in docs/simulator.md, "Control endpoint" (summarised in the README).
  */
 import { formatJavaTimestamp, parseDuration } from "../core/java-time";
 import type { FaultState, JobKind, ResetPhase } from "../faults";

@@ -1,6 +1,6 @@
 /**
  * Query APIs (`GET /v1/<resources>`), as RestServer.handleQueryApi parses them and the query facade
- * evaluates them (zstack-api.md §2.8): `q` conditions with the server's operator table and its exact
+ * evaluates them (docs/zstack-wire.md §3.7): `q` conditions with the server's operator table and its exact
  * 400 messages, `limit` (default 1000), `start`, `count`, `replyWithCount`, `sort`, `fields`, dotted
  * names through nested lists (`vmNics.ip`), expanded joins (`vmInstance.name`), `__systemTag__`/`__userTag__`.
  */
@@ -257,7 +257,7 @@ function rowMatches(row: Row, cc: CompiledCondition): boolean {
 
 /**
  * Runs a parsed query. `uuid` set means `GET /v1/<resources>/{uuid}`: the same query API with the
- * condition `uuid=<uuid>` added to the others (§2.8), so `fields`, `count`, `replyWithCount`, `q`…
+ * condition `uuid=<uuid>` added to the others (§3.7), so `fields`, `count`, `replyWithCount`, `q`…
  * apply as on the collection path.
  */
 export function runQuery(world: SimWorld, def: QueryDef, uuid: string | undefined, q: QueryRequest): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * The REST pipeline of the management node, in RestServer.handle/handleApi order (zstack-api.md §2):
+ * The REST pipeline of the management node, in RestServer.handle/handleApi order (docs/zstack-wire.md §3):
  * the servlet's accepted methods (405 otherwise), api-jobs polling, routing (404 `no api mapping to …`),
  * method/action selection, authentication, query APIs (parameters parsed before the session check),
  * body wrapper and TypeVerifier, X-Job-UUID, then sync (200/503) or async (202 + poll).

@@ -1,7 +1,7 @@
 /**
  * Path matching like RestServer: an exact path first, then Ant-style patterns where `{var}` matches one
  * segment. APIs registered on the same path (after normalising variable names) share a route; the
- * HTTP method and the body's action key then pick one (§2.1).
+ * HTTP method and the body's action key then pick one (docs/zstack-wire.md §3.1).
  */
 import type { ApiDef } from "./api";
 

@@ -1,5 +1,5 @@
 /**
- * The OVA export engine (zstack-api.md §7.1, OvfManagerImpl.doExportVmOva): the ImagePackage row is
+ * The OVA export engine (docs/zstack-wire.md §8.1, OvfManagerImpl.doExportVmOva): the ImagePackage row is
  * `Exporting` from the start, the api-job stays 202 until the simulated export ends, then the row is
  * `Exported` with exportUrl/md5Sum/size and the api-job answers `{"inventory": …}`. On failure the row
  * is rolled back and the api-job answers 503.

@@ -1,5 +1,5 @@
 /**
- * The V2V long-job engine: the LongJob state machine of zstack-api.md §5.2/§5.5, advanced lazily
+ * The V2V long-job engine: the LongJob state machine of docs/zstack-wire.md §6.2/§6.4, advanced lazily
  * over simulated time. A job's progress is `progress + (now - segmentStart) / durationMs` while it runs.
  */
 import {
@@ -59,7 +59,7 @@ function deviceName(deviceId: unknown): string {
   return "vd" + String.fromCharCode(97 + (Number(deviceId) || 0));
 }
 
-/** volumeFilters elements `{"deviceId": "vdb", "skip": true}` (UNCONFIRMED shape, §6.4). */
+/** volumeFilters elements `{"deviceId": "vdb", "skip": true}` (UNCONFIRMED shape, §7.4, §11.2). */
 function skippedDevices(request: Record<string, unknown>): Set<string> {
   const out = new Set<string>();
   const filters = request.volumeFilters;
@@ -90,7 +90,7 @@ function planRun(w: SimWorld, rt: Pick<LongJobRuntime, "sourceFound" | "sourceDi
   return { durationMs, failAt, failDetail, failCause, progress: 0, segmentStart: at };
 }
 
-/** Creates the LongJob row (already Running, §5.2) and its run-time state. */
+/** Creates the LongJob row (already Running, §6.2) and its run-time state. */
 export function startV2v(w: SimWorld, s: V2vStart): Row {
   const at = w.now();
   const source = resolveSource(w, s.request);
@@ -272,7 +272,7 @@ function finishCancel(w: SimWorld, row: Row, rt: LongJobRuntime | undefined, at:
 }
 
 /**
- * CancelLongJob (§5.5). Returns "done" when the api-job can answer now, "pending" when the cancel
+ * CancelLongJob (§6.4). Returns "done" when the api-job can answer now, "pending" when the cancel
  * completes later (a positive cancelMs) and will complete `apiJobUuid` itself.
  */
 export function cancel(w: SimWorld, uuid: string, apiJobUuid: string): "done" | "pending" {
@@ -362,7 +362,7 @@ export function update(w: SimWorld, uuid: string, patch: { name?: unknown; descr
   return row;
 }
 
-/** MN restart: Running -> Suspended (SYS.1012, §5.2); Canceling stops rolling back. */
+/** MN restart: Running -> Suspended (SYS.1012, §6.2); Canceling stops rolling back. */
 export function suspendAll(w: SimWorld, now: number): void {
   for (const [uuid, rt] of w.jobRuntimes) {
     const row = w.tables.longJobs.get(uuid);

@@ -103,7 +103,7 @@ export class SimWorld {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Generic access (documented in the README, "The world")
+  // Generic access (documented in docs/simulator.md, "The world")
   // -------------------------------------------------------------------------------------------
 
   /** Live rows of a table, in insertion order. Mutating them directly is allowed; call `changed()` after. */

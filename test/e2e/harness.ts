@@ -618,7 +618,7 @@ export interface SimulatorProcess {
   fetch(pathname: string, init?: RequestInit): Promise<Response>;
   /**
    * The loopback control endpoint: `control("POST", "clock/advance", {duration: "30m"})` →
-   * parsed JSON; rejects on a non-2xx reply (the README's "Control endpoint" lists the routes).
+   * parsed JSON; rejects on a non-2xx reply (docs/simulator.md, "Control endpoint", lists the routes).
    */
   control<T = any>(method: string, route: string, body?: unknown): Promise<T>;
   /** `POST /_sim/clock/advance`: `"30m"`, `"90s"` or milliseconds. */

@@ -113,11 +113,11 @@ describe("simulator authentication", () => {
   });
 
   describe("access keys", () => {
-    it("reproduces the reference's test vector", () => {
+    it("reproduces the access-key test vector of docs/zstack-wire.md §4.3", () => {
       assert.equal(accessKeySignature(C.accessKeySecret, "GET", "Fri, 06 Aug 2021 17:58:34 PRC", "/v1/vm-instances"), "hPToRHeHdV49D4u20G8OlE0yJho=");
     });
 
-    it("authenticates the reference's exact request when the simulated clock reads its local time", async () => {
+    it("authenticates that test vector's exact request when the simulated clock reads its local time", async () => {
       const at = new Date(2021, 7, 6, 17, 58, 34).getTime();
       const vec = await Harness.start({ startTime: at });
       try {
@@ -157,7 +157,7 @@ describe("simulator authentication", () => {
       assert.equal(JSON.parse(job.json().inventory.jobData).session.uuid, U.accessKey);
     });
 
-    it("answers the plain-text 400/403 errors of the reference", async () => {
+    it("answers the plain-text 400/403 errors of docs/zstack-wire.md §4.3", async () => {
       const uri = "/v1/zones";
       const auth = { Authorization: `ZStack ${C.accessKeyId}:abc` };
       const cases: Array<[Record<string, string>, number, string]> = [

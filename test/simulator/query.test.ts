@@ -21,7 +21,7 @@ describe("simulator query APIs", () => {
     assert.deepEqual(none.json(), { inventories: [] });
   });
 
-  it("applies the other query parameters on the uuid form: it is the query with uuid=<uuid> added (§2.8)", async () => {
+  it("applies the other query parameters on the uuid form: it is the query with uuid=<uuid> added (docs/zstack-wire.md §3.7)", async () => {
     const path = `/v1/vm-instances/${U.vmStopped}`;
     assert.deepEqual((await h.get(`${path}?fields=uuid,name`)).json(), { inventories: [{ uuid: U.vmStopped, name: "legacy-db-1" }] });
     assert.deepEqual((await h.get(`${path}?fields=state`)).json(), { inventories: [{ state: "Stopped" }] });

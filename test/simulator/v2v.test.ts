@@ -155,7 +155,8 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
     const job = r.json().inventory;
     assert.equal(job.name, "submitted");
     assert.equal(job.state, "Running");
-    // the reference's own example type is a real API the simulator does not run: not "not an API"
+    // ZStack's own example type (APIAddImageMsg, docs/zstack-wire.md §6.4) is a real API the
+    // simulator does not run: not "not an API"
     const addImage = await h.async("POST", "/v1/longjobs", { params: { jobName: "APIAddImageMsg", jobData: "{}" } });
     expectError(
       addImage,
