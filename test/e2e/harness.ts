@@ -716,3 +716,162 @@ export async function startSimulatorProcess(opts: SimulatorOptions = {}): Promis
       }),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Processes: whole process trees of a run, and what a test leaves behind
+// ---------------------------------------------------------------------------------------------
+//
+// The engine starts every plugin (language host, dynamic-provider server) in a process group of its
+// own, and a process whose parent dies is reparented to init, so neither a process-group kill nor
+// the parent links find a run's processes after its CLI was killed. Environment variables do: the
+// engine passes its environment to every plugin, and they to their children. So each process this
+// suite starts carries SUITE_MARKER, and each `spawnPulumi` run a marker of its own. (Linux: /proc.)
+
+/** Set in this process's environment, so every process the e2e suite starts inherits it. */
+export const SUITE_MARKER = "PZM_E2E_SUITE";
+if (!process.env[SUITE_MARKER]) process.env[SUITE_MARKER] = `${process.pid}-${crypto.randomBytes(6).toString("hex")}`;
+const RUN_MARKER = "PZM_E2E_RUN";
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  /** /proc state letter (R, S, Z …) */
+  state: string;
+  cmdline: string;
+}
+
+function readProcess(pid: number): ProcessInfo | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // after "pid (comm) "
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+    return { pid, ppid: Number(rest[1]), state: rest[0], cmdline };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/** Live (not zombie) processes whose environment has `name=value`, except this process. */
+export function processesWithEnv(name: string, value: string): ProcessInfo[] {
+  const needle = `${name}=${value}`;
+  const found: ProcessInfo[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`/proc/${entry}/environ`, "utf8");
+    } catch {
+      continue; // gone, or not ours
+    }
+    if (!environ.split("\0").includes(needle)) continue;
+    const p = readProcess(Number(entry));
+    if (p && p.state !== "Z" && p.state !== "X") found.push(p);
+  }
+  return found;
+}
+
+/** Every live process the e2e suite started (directly or not) that still runs. */
+export function suiteProcesses(): ProcessInfo[] {
+  return processesWithEnv(SUITE_MARKER, process.env[SUITE_MARKER]!);
+}
+
+/** The dynamic-provider processes among `procs`: the plugin's shell script and its node server. */
+export function providerProcesses(procs: ProcessInfo[]): ProcessInfo[] {
+  return procs.filter((p) => /pulumi-resource-pulumi-nodejs|cmd[\\/]dynamic-provider/.test(p.cmdline));
+}
+
+/** SIGKILLs `procs` (and what they started meanwhile) until none of them remains; at most `timeoutMs`. */
+export async function killProcesses(list: () => ProcessInfo[], timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let procs = list(); procs.length; procs = list()) {
+    if (Date.now() > deadline) throw new Error(`processes survive SIGKILL: ${describeProcesses(procs)}`);
+    for (const p of procs) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function describeProcesses(procs: ProcessInfo[]): string {
+  return procs.map((p) => `${p.pid} (ppid ${p.ppid}, ${p.state}) ${p.cmdline.slice(0, 160)}`).join("; ") || "none";
+}
+
+/** Polls `condition` every 100 ms until it holds; false if it still does not after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+export interface PulumiRun {
+  /** the `pulumi` CLI process */
+  child: ChildProcess;
+  /** everything the CLI printed so far */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** every live process of this run: the CLI, language host, program, dynamic-provider servers */
+  processes(): ProcessInfo[];
+  /** the run's live dynamic-provider processes */
+  providerProcesses(): ProcessInfo[];
+  /** SIGKILLs the run's whole process tree, orphans included, and waits until it is gone */
+  killTree(): Promise<void>;
+}
+
+const openRuns = new Set<PulumiRun>();
+process.on("exit", () => {
+  for (const run of openRuns) for (const p of run.processes()) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/**
+ * Starts the Pulumi CLI (`args`, e.g. `["up", "--yes", "--skip-preview", "--stack", "s"]`) on the
+ * stack's project as a plain child process, as a CI job runs it, so a test can kill it. Every process
+ * of the run carries a marker, so `processes()` finds them after the CLI is gone. Call `killTree()`
+ * when done with it.
+ */
+export async function spawnPulumi(h: E2EStack, workDir: string, args: string[], onOutput?: (s: string) => void): Promise<PulumiRun> {
+  const cli = await getPulumiCli();
+  const marker = `${process.pid}-${crypto.randomBytes(6).toString("hex")}`;
+  const child = spawn(path.join(cli.binDir, "pulumi"), [...args, "--non-interactive"], {
+    cwd: workDir,
+    env: { ...process.env, ...h.envVars, PATH: `${cli.binDir}${path.delimiter}${h.envVars.PATH}`, [RUN_MARKER]: marker },
+    detached: true, // its own process group, as under a CI runner; nothing here kills groups
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    onOutput?.(d.toString());
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const processes = () => processesWithEnv(RUN_MARKER, marker);
+  const run: PulumiRun = {
+    child,
+    output: () => out,
+    exited,
+    processes,
+    providerProcesses: () => providerProcesses(processes()),
+    killTree: async () => {
+      await killProcesses(processes);
+      openRuns.delete(run);
+    },
+  };
+  openRuns.add(run);
+  return run;
+}

@@ -2,12 +2,13 @@
 // from the `npm pack` tarball, taken through the whole lifecycle against the simulator. The steps
 // run in order and share the stack, as a user's successive `pulumi` runs do.
 import * as assert from "assert";
-import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, ConsumerProject, E2EStack, findPlainText, getPulumiCli, isSecretValue, withStack } from "./harness";
+import {
+  createConsumerProject, ConsumerProject, describeProcesses, E2EStack, findPlainText, isSecretValue, spawnPulumi, waitFor, withStack,
+} from "./harness";
 
 const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
 const OVA = "pulumi-nodejs:dynamic/zstack:OvaPackage";
@@ -271,24 +272,18 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     spec.migrations.push(migration("app-02", U.vmwareApp02, { platform: "Windows" }));
     await setSpec();
     sim.setJobDurations({ v2vMs: 4 * 60 * MIN }); // 4 h simulated = 48 s real: certainly still running
-    const cli = await getPulumiCli();
-    const child = spawn(path.join(cli.binDir, "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", "lifecycle"], {
-      cwd: project.dir,
-      env: { ...process.env, ...h.envVars, PATH: `${cli.binDir}${path.delimiter}${h.envVars.PATH}` },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (d) => (log += d));
-    child.stderr!.on("data", (d) => (log += d));
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    // wait for the job to exist in ZStack (a condition, polled on the simulator itself)
-    const deadline = Date.now() + 120_000;
-    while (jobsFor(sim, "app-02").length === 0) {
-      assert.ok(Date.now() < deadline, "the job was never submitted");
-      await new Promise((r) => setTimeout(r, 50));
+    const run = await spawnPulumi(h, project.dir, ["up", "--yes", "--skip-preview", "--stack", "lifecycle"], (d) => (log += d));
+    try {
+      // wait for the job to exist in ZStack (a condition, polled on the simulator itself)
+      assert.ok(await waitFor(() => jobsFor(sim, "app-02").length > 0, 120_000), "the job was never submitted");
+      process.kill(run.child.pid!, "SIGKILL"); // the CLI alone, as a CI runner kills a job
+      await run.exited;
+      // its provider process notices and ends on its own
+      const gone = await waitFor(() => run.providerProcesses().length === 0, 10_000);
+      assert.ok(gone, `provider processes survive the engine: ${describeProcesses(run.providerProcesses())}`);
+    } finally {
+      await run.killTree(); // whatever else of the run is left (language host, program)
     }
-    process.kill(-child.pid!, "SIGKILL"); // the CLI, its language host and the provider process
-    await exited;
     const [job] = jobsFor(sim, "app-02");
     assert.strictEqual(job.state, "Running");
     sim.setJobDurations({ v2vMs: 10 * MIN });
