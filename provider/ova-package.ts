@@ -31,6 +31,7 @@ import {
   unlessUnreachable,
   withResourceUuid,
 } from "./common";
+import { Verified, checkVerifyInput, needsVerification, recheckOnRefresh, verifyOrRecord } from "./ova-package-verify"; // OVA verify
 import { waitWithProgress } from "./polling";
 import { CheckFailure, Validator, tagItem, timeoutMs, uuidItem } from "./validation";
 
@@ -41,6 +42,8 @@ export interface OvaPackageTimeouts {
   create?: string;
   /** how long delete waits for an unfinished export before deleting; default "1h" */
   delete?: string;
+  /** how long the `verify` check may take; default "1h" */
+  verify?: string;
 }
 
 export interface OvaPackageInputs {
@@ -54,6 +57,8 @@ export interface OvaPackageInputs {
   userTags?: string[];
   timeouts?: OvaPackageTimeouts;
   adoptUuid?: string;
+  /** check of the exported file: "none", "size" (default) or "md5" */
+  verify?: "none" | "size" | "md5";
 }
 
 export interface OvaPackageOutputs extends OvaPackageInputs {
@@ -65,10 +70,11 @@ export interface OvaPackageOutputs extends OvaPackageInputs {
   createDate?: string;
   lastOpDate?: string;
   state?: string;
+  verified?: Verified;
 }
 
 export const OVA_REPLACE_KEYS = ["vmUuid", "backupStorageUuid", "resourceUuid", "tagUuids", "systemTags", "userTags", "adoptUuid"] as const;
-export const OVA_UPDATE_KEYS = ["name", "description", "timeouts"] as const;
+export const OVA_UPDATE_KEYS = ["name", "description", "timeouts", "verify"] as const;
 const INPUT_KEYS: readonly string[] = [...OVA_REPLACE_KEYS, ...OVA_UPDATE_KEYS];
 const DEFAULT_CREATE_TIMEOUT = 24 * 3_600_000;
 const DEFAULT_DELETE_TIMEOUT = 3_600_000;
@@ -92,7 +98,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
     v.list("tagUuids", uuidItem);
     v.list("systemTags", tagItem);
     v.list("userTags", tagItem);
-    v.timeouts("timeouts", ["create", "delete"]);
+    v.timeouts("timeouts", ["create", "delete", "verify"]);
+    checkVerifyInput(v);
     v.unknownInputs(INPUT_KEYS, "OvaPackage");
     if (isCreateOrReplace(olds, inputs, OVA_REPLACE_KEYS)) await this.checkReferences(v, adopting);
     return { inputs, failures: v.failures };
@@ -144,12 +151,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
     return diffInputs(olds, news, {
       replace: OVA_REPLACE_KEYS,
-      inPlace: ["timeouts"],
+      inPlace: ["timeouts", "verify"],
       inPlaceIfSet: ["name", "description"],
       // an adopted package's vm and storage come from ZStack when the program does not name them
       ignore: (k) => (k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined,
       // the next update waits for the export
-      unfinished: olds.state === "Exporting",
+      unfinished: olds.state === "Exporting" || needsVerification(olds, news), // or the file is not verified yet
     });
   }
 
@@ -171,7 +178,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
       log: (l) => this.log(l),
     });
     if (pkg.state !== "Exported") pkg = await this.waitOrRecord(c, pkg, inputs, deadline, what);
-    return { id: pkg.uuid!, outs: this.outputs(inputs, pkg) };
+    const verified = await verifyOrRecord(this.verifyContext(c, inputs, pkg, what), pkg);
+    return { id: pkg.uuid!, outs: this.outputs(inputs, pkg, verified) };
   }
 
   /** ExportVmOvaPackage, waiting on its api job with progress. */
@@ -274,12 +282,13 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const c = this.client();
     const pkg = await getImagePackage(c, id);
     if (!pkg) return { id: undefined };
-    return { id, props: this.outputs(inputsOf(props), pkg) };
+    const verified = await recheckOnRefresh({ clock: this.clock(), tls: c.tls, log: (l) => this.log(l), what: `OvaPackage "${props.name ?? id}"`, inputs: props }, pkg, props.verified);
+    return { id, props: this.outputs(inputsOf(props), pkg, verified) };
   }
 
   // ------------------------------------------------------------------ update
 
-  async update(id: string, _olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
+  async update(id: string, olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
     const c = this.client();
     const what = `OvaPackage "${news.name ?? id}"`;
     let pkg = await getImagePackage(c, id);
@@ -296,7 +305,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
       const updated = c.parse("UpdateImagePackage", 200, body, schemas().ImagePackageInventory, "inventory");
       pkg = updated.uuid ? updated : ((await getImagePackage(c, id)) ?? pkg);
     }
-    return { outs: this.outputs(news, pkg) };
+    const verified = await verifyOrRecord(this.verifyContext(c, news, pkg, what), pkg, olds.verified);
+    return { outs: this.outputs(news, pkg, verified) };
   }
 
   // ------------------------------------------------------------------ delete
@@ -320,7 +330,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ outputs
 
-  private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory): OvaPackageOutputs {
+  /** What verifyOrRecord needs (OVA verify). */
+  private verifyContext(c: ZStackClient, inputs: OvaPackageInputs, pkg: ImagePackageInventory, what: string) {
+    return { clock: this.clock(), tls: c.tls, log: (l: string) => this.log(l), what, inputs, outputs: (v: Verified | undefined) => this.outputs(inputs, pkg, v) };
+  }
+
+  private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory, verified?: Verified): OvaPackageOutputs {
     return clean({
       ...(pickInputs(inputs, INPUT_KEYS) as unknown as OvaPackageInputs),
       uuid: pkg.uuid!,
@@ -335,6 +350,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
       createDate: pkg.createDate,
       lastOpDate: pkg.lastOpDate,
       state: pkg.state,
+      verified,
     });
   }
 }

@@ -12,6 +12,8 @@ export interface OvaPackageTimeoutsArgs {
   create?: pulumi.Input<string>;
   /** wait for an unfinished export before deleting it; default `"1h"` */
   delete?: pulumi.Input<string>;
+  /** how long the `verify` check may take; default `"1h"` */
+  verify?: pulumi.Input<string>;
 }
 
 /** Inputs of {@link OvaPackage}: the ExportVmOvaPackage parameters, plus the provider's own. */
@@ -33,6 +35,11 @@ export interface OvaPackageArgs {
   timeouts?: pulumi.Input<OvaPackageTimeoutsArgs>;
   /** Take over an existing image package by uuid instead of exporting. */
   adoptUuid?: pulumi.Input<string>;
+  /**
+   * Check of the file at `exportUrl` before its URL is published: `"none"`, `"size"` (the default: it
+   * exists and has `size` bytes) or `"md5"` (streams the whole file and compares with `md5Sum`).
+   */
+  verify?: pulumi.Input<"none" | "size" | "md5">;
 }
 
 /**
@@ -41,10 +48,10 @@ export interface OvaPackageArgs {
  */
 export type OvaPackageAdoptArgs = Partial<OvaPackageArgs> & { adoptUuid: pulumi.Input<string> };
 
-const OUTPUT_ONLY = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state"] as const;
+const OUTPUT_ONLY = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state", "verified"] as const;
 const INPUT_NAMES = [
   "vmUuid", "backupStorageUuid", "name", "description", "resourceUuid", "tagUuids", "systemTags", "userTags",
-  "timeouts", "adoptUuid",
+  "timeouts", "adoptUuid", "verify",
 ] as const;
 
 /**
@@ -79,8 +86,9 @@ export class OvaPackage extends pulumi.dynamic.Resource {
   declare readonly tagUuids: pulumi.Output<string[] | undefined>;
   declare readonly systemTags: pulumi.Output<string[] | undefined>;
   declare readonly userTags: pulumi.Output<string[] | undefined>;
-  declare readonly timeouts: pulumi.Output<{ create?: string; delete?: string } | undefined>;
+  declare readonly timeouts: pulumi.Output<{ create?: string; delete?: string; verify?: string } | undefined>;
   declare readonly adoptUuid: pulumi.Output<string | undefined>;
+  declare readonly verify: pulumi.Output<"none" | "size" | "md5" | undefined>;
 
   /** uuid of the image package (the resource id) */
   declare readonly uuid: pulumi.Output<string>;
@@ -95,6 +103,12 @@ export class OvaPackage extends pulumi.dynamic.Resource {
   declare readonly lastOpDate: pulumi.Output<string | undefined>;
   /** ImagePackageState: Exporting or Exported */
   declare readonly state: pulumi.Output<string>;
+  /**
+   * What was checked at `exportUrl` (absent with `verify: "none"`): `method`, the bytes found (`size`),
+   * the computed `md5` (method `"md5"`), when (`at`), and `error` when the file was found missing or
+   * changed (a failed create, or drift seen by a refresh).
+   */
+  declare readonly verified: pulumi.Output<{ method: "size" | "md5"; size?: number; md5?: string; at: string; error?: string } | undefined>;
 
   constructor(name: string, args: OvaPackageArgs | OvaPackageAdoptArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {};
