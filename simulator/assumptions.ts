@@ -381,3 +381,24 @@ export const VM_STATE_ERROR_DESCRIPTION = "The vm is not in correct state";
  */
 export const vmStateNotAllowed = (state: string, msgClass: string, allowed: readonly string[]) =>
   `current vm instance state[${state}] doesn't allow to proceed message[${msgClass}], allowed states are [${allowed.join(", ")}]`;
+
+// ---------------------------------------------------------------------------------------------
+// Download faults (not wire behaviour: what a broken ImageStore or network looks like)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Invented: the download faults (`faults.corruptDownloads`, `POST /_sim/faults/corrupt-downloads`).
+ * - `flip`: the byte at `flippedByteOffset(size)` is inverted in every GET answer whose range covers
+ *   it; the length, `Content-Length` and the ETag stay right. A HEAD is not affected.
+ * - `truncate`: the file is `truncatedFileSize(size)` bytes long, consistently: HEAD and GET
+ *   `Content-Length`, `Content-Range` and a complete (clean) body of that length, as a file cut short
+ *   on the image store.
+ * - `missing`: GET and HEAD answer 404, as for a deleted file.
+ * `count` counts the answers that take the fault (a HEAD takes `truncate` and `missing` only);
+ * without it the fault lasts until `clear`.
+ * `faults.dropDownloads(afterBytes, count?)` (`POST /_sim/faults/drop-downloads`): a GET answer sends
+ * its headers and `afterBytes` body bytes, then the connection is closed before `Content-Length`
+ * bytes were sent (a dropped connection; a Range request resumes).
+ */
+export const flippedByteOffset = (size: number) => Math.floor(size / 2);
+export const truncatedFileSize = (size: number) => Math.floor(size / 2);

@@ -7,6 +7,26 @@ import type { FailureSpec } from "./world/world";
 
 export type JobKind = "v2v" | "ova";
 export type ResetPhase = "before" | "after";
+/** How a download of an exported file goes wrong (see DOWNLOAD_FAULTS in assumptions.ts). */
+export type DownloadCorruption = "flip" | "truncate" | "missing";
+export const DOWNLOAD_CORRUPTIONS: readonly DownloadCorruption[] = ["flip", "truncate", "missing"];
+
+/** A download fault; `remaining` undefined: until clear(). */
+export interface CorruptDownloads {
+  mode: DownloadCorruption;
+  remaining?: number;
+}
+export interface DropDownloads {
+  afterBytes: number;
+  remaining?: number;
+}
+
+/** What one download answer suffers. */
+export interface DownloadFault {
+  corruption?: DownloadCorruption;
+  /** destroy the connection after this many body bytes */
+  dropAfterBytes?: number;
+}
 
 export interface FaultState {
   pendingFailures: Record<JobKind, FailureSpec[]>;
@@ -14,10 +34,17 @@ export interface FaultState {
   proxyErrorRate: number;
   connectionResetRate: number;
   connectionResetPhase: ResetPhase;
+  corruptDownloads: CorruptDownloads | null;
+  dropDownloads: DropDownloads | null;
 }
 
 const PROXY_STATUSES = [502, 503, 504] as const;
 const PROXY_TEXT: Record<number, string> = { 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+
+function positiveCount(n: number): number {
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`count must be an integer >= 1, got ${n}`);
+  return n;
+}
 
 function rate(r: number, what: string): number {
   if (!(r >= 0 && r <= 1)) throw new Error(`${what} must be between 0 and 1, got ${r}`);
@@ -36,6 +63,8 @@ export class Faults {
       proxyErrorRate: 0,
       connectionResetRate: 0,
       connectionResetPhase: "before",
+      corruptDownloads: null,
+      dropDownloads: null,
     };
   }
 
@@ -62,6 +91,37 @@ export class Faults {
     if (phase !== "before" && phase !== "after") throw new Error(`phase must be "before" or "after", got ${phase}`);
     this.state.connectionResetRate = rate(r, "connection reset rate");
     this.state.connectionResetPhase = phase;
+  }
+
+  /** Downloads of exported files are corrupted: `count` answers, or until clear(). */
+  corruptDownloads(mode: DownloadCorruption, count?: number): void {
+    if (!DOWNLOAD_CORRUPTIONS.includes(mode)) throw new Error(`mode must be one of ${DOWNLOAD_CORRUPTIONS.join(", ")}, got ${String(mode)}`);
+    this.state.corruptDownloads = { mode, ...(count === undefined ? {} : { remaining: positiveCount(count) }) };
+  }
+
+  /** GET downloads of exported files lose their connection after `afterBytes` body bytes: `count` answers, or until clear(). */
+  dropDownloads(afterBytes: number, count?: number): void {
+    if (!(Number.isInteger(afterBytes) && afterBytes >= 0)) throw new Error(`afterBytes must be an integer >= 0, got ${afterBytes}`);
+    this.state.dropDownloads = { afterBytes, ...(count === undefined ? {} : { remaining: positiveCount(count) }) };
+  }
+
+  /**
+   * The fault one download answer suffers, counted against the faults' `count`. A HEAD has no body
+   * to flip or cut, so it only takes (and counts) "missing" and "truncate".
+   */
+  takeDownloadFault(method: string): DownloadFault {
+    const out: DownloadFault = {};
+    const c = this.state.corruptDownloads;
+    if (c && (method === "GET" || c.mode !== "flip")) {
+      out.corruption = c.mode;
+      if (c.remaining !== undefined && --c.remaining <= 0) this.state.corruptDownloads = null;
+    }
+    const d = this.state.dropDownloads;
+    if (d && method === "GET" && out.corruption !== "missing") {
+      out.dropAfterBytes = d.afterBytes;
+      if (d.remaining !== undefined && --d.remaining <= 0) this.state.dropDownloads = null;
+    }
+    return out;
   }
 
   clear(): void {

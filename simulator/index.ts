@@ -71,10 +71,17 @@ export interface SimulatorFaults {
    * never saw it; "after": the MN processed it first (the response is lost)
    */
   setConnectionResetRate(rate: number, phase?: "before" | "after"): void;
+  /**
+   * downloads of exported files go wrong (see assumptions.ts): "flip" one byte (length right),
+   * "truncate" the file to half its size, "missing" 404; `count` answers, or until clear()
+   */
+  corruptDownloads(mode: "flip" | "truncate" | "missing", count?: number): void;
+  /** GET downloads lose their connection after `afterBytes` body bytes; `count` answers, or until clear() */
+  dropDownloads(afterBytes: number, count?: number): void;
   expireAllSessions(): void;
   /** running long jobs -> Suspended (resumable via ResumeLongJob), exports rolled back, pending api-jobs fail */
   restartManagementNode(): void;
-  /** remove all faults (latency, rates, queued job failures) */
+  /** remove all faults (latency, rates, queued job failures, download faults) */
   clear(): void;
 }
 

@@ -11,7 +11,7 @@ import { OVA_DOWNLOAD_PREFIX, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE } from ".
 import { SimClock } from "./core/clock";
 import { formatJavaTimestamp } from "./core/java-time";
 import { Prng } from "./core/prng";
-import { Faults, type JobKind, type ResetPhase } from "./faults";
+import { Faults, type DownloadCorruption, type JobKind, type ResetPhase } from "./faults";
 import { handleControl, isLoopback, type ControlTarget } from "./http/control";
 import { cachedOvaMd5, ovaMd5, ovaMd5Async, serveDownload } from "./http/download";
 import { RestServer } from "./http/rest";
@@ -118,6 +118,8 @@ class Simulator implements ZStackSimulator, ControlTarget {
       setLatency: (ms: number) => f.setLatency(ms),
       setProxyErrorRate: (r: number) => f.setProxyErrorRate(r),
       setConnectionResetRate: (r: number, phase?: ResetPhase) => f.setConnectionResetRate(r, phase),
+      corruptDownloads: (mode: DownloadCorruption, count?: number) => f.corruptDownloads(mode, count),
+      dropDownloads: (afterBytes: number, count?: number) => f.dropDownloads(afterBytes, count),
       expireAllSessions: () => this.expireAllSessions(),
       restartManagementNode: () => this.world.restartManagementNode(),
       clear: () => f.clear(),
@@ -346,7 +348,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
     } else if (rawPath.startsWith(OVA_DOWNLOAD_PREFIX)) {
       this.stats.count(`${method} ${OVA_DOWNLOAD_PREFIX}{uuid}/{name}`);
       const packageUuid = rawPath.slice(OVA_DOWNLOAD_PREFIX.length).split("/")[0];
-      this.readBody(req, () => this.whenSettled(() => serveDownload(this.world, packageUuid, req, res, this.simulatorHeader)));
+      this.readBody(req, () => this.whenSettled(() => serveDownload(this.world, packageUuid, req, res, this.simulatorHeader, (m) => this.faultsImpl.takeDownloadFault(m))));
     } else {
       this.stats.count(`${method} (outside /zstack)`);
       this.readBody(req, () => this.send(res, 404, "Not Found", "text/plain"));

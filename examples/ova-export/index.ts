@@ -10,7 +10,9 @@ const ova = new OvaPackage("golden-image", {
   backupStorageUuid: config.require("backupStorageUuid"),
   name: "golden-image",
   description: "released by the ova-export example",
-  timeouts: { create: "6h" },
+  // stream the exported file and check it against md5Sum before the URL is published
+  verify: "md5",
+  timeouts: { create: "6h", verify: "2h" },
 });
 
 export const packageUuid = ova.uuid;
@@ -18,3 +20,4 @@ export const exportUrl = ova.exportUrl;
 export const md5Sum = ova.md5Sum;
 export const sizeBytes = ova.size;
 export const format = ova.format;
+export const verified = ova.verified;

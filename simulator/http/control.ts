@@ -4,7 +4,7 @@
  * Documented in docs/simulator.md, "Control endpoint" (summarised in the README).
  */
 import { formatJavaTimestamp, parseDuration } from "../core/java-time";
-import type { FaultState, JobKind, ResetPhase } from "../faults";
+import type { DownloadCorruption, FaultState, JobKind, ResetPhase } from "../faults";
 import { isTableName } from "../world/types";
 import type { SimWorld, JobDurations } from "../world/world";
 
@@ -18,6 +18,8 @@ export interface ControlTarget {
     setLatency(ms: number): void;
     setProxyErrorRate(rate: number): void;
     setConnectionResetRate(rate: number, phase?: ResetPhase): void;
+    corruptDownloads(mode: DownloadCorruption, count?: number): void;
+    dropDownloads(afterBytes: number, count?: number): void;
     expireAllSessions(): void;
     restartManagementNode(): void;
     clear(): void;
@@ -112,6 +114,12 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
         return { status: 200, json: t.faultState() };
       case "POST /faults/connection-reset-rate":
         t.faults.setConnectionResetRate(num(input.rate, "rate"), (input.phase as ResetPhase | undefined) ?? "before");
+        return { status: 200, json: t.faultState() };
+      case "POST /faults/corrupt-downloads":
+        t.faults.corruptDownloads(String(input.mode ?? "") as DownloadCorruption, input.count === undefined ? undefined : num(input.count, "count"));
+        return { status: 200, json: t.faultState() };
+      case "POST /faults/drop-downloads":
+        t.faults.dropDownloads(num(input.afterBytes, "afterBytes"), input.count === undefined ? undefined : num(input.count, "count"));
         return { status: 200, json: t.faultState() };
       case "POST /faults/expire-sessions":
         t.faults.expireAllSessions();

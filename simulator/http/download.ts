@@ -7,8 +7,9 @@
  */
 import { createCipheriv, createHash, type Hash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
-import { OVA_MD5_CHUNK_BYTES, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE } from "../assumptions";
+import { Readable, Transform } from "node:stream";
+import { flippedByteOffset, OVA_MD5_CHUNK_BYTES, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, truncatedFileSize } from "../assumptions";
+import type { DownloadFault } from "../faults";
 import type { SimWorld } from "../world/world";
 
 const CHUNK = 256 * 1024;
@@ -129,8 +130,33 @@ export function ovaMd5Async(packageUuid: string, size: number, chunkBytes = OVA_
   return promise;
 }
 
-/** GET/HEAD <OVA_DOWNLOAD_PREFIX><packageUuid>/<name>.ova, with single-range support. */
-export function serveDownload(world: SimWorld, packageUuid: string, req: IncomingMessage, res: ServerResponse, simulatorHeader = true): void {
+/** Inverts the byte at file offset `at` of a stream that starts at file offset `start`. */
+function flipAt(start: number, at: number): Transform {
+  let offset = start;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if (at >= offset && at < offset + chunk.length) {
+        chunk = Buffer.from(chunk);
+        chunk[at - offset] ^= 0xff;
+      }
+      offset += chunk.length;
+      done(null, chunk);
+    },
+  });
+}
+
+/**
+ * GET/HEAD <OVA_DOWNLOAD_PREFIX><packageUuid>/<name>.ova, with single-range support. `takeFault`
+ * is asked once per answer about an exported file (the download faults).
+ */
+export function serveDownload(
+  world: SimWorld,
+  packageUuid: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  simulatorHeader = true,
+  takeFault: (method: string) => DownloadFault = () => ({}),
+): void {
   const pkg = world.get("imagePackages", packageUuid);
   const baseHeaders: Record<string, string> = simulatorHeader ? { [SIMULATOR_HEADER]: SIMULATOR_HEADER_VALUE } : {};
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -141,7 +167,13 @@ export function serveDownload(world: SimWorld, packageUuid: string, req: Incomin
     res.writeHead(404, { ...baseHeaders, "Content-Type": "text/plain" }).end("Not Found");
     return;
   }
-  const size: number = pkg.size;
+  const fault = takeFault(req.method);
+  if (fault.corruption === "missing") {
+    res.writeHead(404, { ...baseHeaders, "Content-Type": "text/plain" }).end("Not Found");
+    return;
+  }
+  // a truncated file is shorter everywhere: HEAD, Content-Length, Content-Range
+  const size: number = fault.corruption === "truncate" ? truncatedFileSize(pkg.size) : pkg.size;
   let start = 0;
   let end = size;
   let status = 200;
@@ -178,6 +210,36 @@ export function serveDownload(world: SimWorld, packageUuid: string, req: Incomin
     return;
   }
   const stream = ovaStream(packageUuid, start, end);
-  stream.pipe(res);
   res.on("close", () => stream.destroy());
+  const body = fault.corruption === "flip" ? stream.pipe(flipAt(start, flippedByteOffset(size))) : stream;
+  if (fault.dropAfterBytes === undefined) {
+    body.pipe(res);
+    return;
+  }
+  // the connection is lost mid-body: send the first dropAfterBytes bytes, then destroy the socket
+  let left = fault.dropAfterBytes;
+  const cut = () => {
+    body.pause();
+    stream.destroy();
+    // flush what was written, then close the connection without ending the response
+    req.socket.end();
+  };
+  if (left === 0) {
+    res.flushHeaders();
+    return cut();
+  }
+  body.on("data", (chunk: Buffer) => {
+    if (left <= 0) return;
+    const part = chunk.subarray(0, left);
+    left -= part.length;
+    const more = res.write(part);
+    if (left <= 0) cut();
+    else if (!more) {
+      body.pause();
+      res.once("drain", () => body.resume());
+    }
+  });
+  body.on("end", () => {
+    if (left > 0) res.end();
+  });
 }

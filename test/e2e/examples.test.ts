@@ -51,6 +51,10 @@ describe("e2e: examples/", function () {
       assert.match(out.exportUrl, /^http:\/\/127\.0\.0\.1:\d+\//);
       assert.strictEqual(out.format, "ova");
       assert.deepStrictEqual(await md5Of(out.exportUrl), { md5: out.md5Sum, size: out.sizeBytes });
+      // the example verifies by MD5
+      assert.strictEqual(out.verified.method, "md5");
+      assert.strictEqual(out.verified.md5, out.md5Sum);
+      assert.strictEqual(out.verified.size, out.sizeBytes);
     },
     "migrate-then-export": async (out, sim) => {
       const vm = sim.world.get("vms", out.migratedVmUuid);
