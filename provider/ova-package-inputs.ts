@@ -3,12 +3,13 @@
  * is sent to ExportVmOvaPackage) and the typed interfaces the provider and the SDK share.
  */
 import { SameKeys, describeInputs } from "./input-table";
+import type { Verified, VerifyMethod } from "./ova-verify";
 
 /** The export's API message, for ZStack's validation messages. */
 export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 
 /** The provider's own waits; durations such as `"90s"`, `"45m"`, `"3h"`. */
-export const OVA_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h" } as const;
+export const OVA_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h", verify: "1h" } as const;
 
 export const OVA_PACKAGE_INPUTS = describeInputs({
   vmUuid: { change: "replace", sent: "param" },
@@ -21,6 +22,7 @@ export const OVA_PACKAGE_INPUTS = describeInputs({
   userTags: { change: "replace", sent: "tags" },
   timeouts: { change: "update" },
   adoptUuid: { change: "replace" },
+  verify: { change: "update" },
 });
 
 /** How long the provider waits. */
@@ -29,6 +31,8 @@ export interface OvaPackageTimeouts {
   create?: string;
   /** wait for an unfinished export before deleting it; default `"1h"` */
   delete?: string;
+  /** how long the `verify` check may take; default `"1h"` */
+  verify?: string;
 }
 
 /** Inputs of an OvaPackage: the ExportVmOvaPackage parameters, plus the provider's own. */
@@ -50,10 +54,15 @@ export interface OvaPackageInputs {
   timeouts?: OvaPackageTimeouts;
   /** Take over an existing image package by uuid instead of exporting. */
   adoptUuid?: string;
+  /**
+   * Check of the file at `exportUrl` before its URL is published: `"none"`, `"size"` (the default: it
+   * exists and has `size` bytes) or `"md5"` (streams the whole file and compares with `md5Sum`).
+   */
+  verify?: VerifyMethod;
 }
 
 /** Output-only properties: the ImagePackageInventory fields. */
-export const OVA_PACKAGE_OUTPUTS = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state"] as const;
+export const OVA_PACKAGE_OUTPUTS = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state", "verified"] as const;
 
 export interface OvaPackageOutputs extends OvaPackageInputs {
   /** uuid of the image package (the resource id) */
@@ -69,6 +78,12 @@ export interface OvaPackageOutputs extends OvaPackageInputs {
   lastOpDate?: string;
   /** ImagePackageState: Exporting or Exported */
   state?: string;
+  /**
+   * What was checked at `exportUrl` (absent with `verify: "none"`): `method`, the bytes found (`size`),
+   * the computed `md5` (method `"md5"`), when (`at`), and `error` when the file was found missing or
+   * changed (a failed create, or drift seen by a refresh).
+   */
+  verified?: Verified;
 }
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)

@@ -35,6 +35,7 @@ import {
   vanishedBeforeUpdate,
 } from "./lifecycle";
 import { OVA_DEFAULT_TIMEOUTS, OVA_MESSAGE, OVA_PACKAGE_INPUTS, OvaPackageInputs, OvaPackageOutputs } from "./ova-package-inputs";
+import { Verified, checkVerifyInput, needsVerification, recheckOnRefresh, verifyOrRecord } from "./ova-package-verify";
 import { waitWithProgress } from "./polling";
 import { ProviderDeps, ZStackProviderBase } from "./provider-base";
 import { CheckFailure, Validator, tagItem, timeoutOf, uuidItem } from "./validation";
@@ -56,6 +57,7 @@ function validateInputs(v: Validator, adopting: boolean): void {
   v.list("systemTags", tagItem);
   v.list("userTags", tagItem);
   v.timeouts("timeouts", Object.keys(OVA_DEFAULT_TIMEOUTS));
+  checkVerifyInput(v);
 }
 
 export class OvaPackageProvider extends ZStackProviderBase {
@@ -123,7 +125,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
       // an adopted package's vm and storage come from ZStack when the program does not name them
       ignore: (k) => (k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined,
       // the next update waits for the export
-      unfinished: olds.state === "Exporting",
+      // or the file is not verified yet as `verify` asks
+      unfinished: olds.state === "Exporting" || needsVerification(olds, news),
     });
   }
 
@@ -145,7 +148,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
       log: (l) => this.log(l),
     });
     if (pkg.state !== "Exported") pkg = await this.waitOrRecord(c, pkg, inputs, deadline, label);
-    return { id: pkg.uuid!, outs: this.outputs(inputs, pkg) };
+    const verified = await verifyOrRecord(this.verifyContext(c, inputs, pkg, label), pkg);
+    return { id: pkg.uuid!, outs: this.outputs(inputs, pkg, verified) };
   }
 
   /** ExportVmOvaPackage, waiting on its api job with progress. */
@@ -243,12 +247,14 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const c = this.client();
     const pkg = await getImagePackage(c, id);
     if (!pkg) return { id: undefined };
-    return { id, props: this.outputs(inputsOf(props), pkg) };
+    const label = resourceLabel(TYPE_NAME, props.name ?? id);
+    const verified = await recheckOnRefresh({ clock: this.clock(), tls: c.tls, log: (l) => this.log(l), label, inputs: props }, pkg, props.verified);
+    return { id, props: this.outputs(inputsOf(props), pkg, verified) };
   }
 
   // ------------------------------------------------------------------ update
 
-  async update(id: string, _olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
+  async update(id: string, olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
     const c = this.client();
     const label = resourceLabel(TYPE_NAME, news.name ?? id);
     let pkg = await getImagePackage(c, id);
@@ -264,7 +270,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
       const updated = await updateImagePackage(c, id, change);
       pkg = updated.uuid ? updated : ((await getImagePackage(c, id)) ?? pkg);
     }
-    return { outs: this.outputs(news, pkg) };
+    const verified = await verifyOrRecord(this.verifyContext(c, news, pkg, label), pkg, olds.verified);
+    return { outs: this.outputs(news, pkg, verified) };
   }
 
   // ------------------------------------------------------------------ delete
@@ -288,7 +295,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ outputs
 
-  private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory): OvaPackageOutputs {
+  /** What verifyOrRecord needs. */
+  private verifyContext(c: ZStackClient, inputs: OvaPackageInputs, pkg: ImagePackageInventory, label: string) {
+    return { clock: this.clock(), tls: c.tls, log: (l: string) => this.log(l), label, inputs, outputs: (v: Verified | undefined) => this.outputs(inputs, pkg, v) };
+  }
+
+  private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory, verified?: Verified): OvaPackageOutputs {
     return withoutUndefined({
       ...echoedInputs<OvaPackageInputs>(OVA_PACKAGE_INPUTS, inputs),
       uuid: pkg.uuid!,
@@ -303,6 +315,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
       createDate: pkg.createDate,
       lastOpDate: pkg.lastOpDate,
       state: pkg.state,
+      verified,
     });
   }
 }

@@ -4,9 +4,11 @@
  * itself is ova-verify.ts.
  */
 import { Clock, ImagePackageInventory, TlsOptions } from "./client";
-import { ResourceInitError, UNKNOWN } from "./common";
-import { DEFAULT_VERIFY, DEFAULT_VERIFY_TIMEOUT_MS, OvaVerifyError, VERIFY_METHODS, Verified, VerifyMethod, verifyOva } from "./ova-verify";
-import { Validator, timeoutMs, typeName } from "./validation";
+import { ResourceInitError } from "./lifecycle";
+import { OVA_DEFAULT_TIMEOUTS } from "./ova-package-inputs";
+import { DEFAULT_VERIFY, OvaVerifyError, VERIFY_METHODS, Verified, VerifyMethod, verifyOva } from "./ova-verify";
+import { Validator, timeoutOf, typeName } from "./validation";
+import { UNKNOWN } from "./values";
 
 export { Verified, VerifyMethod } from "./ova-verify";
 
@@ -38,7 +40,7 @@ export interface VerifyContext {
   clock: Clock;
   tls: TlsOptions;
   log: (line: string) => void;
-  what: string;
+  label: string;
   /** the create inputs or update news (they carry `__provider` for the partial-create record) */
   inputs: { verify?: unknown; timeouts?: unknown };
   /** the resource outputs for this package and `verified` */
@@ -58,7 +60,7 @@ export async function verifyOrRecord(ctx: VerifyContext, pkg: ImagePackageInvent
   const at = () => new Date(ctx.clock.now()).toISOString();
   try {
     if (typeof pkg.exportUrl !== "string" || typeof pkg.size !== "number") {
-      throw new OvaVerifyError(`${ctx.what}: image package ${pkg.uuid} is Exported but ZStack reports no exportUrl or size to check`, "http", {});
+      throw new OvaVerifyError(`${ctx.label}: image package ${pkg.uuid} is Exported but ZStack reports no exportUrl or size to check`, "http", {});
     }
     return await verifyOva({
       method,
@@ -67,8 +69,8 @@ export async function verifyOrRecord(ctx: VerifyContext, pkg: ImagePackageInvent
       md5Sum: pkg.md5Sum,
       tls: ctx.tls,
       clock: ctx.clock,
-      deadline: ctx.clock.now() + timeoutMs(ctx.inputs.timeouts, "verify", DEFAULT_VERIFY_TIMEOUT_MS),
-      what: ctx.what,
+      deadline: ctx.clock.now() + timeoutOf(ctx.inputs.timeouts, "verify", OVA_DEFAULT_TIMEOUTS).ms,
+      label: ctx.label,
       log: ctx.log,
     });
   } catch (e) {
@@ -95,8 +97,8 @@ export async function recheckOnRefresh(ctx: Omit<VerifyContext, "outputs">, pkg:
       size: pkg.size,
       tls: ctx.tls,
       clock: ctx.clock,
-      deadline: ctx.clock.now() + timeoutMs(ctx.inputs.timeouts, "verify", DEFAULT_VERIFY_TIMEOUT_MS),
-      what: ctx.what,
+      deadline: ctx.clock.now() + timeoutOf(ctx.inputs.timeouts, "verify", OVA_DEFAULT_TIMEOUTS).ms,
+      label: ctx.label,
       log: ctx.log,
     });
     return recorded && recorded.error === undefined ? recorded : found;

@@ -17,10 +17,9 @@ import { Clock, TlsOptions, ZStackError } from "./client";
 import { agentFor } from "./client/transport";
 import { formatDuration } from "./polling";
 
-export type VerifyMethod = "none" | "size" | "md5";
-export const VERIFY_METHODS: readonly VerifyMethod[] = ["none", "size", "md5"];
+export const VERIFY_METHODS = ["none", "size", "md5"] as const;
+export type VerifyMethod = (typeof VERIFY_METHODS)[number];
 export const DEFAULT_VERIFY: VerifyMethod = "size";
-export const DEFAULT_VERIFY_TIMEOUT_MS = 3_600_000;
 
 /**
  * The `verified` output: what was checked and found. `error` is set only when a later check (a
@@ -65,7 +64,7 @@ export interface VerifyOptions {
   /** epoch ms (of `clock`) by which the check must be done */
   deadline: number;
   /** e.g. `OvaPackage "web-01.ova"` */
-  what: string;
+  label: string;
   log: (line: string) => void;
   /** real-time inactivity limit of one request (a socket that hangs); default 60 s */
   requestTimeoutMs?: number;
@@ -80,14 +79,14 @@ const TLS_FAILURE = /certificate|CERT_|SSL|TLS|self[- ]signed/i;
 const MiB = 1024 * 1024;
 const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
 
-/** Checks the file at `o.url`; resolves with the `verified` output, or throws OvaVerifyError. */
-export async function verifyOva(o: VerifyOptions): Promise<Verified> {
-  const url = new URL(o.url);
+/** Checks the file at `check.url`; resolves with the `verified` output, or throws OvaVerifyError. */
+export async function verifyOva(check: VerifyOptions): Promise<Verified> {
+  const url = new URL(check.url);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new OvaVerifyError(`${o.what}: cannot verify ${o.url}: only http and https download URLs can be checked; set verify: "none" to skip the check`, "http", {});
+    throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: only http and https download URLs can be checked; set verify: "none" to skip the check`, "http", {});
   }
-  const found = o.method === "size" ? await checkSize(o) : await checkMd5(o);
-  return { method: o.method, ...found, at: new Date(o.clock.now()).toISOString() };
+  const found = check.method === "size" ? await checkSize(check) : await checkMd5(check);
+  return { method: check.method, ...found, at: new Date(check.clock.now()).toISOString() };
 }
 
 // ---------------------------------------------------------------------------- one request
@@ -98,46 +97,46 @@ interface Answer {
 }
 
 /** One request; rejects with the socket error (code kept) or a timeout error. */
-function send(o: VerifyOptions, method: "GET" | "HEAD", headers: Record<string, string>): Promise<Answer> {
-  const url = new URL(o.url);
+function send(check: VerifyOptions, method: "GET" | "HEAD", headers: Record<string, string>): Promise<Answer> {
+  const url = new URL(check.url);
   const lib = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method, headers, agent: agentFor(url.protocol, o.tls) }, (res) => resolve({ res, status: res.statusCode ?? 0 }));
-    req.setTimeout(o.requestTimeoutMs ?? 60_000, () => req.destroy(Object.assign(new Error("no data for too long"), { code: "ETIMEDOUT" })));
+    const req = lib.request(url, { method, headers, agent: agentFor(url.protocol, check.tls) }, (res) => resolve({ res, status: res.statusCode ?? 0 }));
+    req.setTimeout(check.requestTimeoutMs ?? 60_000, () => req.destroy(Object.assign(new Error("no data for too long"), { code: "ETIMEDOUT" })));
     req.on("error", reject);
     req.end();
   });
 }
 
 /** A request that fails before any answer: retried with backoff; an unreachable host gets the clear error. */
-async function sendRetrying(o: VerifyOptions, method: "GET" | "HEAD", headers: Record<string, string>): Promise<Answer> {
+async function sendRetrying(check: VerifyOptions, method: "GET" | "HEAD", headers: Record<string, string>): Promise<Answer> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await send(o, method, headers);
+      return await send(check, method, headers);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (TLS_FAILURE.test(`${err.code ?? ""} ${err.message}`)) {
         throw new OvaVerifyError(
-          `${o.what}: cannot verify ${o.url}: TLS failure (${err.message}); the download uses the endpoint's TLS settings (zstack:caCertificate, zstack:insecure), or set verify: "none" to skip the check`,
+          `${check.label}: cannot verify ${check.url}: TLS failure (${err.message}); the download uses the endpoint's TLS settings (zstack:caCertificate, zstack:insecure), or set verify: "none" to skip the check`,
           "tls",
           {},
           { cause: e },
         );
       }
       if (!(err.code && CONNECT_FAILURES.has(err.code))) {
-        throw new OvaVerifyError(`${o.what}: cannot verify ${o.url}: ${err.message}`, "http", {}, { cause: e });
+        throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: ${err.message}`, "http", {}, { cause: e });
       }
-      if (attempt + 1 >= MAX_STALLED_ATTEMPTS) throw unreachable(o, err);
-      await o.clock.sleep(BACKOFF_MS[attempt]);
-      checkDeadline(o, {}, 0);
+      if (attempt + 1 >= MAX_STALLED_ATTEMPTS) throw unreachable(check, err);
+      await check.clock.sleep(BACKOFF_MS[attempt]);
+      checkDeadline(check, {}, 0);
     }
   }
 }
 
-function unreachable(o: VerifyOptions, err: NodeJS.ErrnoException): OvaVerifyError {
-  const host = new URL(o.url).host;
+function unreachable(check: VerifyOptions, err: NodeJS.ErrnoException): OvaVerifyError {
+  const host = new URL(check.url).host;
   return new OvaVerifyError(
-    `${o.what}: download host unreachable: cannot reach ${host} to verify ${o.url} (${err.code ?? err.message}, ${MAX_STALLED_ATTEMPTS} attempts). ` +
+    `${check.label}: download host unreachable: cannot reach ${host} to verify ${check.url} (${err.code ?? err.message}, ${MAX_STALLED_ATTEMPTS} attempts). ` +
       `This machine must reach the backup storage to check the file; where it cannot, set verify: "none" on the OvaPackage to skip the check`,
     "unreachable",
     {},
@@ -145,17 +144,17 @@ function unreachable(o: VerifyOptions, err: NodeJS.ErrnoException): OvaVerifyErr
   );
 }
 
-function statusError(o: VerifyOptions, status: number, found: { size?: number }): OvaVerifyError {
+function statusError(check: VerifyOptions, status: number, found: { size?: number }): OvaVerifyError {
   if (status === 404 || status === 410) {
-    return new OvaVerifyError(`${o.what}: file not found: ${o.url} answers HTTP ${status}; expected the OVA of ${o.size} bytes there`, "missing", {});
+    return new OvaVerifyError(`${check.label}: file not found: ${check.url} answers HTTP ${status}; expected the OVA of ${check.size} bytes there`, "missing", {});
   }
-  return new OvaVerifyError(`${o.what}: cannot verify ${o.url}: HTTP ${status}; expected 200 with the OVA of ${o.size} bytes`, "http", found);
+  return new OvaVerifyError(`${check.label}: cannot verify ${check.url}: HTTP ${status}; expected 200 with the OVA of ${check.size} bytes`, "http", found);
 }
 
-function checkDeadline(o: VerifyOptions, found: { size?: number }, done: number): void {
-  if (o.clock.now() < o.deadline) return;
+function checkDeadline(check: VerifyOptions, found: { size?: number }, done: number): void {
+  if (check.clock.now() < check.deadline) return;
   throw new OvaVerifyError(
-    `${o.what}: verifying ${o.url} did not finish within timeouts.verify (${done} of ${o.size} bytes checked); raise timeouts.verify, or set verify: "size" or "none"`,
+    `${check.label}: verifying ${check.url} did not finish within timeouts.verify (${done} of ${check.size} bytes checked); raise timeouts.verify, or set verify: "size" or "none"`,
     "timeout",
     found,
   );
@@ -164,24 +163,24 @@ function checkDeadline(o: VerifyOptions, found: { size?: number }, done: number)
 // ---------------------------------------------------------------------------- "size"
 
 /** Content-Length of a HEAD, or the total of a one-byte Range GET's Content-Range. */
-async function checkSize(o: VerifyOptions): Promise<{ size: number }> {
-  const head = await sendRetrying(o, "HEAD", {});
+async function checkSize(check: VerifyOptions): Promise<{ size: number }> {
+  const head = await sendRetrying(check, "HEAD", {});
   head.res.resume();
   let length: number | undefined;
   if (head.status === 200) length = contentLength(head.res);
-  else if (head.status !== 405 && head.status !== 501) throw statusError(o, head.status, {});
+  else if (head.status !== 405 && head.status !== 501) throw statusError(check, head.status, {});
   if (length === undefined) {
-    const one = await sendRetrying(o, "GET", { Range: "bytes=0-0" });
+    const one = await sendRetrying(check, "GET", { Range: "bytes=0-0" });
     one.res.destroy();
     if (one.status === 206) length = Number(/\/(\d+)$/.exec(String(one.res.headers["content-range"] ?? ""))?.[1] ?? NaN);
     else if (one.status === 200) length = contentLength(one.res);
-    else throw statusError(o, one.status, {});
+    else throw statusError(check, one.status, {});
     if (length === undefined || !Number.isFinite(length)) {
-      throw new OvaVerifyError(`${o.what}: cannot verify ${o.url}: the server tells no length (neither Content-Length nor Content-Range); set verify: "md5" or "none"`, "http", {});
+      throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: the server tells no length (neither Content-Length nor Content-Range); set verify: "md5" or "none"`, "http", {});
     }
   }
-  if (length !== o.size) {
-    throw new OvaVerifyError(`${o.what}: wrong size at ${o.url}: expected ${o.size} bytes (size), found ${length} bytes`, "size", { size: length });
+  if (length !== check.size) {
+    throw new OvaVerifyError(`${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found ${length} bytes`, "size", { size: length });
   }
   return { size: length };
 }
@@ -193,42 +192,42 @@ function contentLength(res: IncomingMessage): number | undefined {
 
 // ---------------------------------------------------------------------------- "md5"
 
-async function checkMd5(o: VerifyOptions): Promise<{ size: number; md5: string }> {
+async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: string }> {
   let md5 = createHash("md5");
-  const started = o.clock.now();
+  const started = check.clock.now();
   let done = 0;
   let stalled = 0;
   let lastStep = 0;
   let etag: string | undefined;
   let lastError = "";
-  o.log(`${o.what}: verifying ${o.url} by MD5 (${mib(o.size)})`);
+  check.log(`${check.label}: verifying ${check.url} by MD5 (${mib(check.size)})`);
   const progress = () => {
-    const step = o.size > 0 ? Math.floor((done / o.size) * 10) : 10;
+    const step = check.size > 0 ? Math.floor((done / check.size) * 10) : 10;
     if (step <= lastStep || step >= 10) return;
     lastStep = step;
-    const elapsed = o.clock.now() - started;
+    const elapsed = check.clock.now() - started;
     const rate = elapsed > 0 ? done / (elapsed / 1000) : undefined;
-    const eta = rate ? formatDuration(((o.size - done) / rate) * 1000) : "unknown";
-    o.log(`${o.what}: verified ${mib(done)} of ${mib(o.size)} (${step * 10}%), ${rate ? `${mib(rate)}/s` : "rate unknown"}, ETA ${eta}`);
+    const eta = rate ? formatDuration(((check.size - done) / rate) * 1000) : "unknown";
+    check.log(`${check.label}: verified ${mib(done)} of ${mib(check.size)} (${step * 10}%), ${rate ? `${mib(rate)}/s` : "rate unknown"}, ETA ${eta}`);
   };
   for (;;) {
-    checkDeadline(o, { size: done }, done);
+    checkDeadline(check, { size: done }, done);
     const headers: Record<string, string> = done > 0 ? { Range: `bytes=${done}-`, ...(etag ? { "If-Range": etag } : {}) } : {};
-    const { res, status } = await sendRetrying(o, "GET", headers);
+    const { res, status } = await sendRetrying(check, "GET", headers);
     if (done > 0 && status === 200) {
       // the server ignored the Range (or, with If-Range, the file changed): start over
-      o.log(`${o.what}: the server did not resume at byte ${done}; reading ${o.url} again from the start`);
+      check.log(`${check.label}: the server did not resume at byte ${done}; reading ${check.url} again from the start`);
       md5 = createHash("md5");
       done = 0;
       lastStep = 0;
     }
     if (status !== 200 && status !== 206) {
       res.resume();
-      throw statusError(o, status, { size: done });
+      throw statusError(check, status, { size: done });
     }
     if (status === 206 && !String(res.headers["content-range"] ?? "").startsWith(`bytes ${done}-`)) {
       res.destroy();
-      throw new OvaVerifyError(`${o.what}: cannot verify ${o.url}: asked for bytes ${done}- and got ${String(res.headers["content-range"])}`, "http", { size: done });
+      throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: asked for bytes ${done}- and got ${String(res.headers["content-range"])}`, "http", { size: done });
     }
     if (done === 0) etag = typeof res.headers.etag === "string" ? res.headers.etag : undefined;
     const expectedEnd = done + (contentLength(res) ?? Infinity);
@@ -238,12 +237,12 @@ async function checkMd5(o: VerifyOptions): Promise<{ size: number; md5: string }
       for await (const chunk of res as AsyncIterable<Buffer>) {
         md5.update(chunk);
         done += chunk.length;
-        if (done > o.size) {
+        if (done > check.size) {
           res.destroy();
-          throw new OvaVerifyError(`${o.what}: wrong size at ${o.url}: expected ${o.size} bytes (size), found more (${done} bytes so far)`, "size", { size: done });
+          throw new OvaVerifyError(`${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found more (${done} bytes so far)`, "size", { size: done });
         }
         progress();
-        checkDeadline(o, { size: done }, done);
+        checkDeadline(check, { size: done }, done);
       }
       if (done < expectedEnd && expectedEnd !== Infinity) dropped = new Error(`the connection closed after ${done} of ${expectedEnd} bytes`);
     } catch (e) {
@@ -258,23 +257,23 @@ async function checkMd5(o: VerifyOptions): Promise<{ size: number; md5: string }
     stalled = done > before ? 1 : stalled + 1;
     if (stalled >= MAX_STALLED_ATTEMPTS) {
       throw new OvaVerifyError(
-        `${o.what}: truncated stream from ${o.url}: expected ${o.size} bytes (size), found ${done}: the download broke off ${MAX_STALLED_ATTEMPTS} times without progress (${lastError})`,
+        `${check.label}: truncated stream from ${check.url}: expected ${check.size} bytes (size), found ${done}: the download broke off ${MAX_STALLED_ATTEMPTS} times without progress (${lastError})`,
         "truncated",
         { size: done },
       );
     }
-    o.log(`${o.what}: the download of ${o.url} broke off at byte ${done} of ${o.size} (${dropped.message}); resuming with a Range request`);
-    await o.clock.sleep(BACKOFF_MS[Math.min(stalled - 1, BACKOFF_MS.length - 1)]);
+    check.log(`${check.label}: the download of ${check.url} broke off at byte ${done} of ${check.size} (${dropped.message}); resuming with a Range request`);
+    await check.clock.sleep(BACKOFF_MS[Math.min(stalled - 1, BACKOFF_MS.length - 1)]);
   }
   const hex = md5.digest("hex");
-  if (done !== o.size) {
-    throw new OvaVerifyError(`${o.what}: truncated stream from ${o.url}: expected ${o.size} bytes (size), found ${done}: the file ends early`, "truncated", { size: done, md5: hex });
+  if (done !== check.size) {
+    throw new OvaVerifyError(`${check.label}: truncated stream from ${check.url}: expected ${check.size} bytes (size), found ${done}: the file ends early`, "truncated", { size: done, md5: hex });
   }
-  const elapsed = o.clock.now() - started;
-  if (o.md5Sum !== undefined && hex !== o.md5Sum.toLowerCase()) {
-    throw new OvaVerifyError(`${o.what}: MD5 mismatch at ${o.url}: expected ${o.md5Sum} (md5Sum), found ${hex} over ${done} bytes`, "md5", { size: done, md5: hex });
+  const elapsed = check.clock.now() - started;
+  if (check.md5Sum !== undefined && hex !== check.md5Sum.toLowerCase()) {
+    throw new OvaVerifyError(`${check.label}: MD5 mismatch at ${check.url}: expected ${check.md5Sum} (md5Sum), found ${hex} over ${done} bytes`, "md5", { size: done, md5: hex });
   }
   const rate = elapsed > 0 ? `, ${mib(done / (elapsed / 1000))}/s` : "";
-  o.log(`${o.what}: verified ${o.url}: ${done} bytes, MD5 ${hex} (in ${formatDuration(elapsed)}${rate})`);
+  check.log(`${check.label}: verified ${check.url}: ${done} bytes, MD5 ${hex} (in ${formatDuration(elapsed)}${rate})`);
   return { size: done, md5: hex };
 }

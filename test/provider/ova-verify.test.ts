@@ -49,7 +49,7 @@ describe("OVA verifier (provider/ova-verify)", () => {
   afterEach(() => sim.stop());
 
   const opts = (over: Partial<VerifyOptions> = {}): VerifyOptions => ({
-    method: "md5", url, size: SIZE, md5Sum, tls: {}, clock, deadline: sim.now() + 3_600_000, what: 'OvaPackage "web.ova"',
+    method: "md5", url, size: SIZE, md5Sum, tls: {}, clock, deadline: sim.now() + 3_600_000, label: 'OvaPackage "web.ova"',
     log: (l) => lines.push(l), ...over,
   });
   const downloads = () => routeCount(sim, /^GET \/imagestore/);
