@@ -171,6 +171,14 @@ export function echoedInputs<T>(spec: InputSets, values: object, except: readonl
   return pickInputs(values, spec.names, except) as T;
 }
 
+/**
+ * The inputs part of recorded outputs (for read), without the `updateIfSet` ones: their outputs
+ * are ZStack's values (a long job's or a package's name), not what the program set.
+ */
+export function recordedInputs<T>(spec: InputSets, props: object): T {
+  return echoedInputs<T>(spec, props, spec.updateIfSet);
+}
+
 /** The error of an update whose ZStack object was deleted behind Pulumi's back. */
 export function vanishedBeforeUpdate(label: string, kind: string, id: string): ZStackError {
   return new ZStackError(`${label}: ${kind} ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`);

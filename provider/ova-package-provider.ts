@@ -29,6 +29,7 @@ import {
   checkInputs,
   diffInputs,
   echoedInputs,
+  recordedInputs,
   ignoreGone,
   resourceLabel,
   unlessUnreachable,
@@ -37,7 +38,7 @@ import {
 import { OVA_DEFAULT_TIMEOUTS, OVA_MESSAGE, OVA_PACKAGE_INPUTS, OvaPackageInputs, OvaPackageOutputs } from "./ova-package-inputs";
 import { Verified, checkVerifyInput, needsVerification, recheckOnRefresh, verifyOrRecord } from "./ova-package-verify";
 import { waitWithProgress } from "./polling";
-import { ProviderDeps, ZStackProviderBase } from "./provider-base";
+import { ZStackProviderBase } from "./provider-base";
 import { CheckFailure, Validator, tagItem, timeoutOf, uuidItem } from "./validation";
 import { withoutUndefined } from "./values";
 
@@ -61,10 +62,6 @@ function validateInputs(v: Validator, adopting: boolean): void {
 }
 
 export class OvaPackageProvider extends ZStackProviderBase {
-  constructor(deps?: ProviderDeps) {
-    super(deps);
-  }
-
   // ------------------------------------------------------------------ check
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
@@ -249,7 +246,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     if (!pkg) return { id: undefined };
     const label = resourceLabel(TYPE_NAME, props.name ?? id);
     const verified = await recheckOnRefresh({ clock: this.clock(), tls: c.tls, log: (l) => this.log(l), label, inputs: props }, pkg, props.verified);
-    return { id, props: this.outputs(inputsOf(props), pkg, verified) };
+    return { id, props: this.outputs(recordedInputs<OvaPackageInputs>(OVA_PACKAGE_INPUTS, props), pkg, verified) };
   }
 
   // ------------------------------------------------------------------ update
@@ -320,7 +317,3 @@ export class OvaPackageProvider extends ZStackProviderBase {
   }
 }
 
-/** The input part of recorded outputs (for read); the outputs carry the package's name and description. */
-function inputsOf(props: OvaPackageOutputs): OvaPackageInputs {
-  return echoedInputs<OvaPackageInputs>(OVA_PACKAGE_INPUTS, props, ["name", "description"]);
-}

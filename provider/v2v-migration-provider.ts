@@ -38,13 +38,14 @@ import {
   checkInputs,
   diffInputs,
   echoedInputs,
+  recordedInputs,
   ignoreGone,
   resourceLabel,
   unlessUnreachable,
   vanishedBeforeUpdate,
 } from "./lifecycle";
 import { waitWithProgress } from "./polling";
-import { ProviderDeps, ZStackProviderBase } from "./provider-base";
+import { ZStackProviderBase } from "./provider-base";
 import { CheckFailure, Validator, tagItem, timeoutOf, typeName, uuidItem } from "./validation";
 import {
   CONVERT_STRATEGIES,
@@ -150,10 +151,6 @@ function validateInputs(v: Validator, adopting: boolean): void {
 }
 
 export class V2vMigrationProvider extends ZStackProviderBase {
-  constructor(deps?: ProviderDeps) {
-    super(deps);
-  }
-
   // ------------------------------------------------------------------ check
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
@@ -396,7 +393,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     const c = this.client();
     const job = await getLongJob(c, id);
     if (!job) return { id: undefined };
-    return { id, props: this.outputs(inputsOf(props), job, c, props.vmUuid) };
+    return { id, props: this.outputs(recordedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props), job, c, props.vmUuid) };
   }
 
   // ------------------------------------------------------------------ update
@@ -499,7 +496,3 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   }
 }
 
-/** The input part of recorded outputs (for read); the outputs carry the inventory's long-job name. */
-function inputsOf(props: V2vMigrationOutputs): V2vMigrationInputs {
-  return echoedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props, ["longJobName", "longJobDescription"]);
-}
