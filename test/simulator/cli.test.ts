@@ -92,6 +92,7 @@ describe("zstack-sim CLI", function () {
           outDir: path.join(dir, "dist"),
           typeRoots: [path.join(REPO_ROOT, "node_modules/@types")],
           declaration: false,
+          declarationMap: false,
           sourceMap: false,
         },
         include: [path.join(REPO_ROOT, "simulator/**/*.ts")],
