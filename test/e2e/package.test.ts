@@ -27,27 +27,42 @@ function node(cwd: string, args: string[]): string {
 describe("package: tarball contents (npm pack --dry-run --json)", function () {
   this.timeout(60_000);
   let files: string[];
-  let pkg: any;
+  let pkg: { exports: unknown; bin: unknown; typesVersions: unknown };
 
   before(() => {
     // The repository's own dist/ (./test.sh builds it first), exactly what `npm publish` would upload.
     assert.ok(fs.existsSync(path.join(REPO_ROOT, "dist/sdk/index.js")), "dist/ is not built: run npx tsc -p tsconfig.json");
     const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8", env: npmEnv() });
-    files = JSON.parse(out)[0].files.map((f: { path: string }) => f.path).sort();
-    pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+    files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f: { path: string }) => f.path).sort();
+    pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as typeof pkg;
   });
 
   it("holds dist/, README.md, LICENSE, CHANGELOG.md and package.json", () => {
-    for (const f of ["README.md", "LICENSE", "CHANGELOG.md", "package.json", "dist/sdk/index.js", "dist/sdk/index.d.ts", "dist/simulator/index.js",
-      "dist/simulator/index.d.ts", "dist/simulator/cli.js", "dist/provider/providers/v2v-migration.js", "dist/provider/providers/ova-package.js"]) {
+    for (const f of [
+      "README.md",
+      "LICENSE",
+      "CHANGELOG.md",
+      "package.json",
+      "dist/sdk/index.js",
+      "dist/sdk/index.d.ts",
+      "dist/simulator/index.js",
+      "dist/simulator/index.d.ts",
+      "dist/simulator/cli.js",
+      "dist/provider/providers/v2v-migration.js",
+      "dist/provider/providers/ova-package.js",
+    ]) {
       assert.ok(files.includes(f), `${f} is missing from the tarball`);
     }
   });
 
   it("holds no tests, benchmarks, fixtures, examples or project scripts", () => {
-    const unwanted = files.filter((f) =>
-      /(^|\/)(test|tests|__tests__|bench|fixtures|examples|quickstart|scripts|docs|\.ci)\//.test(f) ||
-      /\.(test|spec)\.[cm]?[jt]s$/.test(f) || /\.(tgz|pem|crt|key)$/.test(f) || /(^|\/)(tsconfig[^/]*\.json|\.mocharc\.js|test\.sh|quickstart\.sh|Pulumi\.yaml)$/.test(f));
+    const unwanted = files.filter(
+      (f) =>
+        /(^|\/)(test|tests|__tests__|bench|fixtures|examples|quickstart|scripts|docs|\.ci)\//.test(f) ||
+        /\.(test|spec)\.[cm]?[jt]s$/.test(f) ||
+        /\.(tgz|pem|crt|key)$/.test(f) ||
+        /(^|\/)(tsconfig[^/]*\.json|\.mocharc\.js|test\.sh|quickstart\.sh|Pulumi\.yaml)$/.test(f),
+    );
     assert.deepStrictEqual(unwanted, []);
   });
 
@@ -62,8 +77,18 @@ describe("package: tarball contents (npm pack --dry-run --json)", function () {
     walk(pkg.typesVersions);
     for (const t of targets) {
       if (t.includes("*")) {
-        const re = new RegExp("^" + t.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+") + "$");
-        assert.ok(files.some((f) => re.test(f)), `nothing in the tarball matches ${t}`);
+        const re = new RegExp(
+          "^" +
+            t
+              .split("*")
+              .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+              .join("[^/]+") +
+            "$",
+        );
+        assert.ok(
+          files.some((f) => re.test(f)),
+          `nothing in the tarball matches ${t}`,
+        );
       } else {
         assert.ok(files.includes(t), `${t} is missing from the tarball`);
       }
@@ -77,7 +102,7 @@ describe("package: tarball contents (npm pack --dry-run --json)", function () {
       assert.ok(maps.includes(`${f}.map`), `${f} has no map`);
     }
     for (const m of maps) {
-      const map = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, m), "utf8"));
+      const map = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, m), "utf8")) as { sources: string[]; sourceRoot?: string };
       for (const s of map.sources) {
         const rel = path.posix.normalize(path.posix.join(path.posix.dirname(m), map.sourceRoot || "", s));
         assert.ok(files.includes(rel), `${m} points at ${rel}, which is not in the tarball`);
@@ -109,8 +134,16 @@ describe("package: entry points from the packed tarball installed in an empty pr
   });
 
   it("require() of the SDK gives the resource classes", () => {
-    const out = node(dir, ["-e", `const m = require("${PACKAGE_NAME}"); console.log(JSON.stringify([typeof m.V2vMigration, typeof m.OvaPackage, m.V2V_MIGRATION_TYPE, m.OVA_PACKAGE_TYPE]))`]);
-    assert.deepStrictEqual(JSON.parse(out), ["function", "function", "pulumi-nodejs:dynamic/zstack:V2vMigration", "pulumi-nodejs:dynamic/zstack:OvaPackage"]);
+    const out = node(dir, [
+      "-e",
+      `const m = require("${PACKAGE_NAME}"); console.log(JSON.stringify([typeof m.V2vMigration, typeof m.OvaPackage, m.V2V_MIGRATION_TYPE, m.OVA_PACKAGE_TYPE]))`,
+    ]);
+    assert.deepStrictEqual(JSON.parse(out), [
+      "function",
+      "function",
+      "pulumi-nodejs:dynamic/zstack:V2vMigration",
+      "pulumi-nodejs:dynamic/zstack:OvaPackage",
+    ]);
   });
 
   it("import of the SDK and of the simulator from an ES module gives the same named exports", () => {
@@ -140,12 +173,15 @@ describe("package: entry points from the packed tarball installed in an empty pr
 
   it('require("…/package.json") works', () => {
     const version = node(dir, ["-p", `require("${PACKAGE_NAME}/package.json").version`]).trim();
-    assert.strictEqual(version, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version);
+    assert.strictEqual(version, (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version);
   });
 
   it("internal modules are not importable (the exports map is the public surface)", () => {
     for (const deep of ["dist/provider/common.js", "dist/simulator", "dist/sdk/index.js", "provider/common"]) {
-      const out = node(dir, ["-e", `try { require.resolve("${PACKAGE_NAME}/${deep}"); console.log("resolved") } catch (e) { console.log(e.code) }`]).trim();
+      const out = node(dir, [
+        "-e",
+        `try { require.resolve("${PACKAGE_NAME}/${deep}"); console.log("resolved") } catch (e) { console.log(e.code) }`,
+      ]).trim();
       assert.strictEqual(out, "ERR_PACKAGE_PATH_NOT_EXPORTED", deep);
     }
   });
@@ -163,12 +199,19 @@ describe("package: entry points from the packed tarball installed in an empty pr
         // Loaded the way @pulumi/pulumi/cmd/dynamic-provider does: require-from-string, cwd = the project.
         const script = `const p = require(${JSON.stringify(requireFromString)})(require("fs").readFileSync(${JSON.stringify(path.join(RECORDED, version, file))}, "utf8")).handler();
           console.log(JSON.stringify(${JSON.stringify(PROVIDER_METHODS)}.map((m) => typeof p[m])));`;
-        assert.deepStrictEqual(JSON.parse(node(dir, ["-e", script])), PROVIDER_METHODS.map(() => "function"), `${version}/${file}`);
+        assert.deepStrictEqual(
+          JSON.parse(node(dir, ["-e", script])),
+          PROVIDER_METHODS.map(() => "function"),
+          `${version}/${file}`,
+        );
         checked++;
       }
     }
     // Every provider module the package ships has a recorded text, so a new one gets a fixture too.
-    const shipped = fs.readdirSync(path.join(installed, "dist/provider/providers")).filter((f) => f.endsWith(".js")).sort();
+    const shipped = fs
+      .readdirSync(path.join(installed, "dist/provider/providers"))
+      .filter((f) => f.endsWith(".js"))
+      .sort();
     assert.deepStrictEqual(fs.readdirSync(path.join(RECORDED, "0.1.0")).sort(), shipped);
     assert.ok(checked >= shipped.length);
   });
@@ -183,10 +226,14 @@ describe("package: entry points from the packed tarball installed in an empty pr
     const requires = (text: string) => [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
     const recorded = requires(fs.readFileSync(path.join(RECORDED, "0.1.0/v2v-migration.js"), "utf8"));
     assert.deepStrictEqual(recorded, [`${PACKAGE_NAME}/dist/provider/providers/v2v-migration.js`]);
-    assert.deepStrictEqual(requires(JSON.parse(node(dir, ["-e", script]))), recorded);
+    assert.deepStrictEqual(requires(JSON.parse(node(dir, ["-e", script])) as string), recorded);
   });
 
-  for (const [moduleResolution, module] of [["node10", "commonjs"], ["node16", "node16"], ["bundler", "esnext"]]) {
+  for (const [moduleResolution, module] of [
+    ["node10", "commonjs"],
+    ["node16", "node16"],
+    ["bundler", "esnext"],
+  ]) {
     it(`TypeScript (moduleResolution ${moduleResolution}) type-checks imports of both entry points`, () => {
       const src = `import { V2vMigration, OvaPackage, type V2vMigrationArgs } from "${PACKAGE_NAME}";
 import { startSimulator, SEED_UUIDS, SEED_CREDENTIALS, type SimulatorOptions, type ZStackSimulator } from "${PACKAGE_NAME}/simulator";
@@ -196,8 +243,27 @@ export const all: [typeof V2vMigration, typeof OvaPackage, V2vMigrationArgs, Pro
 `;
       fs.writeFileSync(path.join(dir, `types-${moduleResolution}.ts`), src);
       const tsc = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
-      const r = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022", "--module", module, "--moduleResolution", moduleResolution,
-        "--types", "node", "--typeRoots", path.join(REPO_ROOT, "node_modules/@types"), `types-${moduleResolution}.ts`], { cwd: dir, encoding: "utf8" });
+      const r = spawnSync(
+        process.execPath,
+        [
+          tsc,
+          "--noEmit",
+          "--strict",
+          "--skipLibCheck",
+          "--target",
+          "es2022",
+          "--module",
+          module,
+          "--moduleResolution",
+          moduleResolution,
+          "--types",
+          "node",
+          "--typeRoots",
+          path.join(REPO_ROOT, "node_modules/@types"),
+          `types-${moduleResolution}.ts`,
+        ],
+        { cwd: dir, encoding: "utf8" },
+      );
       assert.strictEqual(r.status, 0, r.stdout + r.stderr);
     });
   }
