@@ -12,21 +12,31 @@
 import { parseDuration } from "./core/java-time";
 import { SEED_CREDENTIALS, startSimulator, type SimulatorOptions } from "./index";
 
+/** Every flag, its default and meaning: `--help` prints this table, and the README's flag table matches it (a test checks). */
+export const FLAGS: ReadonlyArray<{ flag: string; default: string; meaning: string }> = [
+  { flag: "--port N", default: "8080", meaning: "listen port; 0 picks a free one" },
+  { flag: "--host ADDR", default: "127.0.0.1", meaning: "bind address" },
+  {
+    flag: "--advertised-host H:P",
+    default: "the bind address (IPv6 in brackets; 127.0.0.1 for 0.0.0.0/::)",
+    meaning: "host:port written into api-job locations",
+  },
+  { flag: "--state FILE", default: "none (in memory)", meaning: "persist the world to FILE and load it on start" },
+  { flag: "--speed FACTOR", default: "1", meaning: "simulated ms per real ms; 600 makes an hour take 6 s" },
+  { flag: "--seed FILE", default: "the default world", meaning: "JSON world replacing the default one" },
+  { flag: "--random-seed N", default: "random", meaning: "seed of the PRNG (fault injection, generated uuids)" },
+  { flag: "--session-timeout SECS", default: "7200", meaning: "session lifetime" },
+  { flag: "--v2v-duration DUR", default: "from disk sizes", meaning: "fixed V2V conversion time, e.g. 30m, 90s, 1h30m" },
+  { flag: "--ova-duration DUR", default: "from disk sizes", meaning: "fixed OVA export time" },
+  { flag: "--quiet", default: "off", meaning: 'print only the "listening on" line' },
+  { flag: "--no-sim-header", default: "off", meaning: "do not send the X-ZStack-Simulator header" },
+];
+
 const USAGE = `usage: zstack-sim [options]
 
-  --port N                 listen port (default 8080, 0 = any free port)
-  --host ADDR              bind address (default 127.0.0.1)
-  --advertised-host H:P    host:port written into api-job locations (default: the bind address)
-  --state FILE             persist the world to FILE and load it on start
-  --speed FACTOR           simulated ms per real ms (default 1; 600 makes an hour take 6 s)
-  --seed FILE              JSON world replacing the default one
-  --random-seed N          seed of the PRNG (fault injection, generated uuids)
-  --session-timeout SECS   session lifetime (default 7200)
-  --v2v-duration DUR       fixed V2V conversion time, e.g. 30m, 90s (default: from disk sizes)
-  --ova-duration DUR       fixed OVA export time (default: from disk sizes)
-  --no-sim-header          do not send the X-ZStack-Simulator header
-  --quiet                  print only the "listening on" line
-  --help                   this text
+${[...FLAGS, { flag: "--help", default: "", meaning: "this text" }]
+  .map((f) => `  ${f.flag.padEnd(24)} ${f.meaning}${f.default ? ` [default: ${f.default}]` : ""}`)
+  .join("\n")}
 
 The control endpoint (loopback only) is at <url>/_sim/ (see the README of pulumi-zstack-migration).`;
 

@@ -1,15 +1,19 @@
 // A chain: convert a VMware VM into ZStack with strategy JustConvert (the new VM stays Stopped),
 // then export that VM as an OVA package. The OvaPackage depends on the migration through its
 // output `vmUuid`, so Pulumi runs them in order.
+import * as pulumi from "@pulumi/pulumi";
 import { OvaPackage, V2vMigration } from "pulumi-zstack-migration";
+import { SEED_UUIDS } from "pulumi-zstack-migration/simulator";
 
-// The simulator's default world (its seeded UUIDs: pulumi-zstack-migration's docs/simulator.md).
+// Each UUID can be set in the stack config; the defaults are the simulator's seeded world
+// (SEED_UUIDS, listed in pulumi-zstack-migration's docs/simulator.md), so the example runs unchanged against `npx zstack-sim`.
+const config = new pulumi.Config();
 const world = {
-  source: "303c77659086488ca50a81082e3d4573", // VMware VM "app-02"
-  conversionHost: "f93a4dd87b8849ea96e5b2df98aa1c8e",
-  primaryStorage: "568c8fb94e544ce798704424af05bcc2",
-  l3Network: "00800f4179084aeca86ddf019fc3e45c",
-  imageStore: "da1d1df67794446da932739519c65751",
+  source: config.get("sourceVmUuid") ?? SEED_UUIDS.vmwareApp02, // VMware VM "vmware-app-02"
+  conversionHost: config.get("conversionHostUuid") ?? SEED_UUIDS.convHost,
+  primaryStorage: config.get("primaryStorageUuid") ?? SEED_UUIDS.primaryStorage,
+  l3Network: config.get("l3NetworkUuid") ?? SEED_UUIDS.l3Private,
+  imageStore: config.get("backupStorageUuid") ?? SEED_UUIDS.bsImageStore,
 };
 
 const migration = new V2vMigration("app-02", {

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SEED_CREDENTIALS as C, SEED_UUIDS as U } from "../../simulator";
-import { parseArgs } from "../../simulator/cli";
+import { FLAGS, parseArgs } from "../../simulator/cli";
 import { REPO_ROOT, request, SHA512_PASSWORD, spawnCli, spawnUntilListening, type CliProcess } from "./helpers";
 
 /** The banner, a login and one API call against a started zstack-sim. */
@@ -92,6 +92,7 @@ describe("zstack-sim CLI", function () {
           outDir: path.join(dir, "dist"),
           typeRoots: [path.join(REPO_ROOT, "node_modules/@types")],
           declaration: false,
+          declarationMap: false,
           sourceMap: false,
         },
         include: [path.join(REPO_ROOT, "simulator/**/*.ts")],
@@ -143,5 +144,31 @@ describe("zstack-sim CLI", function () {
       cli.child.kill("SIGTERM");
     }
     assert.equal(await cli.exited, 0);
+  });
+  it("--help lists every flag with its default, exactly as the README's flag table does", () => {
+    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), "--help"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    // The README's table: | `--flag ARG` | default | meaning |, code spans stripped.
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("| Flag | Default | Meaning |"));
+    const rows = table.split("\n").slice(2).filter((l) => l.startsWith("| `--"));
+    const documented = rows.map((l) => {
+      const [flag, def] = l.split(" | ").map((c) => c.replace(/^\| /, "").replace(/`/g, ""));
+      return { flag, default: def };
+    });
+    assert.deepEqual(documented, FLAGS.map((f) => ({ flag: f.flag, default: f.default })));
+    for (const f of FLAGS) {
+      const line = r.stdout.split("\n").find((l) => l.startsWith(`  ${f.flag} `));
+      assert.ok(line, `--help does not list ${f.flag}:\n${r.stdout}`);
+      assert.ok(line.endsWith(`[default: ${f.default}]`), line);
+    }
+    // ... and the table covers every flag the parser accepts.
+    const source = fs.readFileSync(path.join(REPO_ROOT, "simulator/cli.ts"), "utf8");
+    const parsed = [...source.matchAll(/case "(--[a-z0-9-]+)":/g)].map((m) => m[1]).filter((f) => f !== "--help").sort();
+    assert.deepEqual(parsed, FLAGS.map((f) => f.flag.split(" ")[0]).sort());
   });
 });
