@@ -46,7 +46,19 @@ describe("zstack-sim CLI", function () {
   });
 
   it("prints only the listening line with --quiet and honours the other flags", async () => {
-    const cli = await spawnCli(["--port", "0", "--quiet", "--advertised-host", "mn.example:8080", "--v2v-duration", "90s", "--speed", "2", "--random-seed", "5"]);
+    const cli = await spawnCli([
+      "--port",
+      "0",
+      "--quiet",
+      "--advertised-host",
+      "mn.example:8080",
+      "--v2v-duration",
+      "90s",
+      "--speed",
+      "2",
+      "--random-seed",
+      "5",
+    ]);
     try {
       assert.equal(cli.stdout().trim().split("\n").length, 1);
       const status = (await request(cli.url, "GET", "/_sim/status")).json();
@@ -98,7 +110,10 @@ describe("zstack-sim CLI", function () {
         include: [path.join(REPO_ROOT, "simulator/**/*.ts")],
       }),
     );
-    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")], { cwd: REPO_ROOT, encoding: "utf8" });
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
     assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
     const bin = path.join(dir, binRel);
     assert.match(fs.readFileSync(bin, "utf8"), /^#!\/usr\/bin\/env node\n/);
@@ -155,12 +170,18 @@ describe("zstack-sim CLI", function () {
     // The README's table: | `--flag ARG` | default | meaning |, code spans stripped.
     const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
     const table = readme.slice(readme.indexOf("| Flag | Default | Meaning |"));
-    const rows = table.split("\n").slice(2).filter((l) => l.startsWith("| `--"));
+    const rows = table
+      .split("\n")
+      .slice(2)
+      .filter((l) => l.startsWith("| `--"));
     const documented = rows.map((l) => {
       const [flag, def] = l.split(" | ").map((c) => c.replace(/^\| /, "").replace(/`/g, ""));
       return { flag, default: def };
     });
-    assert.deepEqual(documented, FLAGS.map((f) => ({ flag: f.flag, default: f.default })));
+    assert.deepEqual(
+      documented,
+      FLAGS.map((f) => ({ flag: f.flag, default: f.default })),
+    );
     for (const f of FLAGS) {
       const line = r.stdout.split("\n").find((l) => l.startsWith(`  ${f.flag} `));
       assert.ok(line, `--help does not list ${f.flag}:\n${r.stdout}`);
@@ -168,7 +189,10 @@ describe("zstack-sim CLI", function () {
     }
     // ... and the table covers every flag the parser accepts.
     const source = fs.readFileSync(path.join(REPO_ROOT, "simulator/cli.ts"), "utf8");
-    const parsed = [...source.matchAll(/case "(--[a-z0-9-]+)":/g)].map((m) => m[1]).filter((f) => f !== "--help").sort();
+    const parsed = [...source.matchAll(/case "(--[a-z0-9-]+)":/g)]
+      .map((m) => m[1])
+      .filter((f) => f !== "--help")
+      .sort();
     assert.deepEqual(parsed, FLAGS.map((f) => f.flag.split(" ")[0]).sort());
   });
 });
