@@ -7,7 +7,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export function containsUnknown(v: unknown): boolean {
   if (v === UNKNOWN) return true;
   if (Array.isArray(v)) return v.some(containsUnknown);
-  if (v !== null && typeof v === "object") return Object.values(v as object).some(containsUnknown);
+  if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
   return false;
 }
 

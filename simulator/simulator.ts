@@ -220,7 +220,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
   setJobDurations(d: JobDurations): void {
     for (const k of ["v2vMs", "ovaMs", "cancelMs"] as const) {
       if (d[k] !== undefined) {
-        if (!(d[k]! >= 0)) throw new Error(`${k} must be >= 0`);
+        if (!(d[k] >= 0)) throw new Error(`${k} must be >= 0`);
         this.durations[k] = d[k];
       }
     }

@@ -117,7 +117,7 @@ export function ovaMd5Async(packageUuid: string, size: number, chunkBytes = OVA_
         finish(hex);
       } catch (e) {
         md5InFlight.delete(key);
-        reject(e as Error);
+        reject(e);
       }
     };
     const finish = (hex: string) => {

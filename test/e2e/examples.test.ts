@@ -47,7 +47,7 @@ describe("e2e: examples/", function () {
         assert.strictEqual(out.states[v.name], "Succeeded");
         const vm = sim.world.get("vms", out.vms[v.name]);
         assert.ok(vm, `${v.name} was migrated`);
-        assert.strictEqual(vm!.state, v.strategy === "JustConvert" ? "Stopped" : "Running");
+        assert.strictEqual(vm.state, v.strategy === "JustConvert" ? "Stopped" : "Running");
       }
     },
     "ova-export": async (out) => {
@@ -62,7 +62,7 @@ describe("e2e: examples/", function () {
     "migrate-then-export": async (out, sim) => {
       const vm = sim.world.get("vms", out.migratedVmUuid);
       assert.ok(vm, "the migrated VM exists");
-      assert.strictEqual(vm!.state, "Stopped");
+      assert.strictEqual(vm.state, "Stopped");
       const [pkg] = sim.world.list("imagePackages");
       assert.strictEqual(pkg.vmUuid, out.migratedVmUuid, "the OVA was exported from the migrated VM");
       assert.deepStrictEqual(await md5Of(out.exportUrl), { md5: out.md5Sum, size: out.size });

@@ -689,8 +689,8 @@ export async function startSimulatorProcess(opts: SimulatorOptions = {}): Promis
         resolve(m[1].replace(/\/$/, ""));
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       children.delete(child);
@@ -873,8 +873,8 @@ export async function spawnPulumi(h: E2EStack, workDir: string, args: string[], 
     out += d.toString();
     onOutput?.(d.toString());
   };
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );

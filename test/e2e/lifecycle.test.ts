@@ -168,8 +168,8 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
       assert.strictEqual(o.longJobName, `v2v ${m.name}`);
       const vm = sim.world.get("vms", o.vmUuid);
       assert.ok(vm, `migrated VM ${o.vmUuid} exists in ZStack`);
-      assert.strictEqual(vm!.name, m.name);
-      assert.strictEqual(vm!.state, "Running");
+      assert.strictEqual(vm.name, m.name);
+      assert.strictEqual(vm.state, "Running");
       // jobData is ZStack's copy of the API message: it must not carry the session or the key
       assert.ok(!String(o.jobData).includes(SSH_KEY.split("\n")[1]), "jobData carries the private key");
     }
@@ -189,7 +189,7 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
   });
 
   it("refresh right after up expects no changes", async () => {
-    const res = await h.stack.refresh({ ...opts(), expectNoChanges: true } as any);
+    const res = await h.stack.refresh({ ...opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(res.summary.resourceChanges ?? {}), ["same"]);
   });
 

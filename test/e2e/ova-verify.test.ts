@@ -101,7 +101,7 @@ describe("e2e: OvaPackage verify on the real Pulumi engine", function () {
 
   it("a verified stack previews and refreshes with no changes", async () => {
     await h.stack.preview({ ...opts(), expectNoChanges: true });
-    const res = await h.stack.refresh({ ...opts(), expectNoChanges: true } as never);
+    const res = await h.stack.refresh({ ...opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(res.summary.resourceChanges ?? {}), ["same"]);
   });
 

@@ -75,6 +75,6 @@ export async function rejection(fn: () => Promise<unknown>): Promise<Error & Rec
 /** Count of requests the simulator saw for a route key (as the simulator's stats name it). */
 export function routeCount(sim: Sim, pattern: RegExp): number {
   let n = 0;
-  for (const [route, count] of Object.entries(sim.stats.byRoute as Record<string, number>)) if (pattern.test(route)) n += count;
+  for (const [route, count] of Object.entries(sim.stats.byRoute)) if (pattern.test(route)) n += count;
   return n;
 }

@@ -112,7 +112,7 @@ describe("OvaPackage provider: verify", () => {
     const { outs } = await provider.create(inputs());
     const { verified: _, ...older } = outs;
     assert.deepStrictEqual(await provider.diff(RU, asRecord(older), asRecord(inputs())), { changes: false, replaces: [] });
-    const r = await provider.read(RU, older as OvaPackageOutputs);
+    const r = await provider.read(RU, older);
     assert.strictEqual(r.props?.verified?.method, "size");
     assert.strictEqual(r.props?.verified?.size, outs.size);
   });
@@ -144,7 +144,7 @@ describe("OvaPackage provider: verify", () => {
     assert.ok(lines.some((l) => /recorded as drift in verified/.test(l)));
     assert.deepStrictEqual(await provider.diff(RU, asRecord(gone.props), asRecord(inputs({ verify: "md5" }))), { changes: true, replaces: [] });
     sim.faults.clear();
-    const back = await provider.update(RU, gone.props!, inputs({ verify: "md5" }));
+    const back = await provider.update(RU, gone.props, inputs({ verify: "md5" }));
     assert.strictEqual(back.outs.verified?.md5, back.outs.md5Sum);
     assert.strictEqual(exportCalls(sim), 0, "not exported again since the stats reset");
   });

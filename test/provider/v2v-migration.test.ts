@@ -490,7 +490,7 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
       },
     });
     harness = await v2vHarness(sim, { clock });
-    const e = await rejection(() => harness!.provider.create(inputs()));
+    const e = await rejection(() => harness.provider.create(inputs()));
     assert.ok(e instanceof ResourceInitError, String(e));
     assert.strictEqual(e.properties.state, "Canceled");
     assert.match(e.message, /canceled/);

@@ -13,7 +13,7 @@ export interface RawResponse {
   headers: http.IncomingHttpHeaders;
   text: string;
   raw: Buffer;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   json(): any;
 }
 
@@ -185,8 +185,8 @@ export function spawnUntilListening(
       else child.kill("SIGKILL");
       reject(new Error(`zstack-sim did not start in ${opts.timeoutMs ?? 30_000} ms\nstdout: ${out}\nstderr: ${err}`));
     }, opts.timeoutMs ?? 30_000);
-    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /zstack-sim listening on (http:\/\/\S+)/.exec(out);
       if (m) {

@@ -349,12 +349,12 @@ describe("client: secrets in ZStack's answers", () => {
     sim = await newSim({ jobDurations: { ovaMs: 60_000 } });
     const c = clientFor(sim);
     await getVmInstance(c, U.vmRunning);
-    const first = sim.world.list("sessions")[0].uuid as string;
+    const first = sim.world.list("sessions")[0].uuid;
     sim.faults.expireAllSessions();
     await getVmInstance(c, U.vmRunning); // logs in again
     const second = sim.world
       .list("sessions")
-      .map((s) => s.uuid as string)
+      .map((s) => s.uuid)
       .find((u) => u !== first)!;
     assert.ok(second && second !== first);
     // ZStack cuts details at 4096 characters: the END line of the key is lost
