@@ -4,7 +4,7 @@
  *
  *   zstack-sim [--port 8080] [--host 127.0.0.1] [--advertised-host HOST:PORT] [--state FILE]
  *              [--speed FACTOR] [--seed FILE] [--random-seed N] [--session-timeout SECONDS]
- *              [--v2v-duration 30m] [--ova-duration 90s] [--no-sim-header] [--quiet]
+ *              [--v2v-duration 30m] [--ova-duration 90s] [--synchronous-apis LIST] [--no-sim-header] [--quiet]
  *
  * Prints `zstack-sim listening on http://127.0.0.1:8080` when ready (scripts can wait for that line),
  * then the default credentials. Exits cleanly on SIGINT/SIGTERM, flushing the state file.
@@ -24,6 +24,8 @@ const USAGE = `usage: zstack-sim [options]
   --session-timeout SECS   session lifetime (default 7200)
   --v2v-duration DUR       fixed V2V conversion time, e.g. 30m, 90s (default: from disk sizes)
   --ova-duration DUR       fixed OVA export time (default: from disk sizes)
+  --synchronous-apis LIST  async APIs answered 200 + result instead of 202 + location,
+                           e.g. ConvertVmFromForeignHypervisor,ExportVmOvaPackage or *
   --no-sim-header          do not send the X-ZStack-Simulator header
   --quiet                  print only the "listening on" line
   --help                   this text
@@ -91,6 +93,9 @@ export function parseArgs(argv: string[]): SimulatorOptions {
         break;
       case "--ova-duration":
         durations.ovaMs = duration();
+        break;
+      case "--synchronous-apis":
+        opts.synchronousApis = value().split(",").map((x) => x.trim()).filter((x) => x !== "");
         break;
       case "--no-sim-header":
         opts.simulatorHeader = false;

@@ -213,3 +213,20 @@ describe("V2vMigration provider: lifecycle of a migration by name", () => {
     assert.strictEqual(routeCount(sim, /vm-instances/), 0, `the source was looked up: ${JSON.stringify(sim.stats.byRoute)}`);
   });
 });
+
+describe("V2vMigration provider: a management node that answers ConvertVmFromForeignHypervisor synchronously", () => {
+  let sim: Sim;
+  afterEach(async () => sim.stop());
+
+  it("create takes the 200 answer as the submitted long job, and waits for it as usual", async () => {
+    sim = await newSim({ synchronousApis: ["ConvertVmFromForeignHypervisor"], jobDurations: { v2vMs: 30 * 60_000 } });
+    const { provider } = await v2vHarness(sim);
+    const { inputs: checked } = await provider.check({}, byName());
+    const { id, outs } = await provider.create(checked as unknown as V2vMigrationInputs);
+    assert.strictEqual(id, "2c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
+    assert.strictEqual(outs.state, "Succeeded");
+    assert.ok(outs.vmUuid && sim.world.get("vms", outs.vmUuid));
+    assert.strictEqual(routeCount(sim, /^POST \/v1\/v2vs$/), 1);
+    assert.strictEqual(routeCount(sim, /api-jobs/), 0);
+  });
+});
