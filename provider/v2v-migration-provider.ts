@@ -121,7 +121,7 @@ function validateInputs(v: Validator, adopting: boolean): void {
   if (!adopting) for (const k of ["name", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
   // the source: exactly one of url and sourceVmName; a VMware source gives the CPU and memory defaults
   if (!adopting && !v.isSet("url") && !v.isSet("sourceVmName")) {
-    v.fail("url", "exactly one of url and sourceVmName must be set: url: \"vmware://<uuid>\", or sourceVmName: the name of the VMware VM in ZStack");
+    v.fail("url", 'exactly one of url and sourceVmName must be set: url: "vmware://<uuid>", or sourceVmName: the name of the VMware VM in ZStack');
   }
   if (v.isSet("url") && v.isSet("sourceVmName")) {
     v.fail("sourceVmName", "exactly one of url and sourceVmName must be set, not both: sourceVmName names the VM that url would name");
@@ -130,7 +130,11 @@ function validateInputs(v: Validator, adopting: boolean): void {
   const vmwareSource = v.isSet("sourceVmName") || v.isUnknown("url") || vmwareUuidOf(v.value("url")) !== undefined;
   if (!adopting && !vmwareSource && v.isSet("url")) {
     for (const k of ["cpuNum", "memorySize"]) {
-      if (!v.isSet(k)) v.fail(k, `field[${k}] of message[${V2V_MESSAGE}] is mandatory, can not be null: it defaults to the source VM's only for a VMware source (sourceVmName, or url vmware://<uuid>)`);
+      if (!v.isSet(k))
+        v.fail(
+          k,
+          `field[${k}] of message[${V2V_MESSAGE}] is mandatory, can not be null: it defaults to the source VM's only for a VMware source (sourceVmName, or url vmware://<uuid>)`,
+        );
     }
   }
 
@@ -157,7 +161,11 @@ function validateInputs(v: Validator, adopting: boolean): void {
   v.resourceUuid("resourceUuid");
   v.string("sshPrivKey");
   for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm"]) v.boolean(k);
-  v.list("volumeFilters", (x) => (x !== null && typeof x === "object" && !Array.isArray(x) ? undefined : `${typeName(x)} is not an object such as {"deviceId": "vdb", "skip": true}`));
+  v.list("volumeFilters", (x) =>
+    x !== null && typeof x === "object" && !Array.isArray(x)
+      ? undefined
+      : `${typeName(x)} is not an object such as {"deviceId": "vdb", "skip": true}`,
+  );
   v.list("tagUuids", uuidItem);
   v.list("systemTags", tagItem);
   v.list("userTags", tagItem);
@@ -191,8 +199,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   private async checkReferences(v: Validator, adopting: boolean, inputs: Record<string, unknown>): Promise<void> {
     const c = this.checkClient();
     if (!c) return;
-    const notFound = (field: string, uuid: string, type: string) =>
-      `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`;
+    const notFound = (field: string, uuid: string, type: string) => `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`;
     const checks: Array<Promise<void>> = [];
     const add = (f: () => Promise<void>) => checks.push(f());
     const adoptUuid = v.value("adoptUuid") as string | undefined;
@@ -236,7 +243,12 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           else if (ch.state && ch.state !== "Enabled") {
             v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
           } else {
-            const hostIssue = unusable("the KVM host of V2V conversion host", host, { state: asString(ch.hostState), status: asString(ch.hostStatus) }, { state: "Enabled", status: "Connected" });
+            const hostIssue = unusable(
+              "the KVM host of V2V conversion host",
+              host,
+              { state: asString(ch.hostState), status: asString(ch.hostStatus) },
+              { state: "Enabled", status: "Connected" },
+            );
             if (hostIssue) v.fail("conversionHostUuid", hostIssue);
           }
         });
@@ -263,7 +275,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           const found = await getReferences(c, "QueryL3Network", l3s);
           const have = new Set(found.map((x) => x.uuid));
           const missing = l3s.filter((u) => !have.has(u));
-          if (missing.length) v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
+          if (missing.length)
+            v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
           for (const l3 of found) {
             const issue = unusable("L3 network", l3.uuid ?? "?", l3, { state: "Enabled" });
             if (issue) v.fail("l3NetworkUuids", issue);
@@ -271,7 +284,11 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         });
       }
     }
-    await unlessUnreachable(TYPE_NAME, (l) => this.log(l), () => Promise.all(checks));
+    await unlessUnreachable(
+      TYPE_NAME,
+      (l) => this.log(l),
+      () => Promise.all(checks),
+    );
   }
 
   // ------------------------------------------------------------------ diff
@@ -502,7 +519,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       }
       job = await this.waitForJob(c, id, deadline, undefined, label, () => undefined, false).catch((e: unknown) => {
         if (e instanceof ZStackTimeoutError) {
-          throw new ZStackTimeoutError(`${label}: long job ${id} did not stop within the delete timeout (${deleteTimeout.text}) after CancelLongJob`, e.timeoutMs);
+          throw new ZStackTimeoutError(
+            `${label}: long job ${id} did not stop within the delete timeout (${deleteTimeout.text}) after CancelLongJob`,
+            e.timeoutMs,
+          );
         }
         throw e;
       });

@@ -36,9 +36,14 @@ export async function sourceVmByName(c: ZStackClient, name: string): Promise<VmI
 /** The ESX VM a `vmware://` url names; throws when ZStack has none (or it is not ESX). */
 export async function sourceVmByUrl(c: ZStackClient, uuid: string): Promise<VmInstanceInventory> {
   const vm = await getVmInstance(c, uuid);
-  if (!vm) throw new SourceVmError(`url: no VmInstance with uuid ${uuid} exists in ZStack, so cpuNum and memorySize cannot default to the source VM's; set them`);
+  if (!vm)
+    throw new SourceVmError(
+      `url: no VmInstance with uuid ${uuid} exists in ZStack, so cpuNum and memorySize cannot default to the source VM's; set them`,
+    );
   if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
-    throw new SourceVmError(`url: the VM[uuid:${uuid}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`);
+    throw new SourceVmError(
+      `url: the VM[uuid:${uuid}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`,
+    );
   }
   return vm;
 }
@@ -58,7 +63,9 @@ interface SourceInputs {
 export function recordedSource<T extends SourceInputs>(recorded: SourceInputs | undefined, inputs: T): T {
   if (!recorded || typeof recorded.url !== "string") return inputs;
   const given = inputs.url !== undefined && inputs.url !== null;
-  const same = given ? jsonEqual(inputs.url, recorded.url) : inputs.sourceVmName !== undefined && jsonEqual(inputs.sourceVmName, recorded.sourceVmName);
+  const same = given
+    ? jsonEqual(inputs.url, recorded.url)
+    : inputs.sourceVmName !== undefined && jsonEqual(inputs.sourceVmName, recorded.sourceVmName);
   if (!same) return inputs;
   const out: T = { ...inputs, url: recorded.url };
   for (const k of ["cpuNum", "memorySize"] as const) {

@@ -136,7 +136,8 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
         return { status: 200, json: { apis: t.synchronousApiNames() } };
       case "POST /synchronous-apis": {
         const apis = input.apis;
-        if (!Array.isArray(apis) || !apis.every((a) => typeof a === "string")) throw new BadRequest('apis must be a list of API names, e.g. ["ConvertVmFromForeignHypervisor"], or ["*"]');
+        if (!Array.isArray(apis) || !apis.every((a) => typeof a === "string"))
+          throw new BadRequest('apis must be a list of API names, e.g. ["ConvertVmFromForeignHypervisor"], or ["*"]');
         t.setSynchronousApis(apis as string[]);
         return { status: 200, json: { apis: t.synchronousApiNames() } };
       }
@@ -192,7 +193,13 @@ function worldRoute(t: ControlTarget, method: string, seg: string[], body: Recor
     }
     if (method === "PATCH") {
       if (!w.get(table, uuid)) return { status: 404, json: { error: `no ${table} row ${uuid}` } };
-      return { status: 200, json: table === "vms" && Object.keys(body).length === 1 && typeof body.state === "string" ? w.setVmState(uuid, body.state) : w.update(table, uuid, body) };
+      return {
+        status: 200,
+        json:
+          table === "vms" && Object.keys(body).length === 1 && typeof body.state === "string"
+            ? w.setVmState(uuid, body.state)
+            : w.update(table, uuid, body),
+      };
     }
     if (method === "DELETE") return { status: 200, json: { deleted: w.delete(table, uuid) } };
   }

@@ -59,7 +59,10 @@ describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
   it("fails when no VMware VM has the name (a KVM VM of that name does not count), saying what it looked for", async () => {
     for (const name of ["no-such-vm", "app-server-1"]) {
       const r = await provider.check({}, byName({ sourceVmName: name }));
-      assert.deepStrictEqual(r.failures.map((f) => f.property), ["sourceVmName"]);
+      assert.deepStrictEqual(
+        r.failures.map((f) => f.property),
+        ["sourceVmName"],
+      );
       assert.match(r.failures[0].reason, new RegExp(`no VmInstance with name="${name}" and hypervisorType=ESX exists in ZStack`));
       assert.strictEqual(r.inputs.url, undefined);
     }
@@ -70,7 +73,10 @@ describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
     sim.world.insert("vms", esxRow(twin, "vmware-db-01"));
     try {
       const r = await provider.check({}, byName());
-      assert.deepStrictEqual(r.failures.map((f) => f.property), ["sourceVmName"]);
+      assert.deepStrictEqual(
+        r.failures.map((f) => f.property),
+        ["sourceVmName"],
+      );
       const reason = r.failures[0].reason;
       assert.match(reason, /2 VMs match VmInstance with name="vmware-db-01" and hypervisorType=ESX/);
       assert.ok(reason.includes(`${U.vmwareDb01} ("vmware-db-01")`) && reason.includes(`${twin} ("vmware-db-01")`), reason);
@@ -120,7 +126,10 @@ describe("V2vMigration provider: diff of a migration by name", () => {
 
   it("the program's name-only inputs against the recorded url, CPU and memory: no change", async () => {
     assert.deepStrictEqual(await provider.diff("u", recorded, byName()), { changes: false, replaces: [] });
-    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName(), url: recorded.url, cpuNum: 8, memorySize: 32 * GiB }), { changes: false, replaces: [] });
+    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName(), url: recorded.url, cpuNum: 8, memorySize: 32 * GiB }), {
+      changes: false,
+      replaces: [],
+    });
   });
 
   it("another name, or a set cpuNum/memorySize that differs, replaces", async () => {
@@ -131,8 +140,14 @@ describe("V2vMigration provider: diff of a migration by name", () => {
   });
 
   it("a name that check resolved to the recorded url (the VM was renamed), or the same url given instead, is recorded in place", async () => {
-    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName({ sourceVmName: "db-01-renamed" }), url: recorded.url }), { changes: true, replaces: [] });
-    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName({ sourceVmName: undefined }), url: recorded.url }), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName({ sourceVmName: "db-01-renamed" }), url: recorded.url }), {
+      changes: true,
+      replaces: [],
+    });
+    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName({ sourceVmName: undefined }), url: recorded.url }), {
+      changes: true,
+      replaces: [],
+    });
   });
 });
 
@@ -190,7 +205,10 @@ describe("V2vMigration provider: lifecycle of a migration by name", () => {
     // preview: the program still names the source; the recorded inputs keep what it resolved to
     const checked = await provider.check(first.inputs, byName());
     assert.deepStrictEqual(checked.failures, []);
-    assert.deepStrictEqual(await provider.diff(id, read.props as unknown as Record<string, unknown>, checked.inputs), { changes: false, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(id, read.props as unknown as Record<string, unknown>, checked.inputs), {
+      changes: false,
+      replaces: [],
+    });
 
     // an in-place change (the long job's name) updates without touching the source
     const renamed = await provider.check(checked.inputs, byName({ longJobName: "db-01 wave 2" }));

@@ -42,7 +42,9 @@ describe("client: async APIs answered synchronously", () => {
   it("a synchronous failure (503) is still the API's failure", async () => {
     sim = await newSim({ synchronousApis: ["*"] });
     const c = clientFor(sim);
-    const e = await rejection(() => convertVmFromForeignHypervisor(c, { params: { ...v2vParams("refused"), conversionHostUuid: U.convHostDisabled } }));
+    const e = await rejection(() =>
+      convertVmFromForeignHypervisor(c, { params: { ...v2vParams("refused"), conversionHostUuid: U.convHostDisabled } }),
+    );
     assert.match(e.message, /SYS.1007|Disabled/i);
   });
 
@@ -66,7 +68,10 @@ describe("client: async APIs answered synchronously", () => {
     const c = clientFor(sim);
     const job = await c.submit("ConvertVmFromForeignHypervisor", { params: v2vParams("async") }, await c.sessionId());
     assert.strictEqual(job.finished, undefined);
-    const on = await fetch(`${sim.url}/_sim/synchronous-apis`, { method: "POST", body: JSON.stringify({ apis: ["ConvertVmFromForeignHypervisor"] }) });
+    const on = await fetch(`${sim.url}/_sim/synchronous-apis`, {
+      method: "POST",
+      body: JSON.stringify({ apis: ["ConvertVmFromForeignHypervisor"] }),
+    });
     assert.deepStrictEqual(await on.json(), { apis: ["ConvertVmFromForeignHypervisor"] });
     const bad = await fetch(`${sim.url}/_sim/synchronous-apis`, { method: "POST", body: JSON.stringify({ apis: "all" }) });
     assert.strictEqual(bad.status, 400);
