@@ -115,13 +115,22 @@ export interface CheckSteps {
   inputs: InputSets;
   /** local validation of each input */
   validate: (v: Validator, adopting: boolean) => void;
-  /** validation against ZStack, run for a create or a replacement */
-  checkReferences: (v: Validator, adopting: boolean) => Promise<void>;
+  /**
+   * Completes `inputs` in place with values the resource recorded (after local validation, before
+   * the create-or-replace decision), e.g. what a migration resolved from its source VM's name.
+   */
+  recorded?: (olds: Record<string, unknown>, inputs: Record<string, unknown>) => void;
+  /**
+   * Validation against ZStack, run for a create or a replacement. It may complete `inputs` (the
+   * object `v` validates) with what it resolved: `check` returns them.
+   */
+  checkReferences: (v: Validator, adopting: boolean, inputs: Record<string, unknown>) => Promise<void>;
 }
 
 /**
  * `check` of every resource: the resourceUuid ({@link withResourceUuid}), the resource's local
- * validation, unknown inputs, then (for a create or a replacement) its remote checks.
+ * validation, unknown inputs, the values it recorded, then (for a create or a replacement) its
+ * remote checks.
  */
 export async function checkInputs(
   olds: Record<string, unknown>,
@@ -133,7 +142,8 @@ export async function checkInputs(
   const adopting = v.isSet("adoptUuid");
   steps.validate(v, adopting);
   v.unknownInputs(steps.inputs.names, steps.typeName);
-  if (isCreateOrReplace(olds, inputs, steps.inputs)) await steps.checkReferences(v, adopting);
+  steps.recorded?.(olds ?? {}, inputs);
+  if (isCreateOrReplace(olds, inputs, steps.inputs)) await steps.checkReferences(v, adopting, inputs);
   return { inputs, failures: v.failures };
 }
 

@@ -24,6 +24,7 @@ export const V2V_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h" } as const;
  */
 export const V2V_MIGRATION_INPUTS = describeInputs({
   url: { change: "replace", sent: "param" },
+  sourceVmName: { change: "replace" },
   name: { change: "replace", sent: "param" },
   description: { change: "replace", sent: "param" },
   conversionHostUuid: { change: "replace", sent: "param" },
@@ -64,18 +65,31 @@ export interface V2vMigrationTimeouts {
 
 /** Inputs of a V2vMigration: every ConvertVmFromForeignHypervisor parameter, plus the provider's own. */
 export interface V2vMigrationInputs {
-  /** Source VM locator, e.g. `vmware://<uuid of the VMware VM as registered in ZStack>` (≤ 1024). */
-  url: string;
+  /**
+   * Source VM locator, e.g. `vmware://<uuid of the VMware VM as registered in ZStack>` (≤ 1024).
+   * Exactly one of `url` and `sourceVmName`. As an output: the url migrated (resolved from
+   * `sourceVmName` when that was given).
+   */
+  url?: string;
+  /**
+   * Name of the VMware VM as ZStack knows it (a `VmInstance` with `hypervisorType` `ESX`), instead
+   * of `url`: exactly one VM must have it. Resolved when the resource is created (or replaced);
+   * a recorded migration never resolves it again, so the source may be removed after cutover.
+   */
+  sourceVmName?: string;
   /** Name of the new ZStack VM (≤ 255). */
   name: string;
   /** Description of the new VM (≤ 2048). */
   description?: string;
   /** V2V conversion host (must be Enabled). */
   conversionHostUuid?: string;
-  /** vCPUs of the new VM, 1..1024. */
-  cpuNum: number;
-  /** Memory of the new VM in bytes, ≥ 1. */
-  memorySize: number;
+  /**
+   * vCPUs of the new VM, 1..1024. Default: the source VM's (a VMware source: `sourceVmName` or a
+   * `vmware://` url); required for other sources. As an output: the value migrated with.
+   */
+  cpuNum?: number;
+  /** Memory of the new VM in bytes, ≥ 1. Default: the source VM's, as for `cpuNum`. */
+  memorySize?: number;
   zoneUuid?: string;
   clusterUuid?: string;
   hostUuid?: string;

@@ -59,7 +59,8 @@ import {
   V2vMigrationInputs,
   V2vMigrationOutputs,
 } from "./v2v-migration-inputs";
-import { withoutUndefined } from "./values";
+import { containsUnknown, jsonEqual, withoutUndefined } from "./values";
+import { SourceVmError, needsSource, recordedSource, resolveSource, vmwareUuidOf, withSourceDefaults } from "./v2v-source";
 
 export type { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationTimeouts } from "./v2v-migration-inputs";
 export { CONVERT_STRATEGIES, PLATFORMS, STRATEGIES, V2V_JOB_NAME, V2V_MESSAGE, VM_TYPES } from "./v2v-migration-inputs";
@@ -118,7 +119,25 @@ function unusable(kind: string, uuid: string, found: { state?: string; status?: 
 
 /** `check`'s local validation of every input, in ZStack's words where it has them. */
 function validateInputs(v: Validator, adopting: boolean): void {
-  if (!adopting) for (const k of ["url", "name", "cpuNum", "memorySize", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
+  if (!adopting) for (const k of ["name", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
+  // the source: exactly one of url and sourceVmName; a VMware source gives the CPU and memory defaults
+  if (!adopting && !v.isSet("url") && !v.isSet("sourceVmName")) {
+    v.fail("url", 'exactly one of url and sourceVmName must be set: url: "vmware://<uuid>", or sourceVmName: the name of the VMware VM in ZStack');
+  }
+  if (v.isSet("url") && v.isSet("sourceVmName")) {
+    v.fail("sourceVmName", "exactly one of url and sourceVmName must be set, not both: sourceVmName names the VM that url would name");
+  }
+  v.string("sourceVmName", { maxLength: 255, nonEmpty: true });
+  const vmwareSource = v.isSet("sourceVmName") || v.isUnknown("url") || vmwareUuidOf(v.value("url")) !== undefined;
+  if (!adopting && !vmwareSource && v.isSet("url")) {
+    for (const k of ["cpuNum", "memorySize"]) {
+      if (!v.isSet(k))
+        v.fail(
+          k,
+          `field[${k}] of message[${V2V_MESSAGE}] is mandatory, can not be null: it defaults to the source VM's only for a VMware source (sourceVmName, or url vmware://<uuid>)`,
+        );
+    }
+  }
 
   const url = v.string("url", { maxLength: 1024, nonEmpty: true });
   if (url !== undefined && /^vmware:\/\//i.test(url) && !/^vmware:\/\/[0-9a-fA-F]{32}$/.test(url)) {
@@ -163,12 +182,18 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       message: V2V_MESSAGE,
       inputs: V2V_MIGRATION_INPUTS,
       validate: (v, adopting) => validateInputs(v, adopting),
-      checkReferences: (v, adopting) => this.checkReferences(v, adopting),
+      // a recorded migration keeps the url, CPU and memory it resolved: its source is never looked up again
+      recorded: (recorded, inputs) => Object.assign(inputs, recordedSource(recorded, inputs)),
+      checkReferences: (v, adopting, inputs) => this.checkReferences(v, adopting, inputs),
     });
   }
 
-  /** Checks against ZStack that what the inputs reference exists and is usable. */
-  private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
+  /**
+   * Checks against ZStack that what the inputs reference exists and is usable; resolves the source
+   * VM (`sourceVmName`, or a `vmware://` url without CPU or memory) into `inputs`, so that preview
+   * shows the url, CPU count and memory the migration will use.
+   */
+  private async checkReferences(v: Validator, adopting: boolean, inputs: Record<string, unknown>): Promise<void> {
     const c = this.checkClient();
     if (!c) return;
     const notFound = (field: string, uuid: string, type: string) => `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`;
@@ -188,13 +213,23 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     } else {
       const url = v.value("url") as string | undefined;
       const m = url ? /^vmware:\/\/([0-9a-fA-F]{32})$/.exec(url) : null;
-      if (m) {
+      const name = v.value("sourceVmName");
+      if (url === undefined && typeof name === "string" && !v.hasFailed("url")) {
+        add(async () => {
+          try {
+            Object.assign(inputs, withSourceDefaults(inputs, await resolveSource(c, { sourceVmName: name })));
+          } catch (e) {
+            if (!(e instanceof SourceVmError)) throw e;
+            v.fail("sourceVmName", e.message);
+          }
+        });
+      } else if (m) {
         add(async () => {
           const vm = await getVmInstance(c, m[1]);
           if (!vm) v.fail("url", notFound("url", m[1], "VmInstanceVO"));
           else if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
             v.fail("url", `the VM[uuid:${m[1]}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`);
-          }
+          } else Object.assign(inputs, withSourceDefaults(inputs, vm));
         });
       }
       const host = v.value("conversionHostUuid") as string | undefined;
@@ -255,17 +290,32 @@ export class V2vMigrationProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ diff
 
+  /**
+   * The source is the url: unset (`sourceVmName` given, its resolution not yet in the inputs), it is
+   * the recorded one; a changed `sourceVmName` that `check` resolved to the recorded url is the same
+   * source (recorded in place). Unset `cpuNum` and `memorySize` are the recorded ones.
+   */
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
-    return diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
+    const unset = (k: string) => news[k] === undefined || news[k] === null;
+    const urlFromName = unset("url") && !unset("sourceVmName");
+    const sameUrl = typeof olds.url === "string" && typeof news.url === "string" && !containsUnknown(news.url);
+    const ignore = (k: string) =>
+      (k === "url" && urlFromName) || ((k === "cpuNum" || k === "memorySize") && unset(k)) || (k === "sourceVmName" && sameUrl);
+    const result = diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
+      ignore,
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
       unfinished: news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded",
     });
+    if (!result.changes && sameUrl && !jsonEqual(olds.sourceVmName, news.sourceVmName)) return { ...result, changes: true };
+    return result;
   }
 
   // ------------------------------------------------------------------ create
 
-  async create(inputs: V2vMigrationInputs): Promise<{ id: string; outs: V2vMigrationOutputs }> {
+  async create(given: V2vMigrationInputs): Promise<{ id: string; outs: V2vMigrationOutputs }> {
     const c = this.client();
+    // check resolved the source unless it could not reach ZStack (or validateReferences is off)
+    const inputs = !given.adoptUuid && needsSource(given) ? withSourceDefaults(given, await resolveSource(c, given)) : given;
     const clock = this.clock();
     const deadline = clock.now() + timeoutOf(inputs.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
     const label = resourceLabel(TYPE_NAME, inputs.name ?? inputs.adoptUuid);
@@ -411,8 +461,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ update
 
-  async update(id: string, olds: V2vMigrationOutputs, news: V2vMigrationInputs): Promise<{ outs: V2vMigrationOutputs }> {
+  async update(id: string, olds: V2vMigrationOutputs, given: V2vMigrationInputs): Promise<{ outs: V2vMigrationOutputs }> {
     const c = this.client();
+    // the same source (diff replaces otherwise): what the program leaves unset is what was recorded
+    const news = recordedSource(olds, given);
     const clock = this.clock();
     const label = resourceLabel(TYPE_NAME, news.name ?? id);
     let job = await getLongJob(c, id);

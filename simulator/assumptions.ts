@@ -400,3 +400,19 @@ export const vmStateNotAllowed = (state: string, msgClass: string, allowed: read
  */
 export const flippedByteOffset = (size: number) => Math.floor(size / 2);
 export const truncatedFileSize = (size: number) => Math.floor(size / 2);
+
+// ---------------------------------------------------------------------------------------------
+// Synchronous answers of async APIs (a switch; not what ZStack's code does)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Invented (a switch, off by default): the APIs named in `synchronousApis` (`--synchronous-apis`,
+ * `POST /_sim/synchronous-apis`; `*` for every async API) answer the call itself with what the
+ * api-job poll would answer: 200 and the result body (or the 503 failure), never 202 + location.
+ * ZStack's API pages label ConvertVmFromForeignHypervisor and ExportVmOvaPackage "Synchronous"
+ * (docs/zstack-wire.md §1.2), while its code answers 202; the switch lets a client prove it takes
+ * either. An outcome that takes simulated time (an OVA export) holds the HTTP answer until the
+ * api-job is done, as a blocking call would. The api-job record is kept (X-Job-UUID duplicates are
+ * still refused).
+ */
+export const SYNCHRONOUS_ASYNC_APIS = "synchronousApis";

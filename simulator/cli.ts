@@ -4,7 +4,7 @@
  *
  *   zstack-sim [--port 8080] [--host 127.0.0.1] [--advertised-host HOST:PORT] [--state FILE]
  *              [--speed FACTOR] [--seed FILE] [--random-seed N] [--session-timeout SECONDS]
- *              [--v2v-duration 30m] [--ova-duration 90s] [--no-sim-header] [--quiet]
+ *              [--v2v-duration 30m] [--ova-duration 90s] [--synchronous-apis LIST] [--no-sim-header] [--quiet]
  *
  * Prints `zstack-sim listening on http://127.0.0.1:8080` when ready (scripts can wait for that line),
  * then the default credentials. Exits cleanly on SIGINT/SIGTERM, flushing the state file.
@@ -29,6 +29,11 @@ export const FLAGS: ReadonlyArray<{ flag: string; default: string; meaning: stri
   { flag: "--v2v-duration DUR", default: "from disk sizes", meaning: "fixed V2V conversion time, e.g. 30m, 90s, 1h30m" },
   { flag: "--ova-duration DUR", default: "from disk sizes", meaning: "fixed OVA export time" },
   { flag: "--quiet", default: "off", meaning: 'print only the "listening on" line' },
+  {
+    flag: "--synchronous-apis LIST",
+    default: "none",
+    meaning: "async APIs answered 200 + result instead of 202 + location, e.g. ConvertVmFromForeignHypervisor,ExportVmOvaPackage or *",
+  },
   { flag: "--no-sim-header", default: "off", meaning: "do not send the X-ZStack-Simulator header" },
 ];
 
@@ -102,6 +107,12 @@ export function parseArgs(argv: string[]): SimulatorOptions {
         break;
       case "--ova-duration":
         durations.ovaMs = duration();
+        break;
+      case "--synchronous-apis":
+        opts.synchronousApis = value()
+          .split(",")
+          .map((x) => x.trim())
+          .filter((x) => x !== "");
         break;
       case "--no-sim-header":
         opts.simulatorHeader = false;

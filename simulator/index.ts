@@ -53,6 +53,12 @@ export interface SimulatorOptions {
    * must not be able to tell they talk to the simulator
    */
   simulatorHeader?: boolean;
+  /**
+   * async APIs (by name, e.g. "ConvertVmFromForeignHypervisor", "ExportVmOvaPackage"; "*" for all)
+   * answered with 200 and their result instead of 202 + an api-job location, as ZStack's API pages
+   * label them "Synchronous" (SYNCHRONOUS_ASYNC_APIS in assumptions.ts); default none
+   */
+  synchronousApis?: string[];
 }
 
 export interface SimulatorFaults {
@@ -109,6 +115,8 @@ export interface ZStackSimulator {
   settled(): Promise<void>;
   readonly faults: SimulatorFaults;
   setJobDurations(d: { v2vMs?: number; ovaMs?: number; cancelMs?: number }): void;
+  /** replaces `synchronousApis` (an empty list: every async API answers 202 again) */
+  setSynchronousApis(names: readonly string[]): void;
   readonly stats: SimulatorStats;
   /** direct read/write access to the in-memory world (see docs/simulator.md, "The world") */
   readonly world: SimWorld;

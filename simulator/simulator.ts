@@ -92,6 +92,10 @@ class Simulator implements ZStackSimulator, ControlTarget {
   private readonly sessionTimeoutMs: number;
   private readonly worldPrngSeed: number;
   private readonly simulatorHeader: boolean;
+  private synchronousApis: Set<string>;
+  /** responses of synchronously answered APIs waiting for their api-job */
+  private readonly held: Array<{ apiId: string; send: (status: number, body: string) => void }> = [];
+  private heldTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly opts: SimulatorOptions,
@@ -104,6 +108,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
     this.sessionTimeoutMs = (opts.sessionTimeoutSeconds ?? 7200) * 1000;
     this.durations = { ...opts.jobDurations };
     this.simulatorHeader = opts.simulatorHeader ?? true;
+    this.synchronousApis = new Set(opts.synchronousApis ?? []);
     this.clock = opts.clock
       ? new SimClock({ kind: "external", source: opts.clock }, startTime)
       : opts.manualClock
@@ -139,6 +144,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
     this.rest = new RestServer(this.world, ALL_APIS, {
       sessionTimeoutMs: this.sessionTimeoutMs,
       advertisedHost: () => this.advertisedHost(),
+      answersSynchronously: (name) => this.synchronousApis.has(name) || this.synchronousApis.has("*"),
     });
   }
 
@@ -215,6 +221,35 @@ class Simulator implements ZStackSimulator, ControlTarget {
   advance(ms: number): void {
     this.clock.advance(ms);
     this.world.tick();
+    this.releaseHeld();
+  }
+
+  /** Async APIs (by name, `*` for all) answered with 200 and their result instead of 202 + location. */
+  setSynchronousApis(names: readonly string[]): void {
+    this.synchronousApis = new Set(names);
+  }
+
+  synchronousApiNames(): string[] {
+    return [...this.synchronousApis];
+  }
+
+  /** Sends the held answers whose api-job is done; polls while some wait (time may run by itself). */
+  private releaseHeld(): void {
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const h = this.held[i];
+      const job = this.world.findApiJob(h.apiId);
+      if (job && !job.done) continue;
+      this.held.splice(i, 1);
+      if (job) h.send(job.status ?? 200, job.body ?? "{}");
+      else h.send(404, "the job has been expired");
+    }
+    if (this.held.length && !this.heldTimer) {
+      this.heldTimer = setInterval(() => this.whenSettled(() => this.releaseHeld()), 50);
+      this.heldTimer.unref();
+    } else if (!this.held.length && this.heldTimer) {
+      clearInterval(this.heldTimer);
+      this.heldTimer = undefined;
+    }
   }
 
   setJobDurations(d: JobDurations): void {
@@ -245,6 +280,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
     this.installWorld(snapshot, new Prng(this.world.prng.state()));
     this.faultsImpl.clear();
     this.durations = { ...this.opts.jobDurations };
+    this.synchronousApis = new Set(this.opts.synchronousApis ?? []);
     this.stats.reset();
     this.stateFile?.markDirty();
   }
@@ -260,6 +296,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
       nowText: formatJavaTimestamp(now),
       clock: this.clock.describe(),
       jobDurations: this.jobDurations(),
+      synchronousApis: this.synchronousApiNames(),
       faults: this.faultsImpl.describe(),
       requests: this.stats.requests,
       statePath: this.stateFile?.file,
@@ -414,6 +451,14 @@ class Simulator implements ZStackSimulator, ControlTarget {
     this.stats.count(reply.route);
     if (reset === "after") {
       req.socket.destroy();
+      return;
+    }
+    if (reply.awaitApiJob) {
+      this.held.push({
+        apiId: reply.awaitApiJob,
+        send: (status, text) => this.delayed(() => this.send(res, status, text, undefined, reply.headers)),
+      });
+      this.releaseHeld();
       return;
     }
     this.delayed(() => this.send(res, reply.status, reply.body, undefined, reply.headers));

@@ -7,7 +7,7 @@
  */
 import type { Clock } from "./clock";
 import { EndpointName, endpoints, expandPath, parseRoute } from "./endpoints";
-import { ZStackError, ZStackHttpError, ZStackLocationError, ZStackResponseError, ZStackTimeoutError } from "./errors";
+import { ZStackError, ZStackHttpError, ZStackLocationError, ZStackTimeoutError } from "./errors";
 import { schemas } from "./schemas";
 import type { HttpResponse, TransientFault } from "./transport";
 
@@ -40,6 +40,11 @@ export interface ApiJob {
   pollUrl: string;
   apiTimeoutMs: number;
   submittedAt: number;
+  /**
+   * Set when the management node answered the submission with 200 and the result itself (as its API
+   * pages label these APIs "Synchronous"): the job is already finished, nothing is polled.
+   */
+  finished?: { body: unknown };
 }
 
 export type ApiJobPoll = { done: false } | { done: true; body: unknown };
@@ -115,6 +120,7 @@ export function resolveLocation(location: string, jobUuid: string, baseUrl: stri
 /**
  * Submits an async API: 202 with a location. Transient faults resubmit with the same X-Job-UUID;
  * `Duplicate job uuid` after a fault means an earlier attempt was accepted, and that job is used.
+ * A 200 (or 204) answer carrying the result instead is an already finished job (`finished`).
  */
 export async function submitApiJob(
   http: ApiJobHttp,
@@ -143,13 +149,16 @@ export async function submitApiJob(
     return { api, jobUuid, pollUrl: apiJobUrl(http.baseUrl, jobUuid), apiTimeoutMs: DEFAULT_API_TIMEOUT_MS, submittedAt };
   }
   if (res.status === 200 || res.status === 204) {
-    throw new ZStackResponseError(api, res.status, "an async API answered synchronously", res.text, http.secrets());
+    // answered synchronously: the body is what the api-job poll would have answered (§3.5)
+    const body = http.parseJson(api, res);
+    return { api, jobUuid, pollUrl: apiJobUrl(http.baseUrl, jobUuid), apiTimeoutMs: DEFAULT_API_TIMEOUT_MS, submittedAt, finished: { body } };
   }
   throw http.failure(api, res);
 }
 
 /** One poll of an api job: not done yet, or the success body; throws the API failure. */
 export async function pollApiJob(http: ApiJobHttp, job: ApiJob): Promise<ApiJobPoll> {
+  if (job.finished) return { done: true, body: job.finished.body };
   const sessionId = await http.sessionId().catch(() => undefined);
   const res = await http.sendWithRetries(job.api, async () => ({ method: "GET", url: job.pollUrl, headers: {}, sessionId }));
   if (res.status === 202) return { done: false };
@@ -165,6 +174,7 @@ export async function waitApiJob(http: ApiJobHttp, job: ApiJob, deadline?: numbe
   const p = http.apiPoll;
   const end = deadline ?? job.submittedAt + job.apiTimeoutMs + p.slackMs;
   let delay = p.initialDelayMs;
+  if (job.finished) return job.finished.body;
   await http.clock.sleep(p.firstDelayMs);
   for (;;) {
     const r = await pollApiJob(http, job);

@@ -52,6 +52,12 @@ export const getVmInstance = (c: ZStackClient, uuid: string): Promise<VmInstance
 export const getConversionHost = (c: ZStackClient, uuid: string): Promise<V2VConversionHostInventory | undefined> =>
   getByUuid(c, "QueryV2VConversionHost", schemas().V2VConversionHostInventory, uuid);
 
+// ---------------------------------------------------------------- V2vMigration by source name
+
+/** The VMware (ESX) VMs ZStack knows by this exact name (a V2V source, `vmware://<uuid>`). */
+export const esxVmInstancesNamed = (c: ZStackClient, name: string): Promise<VmInstanceInventory[]> =>
+  queryList(c, "QueryVmInstance", schemas().VmInstanceInventory, [`name=${name}`, "hypervisorType=ESX"]);
+
 /** The query APIs of the surrounding resources a migration or an export references. */
 export type ReferenceQuery = "QueryZone" | "QueryCluster" | "QueryHost" | "QueryPrimaryStorage" | "QueryBackupStorage" | "QueryL3Network";
 

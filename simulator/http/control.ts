@@ -27,6 +27,8 @@ export interface ControlTarget {
   faultState(): FaultState;
   setJobDurations(d: JobDurations): void;
   jobDurations(): JobDurations;
+  setSynchronousApis(names: readonly string[]): void;
+  synchronousApiNames(): string[];
   readonly stats: { requests: number; byRoute: Record<string, number>; reset(): void };
   resetWorld(): void;
   describe(): Record<string, unknown>;
@@ -130,6 +132,15 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
       case "POST /faults/clear":
         t.faults.clear();
         return { status: 200, json: t.faultState() };
+      case "GET /synchronous-apis":
+        return { status: 200, json: { apis: t.synchronousApiNames() } };
+      case "POST /synchronous-apis": {
+        const apis = input.apis;
+        if (!Array.isArray(apis) || !apis.every((a) => typeof a === "string"))
+          throw new BadRequest('apis must be a list of API names, e.g. ["ConvertVmFromForeignHypervisor"], or ["*"]');
+        t.setSynchronousApis(apis as string[]);
+        return { status: 200, json: { apis: t.synchronousApiNames() } };
+      }
       case "GET /job-durations":
         return { status: 200, json: t.jobDurations() };
       case "POST /job-durations": {

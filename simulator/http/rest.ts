@@ -31,6 +31,8 @@ export interface SimReply {
   headers?: Record<string, string>;
   /** stats key, e.g. "GET /v1/longjobs/{uuid}" */
   route: string;
+  /** answer synchronously once this api-job is done (SYNCHRONOUS_ASYNC_APIS in assumptions.ts) */
+  awaitApiJob?: string;
 }
 
 const API_JOB_ROUTE = "/v1/api-jobs/{uuid}";
@@ -38,6 +40,8 @@ const API_JOB_ROUTE = "/v1/api-jobs/{uuid}";
 export interface RestSettings extends SimSettings {
   /** "host:port" written into api-job locations */
   advertisedHost(): string;
+  /** whether this async API answers 200 + its result instead of 202 + a location (a switch) */
+  answersSynchronously?(apiName: string): boolean;
 }
 
 export class RestServer {
@@ -131,7 +135,7 @@ export class RestServer {
     vars: Record<string, string>,
     body: Record<string, unknown>,
     req: SimRequest,
-  ): { status: number; body: string } {
+  ): { status: number; body: string; awaitApiJob?: string } {
     const world = this.world;
     const now = world.now();
     let auth: AuthOutcome | undefined;
@@ -224,6 +228,12 @@ export class RestServer {
         const err = e instanceof ApiFailure ? e.error : errorCode("SYS.1000", e instanceof Error ? e.message : String(e));
         world.completeApiJob(apiId, { error: err });
       }
+    }
+    if (this.settings.answersSynchronously?.(api.name)) {
+      // the switch: the call's own answer is the api-job's outcome, once there is one
+      const done = world.findApiJob(apiId);
+      if (done?.done) return { status: done.status ?? 200, body: done.body ?? "{}" };
+      return { status: 200, body: "{}", awaitApiJob: apiId };
     }
     return {
       status: 202,

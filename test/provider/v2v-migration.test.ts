@@ -90,10 +90,18 @@ describe("V2vMigration provider: check (local validation)", () => {
 
   const MSG = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
-    ["url missing", { url: undefined }, "url", new RegExp(`field\\[url\\] of message\\[${MSG}\\] is mandatory, can not be null`)],
+    ["neither url nor sourceVmName", { url: undefined }, "url", /exactly one of url and sourceVmName must be set/],
+    ["both url and sourceVmName", { sourceVmName: "vmware-web-01" }, "sourceVmName", /exactly one of url and sourceVmName must be set, not both/],
+    ["sourceVmName empty", { url: undefined, sourceVmName: " " }, "sourceVmName", /cannot be an empty string/],
+    ["sourceVmName not a string", { url: undefined, sourceVmName: 7 }, "sourceVmName", /must be a string/],
     ["name missing", { name: undefined }, "name", /field\[name\].*is mandatory/],
-    ["cpuNum missing", { cpuNum: undefined }, "cpuNum", /is mandatory/],
-    ["memorySize missing", { memorySize: undefined }, "memorySize", /is mandatory/],
+    [
+      "cpuNum missing for a source that is not VMware",
+      { url: "kvm://10.0.0.9/vm-1", cpuNum: undefined },
+      "cpuNum",
+      new RegExp(`field\\[cpuNum\\] of message\\[${MSG}\\] is mandatory.*only for a VMware source`),
+    ],
+    ["memorySize missing for a source that is not VMware", { url: "kvm://10.0.0.9/vm-1", memorySize: undefined }, "memorySize", /is mandatory/],
     ["primaryStorageUuid missing", { primaryStorageUuid: undefined }, "primaryStorageUuid", /is mandatory/],
     ["l3NetworkUuids missing", { l3NetworkUuids: undefined }, "l3NetworkUuids", /is mandatory/],
     ["url not a string", { url: 42 }, "url", /must be a string/],
@@ -167,6 +175,15 @@ describe("V2vMigration provider: check (local validation)", () => {
     all.defaultL3NetworkUuid = U.l3Public;
     const r = await provider.check({}, all);
     assert.deepStrictEqual(r.failures, []);
+  });
+
+  it("cpuNum and memorySize may be unset for a VMware source (by url or by name): they default to the source VM's", async () => {
+    for (const source of [{}, { url: undefined, sourceVmName: "vmware-web-01" }]) {
+      const r = await provider.check({}, asRecord(inputs({ ...source, cpuNum: undefined, memorySize: undefined })));
+      assert.deepStrictEqual(r.failures, []);
+      // no ZStack to ask (no endpoint): nothing is resolved, create does it
+      assert.strictEqual(r.inputs.cpuNum, undefined);
+    }
   });
 
   it("with adoptUuid, the conversion inputs are optional", async () => {

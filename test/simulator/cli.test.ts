@@ -160,15 +160,15 @@ describe("zstack-sim CLI", function () {
     }
     assert.equal(await cli.exited, 0);
   });
-  it("--help lists every flag with its default, exactly as the README's flag table does", () => {
+  it("--help lists every flag with its default, exactly as the flag table of docs/simulator.md does", () => {
     const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), "--help"], {
       cwd: REPO_ROOT,
       encoding: "utf8",
       env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
     });
     assert.equal(r.status, 0, r.stderr);
-    // The README's table: | `--flag ARG` | default | meaning |, code spans stripped.
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    // docs/simulator.md's table: | `--flag ARG` | default | meaning |, code spans stripped.
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "docs", "simulator.md"), "utf8");
     const table = readme.slice(readme.indexOf("| Flag | Default | Meaning |"));
     const rows = table
       .split("\n")

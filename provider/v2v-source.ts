@@ -1,0 +1,98 @@
+/**
+ * The source VM of a V2vMigration: `sourceVmName` resolved to the VMware VM ZStack knows by that
+ * name (a `VmInstance` with `hypervisorType` ESX, docs/zstack-wire.md §9), and the CPU count and
+ * memory a migration defaults to. A recorded migration never resolves its source again: the values
+ * recorded at create are carried over ({@link recordedSource}).
+ */
+import { VmInstanceInventory, ZStackClient, ZStackError, esxVmInstancesNamed, getVmInstance } from "./client";
+import { jsonEqual } from "./values";
+
+/** The source VM cannot be resolved: no VM, several, or not a VMware one. */
+export class SourceVmError extends ZStackError {
+  constructor(message: string) {
+    super(message);
+    this.name = "SourceVmError";
+  }
+}
+
+/** `vmware://<32 hex>`: the uuid of the ESX VmInstance, or undefined for another url. */
+export function vmwareUuidOf(url: unknown): string | undefined {
+  const m = typeof url === "string" ? /^vmware:\/\/([0-9a-fA-F]{32})$/.exec(url) : null;
+  return m ? m[1] : undefined;
+}
+
+export const vmwareUrl = (uuid: string): string => `vmware://${uuid}`;
+
+/** The one ESX VM named `name`; throws an error naming the criteria and the candidates otherwise. */
+export async function sourceVmByName(c: ZStackClient, name: string): Promise<VmInstanceInventory> {
+  const found = await esxVmInstancesNamed(c, name);
+  const criteria = `VmInstance with name=${JSON.stringify(name)} and hypervisorType=ESX`;
+  if (found.length === 1 && found[0].uuid) return found[0];
+  if (found.length === 0) throw new SourceVmError(`sourceVmName: no ${criteria} exists in ZStack`);
+  const candidates = found.map((vm) => `${vm.uuid} (${JSON.stringify(vm.name)})`).join(", ");
+  throw new SourceVmError(`sourceVmName: ${found.length} VMs match ${criteria}: ${candidates}; give url: "vmware://<uuid>" to choose one`);
+}
+
+/** The ESX VM a `vmware://` url names; throws when ZStack has none (or it is not ESX). */
+export async function sourceVmByUrl(c: ZStackClient, uuid: string): Promise<VmInstanceInventory> {
+  const vm = await getVmInstance(c, uuid);
+  if (!vm)
+    throw new SourceVmError(
+      `url: no VmInstance with uuid ${uuid} exists in ZStack, so cpuNum and memorySize cannot default to the source VM's; set them`,
+    );
+  if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
+    throw new SourceVmError(
+      `url: the VM[uuid:${uuid}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`,
+    );
+  }
+  return vm;
+}
+
+interface SourceInputs {
+  url?: unknown;
+  sourceVmName?: unknown;
+  cpuNum?: unknown;
+  memorySize?: unknown;
+}
+
+/**
+ * `inputs` completed with what a recorded migration of the same source recorded: the url resolved
+ * from an unchanged `sourceVmName`, and the CPU count and memory the program leaves unset. The
+ * source is the same when the url given equals the recorded one, or, without a url, the name does.
+ */
+export function recordedSource<T extends SourceInputs>(recorded: SourceInputs | undefined, inputs: T): T {
+  if (!recorded || typeof recorded.url !== "string") return inputs;
+  const given = inputs.url !== undefined && inputs.url !== null;
+  const same = given
+    ? jsonEqual(inputs.url, recorded.url)
+    : inputs.sourceVmName !== undefined && jsonEqual(inputs.sourceVmName, recorded.sourceVmName);
+  if (!same) return inputs;
+  const out: T = { ...inputs, url: recorded.url };
+  for (const k of ["cpuNum", "memorySize"] as const) {
+    if ((out[k] === undefined || out[k] === null) && recorded[k] !== undefined) out[k] = recorded[k] as T[typeof k];
+  }
+  return out;
+}
+
+/** `inputs` with the source's url, CPU count and memory filled in from `vm` where unset. */
+export function withSourceDefaults<T extends SourceInputs>(inputs: T, vm: VmInstanceInventory): T {
+  const out: T = { ...inputs };
+  if (out.url === undefined || out.url === null) out.url = vmwareUrl(vm.uuid!);
+  if ((out.cpuNum === undefined || out.cpuNum === null) && vm.cpuNum !== undefined) out.cpuNum = vm.cpuNum;
+  if ((out.memorySize === undefined || out.memorySize === null) && vm.memorySize !== undefined) out.memorySize = vm.memorySize;
+  return out;
+}
+
+/** Whether a source lookup is needed: no url yet, or a VMware url with unset CPU or memory. */
+export function needsSource(inputs: SourceInputs): boolean {
+  const unset = (x: unknown) => x === undefined || x === null;
+  if (unset(inputs.url)) return typeof inputs.sourceVmName === "string";
+  return vmwareUuidOf(inputs.url) !== undefined && (unset(inputs.cpuNum) || unset(inputs.memorySize));
+}
+
+/** The source VM of `inputs` (by name, else by `vmware://` url), resolved against ZStack. */
+export function resolveSource(c: ZStackClient, inputs: SourceInputs): Promise<VmInstanceInventory> {
+  const uuid = vmwareUuidOf(inputs.url);
+  if (uuid) return sourceVmByUrl(c, uuid);
+  return sourceVmByName(c, String(inputs.sourceVmName));
+}
