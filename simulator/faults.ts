@@ -3,6 +3,7 @@
  * PRNG so a run with the same `randomSeed` and the same request order fails the same way.
  */
 import { Prng } from "./core/prng";
+import { text } from "./core/text";
 import type { FailureSpec } from "./world/world";
 
 export type JobKind = "v2v" | "ova";
@@ -69,7 +70,7 @@ export class Faults {
   }
 
   failNextJob(kind: JobKind, opts: FailureSpec = {}): void {
-    if (kind !== "v2v" && kind !== "ova") throw new Error(`unknown job kind "${kind}" (v2v or ova)`);
+    if (kind !== "v2v" && kind !== "ova") throw new Error(`unknown job kind "${text(kind)}" (v2v or ova)`);
     if (opts.atFraction !== undefined) rate(opts.atFraction, "atFraction");
     this.state.pendingFailures[kind].push({ ...opts });
   }
@@ -88,7 +89,7 @@ export class Faults {
   }
 
   setConnectionResetRate(r: number, phase: ResetPhase = "before"): void {
-    if (phase !== "before" && phase !== "after") throw new Error(`phase must be "before" or "after", got ${phase}`);
+    if (phase !== "before" && phase !== "after") throw new Error(`phase must be "before" or "after", got ${text(phase)}`);
     this.state.connectionResetRate = rate(r, "connection reset rate");
     this.state.connectionResetPhase = phase;
   }

@@ -3,6 +3,7 @@
  */
 import { duplicateAccessKeyId, MAX_CONCURRENT_SESSIONS } from "../assumptions";
 import { fail, T } from "../core/errors";
+import { text } from "../core/text";
 import type { ApiContext, ApiDef } from "../http/api";
 import { lookupSession } from "../http/auth";
 import type { Row } from "../world/types";
@@ -15,10 +16,10 @@ const ID = "org.zstack.header.identity";
 function sessionInventory(row: Row): Row {
   return {
     uuid: row.uuid,
-    accountUuid: row.accountUuid,
-    userUuid: row.userUuid,
-    expiredDate: row.expiredDate,
-    createDate: row.createDate,
+    accountUuid: row.accountUuid as string,
+    userUuid: row.userUuid as string,
+    expiredDate: row.expiredDate as number,
+    createDate: row.createDate as number,
     noSessionEvaluation: false,
   };
 }
@@ -79,13 +80,13 @@ function logInByUser(ctx: ApiContext) {
 }
 
 function logOut(ctx: ApiContext) {
-  const uuid = String(ctx.params.sessionUuid ?? "");
+  const uuid = text(ctx.params.sessionUuid ?? "");
   if (uuid) ctx.world.delete("sessions", uuid);
   return {};
 }
 
 function validateSession(ctx: ApiContext) {
-  const uuid = String(ctx.params.sessionUuid ?? "");
+  const uuid = text(ctx.params.sessionUuid ?? "");
   return { valid: "session" in lookupSession(ctx.world, uuid, ctx.now) };
 }
 

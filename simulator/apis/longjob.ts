@@ -3,6 +3,7 @@
  */
 import { badJobData, looksLikeApiMessage, notAnApi, SUBMIT_LONG_JOB_TYPES, TASK_PROGRESS_TYPE, unsupportedLongJobType } from "../assumptions";
 import { argerr } from "../core/errors";
+import { text } from "../core/text";
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import * as exportsEngine from "../world/exports";
 import * as longJobs from "../world/long-jobs";
@@ -47,7 +48,7 @@ function submitLongJob(ctx: ApiContext) {
 }
 
 function uuidOf(ctx: ApiContext): string {
-  return String(ctx.params.uuid ?? "");
+  return text(ctx.params.uuid ?? "");
 }
 
 function cancelLongJob(ctx: ApiContext) {
@@ -87,7 +88,7 @@ function deleteLongJob(ctx: ApiContext) {
 /** GET /v1/task-progresses/{apiId}: see assumptions.ts for the shape. */
 function getTaskProgress(ctx: ApiContext) {
   const { world, now } = ctx;
-  const apiId = String(ctx.params.apiId ?? "");
+  const apiId = text(ctx.params.apiId ?? "");
   const ref = world.progress.get(apiId);
   if (!ref) return { inventories: [] };
   let p: { percent: number; time: number } | undefined;
@@ -105,7 +106,7 @@ function getTaskProgress(ctx: ApiContext) {
     content: String(percent),
     time,
   });
-  const all = String(ctx.params.all ?? "false").toLowerCase() === "true";
+  const all = text(ctx.params.all ?? "false").toLowerCase() === "true";
   if (!all) return { inventories: [stripUuid(entry(p.percent, p.time))] };
   const history: Row[] = [];
   const span = Math.max(1, p.time - ref.startedAt);

@@ -81,9 +81,9 @@ function deleteImagePackage(ctx: ApiContext) {
   const { world } = ctx;
   const row = requireRow(world, "imagePackages", String(ctx.params.uuid), "ImagePackageVO");
   if (row.state === "Exported" && typeof row.size === "number") {
-    const bs = world.get("backupStorages", row.backupStorageUuid);
+    const bs = world.get("backupStorages", row.backupStorageUuid as string);
     if (bs && typeof bs.availableCapacity === "number")
-      bs.availableCapacity = Math.min(bs.totalCapacity ?? Infinity, bs.availableCapacity + row.size);
+      bs.availableCapacity = Math.min((bs.totalCapacity as number | undefined) ?? Infinity, bs.availableCapacity + row.size);
   }
   world.delete("imagePackages", row.uuid);
   return {};

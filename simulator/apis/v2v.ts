@@ -4,6 +4,7 @@
 import { V2V_API_TIMEOUT_MS, V2V_JOB_NAME, V2V_MEMORY_RANGE, V2V_MSG_CLASS, V2V_URL_REJECTS_EMPTY, disabledConversionHost } from "../assumptions";
 import { argerr } from "../core/errors";
 import { gsonStringify } from "../core/gson";
+import { text } from "../core/text";
 import type { ApiContext, ApiDef } from "../http/api";
 import * as longJobs from "../world/long-jobs";
 import { actionApi, INVENTORIES, queryApis } from "./resources";
@@ -51,7 +52,7 @@ export function submitConvertVm(
   const p = coerce(CONVERT_VM_RULES, raw);
   validateFields(world, V2V_MSG_CLASS, CONVERT_VM_RULES, p);
   if (p.conversionHostUuid) {
-    const host = world.get("conversionHosts", String(p.conversionHostUuid));
+    const host = world.get("conversionHosts", text(p.conversionHostUuid));
     if (host && host.state !== "Enabled") argerr(disabledConversionHost(host.uuid));
   }
   const uuid = extra.resourceUuid ?? (p.resourceUuid as string | undefined) ?? world.prng.uuid();
@@ -115,8 +116,8 @@ function addConversionHost(ctx: ApiContext) {
     state: "Enabled",
     totalSize: 4 * 1024 ** 4,
     availableSize: 4 * 1024 ** 4,
-    hostStatus: host?.status,
-    hostState: host?.state,
+    hostStatus: host?.status as string | undefined,
+    hostState: host?.state as string | undefined,
   });
   return { inventory: row };
 }

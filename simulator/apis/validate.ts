@@ -6,6 +6,7 @@
  */
 import { duplicateResourceUuid, minLengthDetails } from "../assumptions";
 import { argerr, fail, T } from "../core/errors";
+import { text } from "../core/text";
 import type { TableName } from "../world/types";
 import type { SimWorld } from "../world/world";
 
@@ -53,7 +54,7 @@ export function validateFields(world: SimWorld, msgClass: string, rules: readonl
       if (r.required) argerr(T.mandatory(r.name, msgClass));
       continue;
     }
-    if (r.validValues && !r.validValues.includes(String(v))) argerr(T.validValues(r.name, msgClass, r.validValues, v));
+    if (r.validValues && !r.validValues.includes(text(v))) argerr(T.validValues(r.name, msgClass, r.validValues, v));
     if (r.maxLength !== undefined && typeof v === "string" && v.length > r.maxLength) {
       argerr(T.maxLength(r.name, msgClass, r.maxLength, v.length));
     }
@@ -79,7 +80,7 @@ export function validateFields(world: SimWorld, msgClass: string, rules: readonl
         const missing = v.filter((u) => !exists(u)).map(String);
         if (missing.length) fail("SYS.1003", T.notFoundList(r.name, missing, res.type));
       } else if (!exists(v)) {
-        fail("SYS.1003", T.notFound(r.name, String(v), res.type));
+        fail("SYS.1003", T.notFound(r.name, text(v), res.type));
       }
     }
   }
@@ -88,7 +89,7 @@ export function validateFields(world: SimWorld, msgClass: string, rules: readonl
 /** APICreateMessage.resourceUuid: the FRONT interceptor's format check. */
 export function checkResourceUuidFormat(params: Record<string, unknown>): void {
   const u = params.resourceUuid;
-  if (u !== undefined && u !== null && !isZStackUuid(String(u))) argerr(T.invalidResourceUuid(String(u)));
+  if (u !== undefined && u !== null && !isZStackUuid(text(u))) argerr(T.invalidResourceUuid(text(u)));
 }
 
 /** The uuid must not be taken in the table the resource goes to. */

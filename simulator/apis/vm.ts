@@ -3,6 +3,7 @@
  */
 import { vmStateNotAllowed } from "../assumptions";
 import { ApiFailure, errorCode } from "../core/errors";
+import { text } from "../core/text";
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import type { Row } from "../world/types";
 import { actionApi, INVENTORIES, queryApis } from "./resources";
@@ -12,8 +13,8 @@ const VM = "org.zstack.header.vm";
 
 /** VmInstanceBase.validateOperationByState: VM.1010 with the allowed states. */
 function checkState(vm: Row, msgName: string, allowed: readonly string[]): void {
-  if (allowed.includes(vm.state)) return;
-  throw new ApiFailure(errorCode("VM.1010", vmStateNotAllowed(vm.state, `${VM}.${msgName}`, allowed)));
+  if (allowed.includes(vm.state as string)) return;
+  throw new ApiFailure(errorCode("VM.1010", vmStateNotAllowed(vm.state as string, `${VM}.${msgName}`, allowed)));
 }
 
 function requireVm(ctx: ApiContext) {
@@ -36,7 +37,7 @@ function startVm(ctx: ApiContext) {
   if (vm.state === "Running") return { inventory: vm };
   checkState(vm, "StartVmInstanceMsg", ["Stopped", "Created", "Starting"]);
   if (ctx.params.hostUuid) {
-    const host = requireRow(ctx.world, "hosts", String(ctx.params.hostUuid), "HostVO", "hostUuid");
+    const host = requireRow(ctx.world, "hosts", text(ctx.params.hostUuid), "HostVO", "hostUuid");
     ctx.world.update("vms", vm.uuid, { lastHostUuid: host.uuid, hostUuid: host.uuid });
   }
   return { inventory: ctx.world.setVmState(vm.uuid, "Running") };

@@ -31,7 +31,7 @@ export function lookupSession(world: SimWorld, token: string, now: number): Auth
     world.delete("sessions", token);
     return { sessionError: errorCode("ID.1001", T.sessionExpired) };
   }
-  return { session: { uuid: row.uuid, accountUuid: row.accountUuid, userUuid: row.userUuid } };
+  return { session: { uuid: row.uuid, accountUuid: row.accountUuid as string, userUuid: row.userUuid as string } };
 }
 
 function checkTime(date: string | undefined, simNow: number): void {
@@ -59,7 +59,7 @@ function accessKeyAuth(world: SimWorld, auth: string, header: HeaderGetter, meth
   const expected = Buffer.from(accessKeySignature(String(key.AccessKeySecret), method, date as string, uri));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new RestError(403, REST.akSignature);
-  return { session: { uuid: key.uuid, accountUuid: key.accountUuid, userUuid: key.userUuid, noSessionEvaluation: true } };
+  return { session: { uuid: key.uuid, accountUuid: key.accountUuid as string, userUuid: key.userUuid as string, noSessionEvaluation: true } };
 }
 
 /**

@@ -4,6 +4,7 @@
  * Documented in docs/simulator.md, "Control endpoint" (summarised in the README).
  */
 import { formatJavaTimestamp, parseDuration } from "../core/java-time";
+import { text } from "../core/text";
 import type { DownloadCorruption, FaultState, JobKind, ResetPhase } from "../faults";
 import { isTableName } from "../world/types";
 import type { SimWorld, JobDurations } from "../world/world";
@@ -57,7 +58,7 @@ function durationArg(input: Record<string, unknown>, msKey: string, textKey: str
   if (input[msKey] !== undefined) return num(input[msKey], msKey);
   if (input[textKey] !== undefined) {
     try {
-      return parseDuration(String(input[textKey]));
+      return parseDuration(text(input[textKey]));
     } catch (e) {
       throw new BadRequest((e as Error).message);
     }
@@ -74,7 +75,7 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
   let body: Record<string, unknown> = {};
   try {
     if (bodyText.trim()) {
-      const parsed = JSON.parse(bodyText);
+      const parsed: unknown = JSON.parse(bodyText);
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
       else throw new BadRequest("the body must be a JSON object");
     }
@@ -100,10 +101,10 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
       case "GET /faults":
         return { status: 200, json: t.faultState() };
       case "POST /faults/fail-next-job": {
-        const kind = String(input.kind ?? "");
+        const kind = text(input.kind ?? "");
         if (kind !== "v2v" && kind !== "ova") throw new BadRequest('"kind" must be "v2v" or "ova"');
         t.faults.failNextJob(kind, {
-          details: input.details === undefined ? undefined : String(input.details),
+          details: input.details === undefined ? undefined : text(input.details),
           atFraction: input.atFraction === undefined ? undefined : num(input.atFraction, "atFraction"),
         });
         return { status: 200, json: t.faultState() };
@@ -118,7 +119,7 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
         t.faults.setConnectionResetRate(num(input.rate, "rate"), (input.phase as ResetPhase | undefined) ?? "before");
         return { status: 200, json: t.faultState() };
       case "POST /faults/corrupt-downloads":
-        t.faults.corruptDownloads(String(input.mode ?? "") as DownloadCorruption, input.count === undefined ? undefined : num(input.count, "count"));
+        t.faults.corruptDownloads(text(input.mode ?? "") as DownloadCorruption, input.count === undefined ? undefined : num(input.count, "count"));
         return { status: 200, json: t.faultState() };
       case "POST /faults/drop-downloads":
         t.faults.dropDownloads(num(input.afterBytes, "afterBytes"), input.count === undefined ? undefined : num(input.count, "count"));
@@ -138,7 +139,7 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
         const apis = input.apis;
         if (!Array.isArray(apis) || !apis.every((a) => typeof a === "string"))
           throw new BadRequest('apis must be a list of API names, e.g. ["ConvertVmFromForeignHypervisor"], or ["*"]');
-        t.setSynchronousApis(apis as string[]);
+        t.setSynchronousApis(apis);
         return { status: 200, json: { apis: t.synchronousApiNames() } };
       }
       case "GET /job-durations":

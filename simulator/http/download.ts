@@ -9,6 +9,7 @@ import { createCipheriv, createHash, type Hash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable, Transform } from "node:stream";
 import { flippedByteOffset, OVA_MD5_CHUNK_BYTES, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, truncatedFileSize } from "../assumptions";
+import { text } from "../core/text";
 import type { DownloadFault } from "../faults";
 import type { SimWorld } from "../world/world";
 
@@ -117,7 +118,7 @@ export function ovaMd5Async(packageUuid: string, size: number, chunkBytes = OVA_
         finish(hex);
       } catch (e) {
         md5InFlight.delete(key);
-        reject(e);
+        reject(e instanceof Error ? e : new Error(text(e)));
       }
     };
     const finish = (hex: string) => {

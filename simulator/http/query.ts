@@ -6,6 +6,7 @@
  */
 import { unknownQueryField } from "../assumptions";
 import { fail, RestError, REST } from "../core/errors";
+import { text } from "../core/text";
 import type { Row, TableName } from "../world/types";
 import type { SimWorld } from "../world/world";
 
@@ -148,7 +149,7 @@ function valuesAt(root: unknown, path: readonly string[]): unknown[] {
     for (const v of current) {
       if (v === null || v === undefined) continue;
       const child = (v as Record<string, unknown>)[key];
-      if (Array.isArray(child)) next.push(...child);
+      if (Array.isArray(child)) next.push(...(child as unknown[]));
       else next.push(child);
     }
     current = next;
@@ -241,7 +242,7 @@ function compile(world: SimWorld, def: QueryDef, c: Condition): CompiledConditio
       c,
       dateLike,
       values: (row) => {
-        const joined = row[ex.key] ? world.get(ex.table, row[ex.key]) : undefined;
+        const joined = row[ex.key] ? world.get(ex.table, row[ex.key] as string) : undefined;
         return joined ? valuesAt(joined, rest) : [];
       },
     };
@@ -282,12 +283,12 @@ export function runQuery(world: SimWorld, def: QueryDef, uuid: string | undefine
     if (!def.fields.includes(key)) fail("SYS.1007", unknownQueryField(key, def.inventoryClass));
     const dir = q.sortDirection === "desc" ? -1 : 1;
     rows = [...rows].sort((a, b) => {
-      const x = a[key];
-      const y = b[key];
+      const x: unknown = a[key];
+      const y: unknown = b[key];
       if (x === undefined || x === null) return y === undefined || y === null ? 0 : 1;
       if (y === undefined || y === null) return -1;
       if (typeof x === "number" && typeof y === "number") return (x - y) * dir;
-      return (String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0) * dir;
+      return (text(x) < text(y) ? -1 : text(x) > text(y) ? 1 : 0) * dir;
     });
   }
   const start = Math.max(0, q.start);
@@ -298,7 +299,7 @@ export function runQuery(world: SimWorld, def: QueryDef, uuid: string | undefine
     inventories = inventories.map((r) => {
       const out: Row = { uuid: r.uuid };
       if (!fs.includes("uuid")) delete (out as Partial<Row>).uuid;
-      for (const f of fs) if (r[f] !== undefined) out[f] = r[f];
+      for (const f of fs) if (r[f] !== undefined) out[f] = r[f] as unknown;
       return out;
     });
   }

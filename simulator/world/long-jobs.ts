@@ -19,6 +19,7 @@ import {
 } from "../assumptions";
 import { argerr, errorCode, fail } from "../core/errors";
 import { gsonStringify } from "../core/gson";
+import { text } from "../core/text";
 import { buildVm, GiB } from "./vm-factory";
 import type { LongJobRuntime, Row } from "./types";
 import type { SimWorld } from "./world";
@@ -41,7 +42,7 @@ export interface V2vStart {
 
 /** Source VM of a `vmware://<uuid>` url, and the bytes to convert after volumeFilters. */
 function resolveSource(w: SimWorld, request: Record<string, unknown>): Pick<LongJobRuntime, "sourceUuid" | "sourceFound" | "sourceDiskBytes"> {
-  const url = String(request.url ?? "");
+  const url = text(request.url ?? "");
   const m = /^vmware:\/\/(.+)$/.exec(url);
   if (!m) return { sourceFound: true, sourceDiskBytes: GENERIC_SOURCE_DISK_BYTES };
   const sourceUuid = m[1];
@@ -63,7 +64,7 @@ function skippedDevices(request: Record<string, unknown>): Set<string> {
   const filters = request.volumeFilters;
   if (Array.isArray(filters)) {
     for (const f of filters) {
-      if (f && typeof f === "object" && (f as Row).skip === true && typeof (f as Row).deviceId === "string") out.add((f as Row).deviceId);
+      if (f && typeof f === "object" && (f as Row).skip === true && typeof (f as Row).deviceId === "string") out.add((f as Row).deviceId as string);
     }
   }
   return out;
@@ -163,10 +164,10 @@ function createConvertedVm(w: SimWorld, rt: LongJobRuntime, at: number): Row {
   const r = rt.request;
   const src = rt.sourceUuid ? w.get("vms", rt.sourceUuid) : undefined;
   const hosts = w.list("hosts");
-  const requestedHost = r.hostUuid ? w.get("hosts", String(r.hostUuid)) : undefined;
+  const requestedHost = r.hostUuid ? w.get("hosts", text(r.hostUuid)) : undefined;
   const cluster: Row | undefined =
-    (r.clusterUuid ? w.get("clusters", String(r.clusterUuid)) : undefined) ??
-    (requestedHost ? w.get("clusters", requestedHost.clusterUuid) : undefined) ??
+    (r.clusterUuid ? w.get("clusters", text(r.clusterUuid)) : undefined) ??
+    (requestedHost ? w.get("clusters", requestedHost.clusterUuid as string) : undefined) ??
     w.list("clusters", (c) => !r.zoneUuid || c.zoneUuid === r.zoneUuid)[0];
   const host =
     requestedHost ??
@@ -177,7 +178,7 @@ function createConvertedVm(w: SimWorld, rt: LongJobRuntime, at: number): Row {
   const volumes = srcVolumes.length
     ? srcVolumes.map((v) => ({ size: Number(v.size), actualSize: Number(v.actualSize ?? v.size) }))
     : [{ size: rt.sourceDiskBytes || 20 * GiB }];
-  const strategy = String(r.strategy ?? "InstantStart");
+  const strategy = text(r.strategy ?? "InstantStart");
   const vm = buildVm(
     {
       uuid: w.prng.uuid(),
@@ -187,10 +188,10 @@ function createConvertedVm(w: SimWorld, rt: LongJobRuntime, at: number): Row {
       hypervisorType: "KVM",
       cpuNum: Number(r.cpuNum),
       memorySize: Number(r.memorySize),
-      platform: (r.platform as string | undefined) ?? src?.platform ?? "Linux",
-      guestOsType: src?.guestOsType,
+      platform: (r.platform as string | undefined) ?? (src?.platform as string | undefined) ?? "Linux",
+      guestOsType: src?.guestOsType as string | undefined,
       type: (r.type as string | undefined) ?? "UserVm",
-      zoneUuid: (r.zoneUuid as string | undefined) ?? cluster?.zoneUuid,
+      zoneUuid: (r.zoneUuid as string | undefined) ?? (cluster?.zoneUuid as string | undefined),
       clusterUuid: cluster?.uuid,
       hostUuid: host?.uuid,
       lastHostUuid: host?.uuid,
@@ -234,7 +235,7 @@ export function progressOf(w: SimWorld, uuid: string, now: number): { percent: n
     const reachedAt = rt.segmentStart + Math.ceil((percent / 100 - rt.progress) * rt.durationMs);
     return { percent, time: Math.min(now, Math.max(rt.segmentStart, reachedAt)) };
   }
-  return { percent, time: row.lastOpDate };
+  return { percent, time: row.lastOpDate as number };
 }
 
 function freeze(w: SimWorld, rt: LongJobRuntime, row: Row, at: number): void {
@@ -309,7 +310,7 @@ export function resume(w: SimWorld, uuid: string): Row {
 export function rerun(w: SimWorld, uuid: string, apiId: string): Row {
   const now = w.now();
   const { row, rt } = requireJob(w, uuid);
-  if (!FINAL_STATES.has(row.state)) argerr("rerun longjob only when it's succeeded, canceled, or failed");
+  if (!FINAL_STATES.has(row.state as string)) argerr("rerun longjob only when it's succeeded, canceled, or failed");
   if (!rt) fail("LONG_JOB.1003", "not supported");
   freezeProgressRefs(w, uuid, now);
   const source = resolveSource(w, rt.request);
@@ -347,14 +348,14 @@ export function clean(w: SimWorld, uuid: string): void {
 export function remove(w: SimWorld, uuid: string): void {
   const row = w.tables.longJobs.get(uuid);
   if (!row) return; // successIfResourceNotExisting
-  if (!FINAL_STATES.has(row.state)) argerr("delete longjob only when it's succeeded, canceled, or failed");
+  if (!FINAL_STATES.has(row.state as string)) argerr("delete longjob only when it's succeeded, canceled, or failed");
   w.delete("longJobs", uuid);
 }
 
 export function update(w: SimWorld, uuid: string, patch: { name?: unknown; description?: unknown }): Row {
   const { row } = requireJob(w, uuid);
-  if (patch.name !== undefined && patch.name !== null) row.name = String(patch.name);
-  if (patch.description !== undefined && patch.description !== null) row.description = String(patch.description);
+  if (patch.name !== undefined && patch.name !== null) row.name = text(patch.name);
+  if (patch.description !== undefined && patch.description !== null) row.description = text(patch.description);
   row.lastOpDate = w.now();
   w.changed();
   return row;

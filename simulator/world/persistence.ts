@@ -13,7 +13,7 @@ export function readSnapshotFile(file: string): WorldSnapshot {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return asSnapshot(parsed, file);
 }

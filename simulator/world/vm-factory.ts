@@ -48,12 +48,12 @@ export function allocateIp(l3: Row | undefined, vms: Iterable<Row>): { ip?: stri
   if (!l3 || !Array.isArray(l3.ipRanges) || l3.ipRanges.length === 0) return {};
   const used = new Set<string>();
   for (const vm of vms) {
-    for (const nic of (vm.vmNics as Row[] | undefined) ?? []) if (nic.l3NetworkUuid === l3.uuid && nic.ip) used.add(nic.ip);
+    for (const nic of (vm.vmNics as Row[] | undefined) ?? []) if (nic.l3NetworkUuid === l3.uuid && nic.ip) used.add(nic.ip as string);
   }
   for (const r of l3.ipRanges as Row[]) {
-    for (let n = ipToInt(r.startIp); n <= ipToInt(r.endIp); n++) {
+    for (let n = ipToInt(r.startIp as string); n <= ipToInt(r.endIp as string); n++) {
       const ip = intToIp(n);
-      if (!used.has(ip)) return { ip, netmask: r.netmask, gateway: r.gateway };
+      if (!used.has(ip)) return { ip, netmask: r.netmask as string | undefined, gateway: r.gateway as string | undefined };
     }
   }
   return {};

@@ -133,7 +133,7 @@ export class SimWorld {
     const row = this.tables[table].get(uuid);
     if (!row) throw new Error(`no ${table} row with uuid ${uuid}`);
     const now = this.now();
-    const before = row.state;
+    const before = row.state as string;
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined || v === null) delete row[k];
       else row[k] = v;
@@ -335,7 +335,7 @@ const DATE_FIELDS = ["createDate", "lastOpDate", "expiredDate"];
 /** Seed files may carry Java-style or ISO date strings; the world keeps epoch ms. */
 function normalizeDates<T extends Row>(row: T): T {
   for (const f of DATE_FIELDS) {
-    const v = row[f];
+    const v: unknown = row[f];
     if (typeof v === "string") {
       const ms = Date.parse(v.replace(/\u202f/g, " ").replace(/, (\d{4}),/, ", $1"));
       if (!Number.isNaN(ms)) (row as Row)[f] = ms;
