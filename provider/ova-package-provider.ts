@@ -127,7 +127,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ diff
 
-  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+  // Synchronous; a Promise because Pulumi's ResourceProvider.diff returns one (a throw rejects it).
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+    return new Promise((resolve) => resolve(this.diffNow(olds, news)));
+  }
+
+  private diffNow(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
     return diffInputs(OVA_PACKAGE_INPUTS, olds, news, {
       // an adopted package's vm and storage come from ZStack when the program does not name them
       ignore: (k) => (k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined,

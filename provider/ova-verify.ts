@@ -228,7 +228,6 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
   let stalled = 0;
   let lastStep = 0;
   let etag: string | undefined;
-  let lastError = "";
   check.log(`${check.label}: verifying ${check.url} by MD5 (${mib(check.size)})`);
   const progress = () => {
     const step = check.size > 0 ? Math.floor((done / check.size) * 10) : 10;
@@ -290,11 +289,10 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
       dropped = e as Error;
     }
     if (!dropped) break;
-    lastError = dropped.message;
     stalled = done > before ? 1 : stalled + 1;
     if (stalled >= MAX_STALLED_ATTEMPTS) {
       throw new OvaVerifyError(
-        `${check.label}: truncated stream from ${check.url}: expected ${check.size} bytes (size), found ${done}: the download broke off ${MAX_STALLED_ATTEMPTS} times without progress (${lastError})`,
+        `${check.label}: truncated stream from ${check.url}: expected ${check.size} bytes (size), found ${done}: the download broke off ${MAX_STALLED_ATTEMPTS} times without progress (${dropped.message})`,
         "truncated",
         { size: done },
       );

@@ -49,10 +49,15 @@ export abstract class ZStackProviderBase {
   }
 
   /** Called once per provider process with the whole stack config (fully qualified keys). */
-  async configure(req: { config: ConfigSource }): Promise<void> {
-    const s = runtimeOf(this);
-    s.config = readConfig(req.config);
-    s.client = undefined;
+  // Synchronous work; a Promise because Pulumi's ResourceProvider.configure returns one. The executor
+  // runs at once, and a throw (an invalid config) rejects the promise, as the async method did.
+  configure(req: { config: ConfigSource }): Promise<void> {
+    return new Promise((resolve) => {
+      const s = runtimeOf(this);
+      s.config = readConfig(req.config);
+      s.client = undefined;
+      resolve();
+    });
   }
 
   protected clock(): Clock {

@@ -295,7 +295,12 @@ export class V2vMigrationProvider extends ZStackProviderBase {
    * the recorded one; a changed `sourceVmName` that `check` resolved to the recorded url is the same
    * source (recorded in place). Unset `cpuNum` and `memorySize` are the recorded ones.
    */
-  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+  // Synchronous; a Promise because Pulumi's ResourceProvider.diff returns one (a throw rejects it).
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+    return new Promise((resolve) => resolve(this.diffNow(olds, news)));
+  }
+
+  private diffNow(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
     const unset = (k: string) => news[k] === undefined || news[k] === null;
     const urlFromName = unset("url") && !unset("sourceVmName");
     const sameUrl = typeof olds.url === "string" && typeof news.url === "string" && !containsUnknown(news.url);

@@ -69,7 +69,7 @@ export function recordedSource<T extends SourceInputs>(recorded: SourceInputs | 
   if (!same) return inputs;
   const out: T = { ...inputs, url: recorded.url };
   for (const k of ["cpuNum", "memorySize"] as const) {
-    if ((out[k] === undefined || out[k] === null) && recorded[k] !== undefined) out[k] = recorded[k] as T[typeof k];
+    if ((out[k] === undefined || out[k] === null) && recorded[k] !== undefined) out[k] = recorded[k];
   }
   return out;
 }

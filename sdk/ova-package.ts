@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider module uses `export =`, and the serializer must record this require
 import provider = require("../provider/providers/ova-package");
 import { OVA_PACKAGE_INPUTS, OVA_PACKAGE_OUTPUTS, OvaPackageInputs, OvaPackageOutputs, OvaPackageTimeouts } from "../provider/ova-package-inputs";
 import { ArgsOf, OutputsOf, ResourceShape, resourceOptions, resourceProps } from "./dynamic-resource";
@@ -21,6 +22,7 @@ export type OvaPackageAdoptArgs = Partial<OvaPackageArgs> & { adoptUuid: pulumi.
 const SHAPE: ResourceShape = { type: OVA_PACKAGE_TYPE, inputs: OVA_PACKAGE_INPUTS, outputs: OVA_PACKAGE_OUTPUTS };
 
 /** The output properties of {@link OvaPackage}: its inputs and the ImagePackageInventory fields. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- declaration merging: this interface declares the class's output properties, which the engine sets
 export interface OvaPackage extends OutputsOf<OvaPackageOutputs> {}
 
 /**

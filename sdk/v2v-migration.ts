@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider module uses `export =`, and the serializer must record this require
 import provider = require("../provider/providers/v2v-migration");
 import {
   V2V_MIGRATION_INPUTS,
@@ -27,6 +28,7 @@ export type V2vMigrationAdoptArgs = Partial<V2vMigrationArgs> & { adoptUuid: pul
 const SHAPE: ResourceShape = { type: V2V_MIGRATION_TYPE, inputs: V2V_MIGRATION_INPUTS, outputs: V2V_MIGRATION_OUTPUTS };
 
 /** The output properties of {@link V2vMigration}: its inputs, the LongJobInventory fields and the migrated VM. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- declaration merging: this interface declares the class's output properties, which the engine sets
 export interface V2vMigration extends OutputsOf<V2vMigrationOutputs> {}
 
 /**

@@ -160,7 +160,7 @@ export async function submitApiJob(
 export async function pollApiJob(http: ApiJobHttp, job: ApiJob): Promise<ApiJobPoll> {
   if (job.finished) return { done: true, body: job.finished.body };
   const sessionId = await http.sessionId().catch(() => undefined);
-  const res = await http.sendWithRetries(job.api, async () => ({ method: "GET", url: job.pollUrl, headers: {}, sessionId }));
+  const res = await http.sendWithRetries(job.api, () => Promise.resolve({ method: "GET", url: job.pollUrl, headers: {}, sessionId }));
   if (res.status === 202) return { done: false };
   if (res.status === 200 || res.status === 204) return { done: true, body: http.parseJson(job.api, res) };
   if (res.status === 404) {

@@ -30,9 +30,7 @@ import {
   ZStackError,
   ZStackErrorCode,
   ZStackHttpError,
-  ZStackLocationError,
   ZStackResponseError,
-  ZStackTimeoutError,
 } from "./errors";
 import { redactText } from "./redact";
 import { schemas } from "./schemas";
@@ -190,7 +188,7 @@ export class ZStackClient implements ApiJobHttp {
     return r.data.uuid;
   }
 
-  private async authHeaders(method: string, path: string, sessionId: string | undefined): Promise<Record<string, string>> {
+  private authHeaders(method: string, path: string, sessionId: string | undefined): Record<string, string> {
     const a = this.auth;
     if (a.kind === "accessKey") {
       const date = formatAccessKeyDate(this.clock.now(), this.timeZone);
@@ -222,7 +220,7 @@ export class ZStackClient implements ApiJobHttp {
     const headers: Record<string, string> = {
       Accept: "application/json",
       ...extra,
-      ...(await this.authHeaders(method, path, sessionId)),
+      ...this.authHeaders(method, path, sessionId),
     };
     if (body !== undefined) headers["Content-Type"] = "application/json;charset=UTF-8";
     this.requestCount++;
@@ -325,13 +323,15 @@ export class ZStackClient implements ApiJobHttp {
     const path = expandPath(template, req.pathVars ?? {});
     const api = `${name} (${method} ${template})`;
     const body = "wrapper" in ep && ep.wrapper ? JSON.stringify(this.wrapBody(ep.wrapper, req)) : undefined;
-    const res = await this.sendWithRetries(api, async () => ({
-      method,
-      url: this.buildUrl(path, req.query),
-      body,
-      headers: {},
-      sessionId,
-    }));
+    const res = await this.sendWithRetries(api, () =>
+      Promise.resolve({
+        method,
+        url: this.buildUrl(path, req.query),
+        body,
+        headers: {},
+        sessionId,
+      }),
+    );
     if (res.status === 200 || res.status === 204) return this.parseJson(api, res, scrub);
     throw this.failure(api, res);
   }
@@ -394,7 +394,7 @@ export class ZStackClient implements ApiJobHttp {
     const body = "wrapper" in ep && ep.wrapper ? JSON.stringify(this.wrapBody(ep.wrapper, req)) : undefined;
     return submitApiJob(this, name, {
       jobUuid,
-      build: async () => ({ method, url: this.buildUrl(path, req.query), body, headers: { "X-Job-UUID": jobUuid }, sessionId }),
+      build: () => Promise.resolve({ method, url: this.buildUrl(path, req.query), body, headers: { "X-Job-UUID": jobUuid }, sessionId }),
     });
   }
 

@@ -72,7 +72,7 @@ function escapeRegExp(s: string): string {
 const GONE = String.raw`(?:not found|not exist|does not exist|doesn't exist|can ?not be found|cannot be found)`;
 
 /** SYS.1003 from the API parameter check: `resource[uuid:<u>, type:<T>] not found`. */
-const SYS1003_TEMPLATE = /resource\[uuid:\s*[^\s,\]\[]+\s*(?:,[^\]\[]*)?\]\s*not found/i;
+const SYS1003_TEMPLATE = /resource\[uuid:\s*[^\s,\][]+\s*(?:,[^\][]*)?\]\s*not found/i;
 
 /**
  * Whether `text` says that the resource `uuid` itself is gone, in one of ZStack's phrasings:

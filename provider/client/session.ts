@@ -20,13 +20,13 @@ const KNOWN_SESSIONS_MAX = 16;
 /** Process-wide session cache: one login per endpoint and account. */
 function sessionCache(): Map<string, CachedSession> {
   const g = globalThis as unknown as Record<string, Map<string, CachedSession> | undefined>;
-  return g[SESSIONS_KEY] ?? (g[SESSIONS_KEY] = new Map());
+  return g[SESSIONS_KEY] ?? (g[SESSIONS_KEY] = new Map<string, CachedSession>());
 }
 
 /** Process-wide record of the session ids each endpoint and account has had. */
 function knownSessions(): Map<string, string[]> {
   const g = globalThis as unknown as Record<string, Map<string, string[]> | undefined>;
-  return g[KNOWN_SESSIONS_KEY] ?? (g[KNOWN_SESSIONS_KEY] = new Map());
+  return g[KNOWN_SESSIONS_KEY] ?? (g[KNOWN_SESSIONS_KEY] = new Map<string, string[]>());
 }
 
 /** Forgets every cached session (tests; a password change). */

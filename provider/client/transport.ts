@@ -101,7 +101,7 @@ const TRANSIENT_CODES = new Set([
 export function isZStackErrorBody(text: string): boolean {
   try {
     const v = JSON.parse(text) as unknown;
-    return v !== null && typeof v === "object" && "error" in (v);
+    return v !== null && typeof v === "object" && "error" in v;
   } catch {
     return false;
   }
