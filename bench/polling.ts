@@ -10,7 +10,7 @@ import { OvaPackageProvider } from "../provider/ova-package-provider";
 const JOB_MS = 2 * 3_600_000;
 
 function virtualClock(start: number): Clock & { t: number } {
-  const c = { t: start, now: () => c.t, sleep: async (ms: number) => void (c.t += Math.max(0, ms)) };
+  const c = { t: start, now: () => c.t, sleep: (ms: number) => Promise.resolve(void (c.t += Math.max(0, ms))) };
   return c;
 }
 

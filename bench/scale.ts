@@ -20,6 +20,7 @@
 // Needs the Pulumi CLI (scripts/setup-pulumi.sh; `source scripts/env.sh && pzm_ensure_pulumi`).
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { startSimulator, SEED_CREDENTIALS, SEED_UUIDS as U, ZStackSimulator, Row } from "../simulator";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -541,7 +542,9 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
         );
       } catch (e) {
         sampler.stop();
-        throw new Error(`${phase} of the scale stack failed: ${(e as Error).message}\n--- engine output (tail) ---\n${log.slice(-8000)}`);
+        throw new Error(`${phase} of the scale stack failed: ${(e as Error).message}\n--- engine output (tail) ---\n${log.slice(-8000)}`, {
+          cause: e,
+        });
       }
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const mem = sampler.stop();
@@ -568,10 +571,10 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
     const jobs = sim.world.list("longJobs", (j) => String(j.name).startsWith("v2v bench-m"));
     const packages = sim.world.list("imagePackages", (p) => String(p.name).startsWith("bench-p"));
     if (jobs.length !== count || jobs.some((j) => j.state !== "Succeeded")) {
-      throw new Error(`after up: ${jobs.length} bench long jobs, states ${[...new Set(jobs.map((j) => j.state))]}`);
+      throw new Error(`after up: ${jobs.length} bench long jobs, states ${[...new Set(jobs.map((j) => j.state))].join(",")}`);
     }
     if (packages.length !== count || packages.some((p) => p.state !== "Exported")) {
-      throw new Error(`after up: ${packages.length} bench packages, states ${[...new Set(packages.map((p) => p.state))]}`);
+      throw new Error(`after up: ${packages.length} bench packages, states ${[...new Set(packages.map((p) => p.state))].join(",")}`);
     }
     const missed = packages.filter((p) => !prewarm.uuids.has(p.uuid)).length;
     if (missed) say(`  WARNING: ${missed} package uuids were not the derived ones: their MD5 was computed inside the measured up`);
@@ -610,7 +613,7 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
       baselineProcesses,
       overhead,
       pass,
-      loadAverage: require("os").loadavg(),
+      loadAverage: os.loadavg(),
     };
   } finally {
     await h?.dispose().catch(() => undefined);
@@ -729,7 +732,7 @@ function printReport(r: ScaleResult): void {
       );
     }
   }
-  lines.push(`  load average at the end: ${r.loadAverage.map((x) => x.toFixed(2)).join(" ")} (${require("os").cpus().length} CPUs)`);
+  lines.push(`  load average at the end: ${r.loadAverage.map((x) => x.toFixed(2)).join(" ")} (${os.cpus().length} CPUs)`);
   const row = [
     new Date().toISOString().slice(0, 10),
     r.parallel || "CLI default",

@@ -25,7 +25,7 @@ interface Plan {
   }>;
 }
 
-const plan: Plan = JSON.parse(fs.readFileSync(path.join(__dirname, "migrations.json"), "utf8"));
+const plan = JSON.parse(fs.readFileSync(path.join(__dirname, "migrations.json"), "utf8")) as Plan;
 const GiB = 1024 ** 3;
 
 const migrations = plan.vms.map(

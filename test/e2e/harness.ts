@@ -17,12 +17,13 @@ import * as path from "path";
 import { ChildProcess, execFile, execFileSync, spawn, spawnSync } from "child_process";
 import { promisify } from "util";
 import * as semver from "semver";
+import * as ts from "typescript";
 import { LocalWorkspace, PulumiCommand, Stack, ConfigMap } from "@pulumi/pulumi/automation";
 
 /** The repository root (test/e2e/harness.ts → ../..). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The @pulumi/pulumi version the package is developed against; the CLI must be at least this. */
-export const SDK_VERSION: string = require(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json")).version;
+export const SDK_VERSION: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
 
 const execFileAsync = promisify(execFile);
 const KEEP_TEMP = process.env.PZM_KEEP_E2E_TEMP === "1";
@@ -106,7 +107,8 @@ export function packPackage(): Promise<string> {
   const key = sourceHash();
   let p = packCache.get(key);
   if (!p) {
-    p = doPack(key);
+    // doPack is synchronous; the executor turns its throw into a rejection, as a cached promise needs
+    p = new Promise<string>((resolve) => resolve(doPack(key)));
     packCache.set(key, p);
     p.catch(() => packCache.delete(key));
   }
@@ -154,7 +156,7 @@ function sourceHash(): string {
   return h.digest("hex").slice(0, 16);
 }
 
-async function doPack(key: string): Promise<string> {
+function doPack(key: string): string {
   const pkg = packageJson();
   const finalDir = path.join(os.tmpdir(), `pzm-pack-${key}`);
   const tgzName = `${pkg.name}-${pkg.version}.tgz`;
@@ -358,7 +360,6 @@ export function addLocalPackage(projectDir: string, name: string, files: Record<
 
 /** TypeScript → CommonJS, as the language host's ts-node would (transpile only). */
 export function transpile(source: string, fileName: string): string {
-  const ts: typeof import("typescript") = require("typescript");
   const r = ts.transpileModule(source, {
     fileName,
     reportDiagnostics: true,
@@ -510,28 +511,32 @@ export async function withStack(workDir: string, stackName: string, config: Stac
       });
       return JSON.parse(stdout).deployment;
     },
-    backendFiles: async () => {
-      const files: string[] = [];
-      walkFiles(backendDir, files);
-      const out: Record<string, unknown> = {};
-      for (const f of files.sort()) {
-        const text = fs.readFileSync(f, "utf8");
-        try {
-          out[path.relative(backendDir, f)] = JSON.parse(text);
-        } catch {
-          out[path.relative(backendDir, f)] = text;
+    backendFiles: () =>
+      new Promise((resolve) => {
+        const files: string[] = [];
+        walkFiles(backendDir, files);
+        const out: Record<string, unknown> = {};
+        for (const f of files.sort()) {
+          const text = fs.readFileSync(f, "utf8");
+          try {
+            out[path.relative(backendDir, f)] = JSON.parse(text);
+          } catch {
+            out[path.relative(backendDir, f)] = text;
+          }
         }
-      }
-      return out;
-    },
-    backendText: async () => {
-      const files: string[] = [];
-      walkFiles(backendDir, files);
-      return files
-        .sort()
-        .map((f) => `== ${path.relative(backendDir, f)}\n${fs.readFileSync(f, "utf8")}`)
-        .join("\n");
-    },
+        resolve(out);
+      }),
+    backendText: () =>
+      new Promise((resolve) => {
+        const files: string[] = [];
+        walkFiles(backendDir, files);
+        resolve(
+          files
+            .sort()
+            .map((f) => `== ${path.relative(backendDir, f)}\n${fs.readFileSync(f, "utf8")}`)
+            .join("\n"),
+        );
+      }),
     resources: async (type?: string) => {
       const d = await handle.exportDeployment();
       return ((d && d.resources) || []).filter((r: any) => !type || r.type === type);

@@ -2,6 +2,7 @@
 // migrations): the provider process must end on its own within seconds, submitting and cancelling
 // nothing, and the next `up` adopts every job. And the engine watch never fires while the engine lives.
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -50,7 +51,7 @@ describe("e2e: an up killed with SIGKILL leaves no provider process behind", fun
 
   before(async function () {
     sim = await startSimulator({ port: 0, speed: SPEED, jobDurations: { v2vMs: 10 * MIN }, quiet: true });
-    sim.world.update("accounts", U.adminAccount, { password: require("crypto").createHash("sha512").update(PASSWORD).digest("hex") });
+    sim.world.update("accounts", U.adminAccount, { password: crypto.createHash("sha512").update(PASSWORD).digest("hex") });
     const program = fs.readFileSync(path.join(__dirname, "fixtures/spec-program/index.js"), "utf8");
     project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-killed-up-")), { program });
     h = await withStack(project.dir, "killed", {

@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
 import {
@@ -134,7 +135,7 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN }, quiet: true });
     sim.world.update("accounts", U.adminAccount, { password: sha512Hex(PASSWORD) });
     const program = fs.readFileSync(path.join(__dirname, "fixtures/spec-program/index.js"), "utf8");
-    project = await createConsumerProject(fs.mkdtempSync(path.join(require("os").tmpdir(), "pzm-lifecycle-")), { program });
+    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lifecycle-")), { program });
     h = await withStack(project.dir, "lifecycle", {
       "zstack:endpoint": sim.url,
       "zstack:accountName": "admin",

@@ -3,6 +3,7 @@
 // destroy stay clean and report no change, because a recorded migration never resolves its name again.
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
 import { createConsumerProject, ConsumerProject, E2EStack, withStack } from "./harness";
@@ -37,7 +38,7 @@ describe("e2e: V2vMigration by sourceVmName on the real Pulumi engine", function
   before(async function () {
     sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN }, quiet: true });
     const program = fs.readFileSync(path.join(__dirname, "fixtures/spec-program/index.js"), "utf8");
-    project = await createConsumerProject(fs.mkdtempSync(path.join(require("os").tmpdir(), "pzm-source-name-")), { program });
+    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-source-name-")), { program });
     h = await withStack(project.dir, "source-name", {
       "zstack:endpoint": sim.url,
       "zstack:accountName": "admin",
@@ -72,7 +73,7 @@ describe("e2e: V2vMigration by sourceVmName on the real Pulumi engine", function
 
   it("after the source VM is deleted in ZStack: refresh and preview report no change, destroy is clean", async () => {
     assert.ok(sim.world.delete("vms", U.vmwareDb01), "the source VM existed");
-    const refresh = await h.stack.refresh({ ...opts(), expectNoChanges: true } as any);
+    const refresh = await h.stack.refresh({ ...opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(refresh.summary.resourceChanges ?? {}), ["same"]);
     const preview = await h.stack.preview({ ...opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(preview.changeSummary), ["same"]);

@@ -79,7 +79,7 @@ describe("OVA verifier (provider/ova-verify)", () => {
   it('"md5": streams the file once, counts its bytes, and prints progress with bytes, throughput and ETA', async () => {
     // a clock that moves 50 ms each time it is read, so throughput and ETA are defined
     let t = sim.now();
-    const moving: Clock = { now: () => (t += 50), sleep: async () => undefined };
+    const moving: Clock = { now: () => (t += 50), sleep: () => Promise.resolve() };
     const v = await verifyOva(opts({ clock: moving, deadline: t + 3_600_000 }));
     assert.strictEqual(v.method, "md5");
     assert.strictEqual(v.size, SIZE);
@@ -151,7 +151,7 @@ describe("OVA verifier (provider/ova-verify)", () => {
 
   it("stops at its own deadline (timeouts.verify)", async () => {
     let t = sim.now();
-    const late: Clock = { now: () => (t += 60_000), sleep: async () => undefined };
+    const late: Clock = { now: () => (t += 60_000), sleep: () => Promise.resolve() };
     const e = await rejection(() => verifyOva(opts({ clock: late, deadline: t + 5 * 60_000 })));
     assert.strictEqual((e as unknown as OvaVerifyError).failure, "timeout");
     assert.match(e.message, new RegExp(`did not finish within timeouts.verify \\(\\d+ of ${SIZE} bytes checked\\)`));

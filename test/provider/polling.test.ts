@@ -7,13 +7,17 @@ import { DEFAULT_POLL_POLICY, ProgressEstimator, parseDuration, waitWithProgress
 function simulatedJob(durationMs: number, opts: { progress?: boolean; start?: number } = {}) {
   let now = 1_000_000;
   const start = opts.start ?? now;
-  const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+  const clock: Clock = { now: () => now, sleep: (ms) => Promise.resolve(void (now += ms)) };
   let polls = 0;
-  const probe = async () => {
+  const probe = () => {
     polls++;
     const t = now - start;
-    if (t >= durationMs) return { done: true as const, value: now - (start + durationMs) };
-    return { done: false as const, percent: opts.progress === false ? undefined : Math.floor((100 * t) / durationMs), state: "Running" };
+    if (t >= durationMs) return Promise.resolve({ done: true as const, value: now - (start + durationMs) });
+    return Promise.resolve({
+      done: false as const,
+      percent: opts.progress === false ? undefined : Math.floor((100 * t) / durationMs),
+      state: "Running",
+    });
   };
   return { clock, probe, polls: () => polls, submittedAt: start };
 }
@@ -91,12 +95,12 @@ describe("polling: progress-aware waits", () => {
     const stuck: string[] = [];
     await assert.rejects(() =>
       waitWithProgress({
-        clock: { now: () => now, sleep: async (ms) => void (now += ms) },
+        clock: { now: () => now, sleep: (ms) => Promise.resolve(void (now += ms)) },
         policy: DEFAULT_POLL_POLICY,
         deadline: 2 * 3_600_000,
         startedAt: 0,
         label: "job",
-        probe: async () => ({ done: false as const, percent: now < 600_000 ? Math.floor(now / 60_000) * 4 : 42, state: "Running" }),
+        probe: () => Promise.resolve({ done: false as const, percent: now < 600_000 ? Math.floor(now / 60_000) * 4 : 42, state: "Running" }),
         log: (l) => stuck.push(l),
       }),
     );

@@ -5,7 +5,9 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SEED_CREDENTIALS as C, SEED_UUIDS as U, startSimulator } from "../../simulator";
 import { clearSessionCache } from "../../provider/client";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider modules use `export =`; imported as the SDK imports them
 import v2vProvider = require("../../provider/providers/v2v-migration");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider modules use `export =`; imported as the SDK imports them
 import ovaProvider = require("../../provider/providers/ova-package");
 import { config } from "./helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports

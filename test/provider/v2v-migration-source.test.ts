@@ -2,7 +2,7 @@
 // the provider's check/diff/create/read/update/delete against the simulator over real HTTP.
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
-import { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationProvider } from "../../provider/v2v-migration-provider";
+import { V2vMigrationInputs, V2vMigrationProvider } from "../../provider/v2v-migration-provider";
 import { Sim, accountConfig, newSim, rejection, routeCount, v2vHarness, virtualClock } from "./helpers";
 
 const GiB = 1024 ** 3;
@@ -215,7 +215,7 @@ describe("V2vMigration provider: lifecycle of a migration by name", () => {
     assert.deepStrictEqual(renamed.failures, []);
     const d = await provider.diff(id, read.props as unknown as Record<string, unknown>, renamed.inputs);
     assert.deepStrictEqual(d, { changes: true, replaces: [] });
-    const { outs: updated } = await provider.update(id, read.props as V2vMigrationOutputs, renamed.inputs as unknown as V2vMigrationInputs);
+    const { outs: updated } = await provider.update(id, read.props, renamed.inputs as unknown as V2vMigrationInputs);
     assert.strictEqual(updated.longJobName, "db-01 wave 2");
     assert.strictEqual(updated.url, `vmware://${U.vmwareDb01}`);
     assert.strictEqual(updated.cpuNum, 8);

@@ -195,10 +195,9 @@ describe("V2vMigration provider: check (local validation)", () => {
 describe("V2vMigration provider: check against ZStack", () => {
   let sim: Sim;
   let provider: V2vMigrationProvider;
-  let lines: string[];
   before(async () => {
     sim = await newSim();
-    ({ provider, lines } = await v2vHarness(sim));
+    ({ provider } = await v2vHarness(sim));
   });
   after(async () => sim.stop());
 
@@ -497,16 +496,15 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
 
   it("create: a job canceled in ZStack while waiting is recorded as Canceled", async () => {
     let n = 0;
-    let harness: Awaited<ReturnType<typeof v2vHarness>> | undefined;
     const clock = virtualClock(sim, {
       beforeSleep: async () => {
         if (++n === 3) {
-          const c = (harness!.provider as unknown as { client(): import("../../provider/client").ZStackClient }).client();
+          const c = (harness.provider as unknown as { client(): import("../../provider/client").ZStackClient }).client();
           await c.call("CancelLongJob", { pathVars: { uuid: "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" } });
         }
       },
     });
-    harness = await v2vHarness(sim, { clock });
+    const harness = await v2vHarness(sim, { clock });
     const e = await rejection(() => harness.provider.create(inputs()));
     assert.ok(e instanceof ResourceInitError, String(e));
     assert.strictEqual(e.properties.state, "Canceled");

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { OvaPackage, OVA_PACKAGE_TYPE, V2vMigration, V2V_MIGRATION_TYPE } from "../../sdk";
 import { deriveResourceUuid } from "../../sdk/resource-uuid";
 import { SEED_UUIDS as U } from "../../simulator/seed-uuids";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider module uses `export =`; imported as the SDK imports it
 import v2vProvider = require("../../provider/providers/v2v-migration");
 
 interface Registered {

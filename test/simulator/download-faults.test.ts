@@ -52,7 +52,7 @@ async function trueBytes(uuid: string, start: number, end: number): Promise<Buff
 
 describe("simulator download faults and HEAD on export URLs", () => {
   let h: Harness;
-   
+
   let pkg: any;
   beforeEach(async () => {
     h = await Harness.start();

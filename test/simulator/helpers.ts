@@ -13,7 +13,7 @@ export interface RawResponse {
   headers: http.IncomingHttpHeaders;
   text: string;
   raw: Buffer;
-   
+
   json(): any;
 }
 

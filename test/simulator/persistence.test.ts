@@ -95,7 +95,7 @@ describe("simulator persistence", () => {
     }
   });
 
-  it("keeps the previous file intact when a write fails between the temp file and the rename", async () => {
+  it("keeps the previous file intact when a write fails between the temp file and the rename", () => {
     const file = tmpState();
     writeFileAtomicSync(file, '{"a":1}');
     const seen: Array<{ tmp: string; text: string }> = [];

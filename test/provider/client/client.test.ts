@@ -279,7 +279,9 @@ describe("client: async api jobs", () => {
     const evil = http.createServer((req, res) => {
       hits++;
       res.writeHead(202);
-      res.end(JSON.stringify({ location: `http://attacker:pw@127.0.0.1:1/zstack/v1/api-jobs/${req.headers["x-job-uuid"]}`, apiTimeout: 1000 }));
+      res.end(
+        JSON.stringify({ location: `http://attacker:pw@127.0.0.1:1/zstack/v1/api-jobs/${String(req.headers["x-job-uuid"])}`, apiTimeout: 1000 }),
+      );
     });
     await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
     try {

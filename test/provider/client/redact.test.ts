@@ -38,7 +38,7 @@ describe("client: redaction", () => {
       ["SYS.1006", "SYS.1000", "HOST.1"],
     );
     assert.ok(e.cause instanceof ZStackApiError);
-    assert.strictEqual((e.cause).code, "SYS.1000");
+    assert.strictEqual(e.cause.code, "SYS.1000");
     assert.match(e.message, /SYS\.1006 An operation failed: conversion failed/);
     assert.match(e.message, /caused by SYS\.1000: agent said no <- HOST\.1: disk full/);
     assert.ok(!e.message.includes("0123456789abcdef0123456789abcdef"));
