@@ -160,9 +160,15 @@ function candidateList(items: ReadonlyArray<{ uuid?: string; name?: string }>): 
 
 async function lookupAll<K extends LookupKind>(fn: string, kind: K, args: LookupArgs): Promise<{ items: LookupInventories[K][]; conditions: string[] }> {
   const conditions = conditionsOf(fn, kind, args ?? {});
+  let client: ZStackClient;
+  try {
+    client = lookupClient();
+  } catch (e) {
+    throw new ZStackLookupError(`${fn}: ${e instanceof Error ? e.message : String(e)}`, kind, conditions, { cause: e });
+  }
   let items: LookupInventories[K][];
   try {
-    items = await queryAll(lookupClient(), kind, conditions);
+    items = await queryAll(client, kind, conditions);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new ZStackLookupError(`${fn}: querying ${kind} where ${describeCriteria(conditions)} failed: ${msg}`, kind, conditions, { cause: e });
