@@ -164,3 +164,43 @@ describe("e2e: lookups in a program on the real Pulumi engine", function () {
     assert.deepStrictEqual(await h.resources(V2V), []);
   });
 });
+
+describe("e2e: the README's lookups example", function () {
+  this.timeout(5 * MIN);
+  let sim: ZStackSimulator;
+  let project: ConsumerProject;
+  let h: E2EStack;
+
+  /** The TypeScript block of the README's "Lookups" section. */
+  function readmeExample(): string {
+    const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Lookups"));
+    const m = /```ts\n([\s\S]*?)```/.exec(section);
+    assert.ok(m, "the Lookups section has a ts example");
+    return m[1];
+  }
+
+  before(async () => {
+    sim = await startSimulator({ port: 0, quiet: true });
+    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lookups-readme-")), { program: readmeExample(), language: "ts" });
+    h = await withStack(project.dir, "readme", {
+      "zstack:endpoint": sim.url,
+      "zstack:accountName": "admin",
+      "zstack:password": { value: "password", secret: true },
+      "pzm-e2e:dbVm": "vmware-db-01",
+    });
+  });
+  after(async () => {
+    await h?.dispose();
+    await sim?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  it("previews as the README says: one migration per vmware-web-* VM", async () => {
+    let log = "";
+    const res = await h.stack.preview({ onOutput: (s: string) => (log += s) });
+    assert.strictEqual(res.changeSummary.create, 3, log.slice(-5000)); // the stack + vmware-web-01 + vmware-web-02
+    assert.match(log, /vmware-web-01/);
+    assert.match(log, /vmware-web-02/);
+  });
+});
