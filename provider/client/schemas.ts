@@ -88,7 +88,7 @@ function buildSchemas() {
     memorySize: num,
     createDate: str,
     lastOpDate: str,
-    // the rest of VmInstanceInventory (zstack-mcp-server api_docs.json, QueryVmInstance; docs/zstack-wire.md §9)
+    // the rest of VmInstanceInventory (docs/zstack-wire.md §9: the [MCP] field list)
     lastHostUuid: str,
     imageUuid: str,
     instanceOfferingUuid: str,
@@ -110,7 +110,7 @@ function buildSchemas() {
     hostUuid: str,
     storagePath: str,
     state: z.enum(["Enabled", "Disabled"]).optional(),
-    // the rest of V2VConversionHostInventory (zstack-mcp-server api_docs.json, QueryV2VConversionHost)
+    // the rest of V2VConversionHostInventory (docs/zstack-wire.md §7.5, §9: the [MCP] field list)
     description: str,
     totalSize: num,
     availableSize: num,
@@ -134,7 +134,7 @@ function buildSchemas() {
   });
 
   // ---- lookups (sdk/lookups.ts): the whole inventory of each kind, fields as ZStack names them
-  // (zstack-mcp-server api_docs.json, the queryable fields of each Query API; docs/zstack-wire.md §9)
+  // (docs/zstack-wire.md §9: the queryable fields [MCP] lists for each Query API)
   const ZoneInventory = z.looseObject({
     uuid: str,
     name: str,
