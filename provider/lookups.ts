@@ -150,7 +150,7 @@ export async function lookupAll<K extends LookupKind>(config: ConfigSource, fn: 
   }
   // an item with another uuid than the one asked for does not count (a server or proxy ignoring `q`)
   if (args?.uuid !== undefined) {
-    const want = args.uuid.toLowerCase();
+    const want = String(args.uuid).toLowerCase();
     items = items.filter((x) => typeof x.uuid === "string" && x.uuid.toLowerCase() === want);
   }
   return { items, conditions };

@@ -66,8 +66,10 @@ describe("sdk: lookups against the simulator", function () {
     });
 
     it("by uuid, and with no criteria when exactly one object exists", async () => {
-      assert.strictEqual((await getHost({ uuid: U.host1 })).managementIp !== undefined, true);
-      assert.strictEqual((await getHost({ uuid: U.host1 })).uuid, U.host1);
+      const host = await getHost({ uuid: U.host1 });
+      assert.strictEqual(host.uuid, U.host1);
+      assert.strictEqual(host.managementIp, sim.world.get("hosts", U.host1)!.managementIp);
+      assert.strictEqual(host.status, "Connected");
       const zone = await getZone();
       assert.strictEqual(zone.uuid, U.zone);
       assert.strictEqual(zone.name, "ZONE-1");
