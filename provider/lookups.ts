@@ -78,7 +78,7 @@ function equality(fn: string, kind: LookupKind, what: string, field: string, val
   if (op || text.startsWith("=")) {
     throw bad(
       `"${text}" cannot be sent as an equality: ZStack splits a condition at the first operator it finds, ` +
-        `and ${op ? `"${op}"` : "a leading \"=\""} would be read as one (docs/zstack-wire.md §3.7); use conditions with another operator, e.g. "${field}~=…"`,
+        `and ${op ? `"${op}"` : 'a leading "="'} would be read as one (docs/zstack-wire.md §3.7); use conditions with another operator, e.g. "${field}~=…"`,
     );
   }
   return `${field}=${text}`;
@@ -92,7 +92,11 @@ function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] 
   const known = new Set(["uuid", "name", "filters", "conditions"]);
   const unknown = Object.keys(args).filter((k) => !known.has(k) && (args as Record<string, unknown>)[k] !== undefined);
   if (unknown.length > 0) {
-    throw new ZStackLookupError(`${fn}: unknown argument ${unknown.join(", ")} (the arguments are uuid, name, filters and conditions; fields go in filters)`, kind, []);
+    throw new ZStackLookupError(
+      `${fn}: unknown argument ${unknown.join(", ")} (the arguments are uuid, name, filters and conditions; fields go in filters)`,
+      kind,
+      [],
+    );
   }
   const out: string[] = [];
   if (args.uuid !== undefined) out.push(equality(fn, kind, "uuid", "uuid", args.uuid));
@@ -133,7 +137,12 @@ function candidateList(items: ReadonlyArray<{ uuid?: string; name?: string }>): 
 // ---------------------------------------------------------------------------------- the queries
 
 /** Every match of `args`; `fn` names the lookup in errors. */
-export async function lookupAll<K extends LookupKind>(config: ConfigSource, fn: string, kind: K, args: LookupArgs): Promise<{ items: LookupInventories[K][]; conditions: string[] }> {
+export async function lookupAll<K extends LookupKind>(
+  config: ConfigSource,
+  fn: string,
+  kind: K,
+  args: LookupArgs,
+): Promise<{ items: LookupInventories[K][]; conditions: string[] }> {
   const conditions = conditionsOf(fn, kind, args ?? {});
   let client: ZStackClient;
   try {
@@ -157,7 +166,13 @@ export async function lookupAll<K extends LookupKind>(config: ConfigSource, fn: 
 }
 
 /** The one match of `args`, or an error naming the kind and the criteria; `plural` is the list form to suggest. */
-export async function lookupOne<K extends LookupKind>(config: ConfigSource, fn: string, kind: K, args: LookupArgs, plural?: string): Promise<LookupInventories[K]> {
+export async function lookupOne<K extends LookupKind>(
+  config: ConfigSource,
+  fn: string,
+  kind: K,
+  args: LookupArgs,
+  plural?: string,
+): Promise<LookupInventories[K]> {
   const { items, conditions } = await lookupAll(config, fn, kind, args);
   if (items.length === 1) return items[0];
   const criteria = describeCriteria(conditions);

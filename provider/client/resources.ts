@@ -97,7 +97,12 @@ function lookupSchema<K extends LookupKind>(kind: K): Schema<LookupInventories[K
  * Every inventory of `kind` matching all `conditions` (ANDed by ZStack), page by page in uuid order
  * so that a match set larger than one page (ZStack answers at most `limit`, default 1000) is whole.
  */
-export async function queryAll<K extends LookupKind>(c: ZStackClient, kind: K, conditions: string[], pageSize = QUERY_PAGE_SIZE): Promise<LookupInventories[K][]> {
+export async function queryAll<K extends LookupKind>(
+  c: ZStackClient,
+  kind: K,
+  conditions: string[],
+  pageSize = QUERY_PAGE_SIZE,
+): Promise<LookupInventories[K][]> {
   const name: EndpointName = `Query${kind}`;
   const schema = lookupSchema(kind);
   const out: LookupInventories[K][] = [];
@@ -126,7 +131,8 @@ export async function taskProgressPercent(c: ZStackClient, apiId: string): Promi
   const items: TaskProgressInventory[] = c.parseList("GetTaskProgress", body, schemas().TaskProgressInventory);
   let best: number | undefined;
   for (const it of items) {
-    const n = typeof it.content === "number" ? it.content : it.content !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(it.content) ? Number(it.content) : NaN;
+    const n =
+      typeof it.content === "number" ? it.content : it.content !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(it.content) ? Number(it.content) : NaN;
     if (Number.isFinite(n) && n >= 0 && n <= 100) best = best === undefined ? n : Math.max(best, n);
   }
   return best === undefined ? undefined : Math.floor(best);
@@ -181,7 +187,11 @@ export async function deleteLongJob(c: ZStackClient, uuid: string): Promise<void
   await c.call("DeleteLongJob", { pathVars: { uuid } });
 }
 
-export async function updateImagePackage(c: ZStackClient, uuid: string, change: { name?: string; description?: string }): Promise<ImagePackageInventory> {
+export async function updateImagePackage(
+  c: ZStackClient,
+  uuid: string,
+  change: { name?: string; description?: string },
+): Promise<ImagePackageInventory> {
   const body = await c.call("UpdateImagePackage", { pathVars: { uuid }, params: change });
   return inventoryOf(c, "UpdateImagePackage", body, schemas().ImagePackageInventory);
 }

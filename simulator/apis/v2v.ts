@@ -1,14 +1,7 @@
 /**
  * ConvertVmFromForeignHypervisor and the V2V conversion-host APIs (docs/zstack-wire.md §7).
  */
-import {
-  V2V_API_TIMEOUT_MS,
-  V2V_JOB_NAME,
-  V2V_MEMORY_RANGE,
-  V2V_MSG_CLASS,
-  V2V_URL_REJECTS_EMPTY,
-  disabledConversionHost,
-} from "../assumptions";
+import { V2V_API_TIMEOUT_MS, V2V_JOB_NAME, V2V_MEMORY_RANGE, V2V_MSG_CLASS, V2V_URL_REJECTS_EMPTY, disabledConversionHost } from "../assumptions";
 import { argerr } from "../core/errors";
 import { gsonStringify } from "../core/gson";
 import type { ApiContext, ApiDef } from "../http/api";

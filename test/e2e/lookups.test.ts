@@ -182,7 +182,10 @@ describe("e2e: the README's lookups example", function () {
 
   before(async () => {
     sim = await startSimulator({ port: 0, quiet: true });
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lookups-readme-")), { program: readmeExample(), language: "ts" });
+    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lookups-readme-")), {
+      program: readmeExample(),
+      language: "ts",
+    });
     h = await withStack(project.dir, "readme", {
       "zstack:endpoint": sim.url,
       "zstack:accountName": "admin",

@@ -7,8 +7,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { startSimulator, SEED_CREDENTIALS, SEED_UUIDS as U } from "../../simulator";
 import { clearSessionCache, queryAll, ZStackClient } from "../../provider/client";
 import {
-  getBackupStorage, getCluster, getClusterOutput, getHost, getL3Network, getPrimaryStorage, getV2vConversionHost, getVmInstance,
-  getVmInstanceOutput, getVmInstances, getVmInstancesOutput, getZone, getZoneOutput, ZStackLookupError,
+  getBackupStorage,
+  getCluster,
+  getClusterOutput,
+  getHost,
+  getL3Network,
+  getPrimaryStorage,
+  getV2vConversionHost,
+  getVmInstance,
+  getVmInstanceOutput,
+  getVmInstances,
+  getVmInstancesOutput,
+  getZone,
+  getZoneOutput,
+  ZStackLookupError,
 } from "../../sdk";
 import { rejection, routeCount, Sim } from "../provider/helpers";
 
@@ -120,7 +132,10 @@ describe("sdk: lookups against the simulator", function () {
           `(narrow the criteria, or use getVmInstances for a list): ${a} ("${nameOf(a)}"), ${b} ("${nameOf(b)}")`,
       );
       const hosts = await rejection(() => getHost({ filters: { hypervisorType: "KVM" } }));
-      assert.match(hosts.message, /^getHost: 2 Hosts match hypervisorType=KVM, and a singular lookup needs exactly one \(narrow the criteria \(uuid, name, filters, conditions\)\): /);
+      assert.match(
+        hosts.message,
+        /^getHost: 2 Hosts match hypervisorType=KVM, and a singular lookup needs exactly one \(narrow the criteria \(uuid, name, filters, conditions\)\): /,
+      );
       assert.ok(hosts.message.includes(U.host1) && hosts.message.includes(U.host2));
       const none = await rejection(() => getL3Network());
       assert.match(none.message, /^getL3Network: 2 L3Networks match \(no criteria\)/);
@@ -150,7 +165,10 @@ describe("sdk: lookups against the simulator", function () {
     it("the plural form answers a list in uuid order, empty when nothing matches", async () => {
       const all = await getVmInstances();
       assert.strictEqual(all.length, sim.world.list("vms").length);
-      assert.deepStrictEqual(all.map((v) => v.uuid), all.map((v) => v.uuid!).sort());
+      assert.deepStrictEqual(
+        all.map((v) => v.uuid),
+        all.map((v) => v.uuid!).sort(),
+      );
       assert.deepStrictEqual(await getVmInstances({ name: "no-such-vm" }), []);
     });
 
@@ -169,11 +187,17 @@ describe("sdk: lookups against the simulator", function () {
     it("values ZStack would misread, empty values, unknown arguments and wrong types fail before any request", async () => {
       const before = sim.stats.requests;
       const op = await rejection(() => getVmInstance({ filters: { name: "a!=b" } }));
-      assert.match(op.message, /^getVmInstance: filters\.name "a!=b" cannot be sent as an equality: ZStack splits a condition at the first operator it finds, and "!=" would be read as one/);
+      assert.match(
+        op.message,
+        /^getVmInstance: filters\.name "a!=b" cannot be sent as an equality: ZStack splits a condition at the first operator it finds, and "!=" would be read as one/,
+      );
       const empty = await rejection(() => getVmInstance({ name: "" }));
       assert.strictEqual(empty.message, "getVmInstance: name is empty (ZStack rejects a condition without a value)");
       const unknown = await rejection(() => getVmInstance({ hypervisorType: "ESX" } as never));
-      assert.match(unknown.message, /^getVmInstance: unknown argument hypervisorType \(the arguments are uuid, name, filters and conditions; fields go in filters\)$/);
+      assert.match(
+        unknown.message,
+        /^getVmInstance: unknown argument hypervisorType \(the arguments are uuid, name, filters and conditions; fields go in filters\)$/,
+      );
       const field = await rejection(() => getVmInstances({ filters: { "cpuNum>": 2 } }));
       assert.match(field.message, /^getVmInstances: filters\.cpuNum> is not a field name/);
       const obj = await rejection(() => getVmInstances({ filters: { cpuNum: { n: 1 } as never } }));
@@ -194,7 +218,13 @@ describe("sdk: lookups against the simulator", function () {
     it("many lookups, in parallel and in sequence, log in once", async () => {
       clearSessionCache();
       const before = logins(sim);
-      await Promise.all([getZone(), getCluster({ name: "Cluster-1" }), getVmInstances(), getHost({ uuid: U.host2 }), getV2vConversionHost({ uuid: U.convHost })]);
+      await Promise.all([
+        getZone(),
+        getCluster({ name: "Cluster-1" }),
+        getVmInstances(),
+        getHost({ uuid: U.host2 }),
+        getV2vConversionHost({ uuid: U.convHost }),
+      ]);
       for (let i = 0; i < 5; i++) await getVmInstance({ uuid: U.vmwareWeb01 });
       assert.strictEqual(logins(sim) - before, 1);
     });
@@ -215,7 +245,11 @@ describe("sdk: lookups against the simulator", function () {
 
     it("access keys work as for the providers", async () => {
       setProgramConfig(
-        { "zstack:endpoint": sim.url, "zstack:accessKeyId": SEED_CREDENTIALS.accessKeyId, "zstack:accessKeySecret": SEED_CREDENTIALS.accessKeySecret },
+        {
+          "zstack:endpoint": sim.url,
+          "zstack:accessKeyId": SEED_CREDENTIALS.accessKeyId,
+          "zstack:accessKeySecret": SEED_CREDENTIALS.accessKeySecret,
+        },
         ["zstack:accessKeySecret"],
       );
       const before = logins(sim);

@@ -33,8 +33,7 @@ describe("sdk: resource wiring (setMocks)", function () {
     // a configured provider must never leak its credentials into __provider
     await v2vProvider.configure({
       config: {
-        get: (k: string) =>
-          ({ "zstack:endpoint": "http://127.0.0.1:1", "zstack:accountName": "admin", "zstack:password": "s3cret-Passw0rd" })[k],
+        get: (k: string) => ({ "zstack:endpoint": "http://127.0.0.1:1", "zstack:accountName": "admin", "zstack:password": "s3cret-Passw0rd" })[k],
       },
     });
     await pulumi.runtime.setMocks(
@@ -44,9 +43,24 @@ describe("sdk: resource wiring (setMocks)", function () {
           const state: Record<string, unknown> = { ...args.inputs };
           delete state.__provider;
           if (args.type === V2V_MIGRATION_TYPE) {
-            Object.assign(state, { uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid, state: "Succeeded", vmUuid: "1".repeat(32), jobName: "APIConvertVmFromForeignHypervisorMsg", executeTime: 7200, longJobName: "job" });
+            Object.assign(state, {
+              uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid,
+              state: "Succeeded",
+              vmUuid: "1".repeat(32),
+              jobName: "APIConvertVmFromForeignHypervisorMsg",
+              executeTime: 7200,
+              longJobName: "job",
+            });
           } else {
-            Object.assign(state, { uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid, state: "Exported", exportUrl: "http://bs/x.ova", md5Sum: "abc", size: 42, format: "ova", name: "exported-vm-x" });
+            Object.assign(state, {
+              uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid,
+              state: "Exported",
+              exportUrl: "http://bs/x.ova",
+              md5Sum: "abc",
+              size: 42,
+              format: "ova",
+              name: "exported-vm-x",
+            });
           }
           return { id: String(state.uuid), state };
         },
