@@ -6,7 +6,13 @@ import type { ApiJobWaiter } from "./api-jobs";
 import type { ZStackClient } from "./client";
 import type { EndpointName } from "./endpoints";
 import {
+  BackupStorageInventory,
   BasicInventory,
+  ClusterInventory,
+  HostInventory,
+  L3NetworkInventory,
+  PrimaryStorageInventory,
+  ZoneInventory,
   ImagePackageInventory,
   LongJobInventory,
   TaskProgressInventory,
@@ -68,6 +74,59 @@ export const getReference = (c: ZStackClient, query: ReferenceQuery, uuid: strin
 /** The referenced resources among `uuids` that exist (one query). */
 export const getReferences = (c: ZStackClient, query: ReferenceQuery, uuids: string[]): Promise<BasicInventory[]> =>
   queryList(c, query, schemas().BasicInventory, [`uuid?=${uuids.join(",")}`]);
+
+// --------------------------------------------------------------------- lookups (sdk/lookups.ts)
+
+/** The inventory each lookup kind answers with. */
+export interface LookupInventories {
+  Zone: ZoneInventory;
+  Cluster: ClusterInventory;
+  Host: HostInventory;
+  PrimaryStorage: PrimaryStorageInventory;
+  BackupStorage: BackupStorageInventory;
+  L3Network: L3NetworkInventory;
+  V2VConversionHost: V2VConversionHostInventory;
+  VmInstance: VmInstanceInventory;
+}
+
+/** A kind of inventory the lookups query, named as ZStack names its Query API (`Query<kind>`). */
+export type LookupKind = keyof LookupInventories;
+
+/** ZStack's default and the client's page size of a query (docs/zstack-wire.md §3.7). */
+export const QUERY_PAGE_SIZE = 1000;
+
+function lookupSchema<K extends LookupKind>(kind: K): Schema<LookupInventories[K]> {
+  return schemas()[`${kind}Inventory`] as unknown as Schema<LookupInventories[K]>;
+}
+
+/**
+ * Every inventory of `kind` matching all `conditions` (ANDed by ZStack), page by page in uuid order
+ * so that a match set larger than one page (ZStack answers at most `limit`, default 1000) is whole.
+ */
+export async function queryAll<K extends LookupKind>(
+  c: ZStackClient,
+  kind: K,
+  conditions: string[],
+  pageSize = QUERY_PAGE_SIZE,
+): Promise<LookupInventories[K][]> {
+  const name: EndpointName = `Query${kind}`;
+  const schema = lookupSchema(kind);
+  const out: LookupInventories[K][] = [];
+  const seen = new Set<string>();
+  for (let start = 0; ; start += pageSize) {
+    const body = await c.query(name, { conditions, limit: pageSize, start, sort: "+uuid" });
+    const page = c.parseList(name, body, schema);
+    for (const item of page) {
+      const uuid = (item as { uuid?: unknown }).uuid;
+      if (typeof uuid === "string") {
+        if (seen.has(uuid)) continue;
+        seen.add(uuid);
+      }
+      out.push(item);
+    }
+    if (page.length < pageSize) return out;
+  }
+}
 
 /**
  * The percent GetTaskProgress reports for an API id (`content` is an integer percent string), or
