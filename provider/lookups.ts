@@ -166,15 +166,25 @@ export async function lookupAll<K extends LookupKind>(
 }
 
 /** The one match of `args`, or an error naming the kind and the criteria; `plural` is the list form to suggest. */
+/** A singular lookup's result: the inventory, whose uuid is known to be there. */
+export type Found<T> = T & { uuid: string };
+
 export async function lookupOne<K extends LookupKind>(
   config: ConfigSource,
   fn: string,
   kind: K,
   args: LookupArgs,
   plural?: string,
-): Promise<LookupInventories[K]> {
+): Promise<Found<LookupInventories[K]>> {
   const { items, conditions } = await lookupAll(config, fn, kind, args);
-  if (items.length === 1) return items[0];
+  if (items.length === 1) {
+    const [one] = items;
+    // the one match is used by its uuid (a reference): an answer without one cannot be used
+    if (typeof one.uuid !== "string" || one.uuid === "") {
+      throw new ZStackLookupError(`${fn}: the ${kind} matching ${describeCriteria(conditions)} has no uuid in ZStack's answer`, kind, conditions);
+    }
+    return one as Found<LookupInventories[K]>;
+  }
   const criteria = describeCriteria(conditions);
   if (items.length === 0) throw new ZStackLookupError(`${fn}: no ${kind} matches ${criteria}`, kind, conditions);
   const hint = plural ? `narrow the criteria, or use ${plural} for a list` : "narrow the criteria (uuid, name, filters, conditions)";

@@ -20,11 +20,11 @@ import {
   ZoneInventory,
 } from "../provider/client";
 import { ConfigSource } from "../provider/config";
-import { LookupArgs, lookupAll, lookupOne } from "../provider/lookups";
+import { Found, LookupArgs, lookupAll, lookupOne } from "../provider/lookups";
 import { ArgsOf } from "./dynamic-resource";
 
 export { ZStackLookupError } from "../provider/lookups";
-export type { LookupArgs } from "../provider/lookups";
+export type { Found, LookupArgs } from "../provider/lookups";
 
 /** {@link LookupArgs} of the `...Output` forms: every value may be an `Input`. */
 export type LookupOutputArgs = ArgsOf<LookupArgs>;
@@ -40,65 +40,65 @@ function lookupOutput<T>(lookup: (args: LookupArgs) => Promise<T>, args: LookupO
 // ---------------------------------------------------------------------------------- the lookups
 
 /** The one zone matching `args` (`QueryZone`). */
-export function getZone(args: LookupArgs = {}): Promise<ZoneInventory> {
+export function getZone(args: LookupArgs = {}): Promise<Found<ZoneInventory>> {
   return lookupOne(programConfig, "getZone", "Zone", args);
 }
 /** {@link getZone} with `Input` arguments. */
-export function getZoneOutput(args?: LookupOutputArgs): pulumi.Output<ZoneInventory> {
+export function getZoneOutput(args?: LookupOutputArgs): pulumi.Output<Found<ZoneInventory>> {
   return lookupOutput(getZone, args);
 }
 
 /** The one cluster matching `args` (`QueryCluster`). */
-export function getCluster(args: LookupArgs = {}): Promise<ClusterInventory> {
+export function getCluster(args: LookupArgs = {}): Promise<Found<ClusterInventory>> {
   return lookupOne(programConfig, "getCluster", "Cluster", args);
 }
 /** {@link getCluster} with `Input` arguments. */
-export function getClusterOutput(args?: LookupOutputArgs): pulumi.Output<ClusterInventory> {
+export function getClusterOutput(args?: LookupOutputArgs): pulumi.Output<Found<ClusterInventory>> {
   return lookupOutput(getCluster, args);
 }
 
 /** The one host matching `args` (`QueryHost`). */
-export function getHost(args: LookupArgs = {}): Promise<HostInventory> {
+export function getHost(args: LookupArgs = {}): Promise<Found<HostInventory>> {
   return lookupOne(programConfig, "getHost", "Host", args);
 }
 /** {@link getHost} with `Input` arguments. */
-export function getHostOutput(args?: LookupOutputArgs): pulumi.Output<HostInventory> {
+export function getHostOutput(args?: LookupOutputArgs): pulumi.Output<Found<HostInventory>> {
   return lookupOutput(getHost, args);
 }
 
 /** The one primary storage matching `args` (`QueryPrimaryStorage`). */
-export function getPrimaryStorage(args: LookupArgs = {}): Promise<PrimaryStorageInventory> {
+export function getPrimaryStorage(args: LookupArgs = {}): Promise<Found<PrimaryStorageInventory>> {
   return lookupOne(programConfig, "getPrimaryStorage", "PrimaryStorage", args);
 }
 /** {@link getPrimaryStorage} with `Input` arguments. */
-export function getPrimaryStorageOutput(args?: LookupOutputArgs): pulumi.Output<PrimaryStorageInventory> {
+export function getPrimaryStorageOutput(args?: LookupOutputArgs): pulumi.Output<Found<PrimaryStorageInventory>> {
   return lookupOutput(getPrimaryStorage, args);
 }
 
 /** The one backup storage matching `args` (`QueryBackupStorage`). */
-export function getBackupStorage(args: LookupArgs = {}): Promise<BackupStorageInventory> {
+export function getBackupStorage(args: LookupArgs = {}): Promise<Found<BackupStorageInventory>> {
   return lookupOne(programConfig, "getBackupStorage", "BackupStorage", args);
 }
 /** {@link getBackupStorage} with `Input` arguments. */
-export function getBackupStorageOutput(args?: LookupOutputArgs): pulumi.Output<BackupStorageInventory> {
+export function getBackupStorageOutput(args?: LookupOutputArgs): pulumi.Output<Found<BackupStorageInventory>> {
   return lookupOutput(getBackupStorage, args);
 }
 
 /** The one L3 network matching `args` (`QueryL3Network`). */
-export function getL3Network(args: LookupArgs = {}): Promise<L3NetworkInventory> {
+export function getL3Network(args: LookupArgs = {}): Promise<Found<L3NetworkInventory>> {
   return lookupOne(programConfig, "getL3Network", "L3Network", args);
 }
 /** {@link getL3Network} with `Input` arguments. */
-export function getL3NetworkOutput(args?: LookupOutputArgs): pulumi.Output<L3NetworkInventory> {
+export function getL3NetworkOutput(args?: LookupOutputArgs): pulumi.Output<Found<L3NetworkInventory>> {
   return lookupOutput(getL3Network, args);
 }
 
 /** The one V2V conversion host matching `args` (`QueryV2VConversionHost`). */
-export function getV2vConversionHost(args: LookupArgs = {}): Promise<V2VConversionHostInventory> {
+export function getV2vConversionHost(args: LookupArgs = {}): Promise<Found<V2VConversionHostInventory>> {
   return lookupOne(programConfig, "getV2vConversionHost", "V2VConversionHost", args);
 }
 /** {@link getV2vConversionHost} with `Input` arguments. */
-export function getV2vConversionHostOutput(args?: LookupOutputArgs): pulumi.Output<V2VConversionHostInventory> {
+export function getV2vConversionHostOutput(args?: LookupOutputArgs): pulumi.Output<Found<V2VConversionHostInventory>> {
   return lookupOutput(getV2vConversionHost, args);
 }
 
@@ -107,11 +107,11 @@ export function getV2vConversionHostOutput(args?: LookupOutputArgs): pulumi.Outp
  * vCenter integration (`hypervisorType` `ESX`). A destroyed VM stays queryable (`state`
  * `Destroyed`) until it is expunged.
  */
-export function getVmInstance(args: LookupArgs = {}): Promise<VmInstanceInventory> {
+export function getVmInstance(args: LookupArgs = {}): Promise<Found<VmInstanceInventory>> {
   return lookupOne(programConfig, "getVmInstance", "VmInstance", args, "getVmInstances");
 }
 /** {@link getVmInstance} with `Input` arguments. */
-export function getVmInstanceOutput(args?: LookupOutputArgs): pulumi.Output<VmInstanceInventory> {
+export function getVmInstanceOutput(args?: LookupOutputArgs): pulumi.Output<Found<VmInstanceInventory>> {
   return lookupOutput(getVmInstance, args);
 }
 
