@@ -4,3 +4,7 @@ export { OvaPackage, OVA_PACKAGE_TYPE } from "./ova-package";
 export type { OvaPackageArgs, OvaPackageAdoptArgs, OvaPackageTimeoutsArgs } from "./ova-package";
 export type { V2vMigrationInputs, V2vMigrationOutputs } from "../provider/v2v-migration-inputs";
 export type { OvaPackageInputs, OvaPackageOutputs } from "../provider/ova-package-inputs";
+// V2vConversionHost
+export { V2vConversionHost, V2V_CONVERSION_HOST_TYPE } from "./v2v-conversion-host";
+export type { V2vConversionHostArgs, V2vConversionHostAdoptArgs } from "./v2v-conversion-host";
+export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "../provider/v2v-conversion-host-inputs";

@@ -97,6 +97,14 @@ function buildSchemas() {
     hostUuid: str,
     storagePath: str,
     state: z.enum(["Enabled", "Disabled"]).optional(),
+    // V2vConversionHost outputs: the rest of V2VConversionHostInventory (§7.5)
+    description: str,
+    totalSize: num,
+    availableSize: num,
+    hostStatus: str,
+    hostState: str,
+    createDate: str,
+    lastOpDate: str,
   });
 
   /** zones, clusters, hosts, primary and backup storage, L3 networks: only what `check` reads */
@@ -106,6 +114,8 @@ function buildSchemas() {
     type: str,
     state: str,
     status: str,
+    /** hosts: KVM, or ESX for a vCenter host (V2vConversionHost's check) */
+    hypervisorType: str,
     zoneUuid: str,
     clusterUuid: str,
     attachedZoneUuids: strList,
