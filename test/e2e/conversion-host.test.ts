@@ -1,0 +1,124 @@
+// End to end on the real Pulumi engine: a V2vConversionHost, installed from the `npm pack` tarball,
+// through up, update in place, replace, refresh after an out-of-band delete, and destroy, against
+// the simulator. The steps run in order and share the stack.
+import * as assert from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
+import { createConsumerProject, ConsumerProject, E2EStack, findPlainText, withStack } from "./harness";
+
+const CH = "pulumi-nodejs:dynamic/zstack:V2vConversionHost";
+const MIN = 60_000;
+const PASSWORD = "e2e-ch-pa55word-41b7d2";
+const OUTPUTS = [
+  "uuid", "name", "description", "hostUuid", "storagePath", "type", "state", "totalSize", "availableSize", "hostStatus",
+  "hostState", "createDate", "lastOpDate",
+];
+
+// the program: one V2vConversionHost whose args are the stack config `e2e:ch`
+const PROGRAM = `"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { V2vConversionHost } = require("pulumi-zstack-migration");
+const args = new pulumi.Config("e2e").requireObject("ch");
+const ch = new V2vConversionHost("v2v-host", args);
+exports.ch = Object.fromEntries(${JSON.stringify(OUTPUTS)}.map((k) => [k, ch[k]]));
+`;
+
+describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
+  this.timeout(10 * MIN);
+  let sim: ZStackSimulator;
+  let project: ConsumerProject;
+  let h: E2EStack;
+  let log = "";
+  const args: Record<string, unknown> = { name: "v2v-host-3", description: "e2e", hostUuid: U.host3, storagePath: "/zstack/v2v-cache", type: "VMWARE" };
+  const opts = () => ({ onOutput: (s: string) => (log += s) });
+  const setArgs = () => h.setConfig({ "e2e:ch": args });
+
+  before(async () => {
+    sim = await startSimulator({ port: 0, quiet: true });
+    sim.world.update("accounts", U.adminAccount, { password: createHash("sha512").update(PASSWORD).digest("hex") });
+    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-ch-")), { program: PROGRAM });
+    h = await withStack(project.dir, "ch", {
+      "zstack:endpoint": sim.url,
+      "zstack:accountName": "admin",
+      "zstack:password": { value: PASSWORD, secret: true },
+      "e2e:ch": args,
+    });
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
+    log = "";
+  });
+  after(async () => {
+    await h?.dispose();
+    await sim?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  it("preview reports a host that cannot be a conversion host", async () => {
+    await h.setConfig({ "e2e:ch": { ...args, hostUuid: U.esxHost } });
+    await assert.rejects(h.stack.preview(opts()), /is not a KVM host \(hypervisorType: ESX\)/);
+    await setArgs();
+  });
+
+  it("up adds the conversion host, with every output", async () => {
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.resourceChanges?.create, 2); // the stack + the conversion host
+    const { ch } = await h.outputs();
+    for (const k of OUTPUTS) assert.notStrictEqual(ch[k], undefined, `output ${k} missing`);
+    assert.strictEqual(ch.state, "Enabled");
+    assert.strictEqual(ch.hostUuid, U.host3);
+    assert.strictEqual(sim.world.get("conversionHosts", ch.uuid)!.name, "v2v-host-3");
+    assert.match(log, /V2vConversionHost "v2v-host-3": adding host/);
+    assert.deepStrictEqual(findPlainText(await h.backendFiles(), { password: PASSWORD }), []);
+    const again = await h.stack.preview({ ...opts(), expectNoChanges: true });
+    assert.deepStrictEqual(Object.keys(again.changeSummary), ["same"]);
+  });
+
+  it("updates name, storagePath and state in place", async () => {
+    const { ch: before } = await h.outputs();
+    Object.assign(args, { name: "v2v-host-3b", storagePath: "/data/v2v", state: "Disabled" });
+    await setArgs();
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.resourceChanges?.update, 1);
+    const { ch } = await h.outputs();
+    assert.strictEqual(ch.uuid, before.uuid);
+    const row = sim.world.get("conversionHosts", ch.uuid)!;
+    assert.deepStrictEqual([row.name, row.storagePath, row.state], ["v2v-host-3b", "/data/v2v", "Disabled"]);
+  });
+
+  it("replaces on a new hostUuid (the old one deleted first)", async () => {
+    const { ch: before } = await h.outputs();
+    sim.world.delete("conversionHosts", U.convHostDisabled); // free kvm-host-2
+    args.hostUuid = U.host2;
+    await setArgs();
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.resourceChanges?.replace, 1);
+    const { ch } = await h.outputs();
+    assert.strictEqual(ch.hostUuid, U.host2);
+    assert.strictEqual(ch.uuid, before.uuid, "the derived resourceUuid is reused by the new one");
+    assert.strictEqual(sim.world.list("conversionHosts").filter((r) => r.hostUuid === U.host3).length, 0, "the old one was deleted");
+    assert.strictEqual(sim.world.get("conversionHosts", ch.uuid)!.hostUuid, U.host2);
+  });
+
+  it("refresh drops a conversion host deleted in ZStack; up adds it again", async () => {
+    const { ch } = await h.outputs();
+    assert.ok(sim.world.delete("conversionHosts", ch.uuid));
+    const res = await h.stack.refresh(opts());
+    assert.strictEqual(res.summary.resourceChanges?.delete, 1);
+    assert.strictEqual((await h.resources(CH)).length, 0);
+    const up = await h.stack.up(opts());
+    assert.strictEqual(up.summary.resourceChanges?.create, 1);
+    assert.ok(sim.world.get("conversionHosts", ch.uuid));
+  });
+
+  it("destroy deletes it", async () => {
+    const { ch } = await h.outputs();
+    const res = await h.stack.destroy(opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    assert.strictEqual(sim.world.get("conversionHosts", ch.uuid), undefined);
+    assert.strictEqual((await h.resources(CH)).length, 0);
+  });
+});
