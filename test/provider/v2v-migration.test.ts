@@ -202,7 +202,8 @@ describe("V2vMigration provider: check against ZStack", () => {
     ["a Disabled primary storage", "primaryStorages", U.primaryStorage, { state: "Disabled" }, {}, "primaryStorageUuid", /primary storage\[uuid:568c8fb94e544ce798704424af05bcc2\] is Disabled; it must be Enabled/],
     ["a Disconnected primary storage", "primaryStorages", U.primaryStorage, { status: "Disconnected" }, {}, "primaryStorageUuid", /is Disconnected; it must be Connected/],
     ["a Disabled L3 network", "l3Networks", U.l3Public, { state: "Disabled" }, { l3NetworkUuids: [U.l3Private, U.l3Public] }, "l3NetworkUuids", /L3 network\[uuid:85bc0081ee434b86a3dd4e026881361c\] is Disabled/],
-    ["a host in Maintenance", "hosts", U.host1, { state: "Maintenance" }, { hostUuid: U.host1 }, "hostUuid", /host\[uuid:98afd9a0650048e0bc93a6b0fae4f6e2\] is Maintenance; it must be Enabled/],
+    // host2, not host1: host1 carries the conversion host, whose hostState follows it (simulator/assumptions.ts)
+    ["a host in Maintenance", "hosts", U.host2, { state: "Maintenance" }, { hostUuid: U.host2 }, "hostUuid", /host\[uuid:f5f66e86904240b9b355b197a828795c\] is Maintenance; it must be Enabled/],
     ["a conversion host whose KVM host is Disconnected", "conversionHosts", U.convHost, { hostStatus: "Disconnected" }, {}, "conversionHostUuid", /KVM host of V2V conversion host\[uuid:f93a4dd87b8849ea96e5b2df98aa1c8e\] is Disconnected/],
   ];
   for (const [what, table, uuid, change, patch, property, reason] of unusableCases) {
