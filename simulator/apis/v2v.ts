@@ -9,6 +9,7 @@ import {
   V2V_URL_REJECTS_EMPTY,
   disabledConversionHost,
   CONVERSION_HOST_MSG_PKG,
+  CONVERSION_HOST_STATE_NOOP_OK,
   NEW_CONVERSION_HOST_SIZE,
   conversionHostInUse,
   conversionHostNotConnected,
@@ -174,7 +175,12 @@ function changeConversionHostState(ctx: ApiContext) {
   const rules: FieldRule[] = [{ name: "stateEvent", required: true, validValues: ["enable", "disable"] }];
   const p = coerce(rules, ctx.params);
   validateFields(ctx.world, `${CH_MSG}.APIChangeV2VConversionHostStateMsg`, rules, p);
-  return { inventory: ctx.world.update("conversionHosts", row.uuid, { state: p.stateEvent === "enable" ? "Enabled" : "Disabled" }) };
+  const state = p.stateEvent === "enable" ? "Enabled" : "Disabled";
+  if (row.state === state) {
+    if (!CONVERSION_HOST_STATE_NOOP_OK) argerr(`the v2v conversion host[uuid:${row.uuid}] is already ${state}`);
+    return { inventory: row };
+  }
+  return { inventory: ctx.world.update("conversionHosts", row.uuid, { state }) };
 }
 
 /** V2V long jobs not finished that name conversion host `uuid`. */
