@@ -89,6 +89,19 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     assert.deepStrictEqual([row.name, row.storagePath, row.state], ["v2v-host-3b", "/data/v2v", "Disabled"]);
   });
 
+  it("refresh sees a name and state changed in ZStack (drift); up puts the program's back", async () => {
+    const { ch } = await h.outputs();
+    sim.world.update("conversionHosts", ch.uuid, { name: "renamed-in-ui", state: "Enabled" });
+    const res = await h.stack.refresh(opts());
+    assert.strictEqual(res.summary.resourceChanges?.update, 1);
+    const [recorded] = await h.resources(CH);
+    assert.strictEqual(recorded.outputs.name, "renamed-in-ui");
+    const up = await h.stack.up(opts());
+    assert.strictEqual(up.summary.resourceChanges?.update, 1);
+    const row = sim.world.get("conversionHosts", ch.uuid)!;
+    assert.deepStrictEqual([row.name, row.state], ["v2v-host-3b", "Disabled"]);
+  });
+
   it("replaces on a new hostUuid (the old one deleted first)", async () => {
     const { ch: before } = await h.outputs();
     sim.world.delete("conversionHosts", U.convHostDisabled); // free kvm-host-2
@@ -114,7 +127,39 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     assert.ok(sim.world.get("conversionHosts", ch.uuid));
   });
 
-  it("destroy deletes it", async () => {
+  it("an up interrupted after the add (the stack does not record it) adopts the conversion host instead of adding twice", async () => {
+    const { ch } = await h.outputs();
+    const row = { ...sim.world.get("conversionHosts", ch.uuid)! };
+    const [res] = await h.resources(CH);
+    // forget it in the stack only, as a killed up leaves it: ZStack has it, the stack does not
+    const deployment = await h.stack.exportStack();
+    deployment.deployment.resources = deployment.deployment.resources.filter((r: { urn: string }) => r.urn !== res.urn);
+    await h.stack.importStack(deployment);
+    assert.strictEqual((await h.resources(CH)).length, 0);
+    assert.ok(sim.world.get("conversionHosts", ch.uuid), "still in ZStack");
+    const posts = () => Object.entries(sim.stats.byRoute as Record<string, number>).filter(([r]) => /^POST .*v2v-conversion-hosts/.test(r)).reduce((n, [, c]) => n + c, 0);
+    const before = posts();
+    assert.ok(before >= 1, "the AddV2VConversionHost calls are counted");
+    const up = await h.stack.up(opts());
+    assert.strictEqual(up.summary.resourceChanges?.create, 1);
+    assert.strictEqual(posts(), before, "AddV2VConversionHost was called again");
+    assert.match(log, new RegExp(`conversion host ${ch.uuid} already exists \\(Disabled\\); adopting it`));
+    assert.strictEqual((await h.outputs()).ch.uuid, row.uuid);
+  });
+
+  it("adoptUuid takes over an existing conversion host (a replacement: ours is deleted first)", async () => {
+    const { ch: ours } = await h.outputs();
+    await h.setConfig({ "e2e:ch": { adoptUuid: U.convHost, description: "adopted by pulumi" } });
+    const res = await h.stack.up(opts());
+    assert.strictEqual(res.summary.resourceChanges?.replace, 1);
+    const { ch } = await h.outputs();
+    assert.strictEqual(ch.uuid, U.convHost);
+    assert.strictEqual(ch.hostUuid, U.host1);
+    assert.strictEqual(sim.world.get("conversionHosts", U.convHost)!.description, "adopted by pulumi");
+    assert.strictEqual(sim.world.get("conversionHosts", ours.uuid), undefined);
+  });
+
+  it("destroy deletes it (the adopted one too)", async () => {
     const { ch } = await h.outputs();
     const res = await h.stack.destroy(opts());
     assert.strictEqual(res.summary.result, "succeeded");
