@@ -159,6 +159,36 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     assert.strictEqual(sim.world.get("conversionHosts", ours.uuid), undefined);
   });
 
+  it("destroy is refused with ZStack's reason while a migration uses the conversion host", async () => {
+    // a conversion submitted by someone else, over ZStack's API
+    const call = async (method: string, p: string, body: unknown, session?: string) => {
+      const r = await fetch(`${sim.url}/zstack${p}`, {
+        method,
+        headers: { "Content-Type": "application/json", ...(session ? { Authorization: `OAuth ${session}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, json: (await r.json().catch(() => ({}))) as any };
+    };
+    const login = await call("PUT", "/v1/accounts/login", { logInByAccount: { accountName: "admin", password: createHash("sha512").update(PASSWORD).digest("hex") } });
+    const session = login.json.inventory.uuid;
+    const submit = await call("POST", "/v1/v2vs", {
+      params: {
+        url: `vmware://${U.vmwareWeb01}`, name: "web-01", cpuNum: 1, memorySize: 1024 ** 3, conversionHostUuid: U.convHost,
+        primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private],
+      },
+    }, session);
+    assert.strictEqual(submit.status, 202);
+    const job = sim.world.list("longJobs").find((j) => j.state === "Running");
+    assert.ok(job, "the conversion runs");
+    await assert.rejects(
+      h.stack.destroy(opts()),
+      new RegExp(`ZStack refused to delete conversion host ${U.convHost} \\(SYS.1007\\): cannot delete the v2v conversion host\\[uuid:${U.convHost}\\], it is used by the running v2v long job`),
+    );
+    assert.ok(sim.world.get("conversionHosts", U.convHost), "still there");
+    assert.strictEqual((await h.resources(CH)).length, 1, "still in the stack");
+    sim.world.update("longJobs", job!.uuid, { state: "Canceled" }); // the migration ends
+  });
+
   it("destroy deletes it (the adopted one too)", async () => {
     const { ch } = await h.outputs();
     const res = await h.stack.destroy(opts());
