@@ -55,8 +55,15 @@ export async function benchOvaVerify(): Promise<Run[]> {
       const uuid = `b${i}c0ffee5a6b4c7d8e9f0a1b2c3d4e5f`.slice(0, 32);
       const size = sizeMiB * MiB;
       sim.world.insert("imagePackages", {
-        uuid, name: `bench-${sizeMiB}.ova`, vmUuid: vms[i], backupStorageUuid: U.bsImageStore, state: "Exported", format: "ova",
-        size, md5Sum: ovaMd5(uuid, size), exportUrl: `${sim.url}/imagestore/download/ova/${uuid}/bench-${sizeMiB}.ova`,
+        uuid,
+        name: `bench-${sizeMiB}.ova`,
+        vmUuid: vms[i],
+        backupStorageUuid: U.bsImageStore,
+        state: "Exported",
+        format: "ova",
+        size,
+        md5Sum: ovaMd5(uuid, size),
+        exportUrl: `${sim.url}/imagestore/download/ova/${uuid}/bench-${sizeMiB}.ova`,
       });
       for (const method of ["size", "md5"]) {
         const r = await verifyInChild(sim.url, uuid, method);
@@ -71,7 +78,9 @@ export async function benchOvaVerify(): Promise<Run[]> {
   console.log("  file     verify  create time   md5 throughput   provider peak RSS");
   for (const r of runs) {
     const rate = r.method === "md5" ? `${((r.sizeMiB * MiB) / MiB / (r.ms / 1000)).toFixed(0)} MiB/s`.padStart(10) : "         –";
-    console.log(`  ${String(r.sizeMiB).padStart(3)} MiB  ${r.method.padEnd(6)}  ${(r.ms / 1000).toFixed(2).padStart(8)} s   ${rate}       ${r.maxRssMiB.toFixed(0).padStart(4)} MiB`);
+    console.log(
+      `  ${String(r.sizeMiB).padStart(3)} MiB  ${r.method.padEnd(6)}  ${(r.ms / 1000).toFixed(2).padStart(8)} s   ${rate}       ${r.maxRssMiB.toFixed(0).padStart(4)} MiB`,
+    );
   }
   // the smallest file ends before the process reaches its steady RSS: compare from the second size on
   const md5 = runs.filter((r) => r.method === "md5");

@@ -31,11 +31,22 @@ async function ours(): Promise<{ requests: number; lateMs: number; routes: strin
     const lines: string[] = [];
     const provider = new V2vMigrationProvider({ clock, log: (l) => lines.push(l) });
     await provider.configure({
-      config: { get: (k: string) => ({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password, "zstack:validateReferences": "false" })[k] },
+      config: {
+        get: (k: string) =>
+          ({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password, "zstack:validateReferences": "false" })[
+            k
+          ],
+      },
     });
     const inputs = {
-      url: `vmware://${U.vmwareWeb01}`, name: "web-01", cpuNum: 2, memorySize: 4 * 1024 ** 3, conversionHostUuid: U.convHost,
-      primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private], resourceUuid: "9b2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f",
+      url: `vmware://${U.vmwareWeb01}`,
+      name: "web-01",
+      cpuNum: 2,
+      memorySize: 4 * 1024 ** 3,
+      conversionHostUuid: U.convHost,
+      primaryStorageUuid: U.primaryStorage,
+      l3NetworkUuids: [U.l3Private],
+      resourceUuid: "9b2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f",
     } as V2vMigrationInputs;
     sim.stats.reset();
     const { id } = await provider.create(inputs);
@@ -52,9 +63,16 @@ async function oursOva(): Promise<{ requests: number; lateMs: number; routes: st
   const sim = await startSimulator({ port: 0, clock, jobDurations: { ovaMs: JOB_MS }, quiet: true, randomSeed: 1 });
   try {
     const provider = new OvaPackageProvider({ clock, log: () => undefined });
-    await provider.configure({ config: { get: (k: string) => ({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password })[k] } });
+    await provider.configure({
+      config: { get: (k: string) => ({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password })[k] },
+    });
     sim.stats.reset();
-    const { id } = await provider.create({ vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, resourceUuid: "8b2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f", verify: "none" }); // polling only: no download check
+    const { id } = await provider.create({
+      vmUuid: U.vmStopped,
+      backupStorageUuid: U.bsImageStore,
+      resourceUuid: "8b2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f",
+      verify: "none",
+    }); // polling only: no download check
     const ended = sim.world.get("imagePackages", id)!.lastOpDate as number;
     return { requests: sim.stats.requests, lateMs: clock.now() - ended, routes: summarize(sim.stats.byRoute) };
   } finally {
@@ -68,10 +86,23 @@ async function naive(): Promise<{ requests: number; lateMs: number }> {
   const clock = virtualClock(Date.UTC(2025, 0, 6, 8, 0, 0));
   const sim = await startSimulator({ port: 0, clock, jobDurations: { v2vMs: JOB_MS }, quiet: true, randomSeed: 1 });
   try {
-    const client = new ZStackClient({ endpoint: sim.url, auth: { kind: "account", accountName: C.accountName, password: C.password }, clock, apiPoll: { firstDelayMs: 1000, initialDelayMs: 1000, factor: 1, maxDelayMs: 1000 } });
+    const client = new ZStackClient({
+      endpoint: sim.url,
+      auth: { kind: "account", accountName: C.accountName, password: C.password },
+      clock,
+      apiPoll: { firstDelayMs: 1000, initialDelayMs: 1000, factor: 1, maxDelayMs: 1000 },
+    });
     sim.stats.reset();
     const body = await client.call("ConvertVmFromForeignHypervisor", {
-      params: { url: `vmware://${U.vmwareWeb01}`, name: "web-01", cpuNum: 2, memorySize: 4 * 1024 ** 3, conversionHostUuid: U.convHost, primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private] },
+      params: {
+        url: `vmware://${U.vmwareWeb01}`,
+        name: "web-01",
+        cpuNum: 2,
+        memorySize: 4 * 1024 ** 3,
+        conversionHostUuid: U.convHost,
+        primaryStorageUuid: U.primaryStorage,
+        l3NetworkUuids: [U.l3Private],
+      },
     });
     const uuid = client.parse("x", 200, body, schemas().LongJobInventory, "inventory").uuid!;
     for (;;) {
@@ -89,11 +120,17 @@ async function naive(): Promise<{ requests: number; lateMs: number }> {
 export async function benchPolling(): Promise<void> {
   console.log("polling: one V2V migration of a simulated 2-hour job (virtual clock shared by client and simulator)");
   const a = await ours();
-  console.log(`  V2vMigration provider : ${a.requests} requests to ZStack, completion noticed ${seconds(a.lateMs)} after the job ended, ${a.lines} progress lines`);
+  console.log(
+    `  V2vMigration provider : ${a.requests} requests to ZStack, completion noticed ${seconds(a.lateMs)} after the job ended, ${a.lines} progress lines`,
+  );
   console.log(`                          (${a.routes})`);
   const n = await naive();
-  console.log(`  naive 1 s poller      : ${n.requests} requests to ZStack, completion noticed ${seconds(n.lateMs)} after the job ended (official SDKs: 7,200 polls)`);
-  console.log(`  => ${(n.requests / a.requests).toFixed(0)}x fewer requests; target < 300 requests and < 10 s: ${a.requests < 300 && a.lateMs <= 10_000 ? "met" : "NOT met"}`);
+  console.log(
+    `  naive 1 s poller      : ${n.requests} requests to ZStack, completion noticed ${seconds(n.lateMs)} after the job ended (official SDKs: 7,200 polls)`,
+  );
+  console.log(
+    `  => ${(n.requests / a.requests).toFixed(0)}x fewer requests; target < 300 requests and < 10 s: ${a.requests < 300 && a.lateMs <= 10_000 ? "met" : "NOT met"}`,
+  );
   const o = await oursOva();
   console.log(`  OvaPackage, 2-hour export: ${o.requests} requests, completion noticed ${seconds(o.lateMs)} after the export ended`);
   console.log(`                          (${o.routes})`);

@@ -411,10 +411,13 @@ function sumZStackRoutes(byRoute: Record<string, number>): { requests: number; r
 function timeoutAfter<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new Error(`${what} did not finish within the benchmark's deadline`));
-    }, Math.max(0, ms));
+    timer = setTimeout(
+      () => {
+        onTimeout();
+        reject(new Error(`${what} did not finish within the benchmark's deadline`));
+      },
+      Math.max(0, ms),
+    );
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
@@ -460,7 +463,12 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
   const baseSampler = new ProcessSampler().start();
   let baseline: EngineBaseline;
   try {
-    baseline = await timeoutAfter(benchEngineBaseline(resources, { ...(parallel ? { parallel } : {}), print: false }), remaining(), "the baseline stack", killOurDescendants);
+    baseline = await timeoutAfter(
+      benchEngineBaseline(resources, { ...(parallel ? { parallel } : {}), print: false }),
+      remaining(),
+      "the baseline stack",
+      killOurDescendants,
+    );
   } finally {
     baseSampler.stop();
   }
@@ -539,7 +547,12 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
       const mem = sampler.stop();
       const { requests, routes } = sumZStackRoutes(sim.stats.byRoute);
       ours[phase] = {
-        wall, requests, routes, providerPeakRss: mem.providerPeakRss, providerProcesses: mem.providerProcesses, cpu: mem.cpu,
+        wall,
+        requests,
+        routes,
+        providerPeakRss: mem.providerPeakRss,
+        providerProcesses: mem.providerProcesses,
+        cpu: mem.cpu,
         timeline: opts.diagnose ? summarizeTimeline(t0ms, starts, ends) : undefined,
       };
       if (res?.summary?.result !== "succeeded") {
@@ -585,8 +598,19 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
     const pass = {} as Record<Phase, boolean>;
     for (const p of PHASES) pass[p] = overhead[p] <= 1.5 * baseline[p];
     result = {
-      count, resources, parallel, speed, jobMinutes, jobSeconds, ours, ourStateBytesPerResource, baseline,
-      baselineProcesses, overhead, pass, loadAverage: require("os").loadavg(),
+      count,
+      resources,
+      parallel,
+      speed,
+      jobMinutes,
+      jobSeconds,
+      ours,
+      ourStateBytesPerResource,
+      baseline,
+      baselineProcesses,
+      overhead,
+      pass,
+      loadAverage: require("os").loadavg(),
     };
   } finally {
     await h?.dispose().catch(() => undefined);
@@ -673,7 +697,9 @@ function printReport(r: ScaleResult): void {
     lines.push(
       `  timeline ${p}: ${t.operations} operations started ${s(t.firstStart)}..${s(t.lastStart)} after the phase began, ` +
         `each took median ${s(t.medianDuration)} / max ${s(t.maxDuration)} ` +
-        `(${Object.entries(t.byType).map(([k, v]) => `${k} ${s(v.median)} / ${s(v.max)}`).join(", ")}), ` +
+        `(${Object.entries(t.byType)
+          .map(([k, v]) => `${k} ${s(v.median)} / ${s(v.max)}`)
+          .join(", ")}), ` +
         `last ended at ${s(t.lastEnd)} of ${s(r.ours[p].wall)}`,
     );
   }

@@ -68,7 +68,13 @@ interface LoadResult {
   max: number;
 }
 
-function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const u = new URL(path, base);
   return new Promise((resolve, reject) => {

@@ -74,7 +74,7 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
 
   const resolved = resolveAuth(get, fromEnv);
   const auth = resolved.auth;
-  const authProblem = auth ? undefined : resolved.problem ?? `no ZStack credentials are configured. ${HOW_TO_AUTH}`;
+  const authProblem = auth ? undefined : (resolved.problem ?? `no ZStack credentials are configured. ${HOW_TO_AUTH}`);
 
   let caCertificate = get("zstack:caCertificate");
   if (caCertificate && !caCertificate.includes("-----BEGIN")) {

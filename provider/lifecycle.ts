@@ -35,7 +35,10 @@ export class ResourceInitError extends Error {
     this.name = "ResourceInitError";
     this.id = id;
     const provider = (inputs as Record<string, unknown>).__provider;
-    this.properties = withoutUndefined({ ...properties, ...(typeof provider === "string" ? { __provider: provider } : {}) }) as Record<string, unknown>;
+    this.properties = withoutUndefined({ ...properties, ...(typeof provider === "string" ? { __provider: provider } : {}) }) as Record<
+      string,
+      unknown
+    >;
     this.reasons = reasons;
   }
 }

@@ -85,37 +85,47 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const bsUuid = v.value("backupStorageUuid") as string | undefined;
     const resourceUuid = v.value("resourceUuid") as string | undefined;
     const adoptUuid = v.value("adoptUuid") as string | undefined;
-    await unlessUnreachable(TYPE_NAME, (l) => this.log(l), async () => {
-      if (adopting) {
-        if (!adoptUuid) return;
-        const pkg = await getImagePackage(c, adoptUuid);
-        if (!pkg) v.fail("adoptUuid", `invalid field[adoptUuid], resource[uuid:${adoptUuid}, type:ImagePackageVO] not found`);
-        else if (vmUuid && pkg.vmUuid && pkg.vmUuid !== vmUuid) {
-          v.fail("vmUuid", `the ova package[uuid: ${adoptUuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`);
+    await unlessUnreachable(
+      TYPE_NAME,
+      (l) => this.log(l),
+      async () => {
+        if (adopting) {
+          if (!adoptUuid) return;
+          const pkg = await getImagePackage(c, adoptUuid);
+          if (!pkg) v.fail("adoptUuid", `invalid field[adoptUuid], resource[uuid:${adoptUuid}, type:ImagePackageVO] not found`);
+          else if (vmUuid && pkg.vmUuid && pkg.vmUuid !== vmUuid) {
+            v.fail("vmUuid", `the ova package[uuid: ${adoptUuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`);
+          }
+          return;
         }
-        return;
-      }
-      const [packages, bs, vm] = await Promise.all([
-        vmUuid ? imagePackagesOfVm(c, vmUuid) : Promise.resolve([] as ImagePackageInventory[]),
-        bsUuid ? getReference(c, "QueryBackupStorage", bsUuid) : Promise.resolve(undefined),
-        vmUuid ? getVmInstance(c, vmUuid) : Promise.resolve(undefined),
-      ]);
-      const ours = packages.find((p) => p.uuid === resourceUuid);
-      const other = packages.find((p) => p.uuid !== resourceUuid);
-      if (vmUuid && other) {
-        v.fail("vmUuid", `Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${other.uuid}], please delete the package and try again.`);
-      }
-      if (bsUuid) {
-        if (!bs) v.fail("backupStorageUuid", `invalid field[backupStorageUuid], resource[uuid:${bsUuid}, type:BackupStorageVO] not found`);
-        else if (bs.type !== "ImageStoreBackupStorage") {
-          v.fail("backupStorageUuid", `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${bsUuid} is not an ImageStore backup storage.`);
+        const [packages, bs, vm] = await Promise.all([
+          vmUuid ? imagePackagesOfVm(c, vmUuid) : Promise.resolve([] as ImagePackageInventory[]),
+          bsUuid ? getReference(c, "QueryBackupStorage", bsUuid) : Promise.resolve(undefined),
+          vmUuid ? getVmInstance(c, vmUuid) : Promise.resolve(undefined),
+        ]);
+        const ours = packages.find((p) => p.uuid === resourceUuid);
+        const other = packages.find((p) => p.uuid !== resourceUuid);
+        if (vmUuid && other) {
+          v.fail(
+            "vmUuid",
+            `Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${other.uuid}], please delete the package and try again.`,
+          );
         }
-      }
-      if (vmUuid && !ours) {
-        if (!vm) v.fail("vmUuid", `Not found the vm to be exported with the uuid: ${vmUuid}`);
-        else if (vm.state !== "Stopped") v.fail("vmUuid", "Only vm in state: Stopped can be exported.");
-      }
-    });
+        if (bsUuid) {
+          if (!bs) v.fail("backupStorageUuid", `invalid field[backupStorageUuid], resource[uuid:${bsUuid}, type:BackupStorageVO] not found`);
+          else if (bs.type !== "ImageStoreBackupStorage") {
+            v.fail(
+              "backupStorageUuid",
+              `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${bsUuid} is not an ImageStore backup storage.`,
+            );
+          }
+        }
+        if (vmUuid && !ours) {
+          if (!vm) v.fail("vmUuid", `Not found the vm to be exported with the uuid: ${vmUuid}`);
+          else if (vm.state !== "Stopped") v.fail("vmUuid", "Only vm in state: Stopped can be exported.");
+        }
+      },
+    );
   }
 
   // ------------------------------------------------------------------ diff
@@ -153,7 +163,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
   }
 
   /** ExportVmOvaPackage, waiting on its api job with progress. */
-  private async export(c: ZStackClient, inputs: OvaPackageInputs & { resourceUuid: string }, deadline: number, label: string): Promise<ImagePackageInventory> {
+  private async export(
+    c: ZStackClient,
+    inputs: OvaPackageInputs & { resourceUuid: string },
+    deadline: number,
+    label: string,
+  ): Promise<ImagePackageInventory> {
     const clock = this.clock();
     const startedAt = clock.now();
     const waiter = (job: ApiJob) => {
@@ -206,7 +221,13 @@ export class OvaPackageProvider extends ZStackProviderBase {
   }
 
   /** Waits for an Exporting package found in ZStack (no api job to follow); records it on timeout. */
-  private async waitOrRecord(c: ZStackClient, pkg: ImagePackageInventory, inputs: OvaPackageInputs, deadline: number, label: string): Promise<ImagePackageInventory> {
+  private async waitOrRecord(
+    c: ZStackClient,
+    pkg: ImagePackageInventory,
+    inputs: OvaPackageInputs,
+    deadline: number,
+    label: string,
+  ): Promise<ImagePackageInventory> {
     let latest = pkg;
     try {
       return await this.waitForPackage(c, pkg.uuid!, deadline, label, (p) => (latest = p));
@@ -297,7 +318,14 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   /** What verifyOrRecord needs. */
   private verifyContext(c: ZStackClient, inputs: OvaPackageInputs, pkg: ImagePackageInventory, label: string) {
-    return { clock: this.clock(), tls: c.tls, log: (l: string) => this.log(l), label, inputs, outputs: (v: Verified | undefined) => this.outputs(inputs, pkg, v) };
+    return {
+      clock: this.clock(),
+      tls: c.tls,
+      log: (l: string) => this.log(l),
+      label,
+      inputs,
+      outputs: (v: Verified | undefined) => this.outputs(inputs, pkg, v),
+    };
   }
 
   private outputs(inputs: OvaPackageInputs, pkg: ImagePackageInventory, verified?: Verified): OvaPackageOutputs {

@@ -88,8 +88,13 @@ export async function verifyOrRecord(ctx: VerifyContext, pkg: ImagePackageInvent
  * changed size replaces `verified` with the finding (drift); a check that passes keeps the recorded
  * `verified` as it is (no diff at every refresh); a host this machine cannot reach changes nothing.
  */
-export async function recheckOnRefresh(ctx: Omit<VerifyContext, "outputs">, pkg: ImagePackageInventory, recorded?: Verified): Promise<Verified | undefined> {
-  if (methodOf(ctx.inputs) === "none" || pkg.state !== "Exported" || typeof pkg.exportUrl !== "string" || typeof pkg.size !== "number") return recorded;
+export async function recheckOnRefresh(
+  ctx: Omit<VerifyContext, "outputs">,
+  pkg: ImagePackageInventory,
+  recorded?: Verified,
+): Promise<Verified | undefined> {
+  if (methodOf(ctx.inputs) === "none" || pkg.state !== "Exported" || typeof pkg.exportUrl !== "string" || typeof pkg.size !== "number")
+    return recorded;
   try {
     const found = await verifyOva({
       method: "size",

@@ -73,7 +73,16 @@ export interface VerifyOptions {
 /** attempts in a row that bring no new byte before the check gives up */
 export const MAX_STALLED_ATTEMPTS = 5;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-const CONNECT_FAILURES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EADDRNOTAVAIL"]);
+const CONNECT_FAILURES = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EADDRNOTAVAIL",
+]);
 const TLS_FAILURE = /certificate|CERT_|SSL|TLS|self[- ]signed/i;
 
 const MiB = 1024 * 1024;
@@ -83,7 +92,11 @@ const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
 export async function verifyOva(check: VerifyOptions): Promise<Verified> {
   const url = new URL(check.url);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: only http and https download URLs can be checked; set verify: "none" to skip the check`, "http", {});
+    throw new OvaVerifyError(
+      `${check.label}: cannot verify ${check.url}: only http and https download URLs can be checked; set verify: "none" to skip the check`,
+      "http",
+      {},
+    );
   }
   const found = check.method === "size" ? await checkSize(check) : await checkMd5(check);
   return { method: check.method, ...found, at: new Date(check.clock.now()).toISOString() };
@@ -101,7 +114,9 @@ function send(check: VerifyOptions, method: "GET" | "HEAD", headers: Record<stri
   const url = new URL(check.url);
   const lib = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method, headers, agent: agentFor(url.protocol, check.tls) }, (res) => resolve({ res, status: res.statusCode ?? 0 }));
+    const req = lib.request(url, { method, headers, agent: agentFor(url.protocol, check.tls) }, (res) =>
+      resolve({ res, status: res.statusCode ?? 0 }),
+    );
     req.setTimeout(check.requestTimeoutMs ?? 60_000, () => req.destroy(Object.assign(new Error("no data for too long"), { code: "ETIMEDOUT" })));
     req.on("error", reject);
     req.end();
@@ -146,9 +161,17 @@ function unreachable(check: VerifyOptions, err: NodeJS.ErrnoException): OvaVerif
 
 function statusError(check: VerifyOptions, status: number, found: { size?: number }): OvaVerifyError {
   if (status === 404 || status === 410) {
-    return new OvaVerifyError(`${check.label}: file not found: ${check.url} answers HTTP ${status}; expected the OVA of ${check.size} bytes there`, "missing", {});
+    return new OvaVerifyError(
+      `${check.label}: file not found: ${check.url} answers HTTP ${status}; expected the OVA of ${check.size} bytes there`,
+      "missing",
+      {},
+    );
   }
-  return new OvaVerifyError(`${check.label}: cannot verify ${check.url}: HTTP ${status}; expected 200 with the OVA of ${check.size} bytes`, "http", found);
+  return new OvaVerifyError(
+    `${check.label}: cannot verify ${check.url}: HTTP ${status}; expected 200 with the OVA of ${check.size} bytes`,
+    "http",
+    found,
+  );
 }
 
 function checkDeadline(check: VerifyOptions, found: { size?: number }, done: number): void {
@@ -176,11 +199,17 @@ async function checkSize(check: VerifyOptions): Promise<{ size: number }> {
     else if (one.status === 200) length = contentLength(one.res);
     else throw statusError(check, one.status, {});
     if (length === undefined || !Number.isFinite(length)) {
-      throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: the server tells no length (neither Content-Length nor Content-Range); set verify: "md5" or "none"`, "http", {});
+      throw new OvaVerifyError(
+        `${check.label}: cannot verify ${check.url}: the server tells no length (neither Content-Length nor Content-Range); set verify: "md5" or "none"`,
+        "http",
+        {},
+      );
     }
   }
   if (length !== check.size) {
-    throw new OvaVerifyError(`${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found ${length} bytes`, "size", { size: length });
+    throw new OvaVerifyError(`${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found ${length} bytes`, "size", {
+      size: length,
+    });
   }
   return { size: length };
 }
@@ -227,7 +256,11 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
     }
     if (status === 206 && !String(res.headers["content-range"] ?? "").startsWith(`bytes ${done}-`)) {
       res.destroy();
-      throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: asked for bytes ${done}- and got ${String(res.headers["content-range"])}`, "http", { size: done });
+      throw new OvaVerifyError(
+        `${check.label}: cannot verify ${check.url}: asked for bytes ${done}- and got ${String(res.headers["content-range"])}`,
+        "http",
+        { size: done },
+      );
     }
     if (done === 0) etag = typeof res.headers.etag === "string" ? res.headers.etag : undefined;
     const expectedEnd = done + (contentLength(res) ?? Infinity);
@@ -239,7 +272,11 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
         done += chunk.length;
         if (done > check.size) {
           res.destroy();
-          throw new OvaVerifyError(`${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found more (${done} bytes so far)`, "size", { size: done });
+          throw new OvaVerifyError(
+            `${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found more (${done} bytes so far)`,
+            "size",
+            { size: done },
+          );
         }
         progress();
         checkDeadline(check, { size: done }, done);
@@ -262,16 +299,26 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
         { size: done },
       );
     }
-    check.log(`${check.label}: the download of ${check.url} broke off at byte ${done} of ${check.size} (${dropped.message}); resuming with a Range request`);
+    check.log(
+      `${check.label}: the download of ${check.url} broke off at byte ${done} of ${check.size} (${dropped.message}); resuming with a Range request`,
+    );
     await check.clock.sleep(BACKOFF_MS[Math.min(stalled - 1, BACKOFF_MS.length - 1)]);
   }
   const hex = md5.digest("hex");
   if (done !== check.size) {
-    throw new OvaVerifyError(`${check.label}: truncated stream from ${check.url}: expected ${check.size} bytes (size), found ${done}: the file ends early`, "truncated", { size: done, md5: hex });
+    throw new OvaVerifyError(
+      `${check.label}: truncated stream from ${check.url}: expected ${check.size} bytes (size), found ${done}: the file ends early`,
+      "truncated",
+      { size: done, md5: hex },
+    );
   }
   const elapsed = check.clock.now() - started;
   if (check.md5Sum !== undefined && hex !== check.md5Sum.toLowerCase()) {
-    throw new OvaVerifyError(`${check.label}: MD5 mismatch at ${check.url}: expected ${check.md5Sum} (md5Sum), found ${hex} over ${done} bytes`, "md5", { size: done, md5: hex });
+    throw new OvaVerifyError(
+      `${check.label}: MD5 mismatch at ${check.url}: expected ${check.md5Sum} (md5Sum), found ${hex} over ${done} bytes`,
+      "md5",
+      { size: done, md5: hex },
+    );
   }
   const rate = elapsed > 0 ? `, ${mib(done / (elapsed / 1000))}/s` : "";
   check.log(`${check.label}: verified ${check.url}: ${done} bytes, MD5 ${hex} (in ${formatDuration(elapsed)}${rate})`);

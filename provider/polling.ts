@@ -39,9 +39,7 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
 };
 
 /** What one poll found. */
-export type ProbeResult<T> =
-  | { done: true; value: T }
-  | { done: false; percent?: number; state?: string };
+export type ProbeResult<T> = { done: true; value: T } | { done: false; percent?: number; state?: string };
 
 export interface WaitOptions<T> {
   clock: Clock;

@@ -106,32 +106,44 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
     const type = v.value("type") as string | undefined;
     const resourceUuid = v.value("resourceUuid") as string | undefined;
     const adoptUuid = v.value("adoptUuid") as string | undefined;
-    await unlessUnreachable(TYPE_NAME, (l) => this.log(l), async () => {
-      if (adopting) {
-        if (!adoptUuid) return;
-        const ch = await getConversionHost(c, adoptUuid);
-        if (!ch) v.fail("adoptUuid", `invalid field[adoptUuid], resource[uuid:${adoptUuid}, type:V2VConversionHostVO] not found`);
-        else {
-          if (hostUuid && ch.hostUuid && ch.hostUuid !== hostUuid) v.fail("hostUuid", `the conversion host[uuid: ${adoptUuid}] is on host[uuid: ${ch.hostUuid}], not ${hostUuid}`);
-          if (type && ch.type && ch.type !== type) v.fail("type", `the conversion host[uuid: ${adoptUuid}] is of type ${ch.type}, not ${type}`);
+    await unlessUnreachable(
+      TYPE_NAME,
+      (l) => this.log(l),
+      async () => {
+        if (adopting) {
+          if (!adoptUuid) return;
+          const ch = await getConversionHost(c, adoptUuid);
+          if (!ch) v.fail("adoptUuid", `invalid field[adoptUuid], resource[uuid:${adoptUuid}, type:V2VConversionHostVO] not found`);
+          else {
+            if (hostUuid && ch.hostUuid && ch.hostUuid !== hostUuid)
+              v.fail("hostUuid", `the conversion host[uuid: ${adoptUuid}] is on host[uuid: ${ch.hostUuid}], not ${hostUuid}`);
+            if (type && ch.type && ch.type !== type) v.fail("type", `the conversion host[uuid: ${adoptUuid}] is of type ${ch.type}, not ${type}`);
+          }
+          return;
         }
-        return;
-      }
-      if (!hostUuid) return;
-      const [host, onHost] = await Promise.all([getReference(c, "QueryHost", hostUuid), conversionHostsOnHost(c, hostUuid)]);
-      if (!host) {
-        v.fail("hostUuid", `invalid field[hostUuid], resource[uuid:${hostUuid}, type:HostVO] not found`);
-        return;
-      }
-      if (host.hypervisorType !== undefined && host.hypervisorType !== "KVM") {
-        v.fail("hostUuid", `host[uuid:${hostUuid}] is not a KVM host (hypervisorType: ${host.hypervisorType}): only a KVM host can be a V2V conversion host`);
-      } else if (host.status !== undefined && host.status !== "Connected") {
-        v.fail("hostUuid", `host[uuid:${hostUuid}] is not Connected (status: ${host.status})`);
-      } else {
-        const other = onHost.find((ch) => ch.uuid !== resourceUuid);
-        if (other) v.fail("hostUuid", `host[uuid:${hostUuid}] is already the V2V conversion host[uuid:${other.uuid}, name:${other.name}]; adopt it with adoptUuid`);
-      }
-    });
+        if (!hostUuid) return;
+        const [host, onHost] = await Promise.all([getReference(c, "QueryHost", hostUuid), conversionHostsOnHost(c, hostUuid)]);
+        if (!host) {
+          v.fail("hostUuid", `invalid field[hostUuid], resource[uuid:${hostUuid}, type:HostVO] not found`);
+          return;
+        }
+        if (host.hypervisorType !== undefined && host.hypervisorType !== "KVM") {
+          v.fail(
+            "hostUuid",
+            `host[uuid:${hostUuid}] is not a KVM host (hypervisorType: ${host.hypervisorType}): only a KVM host can be a V2V conversion host`,
+          );
+        } else if (host.status !== undefined && host.status !== "Connected") {
+          v.fail("hostUuid", `host[uuid:${hostUuid}] is not Connected (status: ${host.status})`);
+        } else {
+          const other = onHost.find((ch) => ch.uuid !== resourceUuid);
+          if (other)
+            v.fail(
+              "hostUuid",
+              `host[uuid:${hostUuid}] is already the V2V conversion host[uuid:${other.uuid}, name:${other.name}]; adopt it with adoptUuid`,
+            );
+        }
+      },
+    );
   }
 
   // ------------------------------------------------------------------ diff
@@ -173,7 +185,12 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
   }
 
   /** UpdateV2VConversionHost for the set fields that differ, then ChangeV2VConversionHostState. */
-  private async converge(c: ZStackClient, ch: V2VConversionHostInventory, want: V2vConversionHostInputs, label: string): Promise<V2VConversionHostInventory> {
+  private async converge(
+    c: ZStackClient,
+    ch: V2VConversionHostInventory,
+    want: V2vConversionHostInputs,
+    label: string,
+  ): Promise<V2VConversionHostInventory> {
     const uuid = ch.uuid!;
     const change: { name?: string; description?: string; storagePath?: string } = {};
     for (const k of ["name", "description", "storagePath"] as const) {

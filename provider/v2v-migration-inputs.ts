@@ -119,8 +119,18 @@ export interface V2vMigrationInputs {
 
 /** Output-only properties: the LongJobInventory fields and the migrated VM. */
 export const V2V_MIGRATION_OUTPUTS = [
-  "uuid", "apiId", "jobName", "jobData", "jobResult", "targetResourceUuid", "managementNodeUuid",
-  "createDate", "lastOpDate", "state", "executeTime", "vmUuid",
+  "uuid",
+  "apiId",
+  "jobName",
+  "jobData",
+  "jobResult",
+  "targetResourceUuid",
+  "managementNodeUuid",
+  "createDate",
+  "lastOpDate",
+  "state",
+  "executeTime",
+  "vmUuid",
 ] as const;
 
 /** What the provider returns: the inputs, the LongJobInventory fields and the migrated VM. */

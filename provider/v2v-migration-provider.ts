@@ -142,7 +142,11 @@ function validateInputs(v: Validator, adopting: boolean): void {
   v.resourceUuid("resourceUuid");
   v.string("sshPrivKey");
   for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm"]) v.boolean(k);
-  v.list("volumeFilters", (x) => (x !== null && typeof x === "object" && !Array.isArray(x) ? undefined : `${typeName(x)} is not an object such as {"deviceId": "vdb", "skip": true}`));
+  v.list("volumeFilters", (x) =>
+    x !== null && typeof x === "object" && !Array.isArray(x)
+      ? undefined
+      : `${typeName(x)} is not an object such as {"deviceId": "vdb", "skip": true}`,
+  );
   v.list("tagUuids", uuidItem);
   v.list("systemTags", tagItem);
   v.list("userTags", tagItem);
@@ -170,8 +174,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
     const c = this.checkClient();
     if (!c) return;
-    const notFound = (field: string, uuid: string, type: string) =>
-      `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`;
+    const notFound = (field: string, uuid: string, type: string) => `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`;
     const checks: Array<Promise<void>> = [];
     const add = (f: () => Promise<void>) => checks.push(f());
     const adoptUuid = v.value("adoptUuid") as string | undefined;
@@ -205,7 +208,12 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           else if (ch.state && ch.state !== "Enabled") {
             v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
           } else {
-            const hostIssue = unusable("the KVM host of V2V conversion host", host, { state: asString(ch.hostState), status: asString(ch.hostStatus) }, { state: "Enabled", status: "Connected" });
+            const hostIssue = unusable(
+              "the KVM host of V2V conversion host",
+              host,
+              { state: asString(ch.hostState), status: asString(ch.hostStatus) },
+              { state: "Enabled", status: "Connected" },
+            );
             if (hostIssue) v.fail("conversionHostUuid", hostIssue);
           }
         });
@@ -232,7 +240,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           const found = await getReferences(c, "QueryL3Network", l3s);
           const have = new Set(found.map((x) => x.uuid));
           const missing = l3s.filter((u) => !have.has(u));
-          if (missing.length) v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
+          if (missing.length)
+            v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
           for (const l3 of found) {
             const issue = unusable("L3 network", l3.uuid ?? "?", l3, { state: "Enabled" });
             if (issue) v.fail("l3NetworkUuids", issue);
@@ -240,7 +249,11 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         });
       }
     }
-    await unlessUnreachable(TYPE_NAME, (l) => this.log(l), () => Promise.all(checks));
+    await unlessUnreachable(
+      TYPE_NAME,
+      (l) => this.log(l),
+      () => Promise.all(checks),
+    );
   }
 
   // ------------------------------------------------------------------ diff
@@ -454,7 +467,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       }
       job = await this.waitForJob(c, id, deadline, undefined, label, () => undefined, false).catch((e: unknown) => {
         if (e instanceof ZStackTimeoutError) {
-          throw new ZStackTimeoutError(`${label}: long job ${id} did not stop within the delete timeout (${deleteTimeout.text}) after CancelLongJob`, e.timeoutMs);
+          throw new ZStackTimeoutError(
+            `${label}: long job ${id} did not stop within the delete timeout (${deleteTimeout.text}) after CancelLongJob`,
+            e.timeoutMs,
+          );
         }
         throw e;
       });

@@ -146,11 +146,7 @@ export class Validator {
   }
 
   /** A list whose known elements each pass `item`; returns the list when fully known and valid. */
-  list<T>(
-    property: string,
-    item: (v: unknown) => string | undefined,
-    opts: { nonEmpty?: boolean } = {},
-  ): T[] | undefined {
+  list<T>(property: string, item: (v: unknown) => string | undefined, opts: { nonEmpty?: boolean } = {}): T[] | undefined {
     const v = this.inputs[property];
     if (v === undefined || v === null || v === UNKNOWN) return undefined;
     if (!Array.isArray(v)) {

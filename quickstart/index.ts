@@ -23,9 +23,7 @@ const sim = {
 
 const GiB = 1024 * 1024 * 1024;
 const vmwareVmUuids = config.getObject<string[]>("vmwareVmUuids");
-const sources = vmwareVmUuids
-  ? vmwareVmUuids.map((uuid, i) => ({ name: `migrated-${i + 1}`, uuid, cpuNum: 2, memoryGiB: 4 }))
-  : sim.vmwareVms;
+const sources = vmwareVmUuids ? vmwareVmUuids.map((uuid, i) => ({ name: `migrated-${i + 1}`, uuid, cpuNum: 2, memoryGiB: 4 })) : sim.vmwareVms;
 const l3NetworkUuid = config.get("l3NetworkUuid") ?? sim.l3NetworkUuid;
 
 const migrations = sources.map(
@@ -53,12 +51,8 @@ const ova = new OvaPackage("app-template-ova", {
 });
 
 /** migrated VM name → uuid of the new ZStack VM */
-export const migratedVms = pulumi
-  .all(migrations.map((m) => pulumi.all([m.name, m.vmUuid])))
-  .apply((pairs) => Object.fromEntries(pairs));
-export const migrationStates = pulumi
-  .all(migrations.map((m) => pulumi.all([m.name, m.state])))
-  .apply((pairs) => Object.fromEntries(pairs));
+export const migratedVms = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.vmUuid]))).apply((pairs) => Object.fromEntries(pairs));
+export const migrationStates = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.state]))).apply((pairs) => Object.fromEntries(pairs));
 export const ovaExportUrl = ova.exportUrl;
 export const ovaMd5Sum = ova.md5Sum;
 export const ovaSize = ova.size;

@@ -190,15 +190,13 @@ export const DEFAULT_V2V_FAILURE_CAUSE = "virt-v2v: error: inspection could not 
  * converts a generic 20 GiB Linux guest. A `vmware://` url naming no known ESX VM is accepted by the
  * API and the long job then fails with this detail.
  */
-export const V2V_UNKNOWN_SOURCE_DETAIL = (srcUuid: string) =>
-  `cannot find the source vm[uuid:${srcUuid}] on the vCenter, it may have been deleted`;
+export const V2V_UNKNOWN_SOURCE_DETAIL = (srcUuid: string) => `cannot find the source vm[uuid:${srcUuid}] on the vCenter, it may have been deleted`;
 export const GENERIC_SOURCE_DISK_BYTES = 20 * 1024 ** 3;
 
 /**
  * UNCONFIRMED: a Disabled conversion host is rejected by the API (503 on the poll, SYS.1007).
  */
-export const disabledConversionHost = (uuid: string) =>
-  `the v2v conversion host[uuid:${uuid}] is disabled, please enable it first`;
+export const disabledConversionHost = (uuid: string) => `the v2v conversion host[uuid:${uuid}] is disabled, please enable it first`;
 
 // --- V2V conversion hosts (§7.5): AddV2VConversionHost's refusals, state rules and delete ---
 

@@ -184,7 +184,12 @@ class Simulator implements ZStackSimulator, ControlTarget {
 
   private refreshExportUrls(): void {
     for (const pkg of this.world.list("imagePackages", (p) => typeof p.exportUrl === "string")) {
-      const vmName = decodeURIComponent(String(pkg.exportUrl).split("/").pop()?.replace(/\.ova$/, "") ?? "vm");
+      const vmName = decodeURIComponent(
+        String(pkg.exportUrl)
+          .split("/")
+          .pop()
+          ?.replace(/\.ova$/, "") ?? "vm",
+      );
       pkg.exportUrl = downloadUrl(this.downloadBase(), pkg.uuid, vmName);
     }
   }
@@ -335,7 +340,9 @@ class Simulator implements ZStackSimulator, ControlTarget {
     } else if (rawPath === "/_sim" || rawPath.startsWith("/_sim/")) {
       this.stats.count(`${method} ${rawPath}`);
       if (!isLoopback(req.socket.remoteAddress)) {
-        this.readBody(req, () => this.send(res, 403, JSON.stringify({ error: "the control endpoint only answers loopback clients" }), "application/json"));
+        this.readBody(req, () =>
+          this.send(res, 403, JSON.stringify({ error: "the control endpoint only answers loopback clients" }), "application/json"),
+        );
         return;
       }
       this.readBody(req, (body) =>
@@ -348,7 +355,9 @@ class Simulator implements ZStackSimulator, ControlTarget {
     } else if (rawPath.startsWith(OVA_DOWNLOAD_PREFIX)) {
       this.stats.count(`${method} ${OVA_DOWNLOAD_PREFIX}{uuid}/{name}`);
       const packageUuid = rawPath.slice(OVA_DOWNLOAD_PREFIX.length).split("/")[0];
-      this.readBody(req, () => this.whenSettled(() => serveDownload(this.world, packageUuid, req, res, this.simulatorHeader, (m) => this.faultsImpl.takeDownloadFault(m))));
+      this.readBody(req, () =>
+        this.whenSettled(() => serveDownload(this.world, packageUuid, req, res, this.simulatorHeader, (m) => this.faultsImpl.takeDownloadFault(m))),
+      );
     } else {
       this.stats.count(`${method} (outside /zstack)`);
       this.readBody(req, () => this.send(res, 404, "Not Found", "text/plain"));

@@ -46,10 +46,6 @@ const migrations = plan.vms.map(
 );
 
 /** VM name → uuid of the migrated ZStack VM */
-export const vms = pulumi
-  .all(migrations.map((m) => pulumi.all([m.name, m.vmUuid])))
-  .apply((pairs) => Object.fromEntries(pairs));
+export const vms = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.vmUuid]))).apply((pairs) => Object.fromEntries(pairs));
 /** VM name → final long-job state */
-export const states = pulumi
-  .all(migrations.map((m) => pulumi.all([m.name, m.state])))
-  .apply((pairs) => Object.fromEntries(pairs));
+export const states = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.state]))).apply((pairs) => Object.fromEntries(pairs));

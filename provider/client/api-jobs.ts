@@ -67,7 +67,12 @@ export interface ApiJobHttp {
   sendWithRetries(api: string, build: () => Promise<OutgoingRequest>, onRetry?: (fault: TransientFault) => void): Promise<HttpResponse>;
   parseJson(api: string, res: HttpResponse): unknown;
   failure(api: string, res: HttpResponse): ZStackError;
-  parse<T>(api: string, status: number, body: unknown, schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } }): T;
+  parse<T>(
+    api: string,
+    status: number,
+    body: unknown,
+    schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } },
+  ): T;
 }
 
 const HEX32 = /^[0-9a-f]{32}$/i;
@@ -166,7 +171,10 @@ export async function waitApiJob(http: ApiJobHttp, job: ApiJob, deadline?: numbe
     if (r.done) return r.body;
     const now = http.clock.now();
     if (now >= end) {
-      throw new ZStackTimeoutError(`${job.api}: api job ${job.jobUuid} did not finish within ${Math.round((end - job.submittedAt) / 1000)} s`, end - job.submittedAt);
+      throw new ZStackTimeoutError(
+        `${job.api}: api job ${job.jobUuid} did not finish within ${Math.round((end - job.submittedAt) / 1000)} s`,
+        end - job.submittedAt,
+      );
     }
     await http.clock.sleep(Math.min(delay, Math.max(0, end - now)));
     delay = Math.min(p.maxDelayMs, delay * p.factor);

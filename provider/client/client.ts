@@ -38,15 +38,7 @@ import { redactText } from "./redact";
 import { schemas } from "./schemas";
 import { AccountSessions, scrubSessionIds } from "./session";
 import { formatAccessKeyDate } from "./time";
-import {
-  DEFAULT_RETRY,
-  exchange,
-  HttpResponse,
-  RetryPolicy,
-  TlsOptions,
-  TransientFault,
-  withRetries,
-} from "./transport";
+import { DEFAULT_RETRY, exchange, HttpResponse, RetryPolicy, TlsOptions, TransientFault, withRetries } from "./transport";
 
 export type ZStackAuth =
   | { kind: "account"; accountName: string; password: string }
@@ -241,11 +233,7 @@ export class ZStackClient implements ApiJobHttp {
    * One request with transient retries; connection failures after the last retry become
    * ZStackConnectionError. (Internal: for the api-job protocol.)
    */
-  async sendWithRetries(
-    api: string,
-    build: () => Promise<OutgoingRequest>,
-    onRetry?: (fault: TransientFault) => void,
-  ): Promise<HttpResponse> {
+  async sendWithRetries(api: string, build: () => Promise<OutgoingRequest>, onRetry?: (fault: TransientFault) => void): Promise<HttpResponse> {
     try {
       const { value } = await withRetries(
         this.clock,
@@ -299,11 +287,23 @@ export class ZStackClient implements ApiJobHttp {
     return new ZStackHttpError(api, res.status, res.text, this.secrets());
   }
 
-  parse<T>(api: string, status: number, body: unknown, schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } }, envelope?: "inventory"): T {
-    const value = envelope ? (body as Record<string, unknown> | undefined)?.[envelope] ?? {} : body;
+  parse<T>(
+    api: string,
+    status: number,
+    body: unknown,
+    schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } },
+    envelope?: "inventory",
+  ): T {
+    const value = envelope ? ((body as Record<string, unknown> | undefined)?.[envelope] ?? {}) : body;
     const r = schema.safeParse(value);
     if (!r.success) {
-      throw new ZStackResponseError(api, status, `does not match the expected shape: ${r.error?.message ?? ""}`, JSON.stringify(body), this.secrets());
+      throw new ZStackResponseError(
+        api,
+        status,
+        `does not match the expected shape: ${r.error?.message ?? ""}`,
+        JSON.stringify(body),
+        this.secrets(),
+      );
     }
     return r.data as T;
   }

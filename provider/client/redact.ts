@@ -6,7 +6,8 @@
 export const REDACTED = "[REDACTED]";
 
 /** Keys whose values are secrets wherever they appear in ZStack JSON (jobData, errors, bodies). */
-const SECRET_KEY = /^(session|sessionid|sessionuuid|password|passwd|sshprivkey|privatekey|accesskeysecret|secret|token|vcenterpassword|saslpass|authorization)$/i;
+const SECRET_KEY =
+  /^(session|sessionid|sessionuuid|password|passwd|sshprivkey|privatekey|accesskeysecret|secret|token|vcenterpassword|saslpass|authorization)$/i;
 
 /** Whether a JSON key names a secret value. */
 export function isSecretKey(key: string): boolean {

@@ -72,7 +72,8 @@ export async function taskProgressPercent(c: ZStackClient, apiId: string): Promi
   const items: TaskProgressInventory[] = c.parseList("GetTaskProgress", body, schemas().TaskProgressInventory);
   let best: number | undefined;
   for (const it of items) {
-    const n = typeof it.content === "number" ? it.content : it.content !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(it.content) ? Number(it.content) : NaN;
+    const n =
+      typeof it.content === "number" ? it.content : it.content !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(it.content) ? Number(it.content) : NaN;
     if (Number.isFinite(n) && n >= 0 && n <= 100) best = best === undefined ? n : Math.max(best, n);
   }
   return best === undefined ? undefined : Math.floor(best);
@@ -127,7 +128,11 @@ export async function deleteLongJob(c: ZStackClient, uuid: string): Promise<void
   await c.call("DeleteLongJob", { pathVars: { uuid } });
 }
 
-export async function updateImagePackage(c: ZStackClient, uuid: string, change: { name?: string; description?: string }): Promise<ImagePackageInventory> {
+export async function updateImagePackage(
+  c: ZStackClient,
+  uuid: string,
+  change: { name?: string; description?: string },
+): Promise<ImagePackageInventory> {
   const body = await c.call("UpdateImagePackage", { pathVars: { uuid }, params: change });
   return inventoryOf(c, "UpdateImagePackage", body, schemas().ImagePackageInventory);
 }
@@ -167,7 +172,11 @@ export async function updateV2VConversionHost(
 }
 
 /** ChangeV2VConversionHostState to `state` (stateEvent `enable` or `disable`). */
-export async function changeV2VConversionHostState(c: ZStackClient, uuid: string, state: "Enabled" | "Disabled"): Promise<V2VConversionHostInventory> {
+export async function changeV2VConversionHostState(
+  c: ZStackClient,
+  uuid: string,
+  state: "Enabled" | "Disabled",
+): Promise<V2VConversionHostInventory> {
   const stateEvent = state === "Enabled" ? "enable" : "disable";
   const body = await c.call("ChangeV2VConversionHostState", { pathVars: { uuid }, params: { stateEvent } });
   return inventoryOf(c, "ChangeV2VConversionHostState", body, schemas().V2VConversionHostInventory);

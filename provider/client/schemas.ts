@@ -12,8 +12,22 @@ export const LONG_JOB_STATES = ["Waiting", "Suspended", "Running", "Succeeded", 
 export const LONG_JOB_FINAL_STATES: readonly LongJobState[] = ["Succeeded", "Failed", "Canceled"];
 export const IMAGE_PACKAGE_STATES = ["Exporting", "Exported"] as const;
 export const VM_STATES = [
-  "Created", "Starting", "Running", "Stopping", "Stopped", "Rebooting", "Migrating", "Pausing", "Paused",
-  "Resuming", "VolumeMigrating", "Destroying", "Destroyed", "Expunging", "Unknown", "Crashed",
+  "Created",
+  "Starting",
+  "Running",
+  "Stopping",
+  "Stopped",
+  "Rebooting",
+  "Migrating",
+  "Pausing",
+  "Paused",
+  "Resuming",
+  "VolumeMigrating",
+  "Destroying",
+  "Destroyed",
+  "Expunging",
+  "Unknown",
+  "Crashed",
 ] as const;
 
 export type LongJobState = (typeof LONG_JOB_STATES)[number];

@@ -76,10 +76,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /** Converts a wall-clock time in a zone to epoch milliseconds (DST gaps resolve forward). */
-export function fromWallClock(
-  w: Omit<WallClock, "weekday">,
-  timeZone?: string,
-): number {
+export function fromWallClock(w: Omit<WallClock, "weekday">, timeZone?: string): number {
   const guess = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   let t = guess - zoneOffsetMs(guess, timeZone);
   const again = guess - zoneOffsetMs(t, timeZone);
@@ -129,7 +126,6 @@ export function formatAccessKeyDate(epochMs: number, timeZone?: string): string 
   const w = wallClock(epochMs, timeZone);
   const two = (n: number) => String(n).padStart(2, "0");
   const off = Math.round(zoneOffsetMs(epochMs, timeZone) / 60000);
-  const zone =
-    off === 0 ? "GMT" : `GMT${off < 0 ? "-" : "+"}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  const zone = off === 0 ? "GMT" : `GMT${off < 0 ? "-" : "+"}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
   return `${DAYS[w.weekday]}, ${two(w.day)} ${MONTHS[w.month - 1]} ${w.year} ${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${zone}`;
 }

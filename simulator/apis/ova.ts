@@ -82,7 +82,8 @@ function deleteImagePackage(ctx: ApiContext) {
   const row = requireRow(world, "imagePackages", String(ctx.params.uuid), "ImagePackageVO");
   if (row.state === "Exported" && typeof row.size === "number") {
     const bs = world.get("backupStorages", row.backupStorageUuid);
-    if (bs && typeof bs.availableCapacity === "number") bs.availableCapacity = Math.min(bs.totalCapacity ?? Infinity, bs.availableCapacity + row.size);
+    if (bs && typeof bs.availableCapacity === "number")
+      bs.availableCapacity = Math.min(bs.totalCapacity ?? Infinity, bs.availableCapacity + row.size);
   }
   world.delete("imagePackages", row.uuid);
   return {};

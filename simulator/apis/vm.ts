@@ -84,4 +84,3 @@ export const VM_APIS: ApiDef[] = [
     handle: destroyVm,
   },
 ];
-

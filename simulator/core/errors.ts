@@ -125,8 +125,7 @@ export const REST = {
   noQueryApi: (uri: string) => `No query API found for the path[${uri}]`,
   noDeleteApi: (uri: string) => `No delete API found for the path[${uri}]`,
   notInt: (field: string, value: string) => `[${field}] field is excepted an int or long, but was [${value}].`,
-  notBoolean: (field: string, value: string) =>
-    `Invalid value for boolean field [${field}], [${value}] is not a valid boolean string[true, false].`,
+  notBoolean: (field: string, value: string) => `Invalid value for boolean field [${field}], [${value}] is not a valid boolean string[true, false].`,
   dateMissing: "'Date' must be incuded in request header",
   dateFormat: "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'",
   timeSkewed: "requestTimeTooSkewed",

@@ -20,9 +20,7 @@ export function formatJavaTimestamp(epochMs: number): string {
   const d = new Date(epochMs);
   const h = d.getHours();
   const h12 = h % 12 === 0 ? 12 : h % 12;
-  return `${MONTHS[d.getMonth()]} ${d.getDate()}, ${d.getFullYear()} ${h12}:${pad2(d.getMinutes())}:${pad2(
-    d.getSeconds(),
-  )} ${h < 12 ? "AM" : "PM"}`;
+  return `${MONTHS[d.getMonth()]} ${d.getDate()}, ${d.getFullYear()} ${h12}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${h < 12 ? "AM" : "PM"}`;
 }
 
 /** Local wall-clock fields of an access-key `Date` header; the zone token is checked, then ignored. */
@@ -32,15 +30,56 @@ export interface AkDate {
   zone: string;
 }
 
-const AK_DATE_RE =
-  /^([a-z]{3}), (\d{2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (\S+)$/i;
+const AK_DATE_RE = /^([a-z]{3}), (\d{2}) ([a-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (\S+)$/i;
 
 /** Zone abbreviations java.time's `z` parser accepts in practice (short names of the tz database). */
 const ZONE_ABBREVIATIONS = new Set([
-  "GMT", "UTC", "UT", "Z", "PRC", "CST", "CDT", "EST", "EDT", "MST", "MDT", "PST", "PDT", "HST", "AKST", "AKDT",
-  "JST", "KST", "HKT", "IST", "CET", "CEST", "EET", "EEST", "WET", "WEST", "BST", "MSK", "SGT", "ICT", "MMT",
-  "AEST", "AEDT", "ACST", "ACDT", "AWST", "NZST", "NZDT", "WIB", "PHT", "ROK", "NZ", "EST5EDT", "CST6CDT",
-  "MST7MDT", "PST8PDT",
+  "GMT",
+  "UTC",
+  "UT",
+  "Z",
+  "PRC",
+  "CST",
+  "CDT",
+  "EST",
+  "EDT",
+  "MST",
+  "MDT",
+  "PST",
+  "PDT",
+  "HST",
+  "AKST",
+  "AKDT",
+  "JST",
+  "KST",
+  "HKT",
+  "IST",
+  "CET",
+  "CEST",
+  "EET",
+  "EEST",
+  "WET",
+  "WEST",
+  "BST",
+  "MSK",
+  "SGT",
+  "ICT",
+  "MMT",
+  "AEST",
+  "AEDT",
+  "ACST",
+  "ACDT",
+  "AWST",
+  "NZST",
+  "NZDT",
+  "WIB",
+  "PHT",
+  "ROK",
+  "NZ",
+  "EST5EDT",
+  "CST6CDT",
+  "MST7MDT",
+  "PST8PDT",
 ]);
 
 function isAcceptedZone(token: string): boolean {

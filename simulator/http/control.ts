@@ -182,7 +182,13 @@ function worldRoute(t: ControlTarget, method: string, seg: string[], body: Recor
     }
     if (method === "PATCH") {
       if (!w.get(table, uuid)) return { status: 404, json: { error: `no ${table} row ${uuid}` } };
-      return { status: 200, json: table === "vms" && Object.keys(body).length === 1 && typeof body.state === "string" ? w.setVmState(uuid, body.state) : w.update(table, uuid, body) };
+      return {
+        status: 200,
+        json:
+          table === "vms" && Object.keys(body).length === 1 && typeof body.state === "string"
+            ? w.setVmState(uuid, body.state)
+            : w.update(table, uuid, body),
+      };
     }
     if (method === "DELETE") return { status: 200, json: { deleted: w.delete(table, uuid) } };
   }

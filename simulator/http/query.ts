@@ -126,7 +126,10 @@ export function parseQueryParams(params: Map<string, string[]>): QueryRequest {
         }
       }
     } else if (name === "fields") {
-      const fs = value.split(",").map((f) => f.trim()).filter((f) => f.length > 0);
+      const fs = value
+        .split(",")
+        .map((f) => f.trim())
+        .filter((f) => f.length > 0);
       if (fs.length === 0) throw new RestError(400, REST.queryFields);
       q.fields = fs;
     }
@@ -265,7 +268,8 @@ export function runQuery(world: SimWorld, def: QueryDef, uuid: string | undefine
   const conditions: Condition[] = uuid !== undefined ? [{ name: "uuid", op: "=", value: uuid }, ...q.conditions] : q.conditions;
   const compiled = conditions.map((c) => compile(world, def, c));
   // the path's uuid condition selects at most one row: look it up instead of scanning the table
-  const candidates: Iterable<Row> = uuid !== undefined ? [world.get(def.table, uuid)].filter((r): r is Row => r !== undefined) : world.tables[def.table].values();
+  const candidates: Iterable<Row> =
+    uuid !== undefined ? [world.get(def.table, uuid)].filter((r): r is Row => r !== undefined) : world.tables[def.table].values();
   let rows: Row[] = [];
   for (const row of candidates) {
     if (def.where && !def.where(row)) continue;

@@ -221,8 +221,7 @@ export class RestServer {
         const out = api.handle!(ctx);
         if (!isPending(out)) world.completeApiJob(apiId, { body: out });
       } catch (e) {
-        const err =
-          e instanceof ApiFailure ? e.error : errorCode("SYS.1000", e instanceof Error ? e.message : String(e));
+        const err = e instanceof ApiFailure ? e.error : errorCode("SYS.1000", e instanceof Error ? e.message : String(e));
         world.completeApiJob(apiId, { error: err });
       }
     }
@@ -252,7 +251,10 @@ function parseBody(text: string): Record<string, unknown> | null {
   }
   if (parsed === null) return null;
   if (typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new RestError(500, `com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Expected BEGIN_OBJECT but was ${Array.isArray(parsed) ? "BEGIN_ARRAY" : "STRING"}`);
+    throw new RestError(
+      500,
+      `com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Expected BEGIN_OBJECT but was ${Array.isArray(parsed) ? "BEGIN_ARRAY" : "STRING"}`,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -261,7 +263,10 @@ function parseBody(text: string): Record<string, unknown> | null {
 function javaString(v: unknown): string {
   if (typeof v === "number") return javaNumberString(v);
   if (Array.isArray(v)) return `[${v.map(javaString).join(", ")}]`;
-  if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${k}=${javaString(x)}`).join(", ")}}`;
+  if (v && typeof v === "object")
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}=${javaString(x)}`)
+      .join(", ")}}`;
   return String(v);
 }
 

@@ -24,9 +24,7 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
   const prng = new Prng(20240517);
   const stamp = { createDate: at, lastOpDate: at };
 
-  const zones: Row[] = [
-    { uuid: U.zone, name: "ZONE-1", description: "simulated zone", state: "Enabled", type: "zstack", isDefault: true, ...stamp },
-  ];
+  const zones: Row[] = [{ uuid: U.zone, name: "ZONE-1", description: "simulated zone", state: "Enabled", type: "zstack", isDefault: true, ...stamp }];
   const clusters: Row[] = [
     {
       uuid: U.cluster,

@@ -48,9 +48,7 @@ function resolveSource(w: SimWorld, request: Record<string, unknown>): Pick<Long
   const src = w.get("vms", sourceUuid);
   if (!src || src.hypervisorType !== "ESX") return { sourceUuid, sourceFound: false, sourceDiskBytes: 0 };
   const skipped = skippedDevices(request);
-  const bytes = ((src.allVolumes as Row[]) ?? [])
-    .filter((v) => !skipped.has(deviceName(v.deviceId)))
-    .reduce((s, v) => s + Number(v.size ?? 0), 0);
+  const bytes = ((src.allVolumes as Row[]) ?? []).filter((v) => !skipped.has(deviceName(v.deviceId))).reduce((s, v) => s + Number(v.size ?? 0), 0);
   return { sourceUuid, sourceFound: true, sourceDiskBytes: bytes };
 }
 

@@ -13,8 +13,19 @@ const CH = "pulumi-nodejs:dynamic/zstack:V2vConversionHost";
 const MIN = 60_000;
 const PASSWORD = "e2e-ch-pa55word-41b7d2";
 const OUTPUTS = [
-  "uuid", "name", "description", "hostUuid", "storagePath", "type", "state", "totalSize", "availableSize", "hostStatus",
-  "hostState", "createDate", "lastOpDate",
+  "uuid",
+  "name",
+  "description",
+  "hostUuid",
+  "storagePath",
+  "type",
+  "state",
+  "totalSize",
+  "availableSize",
+  "hostStatus",
+  "hostState",
+  "createDate",
+  "lastOpDate",
 ];
 
 // the program: one V2vConversionHost whose args are the stack config `e2e:ch`
@@ -32,7 +43,13 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
   let project: ConsumerProject;
   let h: E2EStack;
   let log = "";
-  const args: Record<string, unknown> = { name: "v2v-host-3", description: "e2e", hostUuid: U.host3, storagePath: "/zstack/v2v-cache", type: "VMWARE" };
+  const args: Record<string, unknown> = {
+    name: "v2v-host-3",
+    description: "e2e",
+    hostUuid: U.host3,
+    storagePath: "/zstack/v2v-cache",
+    type: "VMWARE",
+  };
   const opts = () => ({ onOutput: (s: string) => (log += s) });
   const setArgs = () => h.setConfig({ "e2e:ch": args });
 
@@ -137,7 +154,10 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     await h.stack.importStack(deployment);
     assert.strictEqual((await h.resources(CH)).length, 0);
     assert.ok(sim.world.get("conversionHosts", ch.uuid), "still in ZStack");
-    const posts = () => Object.entries(sim.stats.byRoute as Record<string, number>).filter(([r]) => /^POST .*v2v-conversion-hosts/.test(r)).reduce((n, [, c]) => n + c, 0);
+    const posts = () =>
+      Object.entries(sim.stats.byRoute as Record<string, number>)
+        .filter(([r]) => /^POST .*v2v-conversion-hosts/.test(r))
+        .reduce((n, [, c]) => n + c, 0);
     const before = posts();
     assert.ok(before >= 1, "the AddV2VConversionHost calls are counted");
     const up = await h.stack.up(opts());
@@ -169,20 +189,34 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
       });
       return { status: r.status, json: (await r.json().catch(() => ({}))) as any };
     };
-    const login = await call("PUT", "/v1/accounts/login", { logInByAccount: { accountName: "admin", password: createHash("sha512").update(PASSWORD).digest("hex") } });
+    const login = await call("PUT", "/v1/accounts/login", {
+      logInByAccount: { accountName: "admin", password: createHash("sha512").update(PASSWORD).digest("hex") },
+    });
     const session = login.json.inventory.uuid;
-    const submit = await call("POST", "/v1/v2vs", {
-      params: {
-        url: `vmware://${U.vmwareWeb01}`, name: "web-01", cpuNum: 1, memorySize: 1024 ** 3, conversionHostUuid: U.convHost,
-        primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private],
+    const submit = await call(
+      "POST",
+      "/v1/v2vs",
+      {
+        params: {
+          url: `vmware://${U.vmwareWeb01}`,
+          name: "web-01",
+          cpuNum: 1,
+          memorySize: 1024 ** 3,
+          conversionHostUuid: U.convHost,
+          primaryStorageUuid: U.primaryStorage,
+          l3NetworkUuids: [U.l3Private],
+        },
       },
-    }, session);
+      session,
+    );
     assert.strictEqual(submit.status, 202);
     const job = sim.world.list("longJobs").find((j) => j.state === "Running");
     assert.ok(job, "the conversion runs");
     await assert.rejects(
       h.stack.destroy(opts()),
-      new RegExp(`ZStack refused to delete conversion host ${U.convHost} \\(SYS.1007\\): cannot delete the v2v conversion host\\[uuid:${U.convHost}\\], it is used by the running v2v long job`),
+      new RegExp(
+        `ZStack refused to delete conversion host ${U.convHost} \\(SYS.1007\\): cannot delete the v2v conversion host\\[uuid:${U.convHost}\\], it is used by the running v2v long job`,
+      ),
     );
     assert.ok(sim.world.get("conversionHosts", U.convHost), "still there");
     assert.strictEqual((await h.resources(CH)).length, 1, "still in the stack");

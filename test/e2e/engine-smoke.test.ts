@@ -8,7 +8,16 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import {
-  addLocalPackage, createConsumerProject, findPlainText, getPulumiCli, isSecretValue, makeTempDir, removeDir, withStack, E2EStack, PulumiCli,
+  addLocalPackage,
+  createConsumerProject,
+  findPlainText,
+  getPulumiCli,
+  isSecretValue,
+  makeTempDir,
+  removeDir,
+  withStack,
+  E2EStack,
+  PulumiCli,
 } from "./harness";
 
 /** A provider package: its module.exports is the provider, so `__provider` is a one-line require. */
@@ -95,7 +104,13 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
   let cli: PulumiCli;
   let tmp: string;
   let dbFile: string;
-  const log = (): string[] => (fs.existsSync(dbFile + ".log") ? fs.readFileSync(dbFile + ".log", "utf8").trim().split("\n") : []);
+  const log = (): string[] =>
+    fs.existsSync(dbFile + ".log")
+      ? fs
+          .readFileSync(dbFile + ".log", "utf8")
+          .trim()
+          .split("\n")
+      : [];
   const db = (): Record<string, unknown> => JSON.parse(fs.readFileSync(dbFile, "utf8"));
 
   before(async function () {
@@ -193,7 +208,11 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
   describe("TypeScript program run by the language host through ts-node", function () {
     it("up and destroy", async function () {
       const proj = await createConsumerProject(path.join(tmp, "ts"), {
-        program: TS_PROGRAM, language: "ts", typescript: "ts-node", withPackage: false, projectName: "smoke-ts",
+        program: TS_PROGRAM,
+        language: "ts",
+        typescript: "ts-node",
+        withPackage: false,
+        projectName: "smoke-ts",
       });
       addProviderPackage(proj.dir);
       const h = await withStack(proj.dir, "dev", { "smoke:dbFile": dbFile + ".ts" });

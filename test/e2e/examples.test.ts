@@ -17,7 +17,7 @@ function exampleFiles(name: string): { program: string; files: Record<string, st
   const dir = path.join(EXAMPLES, name);
   const files: Record<string, string> = {};
   for (const f of fs.readdirSync(dir)) {
-    if (f === "index.ts" || f === "package.json" || f === "node_modules" || f.startsWith("Pulumi.") && f !== "Pulumi.yaml") continue;
+    if (f === "index.ts" || f === "package.json" || f === "node_modules" || (f.startsWith("Pulumi.") && f !== "Pulumi.yaml")) continue;
     if (fs.statSync(path.join(dir, f)).isFile()) files[f] = fs.readFileSync(path.join(dir, f), "utf8");
   }
   return { program: fs.readFileSync(path.join(dir, "index.ts"), "utf8"), files };
@@ -32,7 +32,10 @@ describe("e2e: examples/", function () {
   this.timeout(10 * MIN);
 
   it("every example directory is covered by this suite", () => {
-    const dirs = fs.readdirSync(EXAMPLES).filter((d) => fs.statSync(path.join(EXAMPLES, d)).isDirectory()).sort();
+    const dirs = fs
+      .readdirSync(EXAMPLES)
+      .filter((d) => fs.statSync(path.join(EXAMPLES, d)).isDirectory())
+      .sort();
     assert.deepStrictEqual(dirs, Object.keys(checks).sort());
   });
 
@@ -110,8 +113,11 @@ describe("e2e: examples/", function () {
         assert.deepStrictEqual(sim.world.list("longJobs"), []);
         assert.deepStrictEqual(sim.world.list("imagePackages"), []);
         if (name === "migrate-then-export") {
-          assert.strictEqual(sim.world.list("vms").filter((v) => v.name === "app-02" && v.hypervisorType === "KVM").length, 0,
-            "deleteMigratedVm: true expunged the migrated VM");
+          assert.strictEqual(
+            sim.world.list("vms").filter((v) => v.name === "app-02" && v.hypervisorType === "KVM").length,
+            0,
+            "deleteMigratedVm: true expunged the migrated VM",
+          );
         }
         assert.ok(sim.world.get("vms", U.vmStopped), "the exported source VM is untouched");
       });

@@ -288,8 +288,13 @@ export async function createConsumerProject(dir: string, opts: ConsumerProjectOp
       JSON.stringify(
         {
           compilerOptions: {
-            target: "ES2022", module: "commonjs", moduleResolution: "node", strict: true,
-            esModuleInterop: true, skipLibCheck: true, types: ["node"],
+            target: "ES2022",
+            module: "commonjs",
+            moduleResolution: "node",
+            strict: true,
+            esModuleInterop: true,
+            skipLibCheck: true,
+            types: ["node"],
           },
           files: ["index.ts"],
         },
@@ -358,7 +363,10 @@ export function transpile(source: string, fileName: string): string {
     fileName,
     reportDiagnostics: true,
     compilerOptions: {
-      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, sourceMap: false,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      sourceMap: false,
     },
   });
   const errors = (r.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -519,7 +527,10 @@ export async function withStack(workDir: string, stackName: string, config: Stac
     backendText: async () => {
       const files: string[] = [];
       walkFiles(backendDir, files);
-      return files.sort().map((f) => `== ${path.relative(backendDir, f)}\n${fs.readFileSync(f, "utf8")}`).join("\n");
+      return files
+        .sort()
+        .map((f) => `== ${path.relative(backendDir, f)}\n${fs.readFileSync(f, "utf8")}`)
+        .join("\n");
     },
     resources: async (type?: string) => {
       const d = await handle.exportDeployment();
@@ -550,7 +561,13 @@ function toConfigMap(c: StackConfig): ConfigMap {
   for (const [k, v] of Object.entries(c)) {
     if (typeof v === "string") m[k] = { value: v };
     else if (typeof v === "number" || typeof v === "boolean") m[k] = { value: String(v) };
-    else if (v && typeof v === "object" && "value" in v && typeof (v as any).value === "string" && Object.keys(v).every((x) => x === "value" || x === "secret")) {
+    else if (
+      v &&
+      typeof v === "object" &&
+      "value" in v &&
+      typeof (v as any).value === "string" &&
+      Object.keys(v).every((x) => x === "value" || x === "secret")
+    ) {
       m[k] = { value: (v as any).value, secret: !!(v as any).secret };
     } else m[k] = { value: JSON.stringify(v) };
   }
@@ -826,13 +843,14 @@ export interface PulumiRun {
 
 const openRuns = new Set<PulumiRun>();
 process.on("exit", () => {
-  for (const run of openRuns) for (const p of run.processes()) {
-    try {
-      process.kill(p.pid, "SIGKILL");
-    } catch {
-      // already gone
+  for (const run of openRuns)
+    for (const p of run.processes()) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
     }
-  }
 });
 
 /**

@@ -37,9 +37,7 @@ function jobsFor(sim: ZStackSimulator, vmName: string): any[] {
 
 /** Requests that change jobs (submit, cancel, rerun, resume, update, delete), by route. */
 function jobWrites(sim: ZStackSimulator): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(sim.stats.byRoute).filter(([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route)),
-  );
+  return Object.fromEntries(Object.entries(sim.stats.byRoute).filter(([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route)));
 }
 
 describe("e2e: an up killed with SIGKILL leaves no provider process behind", function () {

@@ -7,7 +7,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
 import {
-  createConsumerProject, ConsumerProject, describeProcesses, E2EStack, findPlainText, isSecretValue, spawnPulumi, waitFor, withStack,
+  createConsumerProject,
+  ConsumerProject,
+  describeProcesses,
+  E2EStack,
+  findPlainText,
+  isSecretValue,
+  spawnPulumi,
+  waitFor,
+  withStack,
 } from "./harness";
 
 const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
@@ -20,16 +28,48 @@ const PASSWORD = "e2e-Adm1n-pa55word-7f3c91";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAE2E-MARKER-9d2f41c0\n-----END OPENSSH PRIVATE KEY-----";
 
 const V2V_OUTPUTS = [
-  "uuid", "name", "description", "longJobName", "longJobDescription", "apiId", "jobName", "jobData", "jobResult",
-  "targetResourceUuid", "managementNodeUuid", "createDate", "lastOpDate", "state", "executeTime", "vmUuid",
+  "uuid",
+  "name",
+  "description",
+  "longJobName",
+  "longJobDescription",
+  "apiId",
+  "jobName",
+  "jobData",
+  "jobResult",
+  "targetResourceUuid",
+  "managementNodeUuid",
+  "createDate",
+  "lastOpDate",
+  "state",
+  "executeTime",
+  "vmUuid",
 ];
 const OVA_OUTPUTS = [
-  "uuid", "name", "description", "vmUuid", "backupStorageUuid", "exportUrl", "md5Sum", "format", "size",
-  "createDate", "lastOpDate", "state",
+  "uuid",
+  "name",
+  "description",
+  "vmUuid",
+  "backupStorageUuid",
+  "exportUrl",
+  "md5Sum",
+  "format",
+  "size",
+  "createDate",
+  "lastOpDate",
+  "state",
 ];
 
-interface MigrationSpec { name: string; args: Record<string, unknown>; sshKey?: boolean; aliases?: string[] }
-interface Spec { migrations: MigrationSpec[]; ovas: Array<{ name: string; args: Record<string, unknown> }> }
+interface MigrationSpec {
+  name: string;
+  args: Record<string, unknown>;
+  sshKey?: boolean;
+  aliases?: string[];
+}
+interface Spec {
+  migrations: MigrationSpec[];
+  ovas: Array<{ name: string; args: Record<string, unknown> }>;
+}
 
 function migration(name: string, source: string, extra: Record<string, unknown> = {}): MigrationSpec {
   return {
@@ -256,7 +296,8 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     db.aliases = ["db-01"];
     await setSpec();
     const preview = await h.stack.preview(opts());
-    for (const k of ["create", "replace", "delete", "update"]) assert.strictEqual((preview.changeSummary as any)[k], undefined, JSON.stringify(preview.changeSummary));
+    for (const k of ["create", "replace", "delete", "update"])
+      assert.strictEqual((preview.changeSummary as any)[k], undefined, JSON.stringify(preview.changeSummary));
     const res = await h.stack.up(opts());
     assert.strictEqual(res.summary.result, "succeeded");
     const after = (await h.resources(V2V)).find((r) => r.outputs.name === "db-01");

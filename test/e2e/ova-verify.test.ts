@@ -14,8 +14,18 @@ const MIN = 60_000;
 
 type Mode = "flip" | "truncate" | "missing";
 const CASES: Array<{ mode: Mode; verify: "size" | "md5"; vmUuid: string; expected: RegExp }> = [
-  { mode: "flip", verify: "md5", vmUuid: U.vmStopped2, expected: /MD5 mismatch at \S+: expected [0-9a-f]{32} \(md5Sum\), found [0-9a-f]{32} over \d+ bytes/ },
-  { mode: "truncate", verify: "md5", vmUuid: U.vmStopped3, expected: /truncated stream from \S+: expected \d+ bytes \(size\), found \d+: the file ends early/ },
+  {
+    mode: "flip",
+    verify: "md5",
+    vmUuid: U.vmStopped2,
+    expected: /MD5 mismatch at \S+: expected [0-9a-f]{32} \(md5Sum\), found [0-9a-f]{32} over \d+ bytes/,
+  },
+  {
+    mode: "truncate",
+    verify: "md5",
+    vmUuid: U.vmStopped3,
+    expected: /truncated stream from \S+: expected \d+ bytes \(size\), found \d+: the file ends early/,
+  },
   { mode: "missing", verify: "size", vmUuid: U.vmStopped, expected: /file not found: \S+ answers HTTP 404; expected the OVA of \d+ bytes there/ },
 ];
 

@@ -39,8 +39,16 @@ describe("provider config", () => {
     assert.strictEqual(readConfig(undefined, { ZSTACK_ENDPOINT: "http://e:8080" }).endpoint, "http://e:8080");
     assert.strictEqual(readConfig(undefined, { ZSTACK_HOST: "10.0.0.5", ZSTACK_PORT: "9090" }).endpoint, "http://10.0.0.5:9090");
     assert.strictEqual(readConfig(undefined, { ZSTACK_HOST: "10.0.0.5" }).endpoint, "http://10.0.0.5:8080");
-    assert.deepStrictEqual(readConfig(undefined, { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p" }).auth, { kind: "account", accountName: "a", password: "p" });
-    assert.deepStrictEqual(readConfig(undefined, { ZSTACK_ACCESS_KEY_ID: "id", ZSTACK_ACCESS_KEY_SECRET: "sec" }).auth, { kind: "accessKey", accessKeyId: "id", accessKeySecret: "sec" });
+    assert.deepStrictEqual(readConfig(undefined, { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p" }).auth, {
+      kind: "account",
+      accountName: "a",
+      password: "p",
+    });
+    assert.deepStrictEqual(readConfig(undefined, { ZSTACK_ACCESS_KEY_ID: "id", ZSTACK_ACCESS_KEY_SECRET: "sec" }).auth, {
+      kind: "accessKey",
+      accessKeyId: "id",
+      accessKeySecret: "sec",
+    });
     assert.deepStrictEqual(readConfig(undefined, { ZSTACK_SESSION_ID: "sid" }).auth, { kind: "session", sessionId: "sid" });
   });
 
@@ -65,17 +73,42 @@ describe("provider config", () => {
       throw new Error("no error");
     })();
     assert.ok(e instanceof ZStackConfigError);
-    for (const key of ["zstack:accountName", "zstack:password", "zstack:accessKeyId", "zstack:accessKeySecret", "zstack:sessionId", "ZSTACK_ACCOUNT_NAME", "ZSTACK_ACCOUNT_PASSWORD", "ZSTACK_ACCESS_KEY_ID", "ZSTACK_ACCESS_KEY_SECRET", "ZSTACK_SESSION_ID"]) {
+    for (const key of [
+      "zstack:accountName",
+      "zstack:password",
+      "zstack:accessKeyId",
+      "zstack:accessKeySecret",
+      "zstack:sessionId",
+      "ZSTACK_ACCOUNT_NAME",
+      "ZSTACK_ACCOUNT_PASSWORD",
+      "ZSTACK_ACCESS_KEY_ID",
+      "ZSTACK_ACCESS_KEY_SECRET",
+      "ZSTACK_SESSION_ID",
+    ]) {
       assert.ok(e.message.includes(key), `${key} missing from: ${e.message}`);
     }
-    assert.throws(() => requireConnection(readConfig(config({ "zstack:endpoint": "http://h", "zstack:accessKeyId": "id" }), {})), /zstack:accessKeySecret \(or the environment variable ZSTACK_ACCESS_KEY_SECRET\) is not set/);
-    assert.throws(() => requireConnection(readConfig(undefined, { ZSTACK_ENDPOINT: "http://h", ZSTACK_ACCOUNT_PASSWORD: "p" })), /zstack:accountName \(or the environment variable ZSTACK_ACCOUNT_NAME\) is not set/);
-    assert.throws(() => requireConnection(readConfig(config({ "zstack:password": "p", "zstack:accountName": "a" }), {})), /zstack:endpoint .*ZSTACK_ENDPOINT/);
+    assert.throws(
+      () => requireConnection(readConfig(config({ "zstack:endpoint": "http://h", "zstack:accessKeyId": "id" }), {})),
+      /zstack:accessKeySecret \(or the environment variable ZSTACK_ACCESS_KEY_SECRET\) is not set/,
+    );
+    assert.throws(
+      () => requireConnection(readConfig(undefined, { ZSTACK_ENDPOINT: "http://h", ZSTACK_ACCOUNT_PASSWORD: "p" })),
+      /zstack:accountName \(or the environment variable ZSTACK_ACCOUNT_NAME\) is not set/,
+    );
+    assert.throws(
+      () => requireConnection(readConfig(config({ "zstack:password": "p", "zstack:accountName": "a" }), {})),
+      /zstack:endpoint .*ZSTACK_ENDPOINT/,
+    );
     assert.throws(() => requireConnection(readConfig(undefined, {})), /ZStack is not configured/);
   });
 
   it("fills each credential key from the environment when the stack config lacks it (per key, not per set)", () => {
-    const env = { ZSTACK_ACCOUNT_NAME: "env-acct", ZSTACK_ACCOUNT_PASSWORD: "env-pw-123", ZSTACK_ACCESS_KEY_SECRET: "env-sk-123", ZSTACK_SESSION_ID: "env-sid" };
+    const env = {
+      ZSTACK_ACCOUNT_NAME: "env-acct",
+      ZSTACK_ACCOUNT_PASSWORD: "env-pw-123",
+      ZSTACK_ACCESS_KEY_SECRET: "env-sk-123",
+      ZSTACK_SESSION_ID: "env-sid",
+    };
     // the common CI setup: the account name in the stack, the password in a CI secret
     assert.deepStrictEqual(readConfig(config({ "zstack:accountName": "ops" }), { ZSTACK_ACCOUNT_PASSWORD: "pw-123456" }).auth, {
       kind: "account",
@@ -83,24 +116,44 @@ describe("provider config", () => {
       password: "pw-123456",
     });
     // the stack config wins key by key; the environment fills the gap
-    assert.deepStrictEqual(readConfig(config({ "zstack:password": "cfg-pw" }), env).auth, { kind: "account", accountName: "env-acct", password: "cfg-pw" });
-    assert.deepStrictEqual(readConfig(config({ "zstack:accessKeyId": "cfg-id" }), env).auth, { kind: "accessKey", accessKeyId: "cfg-id", accessKeySecret: "env-sk-123" });
-    // a set started in the stack config beats a complete set of higher precedence in the environment
-    assert.deepStrictEqual(readConfig(config({ "zstack:accountName": "ops", "zstack:password": "p" }), { ZSTACK_ACCESS_KEY_ID: "i", ZSTACK_ACCESS_KEY_SECRET: "s" }).auth, {
+    assert.deepStrictEqual(readConfig(config({ "zstack:password": "cfg-pw" }), env).auth, {
       kind: "account",
-      accountName: "ops",
-      password: "p",
+      accountName: "env-acct",
+      password: "cfg-pw",
     });
+    assert.deepStrictEqual(readConfig(config({ "zstack:accessKeyId": "cfg-id" }), env).auth, {
+      kind: "accessKey",
+      accessKeyId: "cfg-id",
+      accessKeySecret: "env-sk-123",
+    });
+    // a set started in the stack config beats a complete set of higher precedence in the environment
+    assert.deepStrictEqual(
+      readConfig(config({ "zstack:accountName": "ops", "zstack:password": "p" }), { ZSTACK_ACCESS_KEY_ID: "i", ZSTACK_ACCESS_KEY_SECRET: "s" }).auth,
+      {
+        kind: "account",
+        accountName: "ops",
+        password: "p",
+      },
+    );
     // between sets in one source: access key, then account, then session
     assert.strictEqual(readConfig(undefined, { ...env, ZSTACK_ACCESS_KEY_ID: "i" }).auth?.kind, "accessKey");
     assert.strictEqual(readConfig(undefined, env).auth, undefined);
     assert.match(readConfig(undefined, env).authProblem!, /zstack:accessKeyId \(or the environment variable ZSTACK_ACCESS_KEY_ID\) is not set/);
-    assert.strictEqual(readConfig(undefined, { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p", ZSTACK_SESSION_ID: "s" }).auth?.kind, "account");
-    assert.deepStrictEqual(readConfig(config({ "zstack:sessionId": "cfg-sid" }), { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p" }).auth, { kind: "session", sessionId: "cfg-sid" });
+    assert.strictEqual(
+      readConfig(undefined, { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p", ZSTACK_SESSION_ID: "s" }).auth?.kind,
+      "account",
+    );
+    assert.deepStrictEqual(readConfig(config({ "zstack:sessionId": "cfg-sid" }), { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p" }).auth, {
+      kind: "session",
+      sessionId: "cfg-sid",
+    });
     // still incomplete after the merge: one clear error naming both the key and the variable
     const e = readConfig(config({ "zstack:accountName": "ops" }), { ZSTACK_ACCESS_KEY_ID: "i", ZSTACK_ACCESS_KEY_SECRET: "s" });
     assert.strictEqual(e.auth, undefined);
-    assert.throws(() => requireConnection({ ...e, endpoint: "http://h" }), /zstack:password \(or the environment variable ZSTACK_ACCOUNT_PASSWORD\) is not set/);
+    assert.throws(
+      () => requireConnection({ ...e, endpoint: "http://h" }),
+      /zstack:password \(or the environment variable ZSTACK_ACCOUNT_PASSWORD\) is not set/,
+    );
   });
 
   it("ZSTACK_HOST may carry a scheme, a port or both; ZSTACK_PORT only fills a missing port", () => {

@@ -20,13 +20,25 @@ describe("providers under transient faults (30% proxy errors + 30% connection re
 
       const migrations = [];
       for (const [i, src] of [U.vmwareApp01, U.vmwareApp02].entries()) {
-        const { inputs } = await v2v.provider.check({}, {
-          url: `vmware://${src}`, name: `app-0${i + 1}`, cpuNum: 2, memorySize: 2 * 1024 ** 3, conversionHostUuid: U.convHost,
-          primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private], deleteMigratedVm: true,
-        });
+        const { inputs } = await v2v.provider.check(
+          {},
+          {
+            url: `vmware://${src}`,
+            name: `app-0${i + 1}`,
+            cpuNum: 2,
+            memorySize: 2 * 1024 ** 3,
+            conversionHostUuid: U.convHost,
+            primaryStorageUuid: U.primaryStorage,
+            l3NetworkUuids: [U.l3Private],
+            deleteMigratedVm: true,
+          },
+        );
         const created = await v2v.provider.create(inputs as unknown as V2vMigrationInputs);
         assert.strictEqual(created.outs.state, "Succeeded");
-        const updated = await v2v.provider.update(created.id, created.outs, { ...(inputs as unknown as V2vMigrationInputs), longJobName: `wave-${i}` });
+        const updated = await v2v.provider.update(created.id, created.outs, {
+          ...(inputs as unknown as V2vMigrationInputs),
+          longJobName: `wave-${i}`,
+        });
         assert.strictEqual(updated.outs.longJobName, `wave-${i}`);
         assert.deepStrictEqual((await v2v.provider.read(created.id, updated.outs)).props, updated.outs);
         migrations.push(updated);
@@ -51,7 +63,9 @@ describe("providers under transient faults (30% proxy errors + 30% connection re
       assert.strictEqual(sim.world.list("longJobs").length, 0);
       assert.strictEqual(sim.world.list("imagePackages").length, 0);
       assert.strictEqual(sim.world.list("vms", (v) => /^app-0/.test(String(v.name)) && v.state !== "Destroyed").length, 0);
-      const injected = Object.entries(sim.stats.byRoute).filter(([r]) => /proxy|reset/.test(r)).reduce((s, [, n]) => s + n, 0);
+      const injected = Object.entries(sim.stats.byRoute)
+        .filter(([r]) => /proxy|reset/.test(r))
+        .reduce((s, [, n]) => s + n, 0);
       assert.ok(injected >= 20, `only ${injected} faults were injected`);
     });
   }

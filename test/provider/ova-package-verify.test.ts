@@ -27,11 +27,14 @@ describe("OvaPackage provider: verify", () => {
       assert.deepStrictEqual((await provider.check({}, asRecord(inputs({ verify, timeouts: { verify: "30m" } })))).failures, []);
     }
     const bad = await provider.check({}, asRecord(inputs({ verify: "sha1" })));
-    assert.deepStrictEqual(bad.failures.map((f) => f.property), ["verify"]);
+    assert.deepStrictEqual(
+      bad.failures.map((f) => f.property),
+      ["verify"],
+    );
     assert.match(bad.failures[0].reason, /verify must be one of "none", "size" \(the default\) or "md5", got string "sha1"/);
   });
 
-  it('checks the size by default (one HEAD) and records it in verified', async () => {
+  it("checks the size by default (one HEAD) and records it in verified", async () => {
     const { provider } = await ovaHarness(sim);
     const { outs } = await provider.create(inputs());
     assert.strictEqual(outs.verified?.method, "size");
@@ -46,7 +49,10 @@ describe("OvaPackage provider: verify", () => {
     const { outs } = await provider.create(inputs({ verify: "md5" }));
     assert.strictEqual(outs.verified?.md5, outs.md5Sum);
     assert.strictEqual(outs.verified?.size, outs.size);
-    assert.ok(lines.some((l) => l.includes("by MD5")), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => l.includes("by MD5")),
+      lines.join("\n"),
+    );
     await provider.delete(outs.uuid, outs);
     sim.stats.reset();
     const none = await provider.create(inputs({ verify: "none" }));
@@ -67,7 +73,10 @@ describe("OvaPackage provider: verify", () => {
       assert.ok(e instanceof ResourceInitError, String(e));
       assert.strictEqual(e.id, RU);
       assert.match(e.message, expected);
-      assert.match(e.message, /stays recorded in the stack.*the next `pulumi up` verifies the file again without exporting again; `pulumi up --replace` exports the package anew/);
+      assert.match(
+        e.message,
+        /stays recorded in the stack.*the next `pulumi up` verifies the file again without exporting again; `pulumi up --replace` exports the package anew/,
+      );
       const olds = e.properties as unknown as OvaPackageOutputs;
       assert.strictEqual(olds.state, "Exported");
       assert.strictEqual(asRecord(olds).__provider, "provider code");
@@ -92,7 +101,10 @@ describe("OvaPackage provider: verify", () => {
     sim.faults.dropDownloads(1024 * 1024, 1);
     const { outs } = await provider.create(inputs({ verify: "md5" }));
     assert.strictEqual(outs.verified?.md5, outs.md5Sum);
-    assert.ok(lines.some((l) => /resuming with a Range request/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /resuming with a Range request/.test(l)),
+      lines.join("\n"),
+    );
   });
 
   it("a package recorded without verified (by an earlier version) is not updated just for that; refresh records the check", async () => {

@@ -49,7 +49,11 @@ describe("OvaPackage provider: check (local validation)", () => {
   for (const [what, patch, property, reason] of cases) {
     it(`reports ${what} on ${property}`, async () => {
       const r = await provider.check({}, asRecord(inputs(patch)));
-      assert.deepStrictEqual(r.failures.map((f) => f.property), [property], JSON.stringify(r.failures));
+      assert.deepStrictEqual(
+        r.failures.map((f) => f.property),
+        [property],
+        JSON.stringify(r.failures),
+      );
       assert.match(r.failures[0].reason, reason);
     });
   }
@@ -86,7 +90,10 @@ describe("OvaPackage provider: check against ZStack (ZStack's own wording)", () 
   it("reports a backup storage that is not ImageStore, or does not exist", async () => {
     const r = await provider.check({}, asRecord(inputs({ backupStorageUuid: U.bsSftp })));
     assert.deepStrictEqual(r.failures, [
-      { property: "backupStorageUuid", reason: `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${U.bsSftp} is not an ImageStore backup storage.` },
+      {
+        property: "backupStorageUuid",
+        reason: `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${U.bsSftp} is not an ImageStore backup storage.`,
+      },
     ]);
     const r2 = await provider.check({}, asRecord(inputs({ backupStorageUuid: random })));
     assert.match(r2.failures[0].reason, /type:BackupStorageVO\] not found/);
@@ -97,7 +104,10 @@ describe("OvaPackage provider: check against ZStack (ZStack's own wording)", () 
     const pkg = c.parse("x", 200, body, schemas().ImagePackageInventory, "inventory");
     const r = await provider.check({}, asRecord(inputs({ vmUuid: U.vmStopped2 })));
     assert.deepStrictEqual(r.failures, [
-      { property: "vmUuid", reason: `Vm[uuid: ${U.vmStopped2}] is already exported as the ova package[uuid: ${pkg.uuid}], please delete the package and try again.` },
+      {
+        property: "vmUuid",
+        reason: `Vm[uuid: ${U.vmStopped2}] is already exported as the ova package[uuid: ${pkg.uuid}], please delete the package and try again.`,
+      },
     ]);
     assert.deepStrictEqual((await provider.check({}, asRecord(inputs({ vmUuid: U.vmStopped2, resourceUuid: pkg.uuid })))).failures, []);
     assert.deepStrictEqual((await provider.check({}, { adoptUuid: pkg.uuid })).failures, []);
@@ -112,27 +122,66 @@ describe("OvaPackage provider: check against ZStack (ZStack's own wording)", () 
 
 describe("OvaPackage provider: diff", () => {
   const provider = new OvaPackageProvider();
-  const olds = (over: Record<string, unknown> = {}) => ({ ...asRecord(inputs()), uuid: RU, state: "Exported", exportUrl: "u", __provider: "a", ...over });
+  const olds = (over: Record<string, unknown> = {}) => ({
+    ...asRecord(inputs()),
+    uuid: RU,
+    state: "Exported",
+    exportUrl: "u",
+    __provider: "a",
+    ...over,
+  });
   it("no change, __provider ignored", async () => {
     assert.deepStrictEqual(await provider.diff(RU, olds(), { ...asRecord(inputs()), __provider: "b" }), { changes: false, replaces: [] });
   });
-  for (const [key, value] of [["vmUuid", U.vmStopped2], ["backupStorageUuid", "a".repeat(32)], ["resourceUuid", "6a2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f"], ["tagUuids", ["b".repeat(32)]], ["systemTags", ["s::t"]], ["userTags", []], ["adoptUuid", "c".repeat(32)]] as const) {
+  for (const [key, value] of [
+    ["vmUuid", U.vmStopped2],
+    ["backupStorageUuid", "a".repeat(32)],
+    ["resourceUuid", "6a2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f"],
+    ["tagUuids", ["b".repeat(32)]],
+    ["systemTags", ["s::t"]],
+    ["userTags", []],
+    ["adoptUuid", "c".repeat(32)],
+  ] as const) {
     it(`replaces (delete before replace) when ${key} changes`, async () => {
-      assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ [key]: value }))), { changes: true, replaces: [key], deleteBeforeReplace: true });
+      assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ [key]: value }))), {
+        changes: true,
+        replaces: [key],
+        deleteBeforeReplace: true,
+      });
     });
   }
-  for (const [key, value] of [["name", "x.ova"], ["description", "y"], ["timeouts", { create: "1h" }]] as const) {
+  for (const [key, value] of [
+    ["name", "x.ova"],
+    ["description", "y"],
+    ["timeouts", { create: "1h" }],
+  ] as const) {
     it(`updates in place when ${key} changes`, async () => {
       assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ [key]: value }))), { changes: true, replaces: [] });
     });
   }
   it("an unset name keeps ZStack's default; unknowns and an Exporting state are changes", async () => {
-    assert.deepStrictEqual(await provider.diff(RU, olds({ name: "exported-vm-x" }), asRecord(inputs({ name: undefined }))), { changes: false, replaces: [] });
-    assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ vmUuid: UNKNOWN }))), { changes: true, replaces: ["vmUuid"], deleteBeforeReplace: true });
+    assert.deepStrictEqual(await provider.diff(RU, olds({ name: "exported-vm-x" }), asRecord(inputs({ name: undefined }))), {
+      changes: false,
+      replaces: [],
+    });
+    assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ vmUuid: UNKNOWN }))), {
+      changes: true,
+      replaces: ["vmUuid"],
+      deleteBeforeReplace: true,
+    });
     assert.deepStrictEqual(await provider.diff(RU, olds({ state: "Exporting" }), asRecord(inputs())), { changes: true, replaces: [] });
   });
   it("an adopted package does not need vmUuid/backupStorageUuid in the program", async () => {
-    const d = await provider.diff(RU, olds({ adoptUuid: RU }), { adoptUuid: RU, resourceUuid: RU, name: "legacy-db.ova", description: "golden image", tagUuids: [], systemTags: [], userTags: ["export::weekly"], timeouts: { create: "2h", delete: "10m" } });
+    const d = await provider.diff(RU, olds({ adoptUuid: RU }), {
+      adoptUuid: RU,
+      resourceUuid: RU,
+      name: "legacy-db.ova",
+      description: "golden image",
+      tagUuids: [],
+      systemTags: [],
+      userTags: ["export::weekly"],
+      timeouts: { create: "2h", delete: "10m" },
+    });
     assert.deepStrictEqual(d, { changes: false, replaces: [] });
   });
 });
@@ -162,7 +211,10 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
     assert.strictEqual(routeCount(sim, /^POST \/v1\/ovf\/ova-packages$/), 1);
     const ended = sim.world.get("imagePackages", id)!.lastOpDate as number;
     assert.ok(clock.now() - ended <= 10_000, `noticed ${(clock.now() - ended) / 1000} s late`);
-    assert.ok(lines.some((l) => /Exporting \d+% \(elapsed/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /Exporting \d+% \(elapsed/.test(l)),
+      lines.join("\n"),
+    );
     assert.ok(lines.length <= 16, lines.join("\n"));
   });
 
@@ -184,7 +236,10 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
     assert.strictEqual(e.properties.__provider, "provider code", "refresh/destroy could not load the provider");
     assert.match(e.reasons[0], /still Exporting at the create timeout \(5m\)/);
     const olds = e.properties as unknown as OvaPackageOutputs;
-    assert.deepStrictEqual(await provider.diff(RU, asRecord(olds), asRecord(inputs({ timeouts: { create: "5m" } }))), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(RU, asRecord(olds), asRecord(inputs({ timeouts: { create: "5m" } }))), {
+      changes: true,
+      replaces: [],
+    });
     const { outs } = await provider.update(RU, olds, inputs());
     assert.strictEqual(outs.state, "Exported");
     assert.ok(outs.exportUrl && outs.md5Sum);
@@ -223,7 +278,10 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
     assert.strictEqual(outs.state, "Exported");
     assert.strictEqual(routeCount(sim, /^POST \/v1\/ovf\/ova-packages$/), 0);
     await assert.rejects(() => provider.create({ adoptUuid: pkg.uuid, vmUuid: U.vmStopped } as OvaPackageInputs), /names the ova package of vm/);
-    await assert.rejects(() => provider.create({ adoptUuid: "0123456789abcdef0123456789abcdef" } as OvaPackageInputs), /no image package with this uuid/);
+    await assert.rejects(
+      () => provider.create({ adoptUuid: "0123456789abcdef0123456789abcdef" } as OvaPackageInputs),
+      /no image package with this uuid/,
+    );
   });
 
   it("update renames in place (UpdateImagePackage) and returns every output", async () => {

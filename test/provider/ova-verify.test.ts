@@ -40,8 +40,15 @@ describe("OVA verifier (provider/ova-verify)", () => {
     md5Sum = ovaMd5(PKG, SIZE);
     url = `${sim.url}/imagestore/download/ova/${PKG}/legacy-web-1.ova`;
     sim.world.insert("imagePackages", {
-      uuid: PKG, name: "web.ova", vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore, state: "Exported",
-      format: "ova", size: SIZE, md5Sum, exportUrl: url,
+      uuid: PKG,
+      name: "web.ova",
+      vmUuid: U.vmStopped2,
+      backupStorageUuid: U.bsImageStore,
+      state: "Exported",
+      format: "ova",
+      size: SIZE,
+      md5Sum,
+      exportUrl: url,
     });
     lines = [];
     clock = virtualClock(sim);
@@ -49,8 +56,16 @@ describe("OVA verifier (provider/ova-verify)", () => {
   afterEach(() => sim.stop());
 
   const opts = (over: Partial<VerifyOptions> = {}): VerifyOptions => ({
-    method: "md5", url, size: SIZE, md5Sum, tls: {}, clock, deadline: sim.now() + 3_600_000, label: 'OvaPackage "web.ova"',
-    log: (l) => lines.push(l), ...over,
+    method: "md5",
+    url,
+    size: SIZE,
+    md5Sum,
+    tls: {},
+    clock,
+    deadline: sim.now() + 3_600_000,
+    label: 'OvaPackage "web.ova"',
+    log: (l) => lines.push(l),
+    ...over,
   });
   const downloads = () => routeCount(sim, /^GET \/imagestore/);
 
@@ -91,7 +106,10 @@ describe("OVA verifier (provider/ova-verify)", () => {
     assert.match(bySize.message, new RegExp(`wrong size at .*: expected ${SIZE} bytes \\(size\\), found ${Math.floor(SIZE / 2)} bytes`));
     const byMd5 = await rejection(() => verifyOva(opts()));
     assert.strictEqual((byMd5 as unknown as OvaVerifyError).failure, "truncated");
-    assert.match(byMd5.message, new RegExp(`truncated stream from .*: expected ${SIZE} bytes \\(size\\), found ${Math.floor(SIZE / 2)}: the file ends early`));
+    assert.match(
+      byMd5.message,
+      new RegExp(`truncated stream from .*: expected ${SIZE} bytes \\(size\\), found ${Math.floor(SIZE / 2)}: the file ends early`),
+    );
   });
 
   it("missing: file not found (404), by either method", async () => {
@@ -117,7 +135,10 @@ describe("OVA verifier (provider/ova-verify)", () => {
     sim.faults.dropDownloads(0);
     const e = await rejection(() => verifyOva(opts()));
     assert.strictEqual((e as unknown as OvaVerifyError).failure, "truncated");
-    assert.match(e.message, new RegExp(`truncated stream from .*: expected ${SIZE} bytes \\(size\\), found 0: the download broke off 5 times without progress`));
+    assert.match(
+      e.message,
+      new RegExp(`truncated stream from .*: expected ${SIZE} bytes \\(size\\), found 0: the download broke off 5 times without progress`),
+    );
     assert.strictEqual(downloads(), 5);
   });
 

@@ -41,14 +41,29 @@ describe("polling: progress-aware waits", () => {
 
   it("an adopted job (no submit time known) is still cheap and prompt", async () => {
     const job = simulatedJob(2 * 3_600_000, { start: 1_000_000 - 3_000_000 });
-    const lateness = await waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: Infinity, label: "job", probe: job.probe, log: () => undefined });
+    const lateness = await waitWithProgress({
+      clock: job.clock,
+      policy: DEFAULT_POLL_POLICY,
+      deadline: Infinity,
+      label: "job",
+      probe: job.probe,
+      log: () => undefined,
+    });
     assert.ok(lateness <= 10_000, `noticed ${lateness / 1000} s late`);
     assert.ok(job.polls() < 80, `${job.polls()} polls`);
   });
 
   it("without progress it backs off to 10 s: completion still noticed within 10 s", async () => {
     const job = simulatedJob(3_600_000, { progress: false });
-    const lateness = await waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: Infinity, startedAt: job.submittedAt, label: "job", probe: job.probe, log: () => undefined });
+    const lateness = await waitWithProgress({
+      clock: job.clock,
+      policy: DEFAULT_POLL_POLICY,
+      deadline: Infinity,
+      startedAt: job.submittedAt,
+      label: "job",
+      probe: job.probe,
+      log: () => undefined,
+    });
     assert.ok(lateness <= 10_000);
     assert.ok(job.polls() >= 350 && job.polls() <= 380, `${job.polls()} polls`);
   });
@@ -56,10 +71,21 @@ describe("polling: progress-aware waits", () => {
   it("keeps printing a line every 5 minutes when nothing moves (no progress reported, or stuck)", async () => {
     const job = simulatedJob(3_600_000, { progress: false });
     const lines: string[] = [];
-    await waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: Infinity, startedAt: job.submittedAt, label: "job", probe: job.probe, log: (l) => lines.push(l) });
+    await waitWithProgress({
+      clock: job.clock,
+      policy: DEFAULT_POLL_POLICY,
+      deadline: Infinity,
+      startedAt: job.submittedAt,
+      label: "job",
+      probe: job.probe,
+      log: (l) => lines.push(l),
+    });
     // one at the start, one per 5 minutes of the hour, and "done"
     assert.ok(lines.length >= 12 && lines.length <= 14, lines.join("\n"));
-    assert.ok(lines.some((l) => /Running \(elapsed 30m\d\ds, no change for 30m\d\ds\)/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /Running \(elapsed 30m\d\ds, no change for 30m\d\ds\)/.test(l)),
+      lines.join("\n"),
+    );
 
     let now = 0;
     const stuck: string[] = [];
@@ -81,7 +107,16 @@ describe("polling: progress-aware waits", () => {
   it("fails at the deadline with the last state and percent", async () => {
     const job = simulatedJob(3_600_000);
     await assert.rejects(
-      () => waitWithProgress({ clock: job.clock, policy: DEFAULT_POLL_POLICY, deadline: job.clock.now() + 600_000, startedAt: job.submittedAt, label: "job x", probe: job.probe, log: () => undefined }),
+      () =>
+        waitWithProgress({
+          clock: job.clock,
+          policy: DEFAULT_POLL_POLICY,
+          deadline: job.clock.now() + 600_000,
+          startedAt: job.submittedAt,
+          label: "job x",
+          probe: job.probe,
+          log: () => undefined,
+        }),
       (e: unknown) => e instanceof ZStackTimeoutError && /job x: still Running, 1[0-9]% after 10m0\ds \(timeout\)/.test((e as Error).message),
     );
   });

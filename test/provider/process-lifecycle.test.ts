@@ -6,12 +6,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import {
-  ENGINE_PROBE_INTERVAL_MS,
-  engineAddressFromArgs,
-  installProcessLifecycle,
-  isDynamicProviderMain,
-} from "../../provider/process-lifecycle";
+import { ENGINE_PROBE_INTERVAL_MS, engineAddressFromArgs, installProcessLifecycle, isDynamicProviderMain } from "../../provider/process-lifecycle";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const SERVER_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");

@@ -22,10 +22,13 @@ describe("providers: serialized by value and run from the serialized text", func
   });
   after(async () => sim.stop());
 
-  const cfg = () =>
-    config({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": "Sup3r-Secret-Pw" });
+  const cfg = () => config({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": "Sup3r-Secret-Pw" });
 
-  for (const [name, provider] of [["V2vMigration", v2vProvider], ["OvaPackage", ovaProvider], ["V2vConversionHost", conversionHostProvider]] as const) {
+  for (const [name, provider] of [
+    ["V2vMigration", v2vProvider],
+    ["OvaPackage", ovaProvider],
+    ["V2vConversionHost", conversionHostProvider],
+  ] as const) {
     it(`${name}: serializes without secrets even after configure(), and the copy works`, async () => {
       await provider.configure({ config: cfg() }); // the live object knows a password now
       const s = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
@@ -34,10 +37,18 @@ describe("providers: serialized by value and run from the serialized text", func
       const copy = requireFromString(s.text).handler();
       await copy.configure({ config: config({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password }) });
       if (name === "V2vMigration") {
-        const checked = (await copy.check({}, {
-          url: `vmware://${U.vmwareApp01}`, name: "app-01", cpuNum: 1, memorySize: 1024 ** 3,
-          primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private], conversionHostUuid: U.convHost,
-        })) as { inputs: Record<string, unknown>; failures: unknown[] };
+        const checked = (await copy.check(
+          {},
+          {
+            url: `vmware://${U.vmwareApp01}`,
+            name: "app-01",
+            cpuNum: 1,
+            memorySize: 1024 ** 3,
+            primaryStorageUuid: U.primaryStorage,
+            l3NetworkUuids: [U.l3Private],
+            conversionHostUuid: U.convHost,
+          },
+        )) as { inputs: Record<string, unknown>; failures: unknown[] };
         assert.deepStrictEqual(checked.failures, []);
         const created = (await copy.create(checked.inputs)) as { id: string; outs: Record<string, unknown> };
         assert.strictEqual(created.outs.state, "Succeeded");
@@ -45,7 +56,10 @@ describe("providers: serialized by value and run from the serialized text", func
         await copy.delete(created.id, created.outs);
         assert.deepStrictEqual(await copy.read(created.id, created.outs), { id: undefined });
       } else if (name === "V2vConversionHost") {
-        const checked = (await copy.check({}, { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM", state: "Disabled" })) as { inputs: Record<string, unknown>; failures: unknown[] };
+        const checked = (await copy.check({}, { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM", state: "Disabled" })) as {
+          inputs: Record<string, unknown>;
+          failures: unknown[];
+        };
         assert.deepStrictEqual(checked.failures, []);
         const created = (await copy.create(checked.inputs)) as { id: string; outs: Record<string, unknown> };
         assert.strictEqual(created.outs.state, "Disabled");
@@ -53,7 +67,10 @@ describe("providers: serialized by value and run from the serialized text", func
         await copy.delete(created.id, created.outs);
         assert.deepStrictEqual(await copy.read(created.id, created.outs), { id: undefined });
       } else {
-        const checked = (await copy.check({}, { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore })) as { inputs: Record<string, unknown>; failures: unknown[] };
+        const checked = (await copy.check({}, { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore })) as {
+          inputs: Record<string, unknown>;
+          failures: unknown[];
+        };
         assert.deepStrictEqual(checked.failures, []);
         const created = (await copy.create(checked.inputs)) as { id: string; outs: Record<string, unknown> };
         assert.strictEqual(created.outs.state, "Exported");

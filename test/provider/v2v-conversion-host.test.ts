@@ -9,7 +9,17 @@ import { Sim, config, conversionHostHarness, newSim, rejection, routeCount, v2vH
 const RU = "6b3e4f5a6b7c4d8e9f0a1b2c3d4e5f60";
 const MSG = "org.zstack.v2v.APIAddV2VConversionHostMsg";
 const inputs = (over: Partial<Record<keyof V2vConversionHostInputs, unknown>> = {}): V2vConversionHostInputs =>
-  ({ name: "v2v-host-3", description: "cache on host 3", hostUuid: U.host3, storagePath: "/zstack/v2v-cache", type: "VMWARE", state: "Enabled", resourceUuid: RU, userTags: ["team::v2v"], ...over }) as V2vConversionHostInputs;
+  ({
+    name: "v2v-host-3",
+    description: "cache on host 3",
+    hostUuid: U.host3,
+    storagePath: "/zstack/v2v-cache",
+    type: "VMWARE",
+    state: "Enabled",
+    resourceUuid: RU,
+    userTags: ["team::v2v"],
+    ...over,
+  }) as V2vConversionHostInputs;
 const asRecord = (x: unknown) => x as Record<string, unknown>;
 
 describe("V2vConversionHost provider: check (local validation)", () => {
@@ -50,7 +60,11 @@ describe("V2vConversionHost provider: check (local validation)", () => {
   for (const [what, patch, property, reason] of cases) {
     it(`reports ${what} on ${property}`, async () => {
       const r = await provider.check({}, asRecord(inputs(patch)));
-      assert.deepStrictEqual(r.failures.map((f) => f.property), [property], JSON.stringify(r.failures));
+      assert.deepStrictEqual(
+        r.failures.map((f) => f.property),
+        [property],
+        JSON.stringify(r.failures),
+      );
       assert.match(r.failures[0].reason, reason);
     });
   }
@@ -76,13 +90,21 @@ describe("V2vConversionHost provider against the simulator", () => {
     const failure = async (hostUuid: string) => (await provider.check({}, asRecord(inputs({ hostUuid })))).failures;
     assert.deepStrictEqual(await failure(U.host3), []);
     const nowhere = "0123456789abcdef0123456789abcdef";
-    assert.deepStrictEqual(await failure(nowhere), [{ property: "hostUuid", reason: `invalid field[hostUuid], resource[uuid:${nowhere}, type:HostVO] not found` }]);
+    assert.deepStrictEqual(await failure(nowhere), [
+      { property: "hostUuid", reason: `invalid field[hostUuid], resource[uuid:${nowhere}, type:HostVO] not found` },
+    ]);
     assert.match((await failure(U.esxHost))[0].reason, /is not a KVM host \(hypervisorType: ESX\)/);
-    assert.match((await failure(U.host1))[0].reason, new RegExp(`already the V2V conversion host\\[uuid:${U.convHost}, name:v2v-conversion-host-1\\]`));
+    assert.match(
+      (await failure(U.host1))[0].reason,
+      new RegExp(`already the V2V conversion host\\[uuid:${U.convHost}, name:v2v-conversion-host-1\\]`),
+    );
     sim.world.update("hosts", U.host3, { status: "Disconnected" });
     assert.match((await failure(U.host3))[0].reason, /is not Connected \(status: Disconnected\)/);
     const adopt = await provider.check({}, { adoptUuid: nowhere });
-    assert.deepStrictEqual(adopt.failures.map((f) => f.property), ["adoptUuid"]);
+    assert.deepStrictEqual(
+      adopt.failures.map((f) => f.property),
+      ["adoptUuid"],
+    );
   });
 
   it("creates with resourceUuid and tags, then disables when state is Disabled; every inventory field is an output", async () => {
@@ -92,12 +114,32 @@ describe("V2vConversionHost provider against the simulator", () => {
     assert.strictEqual(row.state, "Disabled");
     assert.deepStrictEqual(sim.world.tags.get(RU)?.user, ["team::v2v"]);
     assert.strictEqual(outs.state, "Disabled");
-    for (const k of ["uuid", "name", "description", "hostUuid", "storagePath", "type", "state", "totalSize", "availableSize", "hostStatus", "hostState", "createDate", "lastOpDate"]) {
+    for (const k of [
+      "uuid",
+      "name",
+      "description",
+      "hostUuid",
+      "storagePath",
+      "type",
+      "state",
+      "totalSize",
+      "availableSize",
+      "hostStatus",
+      "hostState",
+      "createDate",
+      "lastOpDate",
+    ]) {
       assert.ok((outs as unknown as Record<string, unknown>)[k] !== undefined, `output ${k} missing`);
     }
     assert.strictEqual(outs.hostStatus, "Connected");
-    assert.ok(lines.some((l) => l.includes(`V2vConversionHost "v2v-host-3": adding host ${U.host3}`)), lines.join("\n"));
-    assert.ok(lines.some((l) => l.includes("disabling conversion host")), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => l.includes(`V2vConversionHost "v2v-host-3": adding host ${U.host3}`)),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) => l.includes("disabling conversion host")),
+      lines.join("\n"),
+    );
   });
 
   it("updates name, description and storagePath in place, and the state; replaces on hostUuid and type", async () => {
@@ -112,7 +154,11 @@ describe("V2vConversionHost provider against the simulator", () => {
     assert.deepStrictEqual(await provider.diff(id, asRecord(after), asRecord(news)), { changes: false, replaces: [] });
     const back = await provider.update(id, after, inputs({ ...news, state: "Enabled" }));
     assert.strictEqual(back.outs.state, "Enabled");
-    assert.deepStrictEqual(await provider.diff(id, asRecord(after), asRecord(inputs({ hostUuid: U.host2 }))), { changes: true, replaces: ["hostUuid"], deleteBeforeReplace: true });
+    assert.deepStrictEqual(await provider.diff(id, asRecord(after), asRecord(inputs({ hostUuid: U.host2 }))), {
+      changes: true,
+      replaces: ["hostUuid"],
+      deleteBeforeReplace: true,
+    });
     assert.deepStrictEqual((await provider.diff(id, asRecord(after), asRecord(inputs({ type: "KVM" })))).replaces, ["type"]);
   });
 
@@ -123,7 +169,10 @@ describe("V2vConversionHost provider against the simulator", () => {
     const { id } = await create();
     assert.strictEqual(id, RU);
     assert.strictEqual(routeCount(sim, /^POST .*\/v1\/v2v-conversion-hosts$/), adds, "added again");
-    assert.ok(lines.some((l) => l.includes(`conversion host ${RU} already exists (Enabled); adopting it`)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => l.includes(`conversion host ${RU} already exists (Enabled); adopting it`)),
+      lines.join("\n"),
+    );
   });
 
   it("adoptUuid takes over an existing conversion host and applies the declared fields", async () => {
@@ -156,14 +205,28 @@ describe("V2vConversionHost provider against the simulator", () => {
   it("deletes; while a migration uses it, surfaces ZStack's refusal clearly", async () => {
     const { id, outs } = await create();
     const v2v = await v2vHarness(sim);
-    const m = await v2v.provider.check({}, {
-      url: `vmware://${U.vmwareWeb01}`, name: "web-01", cpuNum: 1, memorySize: 1024 ** 3, conversionHostUuid: id,
-      primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private], timeouts: { create: "1m" },
-    });
+    const m = await v2v.provider.check(
+      {},
+      {
+        url: `vmware://${U.vmwareWeb01}`,
+        name: "web-01",
+        cpuNum: 1,
+        memorySize: 1024 ** 3,
+        conversionHostUuid: id,
+        primaryStorageUuid: U.primaryStorage,
+        l3NetworkUuids: [U.l3Private],
+        timeouts: { create: "1m" },
+      },
+    );
     assert.deepStrictEqual(m.failures, []);
     await v2v.provider.create(m.inputs as never).catch((e: unknown) => assert.ok(e instanceof ResourceInitError, String(e)));
     const refused = await rejection(() => provider.delete(id, outs));
-    assert.match(refused.message, new RegExp(`V2vConversionHost "v2v-host-3": ZStack refused to delete conversion host ${id} \\(SYS.1007\\): cannot delete the v2v conversion host\\[uuid:${id}\\], it is used by the running v2v long job`));
+    assert.match(
+      refused.message,
+      new RegExp(
+        `V2vConversionHost "v2v-host-3": ZStack refused to delete conversion host ${id} \\(SYS.1007\\): cannot delete the v2v conversion host\\[uuid:${id}\\], it is used by the running v2v long job`,
+      ),
+    );
     assert.match(refused.message, /wait for them to end/);
     assert.ok(sim.world.get("conversionHosts", id), "deleted anyway");
     sim.advance(60 * 60_000);
@@ -173,7 +236,9 @@ describe("V2vConversionHost provider against the simulator", () => {
 
   it("never prints the password in errors", async () => {
     const { outs } = await create();
-    const bad = await conversionHostHarness(sim, { config: config({ "zstack:endpoint": sim.url, "zstack:accountName": "admin", "zstack:password": "Sup3r-s3cret!" }) });
+    const bad = await conversionHostHarness(sim, {
+      config: config({ "zstack:endpoint": sim.url, "zstack:accountName": "admin", "zstack:password": "Sup3r-s3cret!" }),
+    });
     const e = await rejection(() => bad.provider.read(RU, outs as V2vConversionHostOutputs));
     assert.ok(!e.message.includes("Sup3r-s3cret!"), e.message);
     assert.ok(!bad.lines.join("\n").includes("Sup3r-s3cret!"));

@@ -72,12 +72,18 @@ describe("V2vMigration provider: check (local validation)", () => {
     assert.strictEqual(fresh.inputs.resourceUuid, derived);
     assert.ok(!("defaultResourceUuid" in fresh.inputs), "defaultResourceUuid must not reach the state");
     // a renamed stack or resource derives another default: the recorded uuid stays, nothing is replaced
-    const renamed = await provider.check(fresh.inputs, { ...asRecord(inputs({ resourceUuid: undefined })), defaultResourceUuid: "8e2d3e4f5a6b5c7d8e9f0a1b2c3d4e5f" });
+    const renamed = await provider.check(fresh.inputs, {
+      ...asRecord(inputs({ resourceUuid: undefined })),
+      defaultResourceUuid: "8e2d3e4f5a6b5c7d8e9f0a1b2c3d4e5f",
+    });
     assert.strictEqual(renamed.inputs.resourceUuid, derived);
     const olds = { ...fresh.inputs, uuid: derived, state: "Succeeded" };
     assert.deepStrictEqual(await new V2vMigrationProvider().diff(derived, olds, renamed.inputs), { changes: false, replaces: [] });
     // a resourceUuid the program sets wins, and changing it replaces
-    const explicit = await provider.check(fresh.inputs, { ...asRecord(inputs({ resourceUuid: "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" })), defaultResourceUuid: derived });
+    const explicit = await provider.check(fresh.inputs, {
+      ...asRecord(inputs({ resourceUuid: "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" })),
+      defaultResourceUuid: derived,
+    });
     assert.strictEqual(explicit.inputs.resourceUuid, "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
     assert.deepStrictEqual((await new V2vMigrationProvider().diff(derived, olds, explicit.inputs)).replaces, ["resourceUuid"]);
   });
@@ -111,7 +117,12 @@ describe("V2vMigration provider: check (local validation)", () => {
     ["bad uuid in l3NetworkUuids", { l3NetworkUuids: ["l3"] }, "l3NetworkUuids", /not a 32-character hex UUID/],
     ["l3NetworkUuids not a list", { l3NetworkUuids: U.l3Private }, "l3NetworkUuids", /must be a list/],
     ["default L3 not among the L3s", { defaultL3NetworkUuid: "a".repeat(32) }, "defaultL3NetworkUuid", /is not in l3NetworkUuids/],
-    ["bad platform", { platform: "Solaris" }, "platform", /valid value for field\[platform\] of message\[.*\] are \[Linux, Windows, WindowsVirtio, Paravirtualization, Other\], but Solaris found/],
+    [
+      "bad platform",
+      { platform: "Solaris" },
+      "platform",
+      /valid value for field\[platform\] of message\[.*\] are \[Linux, Windows, WindowsVirtio, Paravirtualization, Other\], but Solaris found/,
+    ],
     ["bad type", { type: "Container" }, "type", /are \[UserVm, ApplianceVm\], but Container found/],
     ["bad strategy", { strategy: "Later" }, "strategy", /are \[InstantStart, JustConvert\]/],
     ["bad convertStrategy", { convertStrategy: "Fast" }, "convertStrategy", /are \[CapacityOptimized, EfficiencyFirst\]/],
@@ -176,12 +187,22 @@ describe("V2vMigration provider: check against ZStack", () => {
 
   const random = "0123456789abcdef0123456789abcdef";
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
-    ["an unknown source VM", { url: `vmware://${random}` }, "url", /invalid field\[url\], resource\[uuid:0123456789abcdef0123456789abcdef, type:VmInstanceVO\] not found/],
+    [
+      "an unknown source VM",
+      { url: `vmware://${random}` },
+      "url",
+      /invalid field\[url\], resource\[uuid:0123456789abcdef0123456789abcdef, type:VmInstanceVO\] not found/,
+    ],
     ["a source VM that is not VMware", { url: `vmware://${U.vmRunning}` }, "url", /is a KVM VM, not a VMware \(ESX\) VM/],
     ["an unknown conversion host", { conversionHostUuid: random }, "conversionHostUuid", /type:V2VConversionHostVO\] not found/],
     ["a Disabled conversion host", { conversionHostUuid: U.convHostDisabled }, "conversionHostUuid", /is Disabled; only an Enabled conversion host/],
     ["an unknown primary storage", { primaryStorageUuid: random }, "primaryStorageUuid", /type:PrimaryStorageVO\] not found/],
-    ["an unknown L3 network", { l3NetworkUuids: [U.l3Private, random], defaultL3NetworkUuid: U.l3Private }, "l3NetworkUuids", /resource\[uuids:\[0123456789abcdef0123456789abcdef\], type:L3NetworkVO\] not found/],
+    [
+      "an unknown L3 network",
+      { l3NetworkUuids: [U.l3Private, random], defaultL3NetworkUuid: U.l3Private },
+      "l3NetworkUuids",
+      /resource\[uuids:\[0123456789abcdef0123456789abcdef\], type:L3NetworkVO\] not found/,
+    ],
     ["an unknown zone", { zoneUuid: random }, "zoneUuid", /type:ZoneVO\] not found/],
     ["an unknown cluster", { clusterUuid: random }, "clusterUuid", /type:ClusterVO\] not found/],
     ["an unknown host", { hostUuid: random }, "hostUuid", /type:HostVO\] not found/],
@@ -193,18 +214,61 @@ describe("V2vMigration provider: check against ZStack", () => {
   for (const [what, patch, property, reason] of cases) {
     it(`reports ${what}`, async () => {
       const r = await provider.check({}, asRecord(inputs(patch)));
-      assert.deepStrictEqual(r.failures.map((f) => f.property), [property]);
+      assert.deepStrictEqual(
+        r.failures.map((f) => f.property),
+        [property],
+      );
       assert.match(r.failures[0].reason, reason);
     });
   }
 
   const unusableCases: Array<[string, string, string, Record<string, unknown>, Record<string, unknown>, string, RegExp]> = [
-    ["a Disabled primary storage", "primaryStorages", U.primaryStorage, { state: "Disabled" }, {}, "primaryStorageUuid", /primary storage\[uuid:568c8fb94e544ce798704424af05bcc2\] is Disabled; it must be Enabled/],
-    ["a Disconnected primary storage", "primaryStorages", U.primaryStorage, { status: "Disconnected" }, {}, "primaryStorageUuid", /is Disconnected; it must be Connected/],
-    ["a Disabled L3 network", "l3Networks", U.l3Public, { state: "Disabled" }, { l3NetworkUuids: [U.l3Private, U.l3Public] }, "l3NetworkUuids", /L3 network\[uuid:85bc0081ee434b86a3dd4e026881361c\] is Disabled/],
+    [
+      "a Disabled primary storage",
+      "primaryStorages",
+      U.primaryStorage,
+      { state: "Disabled" },
+      {},
+      "primaryStorageUuid",
+      /primary storage\[uuid:568c8fb94e544ce798704424af05bcc2\] is Disabled; it must be Enabled/,
+    ],
+    [
+      "a Disconnected primary storage",
+      "primaryStorages",
+      U.primaryStorage,
+      { status: "Disconnected" },
+      {},
+      "primaryStorageUuid",
+      /is Disconnected; it must be Connected/,
+    ],
+    [
+      "a Disabled L3 network",
+      "l3Networks",
+      U.l3Public,
+      { state: "Disabled" },
+      { l3NetworkUuids: [U.l3Private, U.l3Public] },
+      "l3NetworkUuids",
+      /L3 network\[uuid:85bc0081ee434b86a3dd4e026881361c\] is Disabled/,
+    ],
     // host2, not host1: host1 carries the conversion host, whose hostState follows it (simulator/assumptions.ts)
-    ["a host in Maintenance", "hosts", U.host2, { state: "Maintenance" }, { hostUuid: U.host2 }, "hostUuid", /host\[uuid:f5f66e86904240b9b355b197a828795c\] is Maintenance; it must be Enabled/],
-    ["a conversion host whose KVM host is Disconnected", "conversionHosts", U.convHost, { hostStatus: "Disconnected" }, {}, "conversionHostUuid", /KVM host of V2V conversion host\[uuid:f93a4dd87b8849ea96e5b2df98aa1c8e\] is Disconnected/],
+    [
+      "a host in Maintenance",
+      "hosts",
+      U.host2,
+      { state: "Maintenance" },
+      { hostUuid: U.host2 },
+      "hostUuid",
+      /host\[uuid:f5f66e86904240b9b355b197a828795c\] is Maintenance; it must be Enabled/,
+    ],
+    [
+      "a conversion host whose KVM host is Disconnected",
+      "conversionHosts",
+      U.convHost,
+      { hostStatus: "Disconnected" },
+      {},
+      "conversionHostUuid",
+      /KVM host of V2V conversion host\[uuid:f93a4dd87b8849ea96e5b2df98aa1c8e\] is Disconnected/,
+    ],
   ];
   for (const [what, table, uuid, change, patch, property, reason] of unusableCases) {
     it(`reports ${what} (exists, but a conversion cannot use it)`, async () => {
@@ -212,7 +276,10 @@ describe("V2vMigration provider: check against ZStack", () => {
       sim.world.update(table as "hosts", uuid, change);
       try {
         const r = await provider.check({}, asRecord(inputs(patch)));
-        assert.deepStrictEqual(r.failures.map((f) => f.property), [property]);
+        assert.deepStrictEqual(
+          r.failures.map((f) => f.property),
+          [property],
+        );
         assert.match(r.failures[0].reason, reason);
       } finally {
         sim.world.update(table as "hosts", uuid, Object.fromEntries(Object.keys(change).map((k) => [k, before[k]])));
@@ -228,7 +295,10 @@ describe("V2vMigration provider: check against ZStack", () => {
 
   it("checks an adoptUuid: it must name an existing V2V long job", async () => {
     const r = await provider.check({}, { adoptUuid: random });
-    assert.deepStrictEqual(r.failures.map((f) => f.property), ["adoptUuid"]);
+    assert.deepStrictEqual(
+      r.failures.map((f) => f.property),
+      ["adoptUuid"],
+    );
     assert.match(r.failures[0].reason, /type:LongJobVO\] not found/);
   });
 
@@ -246,26 +316,57 @@ describe("V2vMigration provider: check against ZStack", () => {
     await p.configure({ config: accountConfig(sim, { "zstack:endpoint": "http://127.0.0.1:1", "zstack:password": password }) });
     const r = await p.check({}, asRecord(inputs({ primaryStorageUuid: random })));
     assert.deepStrictEqual(r.failures, []);
-    assert.ok(notes.some((l) => /skipping reference validation/.test(l)), notes.join("\n"));
-    assert.ok(notes.every((l) => !l.includes(password)), notes.join("\n"));
+    assert.ok(
+      notes.some((l) => /skipping reference validation/.test(l)),
+      notes.join("\n"),
+    );
+    assert.ok(
+      notes.every((l) => !l.includes(password)),
+      notes.join("\n"),
+    );
   });
 });
 
 describe("V2vMigration provider: diff", () => {
   const provider = new V2vMigrationProvider();
-  const olds = (over: Record<string, unknown> = {}) => ({ ...asRecord(inputs()), uuid: "u", state: "Succeeded", longJobName: "migrate web-01", __provider: "old code", ...over });
+  const olds = (over: Record<string, unknown> = {}) => ({
+    ...asRecord(inputs()),
+    uuid: "u",
+    state: "Succeeded",
+    longJobName: "migrate web-01",
+    __provider: "old code",
+    ...over,
+  });
 
   it("reports no change when nothing changed (and ignores __provider)", async () => {
     assert.deepStrictEqual(await provider.diff("u", olds(), { ...asRecord(inputs()), __provider: "new code" }), { changes: false, replaces: [] });
   });
 
   const replacing: Array<[string, unknown]> = [
-    ["url", `vmware://${U.vmwareWeb02}`], ["name", "web-01b"], ["description", "x"], ["conversionHostUuid", U.convHostDisabled],
-    ["cpuNum", 4], ["memorySize", GiB], ["zoneUuid", undefined], ["clusterUuid", undefined], ["hostUuid", undefined],
-    ["primaryStorageUuid", "a".repeat(32)], ["l3NetworkUuids", [U.l3Public, U.l3Private]], ["defaultL3NetworkUuid", U.l3Public],
-    ["platform", "Windows"], ["type", "ApplianceVm"], ["strategy", "JustConvert"], ["resourceUuid", "2c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f"],
-    ["convertStrategy", "EfficiencyFirst"], ["sshPrivKey", "other"], ["pauseVm", true], ["volumeFilters", []], ["tagUuids", ["b".repeat(32)]],
-    ["systemTags", ["x::y"]], ["userTags", []], ["adoptUuid", "c".repeat(32)],
+    ["url", `vmware://${U.vmwareWeb02}`],
+    ["name", "web-01b"],
+    ["description", "x"],
+    ["conversionHostUuid", U.convHostDisabled],
+    ["cpuNum", 4],
+    ["memorySize", GiB],
+    ["zoneUuid", undefined],
+    ["clusterUuid", undefined],
+    ["hostUuid", undefined],
+    ["primaryStorageUuid", "a".repeat(32)],
+    ["l3NetworkUuids", [U.l3Public, U.l3Private]],
+    ["defaultL3NetworkUuid", U.l3Public],
+    ["platform", "Windows"],
+    ["type", "ApplianceVm"],
+    ["strategy", "JustConvert"],
+    ["resourceUuid", "2c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f"],
+    ["convertStrategy", "EfficiencyFirst"],
+    ["sshPrivKey", "other"],
+    ["pauseVm", true],
+    ["volumeFilters", []],
+    ["tagUuids", ["b".repeat(32)]],
+    ["systemTags", ["x::y"]],
+    ["userTags", []],
+    ["adoptUuid", "c".repeat(32)],
   ];
   for (const [key, value] of replacing) {
     it(`replaces (delete before replace) when ${key} changes`, async () => {
@@ -274,7 +375,13 @@ describe("V2vMigration provider: diff", () => {
     });
   }
 
-  for (const [key, value] of [["longJobName", "renamed"], ["longJobDescription", "wave 2"], ["timeouts", { create: "1h" }], ["waitForCompletion", false], ["deleteMigratedVm", true]] as const) {
+  for (const [key, value] of [
+    ["longJobName", "renamed"],
+    ["longJobDescription", "wave 2"],
+    ["timeouts", { create: "1h" }],
+    ["waitForCompletion", false],
+    ["deleteMigratedVm", true],
+  ] as const) {
     it(`updates in place when ${key} changes`, async () => {
       assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ [key]: value }))), { changes: true, replaces: [] });
     });
@@ -286,7 +393,11 @@ describe("V2vMigration provider: diff", () => {
   });
 
   it("counts unknown values as changes", async () => {
-    assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ cpuNum: UNKNOWN }))), { changes: true, replaces: ["cpuNum"], deleteBeforeReplace: true });
+    assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ cpuNum: UNKNOWN }))), {
+      changes: true,
+      replaces: ["cpuNum"],
+      deleteBeforeReplace: true,
+    });
     assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ longJobName: UNKNOWN }))), { changes: true, replaces: [] });
   });
 
@@ -294,7 +405,10 @@ describe("V2vMigration provider: diff", () => {
     for (const state of ["Failed", "Canceled", "Running"]) {
       assert.deepStrictEqual(await provider.diff("u", olds({ state }), asRecord(inputs())), { changes: true, replaces: [] });
     }
-    assert.deepStrictEqual(await provider.diff("u", olds({ state: "Running" }), asRecord(inputs({ waitForCompletion: false }))), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff("u", olds({ state: "Running" }), asRecord(inputs({ waitForCompletion: false }))), {
+      changes: true,
+      replaces: [],
+    });
     assert.deepStrictEqual(
       await provider.diff("u", olds({ state: "Running", waitForCompletion: false }), asRecord(inputs({ waitForCompletion: false }))),
       { changes: false, replaces: [] },
@@ -337,7 +451,10 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     const ended = sim.world.get("longJobs", id)!.lastOpDate as number;
     assert.ok(clock.now() - ended <= 10_000, `noticed ${(clock.now() - ended) / 1000} s late`);
     assert.ok(lines.length >= 3 && lines.length <= 16, lines.join("\n"));
-    assert.ok(lines.some((l) => /Running \d+% \(elapsed /.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /Running \d+% \(elapsed /.test(l)),
+      lines.join("\n"),
+    );
     assert.ok(lines.every((l) => !l.includes("b3BlbnNzaC1rZXktdjEAAAAA") && !l.includes(session)));
   });
 
@@ -411,14 +528,24 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.strictEqual(outs.state, "Succeeded");
     assert.strictEqual(routeCount(sim, /^POST \/v1\/v2vs$/), 1);
     assert.strictEqual(sim.world.list("longJobs").length, 1);
-    assert.ok(second.lines.some((l) => /already exists .*adopting/.test(l)), second.lines.join("\n"));
+    assert.ok(
+      second.lines.some((l) => /already exists .*adopting/.test(l)),
+      second.lines.join("\n"),
+    );
   });
 
   it("create: adoptUuid takes over an existing V2V job without submitting; wrong uuids are refused", async () => {
     const { provider } = await v2vHarness(sim);
     const c = (provider as unknown as { client(): import("../../provider/client").ZStackClient }).client();
     const body = await c.call("ConvertVmFromForeignHypervisor", {
-      params: { url: `vmware://${U.vmwareDb01}`, name: "db-01", cpuNum: 4, memorySize: 8 * GiB, primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private] },
+      params: {
+        url: `vmware://${U.vmwareDb01}`,
+        name: "db-01",
+        cpuNum: 4,
+        memorySize: 8 * GiB,
+        primaryStorageUuid: U.primaryStorage,
+        l3NetworkUuids: [U.l3Private],
+      },
     });
     const job = c.parse("x", 200, body, schemas().LongJobInventory, "inventory");
     sim.stats.reset();
@@ -428,10 +555,22 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.strictEqual(outs.state, "Succeeded");
     assert.ok(outs.vmUuid);
     assert.strictEqual(routeCount(sim, /^POST \/v1\/v2vs$/), 0);
-    await assert.rejects(() => provider.create({ adoptUuid: "0123456789abcdef0123456789abcdef" } as V2vMigrationInputs), /no long job with this uuid exists/);
+    await assert.rejects(
+      () => provider.create({ adoptUuid: "0123456789abcdef0123456789abcdef" } as V2vMigrationInputs),
+      /no long job with this uuid exists/,
+    );
     await assert.rejects(() => provider.create(inputs({ adoptUuid: job.uuid })), /names the conversion of vmware:\/\/.*, but url is/);
-    sim.world.insert("longJobs", { uuid: "abcdefabcdefabcdefabcdefabcdefab", jobName: "APIAddImageMsg", state: "Succeeded", createDate: sim.now(), lastOpDate: sim.now() });
-    await assert.rejects(() => provider.create({ adoptUuid: "abcdefabcdefabcdefabcdefabcdefab" } as V2vMigrationInputs), /APIAddImageMsg, not a V2V conversion/);
+    sim.world.insert("longJobs", {
+      uuid: "abcdefabcdefabcdefabcdefabcdefab",
+      jobName: "APIAddImageMsg",
+      state: "Succeeded",
+      createDate: sim.now(),
+      lastOpDate: sim.now(),
+    });
+    await assert.rejects(
+      () => provider.create({ adoptUuid: "abcdefabcdefabcdefabcdefabcdefab" } as V2vMigrationInputs),
+      /APIAddImageMsg, not a V2V conversion/,
+    );
   });
 
   it("read refreshes the job and drops it when deleted out of band (world or DeleteLongJob)", async () => {
@@ -530,7 +669,10 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     const { provider, lines } = await v2vHarness(sim, { clock });
     const { outs } = await provider.create(inputs());
     assert.strictEqual(outs.state, "Succeeded");
-    assert.ok(lines.some((l) => /Suspended; resuming/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /Suspended; resuming/.test(l)),
+      lines.join("\n"),
+    );
   });
 
   it("without credentials, every operation fails with one error naming the keys to set", async () => {
@@ -543,6 +685,9 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.match(e.message, /ZSTACK_ACCOUNT_NAME/);
     const half = new V2vMigrationProvider({ clock: virtualClock(sim) });
     await half.configure({ config: config({ "zstack:endpoint": sim.url, "zstack:accountName": "admin" }) });
-    await assert.rejects(() => half.read("x", {} as V2vMigrationOutputs), /zstack:password( \(or the environment variable ZSTACK_ACCOUNT_PASSWORD\))? is not set/);
+    await assert.rejects(
+      () => half.read("x", {} as V2vMigrationOutputs),
+      /zstack:password( \(or the environment variable ZSTACK_ACCOUNT_PASSWORD\))? is not set/,
+    );
   });
 });

@@ -33,8 +33,7 @@ describe("sdk: resource wiring (setMocks)", function () {
     // a configured provider must never leak its credentials into __provider
     await v2vProvider.configure({
       config: {
-        get: (k: string) =>
-          ({ "zstack:endpoint": "http://127.0.0.1:1", "zstack:accountName": "admin", "zstack:password": "s3cret-Passw0rd" })[k],
+        get: (k: string) => ({ "zstack:endpoint": "http://127.0.0.1:1", "zstack:accountName": "admin", "zstack:password": "s3cret-Passw0rd" })[k],
       },
     });
     await pulumi.runtime.setMocks(
@@ -44,11 +43,35 @@ describe("sdk: resource wiring (setMocks)", function () {
           const state: Record<string, unknown> = { ...args.inputs };
           delete state.__provider;
           if (args.type === V2V_MIGRATION_TYPE) {
-            Object.assign(state, { uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid, state: "Succeeded", vmUuid: "1".repeat(32), jobName: "APIConvertVmFromForeignHypervisorMsg", executeTime: 7200, longJobName: "job" });
+            Object.assign(state, {
+              uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid,
+              state: "Succeeded",
+              vmUuid: "1".repeat(32),
+              jobName: "APIConvertVmFromForeignHypervisorMsg",
+              executeTime: 7200,
+              longJobName: "job",
+            });
           } else if (args.type === V2V_CONVERSION_HOST_TYPE) {
-            Object.assign(state, { uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid, state: "Enabled", totalSize: 4096, availableSize: 1024, hostStatus: "Connected", hostState: "Enabled", createDate: "d1", lastOpDate: "d2" });
+            Object.assign(state, {
+              uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid,
+              state: "Enabled",
+              totalSize: 4096,
+              availableSize: 1024,
+              hostStatus: "Connected",
+              hostState: "Enabled",
+              createDate: "d1",
+              lastOpDate: "d2",
+            });
           } else {
-            Object.assign(state, { uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid, state: "Exported", exportUrl: "http://bs/x.ova", md5Sum: "abc", size: 42, format: "ova", name: "exported-vm-x" });
+            Object.assign(state, {
+              uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid,
+              state: "Exported",
+              exportUrl: "http://bs/x.ova",
+              md5Sum: "abc",
+              size: 42,
+              format: "ova",
+              name: "exported-vm-x",
+            });
           }
           return { id: String(state.uuid), state };
         },
@@ -170,7 +193,14 @@ describe("sdk: resource wiring (setMocks)", function () {
   });
 
   it("V2vConversionHost: type token, inputs, seeded outputs, no secret outputs", async () => {
-    const ch = new V2vConversionHost("v2v-host-3", { name: "v2v-host-3", hostUuid: U.host3, storagePath: "/zstack/v2v-cache", type: "VMWARE", state: "Disabled", userTags: ["team::v2v"] });
+    const ch = new V2vConversionHost("v2v-host-3", {
+      name: "v2v-host-3",
+      hostUuid: U.host3,
+      storagePath: "/zstack/v2v-cache",
+      type: "VMWARE",
+      state: "Disabled",
+      userTags: ["team::v2v"],
+    });
     assert.strictEqual(await value(ch.totalSize), 4096);
     assert.strictEqual(await value(ch.availableSize), 1024);
     assert.strictEqual(await value(ch.hostStatus), "Connected");
@@ -184,7 +214,8 @@ describe("sdk: resource wiring (setMocks)", function () {
     assert.strictEqual(await value(ch.uuid), deriveResourceUuid(V2V_CONVERSION_HOST_TYPE, "v2v-host-3", "proj", "dev"));
     assert.strictEqual(r.inputs.state, "Disabled");
     assert.deepStrictEqual(r.inputs.userTags, ["team::v2v"]);
-    for (const k of ["uuid", "totalSize", "availableSize", "hostStatus", "hostState", "createDate", "lastOpDate"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
+    for (const k of ["uuid", "totalSize", "availableSize", "hostStatus", "hostState", "createDate", "lastOpDate"])
+      assert.ok(!(k in r.inputs), `${k} was sent as an input`);
     assert.deepStrictEqual(secretOutputs.get("v2v-host-3"), []);
     assert.strictEqual(await value(ch.urn), "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/zstack:V2vConversionHost::v2v-host-3");
     const adopted = new V2vConversionHost("adopted-ch", { adoptUuid: U.convHost });

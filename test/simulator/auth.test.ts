@@ -29,7 +29,9 @@ describe("simulator authentication", () => {
         expectError(r, 503, "ID.1000", "wrong account name or password");
         assert.equal(r.json().error.description, "Unable to authenticate a user");
       }
-      const user = await h.call("PUT", "/v1/accounts/users/login", { body: { logInByUser: { accountName: "admin", userName: "bob", password: SHA512_PASSWORD } } });
+      const user = await h.call("PUT", "/v1/accounts/users/login", {
+        body: { logInByUser: { accountName: "admin", userName: "bob", password: SHA512_PASSWORD } },
+      });
       expectError(user, 503, "ID.1000", "wrong account or username or password");
     });
 
@@ -78,7 +80,11 @@ describe("simulator authentication", () => {
 
   describe("missing or bad credentials", () => {
     it("answers 400 plain text without an Authorization header, sync and async alike", async () => {
-      for (const [m, p] of [["GET", "/v1/zones"], ["POST", "/v1/v2vs"], ["GET", "/v1/task-progresses/x"]] as const) {
+      for (const [m, p] of [
+        ["GET", "/v1/zones"],
+        ["POST", "/v1/v2vs"],
+        ["GET", "/v1/task-progresses/x"],
+      ] as const) {
         const r = await h.call(m, p, { body: m === "POST" ? { params: {} } : undefined });
         assert.equal(r.status, 400);
         assert.equal(r.text, "missing header 'Authorization'");
@@ -131,7 +137,13 @@ describe("simulator authentication", () => {
       }
     });
 
-    function signed(method: string, uri: string, date = formatAkDate(h.sim.now(), "CST"), secret: string = C.accessKeySecret, id: string = C.accessKeyId) {
+    function signed(
+      method: string,
+      uri: string,
+      date = formatAkDate(h.sim.now(), "CST"),
+      secret: string = C.accessKeySecret,
+      id: string = C.accessKeyId,
+    ) {
       return { Date: date, Authorization: `ZStack ${id}:${accessKeySignature(secret, method, date, uri)}` };
     }
 
@@ -262,7 +274,9 @@ describe("simulator authentication", () => {
       assert.equal(r.text, "access key id: NewKeyId0001 does not existed or disabled");
       const keys = await h.query("/v1/accesskeys?q=AccessKeyID=NewKeyId0001");
       assert.equal(keys.length, 1);
-      const dup = await h.async("POST", "/v1/accesskeys", { params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, AccessKeyID: "NewKeyId0001" } });
+      const dup = await h.async("POST", "/v1/accesskeys", {
+        params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, AccessKeyID: "NewKeyId0001" },
+      });
       expectError(dup, 503, "SYS.1007", "AccessKeyID[NewKeyId0001] already exists");
       const deleted = await h.async("DELETE", `/v1/accesskeys/${inv.uuid}`);
       assert.equal(deleted.status, 200);

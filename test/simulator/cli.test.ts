@@ -46,7 +46,19 @@ describe("zstack-sim CLI", function () {
   });
 
   it("prints only the listening line with --quiet and honours the other flags", async () => {
-    const cli = await spawnCli(["--port", "0", "--quiet", "--advertised-host", "mn.example:8080", "--v2v-duration", "90s", "--speed", "2", "--random-seed", "5"]);
+    const cli = await spawnCli([
+      "--port",
+      "0",
+      "--quiet",
+      "--advertised-host",
+      "mn.example:8080",
+      "--v2v-duration",
+      "90s",
+      "--speed",
+      "2",
+      "--random-seed",
+      "5",
+    ]);
     try {
       assert.equal(cli.stdout().trim().split("\n").length, 1);
       const status = (await request(cli.url, "GET", "/_sim/status")).json();
@@ -97,7 +109,10 @@ describe("zstack-sim CLI", function () {
         include: [path.join(REPO_ROOT, "simulator/**/*.ts")],
       }),
     );
-    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")], { cwd: REPO_ROOT, encoding: "utf8" });
+    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
     assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
     const bin = path.join(dir, binRel);
     assert.match(fs.readFileSync(bin, "utf8"), /^#!\/usr\/bin\/env node\n/);

@@ -141,7 +141,10 @@ describe("simulator control endpoint (/_sim)", () => {
     }
     const first = await run();
     const again = await run();
-    assert.ok(first.before.every((u) => /^[0-9a-f]{32}$/.test(u)), first.before.join());
+    assert.ok(
+      first.before.every((u) => /^[0-9a-f]{32}$/.test(u)),
+      first.before.join(),
+    );
     const reused = first.after.filter((u) => first.before.includes(u));
     assert.deepEqual(reused, [], "uuids generated after the reset repeat earlier ones");
     assert.deepEqual(again, first, "the same seed and the same requests give the same uuids");

@@ -24,20 +24,44 @@ describe("simulator V2V conversion hosts", () => {
     assert.equal(r.status, 200, r.text);
     const inv = r.json().inventory;
     assert.deepEqual(Object.keys(inv).sort(), [
-      "availableSize", "createDate", "description", "hostState", "hostStatus", "hostUuid", "lastOpDate", "name",
-      "state", "storagePath", "totalSize", "type", "uuid",
+      "availableSize",
+      "createDate",
+      "description",
+      "hostState",
+      "hostStatus",
+      "hostUuid",
+      "lastOpDate",
+      "name",
+      "state",
+      "storagePath",
+      "totalSize",
+      "type",
+      "uuid",
     ]);
     assert.equal(inv.uuid, uuid);
     assert.equal(inv.state, "Enabled");
     assert.equal(inv.hostStatus, "Connected");
     assert.equal(inv.hostState, "Enabled");
     assert.equal(inv.totalSize, inv.availableSize);
-    assert.deepEqual((await h.query(`${PATH}?q=__userTag__=team::v2v`)).map((x) => x.uuid), [uuid]);
+    assert.deepEqual(
+      (await h.query(`${PATH}?q=__userTag__=team::v2v`)).map((x) => x.uuid),
+      [uuid],
+    );
   });
 
   it("refuses an unknown host (SYS.1003), a host that is not KVM, and a second conversion host on the same host", async () => {
-    expectError(await add({ hostUuid: "0123456789abcdef0123456789abcdef" }), 503, "SYS.1003", /resource\[uuid:0123456789abcdef0123456789abcdef, type:HostVO\] not found/);
-    expectError(await add({ hostUuid: U.esxHost }), 503, "SYS.1007", new RegExp(`host\\[uuid:${U.esxHost}\\] is not a KVM host \\(hypervisorType: ESX\\)`));
+    expectError(
+      await add({ hostUuid: "0123456789abcdef0123456789abcdef" }),
+      503,
+      "SYS.1003",
+      /resource\[uuid:0123456789abcdef0123456789abcdef, type:HostVO\] not found/,
+    );
+    expectError(
+      await add({ hostUuid: U.esxHost }),
+      503,
+      "SYS.1007",
+      new RegExp(`host\\[uuid:${U.esxHost}\\] is not a KVM host \\(hypervisorType: ESX\\)`),
+    );
     expectError(await add({ hostUuid: U.host1 }), 503, "SYS.1007", `host[uuid:${U.host1}] is already a v2v conversion host[uuid:${U.convHost}]`);
     assert.equal((await h.query(PATH)).length, 2, "nothing was added");
   });
@@ -51,18 +75,33 @@ describe("simulator V2V conversion hosts", () => {
     const [ch] = await h.query(`${PATH}/${uuid}`);
     assert.equal(ch.hostStatus, "Disconnected");
     assert.equal(ch.hostState, "Maintenance");
-    assert.deepEqual((await h.query(`${PATH}?q=hostStatus=Disconnected`)).map((x) => x.uuid), [uuid]);
+    assert.deepEqual(
+      (await h.query(`${PATH}?q=hostStatus=Disconnected`)).map((x) => x.uuid),
+      [uuid],
+    );
   });
 
   it("checks storagePath on add and update: absolute, not /, no '..', at most 2048 characters", async () => {
     for (const bad of ["relative/dir", "/", "/v2v/../etc", ""]) {
-      expectError(await add({ storagePath: bad }), 503, "SYS.1007", bad === "" ? /storagePath\[\] is invalid/ : `storagePath[${bad}] is invalid, it must be an absolute path other than / and must not contain '..'`);
+      expectError(
+        await add({ storagePath: bad }),
+        503,
+        "SYS.1007",
+        bad === ""
+          ? /storagePath\[\] is invalid/
+          : `storagePath[${bad}] is invalid, it must be an absolute path other than / and must not contain '..'`,
+      );
     }
     expectError(await add({ storagePath: `/${"p".repeat(2048)}` }), 503, "SYS.1007", /field\[storagePath\].*2048/);
     expectError(await add({ storagePath: undefined }), 503, "SYS.1007", `field[storagePath] of message[${ADD}] is mandatory, can not be null`);
     expectError(await add({ type: "HYPERV" }), 503, "SYS.1007", /valid value for field\[type\].*\[VMWARE, KVM\], but HYPERV found/);
     const uuid = (await add({})).json().inventory.uuid;
-    expectError(await h.async("PUT", `${PATH}/${uuid}/actions`, { updateV2VConversionHost: { storagePath: "tmp" } }), 503, "SYS.1007", /storagePath\[tmp\] is invalid/);
+    expectError(
+      await h.async("PUT", `${PATH}/${uuid}/actions`, { updateV2VConversionHost: { storagePath: "tmp" } }),
+      503,
+      "SYS.1007",
+      /storagePath\[tmp\] is invalid/,
+    );
     const upd = await h.async("PUT", `${PATH}/${uuid}/actions`, { updateV2VConversionHost: { storagePath: "/data/v2v", description: "moved" } });
     assert.equal(upd.json().inventory.storagePath, "/data/v2v");
     assert.equal(upd.json().inventory.description, "moved");

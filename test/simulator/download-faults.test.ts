@@ -29,7 +29,14 @@ function fetchFile(url: string, method = "GET", headers: Record<string, string> 
         const body = Buffer.concat(chunks);
         const expected = Number(res.headers["content-length"]);
         if (method === "GET" && body.length < expected) aborted = true;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, size: body.length, md5: createHash("md5").update(body).digest("hex"), body, aborted });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          size: body.length,
+          md5: createHash("md5").update(body).digest("hex"),
+          body,
+          aborted,
+        });
       });
     });
     req.on("error", reject);
@@ -137,7 +144,10 @@ describe("simulator download faults and HEAD on export URLs", () => {
   });
 
   it("drop-downloads: the connection closes after afterBytes body bytes; a Range request resumes", async () => {
-    assert.deepEqual((await ctl("/faults/drop-downloads", { afterBytes: 1_000_000, count: 1 })).json().dropDownloads, { afterBytes: 1_000_000, remaining: 1 });
+    assert.deepEqual((await ctl("/faults/drop-downloads", { afterBytes: 1_000_000, count: 1 })).json().dropDownloads, {
+      afterBytes: 1_000_000,
+      remaining: 1,
+    });
     const first = await fetchFile(pkg.exportUrl);
     assert.equal(first.status, 200);
     assert.equal(first.headers["content-length"], String(pkg.size));

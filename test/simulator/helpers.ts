@@ -93,7 +93,12 @@ export class Harness {
   }
 
   /** Submits an async API and returns the 202 answer and the api-job path (host rewritten). */
-  async submit(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ submit: RawResponse; jobPath: string }> {
+  async submit(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ submit: RawResponse; jobPath: string }> {
     const submit = await this.call(method, path, { body, headers: { ...this.auth(), ...headers } });
     if (submit.status !== 202) throw new Error(`expected 202 from ${method} ${path}, got ${submit.status} ${submit.text}`);
     const location: string = submit.json().location;

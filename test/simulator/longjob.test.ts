@@ -215,8 +215,14 @@ describe("simulator long-job APIs", () => {
       const a = await startJob("a");
       const b = await startJob("b");
       await act(b.uuid, { cancelLongJob: {} });
-      assert.deepEqual((await h.query("/v1/longjobs?q=state=Running")).map((x) => x.uuid), [a.uuid]);
-      assert.deepEqual((await h.query(`/v1/longjobs?q=apiId=${b.apiId}`)).map((x) => x.uuid), [b.uuid]);
+      assert.deepEqual(
+        (await h.query("/v1/longjobs?q=state=Running")).map((x) => x.uuid),
+        [a.uuid],
+      );
+      assert.deepEqual(
+        (await h.query(`/v1/longjobs?q=apiId=${b.apiId}`)).map((x) => x.uuid),
+        [b.uuid],
+      );
       assert.equal((await h.query("/v1/longjobs?q=name=APIConvertVmFromForeignHypervisorMsg&q=state?=Running,Canceled")).length, 2);
       assert.equal((await h.get("/v1/longjobs?count=true")).json().total, 2);
     });

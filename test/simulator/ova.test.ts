@@ -16,7 +16,10 @@ async function streamedMd5(packageUuid: string, size: number): Promise<string> {
 const MSG = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 
 /** Streams a download and returns its size and MD5 (and status/headers). */
-function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; size: number; md5: string; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function download(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; size: number; md5: string; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers, agent: false }, (res) => {
@@ -28,7 +31,9 @@ function download(url: string, headers: Record<string, string> = {}): Promise<{ 
           size += c.length;
           if (size <= 1024 * 1024) chunks.push(c);
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, size, md5: md5.digest("hex"), headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, size, md5: md5.digest("hex"), headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on("error", reject);
       })
       .on("error", reject);
@@ -156,7 +161,12 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
 
     it("checks resourceUuid format and limits name length", async () => {
       const { jobPath } = await exportVm({ vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, name: "x".repeat(256) });
-      expectError(await h.call("GET", jobPath), 503, "SYS.1007", `field[name] of message[${MSG}] exceeds max length of string. expected was <= 255, actual was 256`);
+      expectError(
+        await h.call("GET", jobPath),
+        503,
+        "SYS.1007",
+        `field[name] of message[${MSG}] exceeds max length of string. expected was <= 255, actual was 256`,
+      );
       const { jobPath: p2 } = await exportVm({ vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, resourceUuid: "XYZ" });
       expectError(await h.call("GET", p2), 503, "SYS.1007", /^resourceUuid\[XYZ\] is not a valid uuid/);
     });
@@ -219,9 +229,14 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
   });
 
   it("times the api-job out after X-API-Timeout seconds (SYS.1001) while the export carries on", async () => {
-    const { submit, jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } }, {
-      "X-API-Timeout": "60",
-    });
+    const { submit, jobPath } = await h.submit(
+      "POST",
+      "/v1/ovf/ova-packages",
+      { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } },
+      {
+        "X-API-Timeout": "60",
+      },
+    );
     assert.equal(submit.json().apiTimeout, 60_000);
     h.sim.advance(59_999);
     assert.equal((await h.call("GET", jobPath)).status, 202);
@@ -260,7 +275,9 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
       h.sim.advance(2 * HOUR); // the export is due (50 min) long before its MD5 can be ready
       // a synchronous MD5 would have finished the export inside advance(); instead it is still pending
       assert.equal(h.sim.world.get("imagePackages", pkgUuid)!.state, "Exporting");
-      const seenByOtherCallbacks = await new Promise<string>((resolve) => setImmediate(() => resolve(h.sim.world.get("imagePackages", pkgUuid)!.state)));
+      const seenByOtherCallbacks = await new Promise<string>((resolve) =>
+        setImmediate(() => resolve(h.sim.world.get("imagePackages", pkgUuid)!.state)),
+      );
       assert.equal(seenByOtherCallbacks, "Exporting", "the event loop turned while the MD5 was being computed");
       // an HTTP request waits for it, and then sees the finished export
       const poll = await h.call("GET", jobPath);
@@ -286,7 +303,9 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
 
       // in process: advance(), then settled()
       await h.call("DELETE", `/v1/image-packages/${pkgUuid}`, { headers: h.auth() });
-      h.sim.world.update("vms", U.vmStopped3, { allVolumes: [{ ...(h.sim.world.get("vms", U.vmStopped3)!.allVolumes as Array<Record<string, unknown>>)[0], actualSize: 449 * GiB }] });
+      h.sim.world.update("vms", U.vmStopped3, {
+        allVolumes: [{ ...(h.sim.world.get("vms", U.vmStopped3)!.allVolumes as Array<Record<string, unknown>>)[0], actualSize: 449 * GiB }],
+      });
       const second = "7a2e4c6d8f0b4c3e9a5d7f9b1d3f5a7c";
       await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: second });
       h.sim.advance(2 * HOUR);

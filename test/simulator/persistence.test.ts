@@ -23,7 +23,9 @@ describe("simulator persistence", () => {
     h.sim.advance(HOUR);
     const runningJob = (await h.async("POST", "/v1/v2vs", { params: { ...convert.params, name: "second" } })).json().inventory;
     h.sim.advance(5 * MINUTE);
-    const { jobPath: pendingExport } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore } });
+    const { jobPath: pendingExport } = await h.submit("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore },
+    });
     const [pkg] = await h.query(`/v1/image-packages?q=vmUuid=${U.vmStopped}`);
     const savedNow = h.sim.now();
     await h.stop();
@@ -170,7 +172,9 @@ describe("simulator persistence", () => {
       let stop = false;
       const load = (async () => {
         while (!stop) {
-          await request(cli.url, "POST", "/zstack/v1/v2vs", { body: { params: { ...convert.params, name: `w${round}` } }, headers: auth }).catch(() => undefined);
+          await request(cli.url, "POST", "/zstack/v1/v2vs", { body: { params: { ...convert.params, name: `w${round}` } }, headers: auth }).catch(
+            () => undefined,
+          );
         }
       })();
       await new Promise((r) => setTimeout(r, 300 + round * 170));
@@ -184,7 +188,10 @@ describe("simulator persistence", () => {
     }
     const sim = await startSimulator({ port: 0, statePath: file, quiet: true });
     try {
-      assert.ok(sim.world.list("longJobs").every((j) => j.state !== "Running"), "restarted jobs are Suspended");
+      assert.ok(
+        sim.world.list("longJobs").every((j) => j.state !== "Running"),
+        "restarted jobs are Suspended",
+      );
     } finally {
       await sim.stop();
     }

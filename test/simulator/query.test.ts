@@ -62,7 +62,10 @@ describe("simulator query APIs", () => {
     ];
     for (const [path, uuid] of expect) {
       const all = await h.query(path);
-      assert.ok(all.some((x) => x.uuid === uuid), path);
+      assert.ok(
+        all.some((x) => x.uuid === uuid),
+        path,
+      );
       assert.equal((await h.query(`${path}/${uuid}`)).length, 1, `${path}/{uuid}`);
     }
     const [bs] = await h.query(`/v1/backup-storage/${U.bsImageStore}`);
@@ -103,7 +106,10 @@ describe("simulator query APIs", () => {
     assert.equal(withCount.total, 9);
     assert.equal(withCount.inventories.length, 2);
     const all = await names("/v1/vm-instances");
-    assert.deepEqual(withCount.inventories.map((x: { name: string }) => x.name), all.slice(1, 3));
+    assert.deepEqual(
+      withCount.inventories.map((x: { name: string }) => x.name),
+      all.slice(1, 3),
+    );
     const asc = await names("/v1/vm-instances?sort=%2Bname");
     assert.deepEqual(asc, [...all].sort());
     const desc = await names("/v1/vm-instances?sort=-name");
@@ -117,7 +123,10 @@ describe("simulator query APIs", () => {
 
   it("answers malformed parameters with RestServer's plain-text 400s", async () => {
     const cases: Array<[string, string]> = [
-      ["/v1/zones?q=name", "Invalid query parameter. The 'name' in the parameter[q] doesn't contain any query operator. Valid query operators are [!=, >=, <=, !?=, !~=, ~=, ?=, =, >, <, is null, not null]"],
+      [
+        "/v1/zones?q=name",
+        "Invalid query parameter. The 'name' in the parameter[q] doesn't contain any query operator. Valid query operators are [!=, >=, <=, !?=, !~=, ~=, ?=, =, >, <, is null, not null]",
+      ],
       ["/v1/zones?q=name=", "Invalid query parameter. The 'name=' in parameter[q] is not a key-value pair split by ="],
       ["/v1/zones?q=uuid!?=", "Invalid query parameter. The 'uuid!?=' in parameter[q] is not a key-value pair split by not in"],
       ["/v1/zones?limit=ten", "Invalid query parameter. 'limit' must be an integer"],

@@ -112,7 +112,14 @@ describe("simulator REST conventions", () => {
     assert.equal(head.status, 405);
     // (a HEAD answer has no body: read the text from the pipeline itself)
     const rest = new RestServer(h.sim.world, ALL_APIS, { sessionTimeoutMs: 7200_000, advertisedHost: () => "127.0.0.1:8080" });
-    const headText = rest.handle({ method: "HEAD", rawPath: "/zstack/v1/longjobs", path: "/v1/longjobs", query: new Map(), header: () => undefined, body: "" });
+    const headText = rest.handle({
+      method: "HEAD",
+      rawPath: "/zstack/v1/longjobs",
+      path: "/v1/longjobs",
+      query: new Map(),
+      header: () => undefined,
+      body: "",
+    });
     assert.equal(headText.status, 405);
     assert.equal(headText.body, "The method[HEAD] is not allowed for the path[/zstack/v1/longjobs]");
     const get = await h.call("GET", `/v1/longjobs/${U.zone}/actions`, { headers: h.auth() });
@@ -210,7 +217,15 @@ describe("simulator REST conventions", () => {
       assert.equal(h.sim.world.listApiJobs().length, before);
       assert.equal(h.sim.world.list("imagePackages").length, 0);
       // the accepted methods still route as before
-      assert.equal((await h.call("POST", "/v1/ovf/ova-packages", { body: { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } }, headers: h.auth() })).status, 202);
+      assert.equal(
+        (
+          await h.call("POST", "/v1/ovf/ova-packages", {
+            body: { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } },
+            headers: h.auth(),
+          })
+        ).status,
+        202,
+      );
       assert.equal((await h.call("HEAD", "/v1/zones", { headers: h.auth() })).status, 200);
     });
   });
@@ -222,7 +237,10 @@ describe("simulator REST conventions", () => {
         ["/v1/zones?limit=x", "Invalid query parameter. 'limit' must be an integer"],
         ["/v1/zones?start=x", "Invalid query parameter. 'start' must be an integer"],
         [`/v1/zones/${U.zone}?limit=x`, "Invalid query parameter. 'limit' must be an integer"],
-        ["/v1/longjobs?q=nooperator", "Invalid query parameter. The 'nooperator' in the parameter[q] doesn't contain any query operator. Valid query operators are [!=, >=, <=, !?=, !~=, ~=, ?=, =, >, <, is null, not null]"],
+        [
+          "/v1/longjobs?q=nooperator",
+          "Invalid query parameter. The 'nooperator' in the parameter[q] doesn't contain any query operator. Valid query operators are [!=, >=, <=, !?=, !~=, ~=, ?=, =, >, <, is null, not null]",
+        ],
         ["/v1/zones?fields=,", "Invalid query parameter. 'fields' contains zero field"],
       ];
       for (const [path, text] of cases) {

@@ -29,9 +29,15 @@ describe("simulator seeds", () => {
     try {
       await h.login();
       const zones = await h.query("/v1/zones");
-      assert.deepEqual(zones.map((z) => z.name), ["edge-zone"]);
+      assert.deepEqual(
+        zones.map((z) => z.name),
+        ["edge-zone"],
+      );
       assert.match(zones[0].createDate, /^May 10, 2022 \d{1,2}:24:03 (AM|PM)$/);
-      assert.deepEqual((await h.query("/v1/vm-instances")).map((v) => v.name), ["esx-only"]);
+      assert.deepEqual(
+        (await h.query("/v1/vm-instances")).map((v) => v.name),
+        ["esx-only"],
+      );
       assert.deepEqual(await h.query("/v1/backup-storage"), []);
       assert.deepEqual(await h.query(`/v1/hosts/${U.host1}`), []);
     } finally {

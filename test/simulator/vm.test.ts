@@ -75,7 +75,9 @@ describe("simulator VmInstance APIs", () => {
   });
 
   it("manages V2V conversion hosts", async () => {
-    const enable = await h.async("PUT", `/v1/v2v-conversion-hosts/${U.convHostDisabled}/actions`, { changeV2VConversionHostState: { stateEvent: "enable" } });
+    const enable = await h.async("PUT", `/v1/v2v-conversion-hosts/${U.convHostDisabled}/actions`, {
+      changeV2VConversionHostState: { stateEvent: "enable" },
+    });
     assert.equal(enable.json().inventory.state, "Enabled");
     const add = await h.async("POST", "/v1/v2v-conversion-hosts", { params: { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM" } });
     assert.equal(add.status, 200, add.text);

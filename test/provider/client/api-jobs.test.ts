@@ -1,12 +1,6 @@
 // Endpoint parsing and the api-job location check (provider/client/client.ts, api-jobs.ts). No HTTP here.
 import * as assert from "assert";
-import {
-  ZStackClient,
-  ZStackLocationError,
-  apiJobUrl,
-  parseEndpoint,
-  resolveLocation,
-} from "../../../provider/client";
+import { ZStackClient, ZStackLocationError, apiJobUrl, parseEndpoint, resolveLocation } from "../../../provider/client";
 
 describe("client: endpoint and api-job location", () => {
   const client = new ZStackClient({ endpoint: "http://10.0.0.5:8080", auth: { kind: "session", sessionId: "s" } });
@@ -22,8 +16,14 @@ describe("client: endpoint and api-job location", () => {
   });
 
   it("rewrites a valid location to the configured endpoint (the MN advertises its own IP)", () => {
-    assert.strictEqual(client.resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${id}`, id), `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`);
-    assert.strictEqual(client.resolveLocation(`https://mn.example:443/zstack/v1/api-jobs/${id}`, id), `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`);
+    assert.strictEqual(
+      client.resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${id}`, id),
+      `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`,
+    );
+    assert.strictEqual(
+      client.resolveLocation(`https://mn.example:443/zstack/v1/api-jobs/${id}`, id),
+      `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`,
+    );
   });
 
   it("behind a reverse proxy: takes only the job id from a location with any one context segment (or none)", () => {
@@ -37,7 +37,10 @@ describe("client: endpoint and api-job location", () => {
     ]) {
       assert.strictEqual(proxied.resolveLocation(loc, id).toLowerCase(), want, loc);
     }
-    assert.strictEqual(client.resolveLocation(`http://192.168.0.9:8080/other/v1/api-jobs/${id}`, id), `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`);
+    assert.strictEqual(
+      client.resolveLocation(`http://192.168.0.9:8080/other/v1/api-jobs/${id}`, id),
+      `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`,
+    );
     assert.throws(() => proxied.resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${"f".repeat(32)}`, id), /differs from the X-Job-UUID/);
   });
 
@@ -67,10 +70,16 @@ describe("client: endpoint and api-job location", () => {
 describe("api-jobs: resolveLocation is a pure function of the location, the job and the endpoint", () => {
   const id = "0123456789abcdef0123456789abcdef";
   it("rewrites a valid location to the configured base and refuses another job id, with the location redacted", () => {
-    assert.strictEqual(resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${id}`, id, "http://10.0.0.5:8080/zs"), `http://10.0.0.5:8080/zs/v1/api-jobs/${id}`);
+    assert.strictEqual(
+      resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${id}`, id, "http://10.0.0.5:8080/zs"),
+      `http://10.0.0.5:8080/zs/v1/api-jobs/${id}`,
+    );
     assert.strictEqual(apiJobUrl("http://h:1/zstack", id), `http://h:1/zstack/v1/api-jobs/${id}`);
     assert.throws(
-      () => resolveLocation(`http://secret-host:8080/zstack/v1/api-jobs/${"f".repeat(32)}`, id, "http://h:1/zstack", (t) => t.replace("secret-host", "***")),
+      () =>
+        resolveLocation(`http://secret-host:8080/zstack/v1/api-jobs/${"f".repeat(32)}`, id, "http://h:1/zstack", (t) =>
+          t.replace("secret-host", "***"),
+        ),
       (e: Error) => e instanceof ZStackLocationError && !e.message.includes("secret-host") && /differs from the X-Job-UUID/.test(e.message),
     );
   });

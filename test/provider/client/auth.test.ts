@@ -1,11 +1,6 @@
 // Password hashing and access-key signing (provider/client/auth.ts). No HTTP here.
 import * as assert from "assert";
-import {
-  accessKeyAuthorization,
-  formatAccessKeyDate,
-  sha512Hex,
-  signAccessKey,
-} from "../../../provider/client";
+import { accessKeyAuthorization, formatAccessKeyDate, sha512Hex, signAccessKey } from "../../../provider/client";
 
 describe("client: credentials on the wire", () => {
   it("hashes the password as lower-case SHA-512 hex (the admin default, docs/zstack-wire.md §4.1)", () => {

@@ -47,10 +47,13 @@ async function reverseProxy(sim: Sim, prefix: string): Promise<{ url: string; pa
       return;
     }
     const headers = { ...req.headers, host: target.host };
-    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: `/zstack${path.slice(prefix.length)}`, headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: `/zstack${path.slice(prefix.length)}`, headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on("error", () => res.writeHead(502).end("Bad Gateway"));
     req.pipe(up);
   });
@@ -60,7 +63,9 @@ async function reverseProxy(sim: Sim, prefix: string): Promise<{ url: string; pa
 }
 
 /** A one-handler HTTP server on 127.0.0.1 standing in for a misbehaving management node or proxy. */
-async function fakeServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+async function fakeServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => handler(req, res));
@@ -206,8 +211,14 @@ describe("client: async api jobs", () => {
         const body = await c.call("ConvertVmFromForeignHypervisor", { params: v2vParams(`lb-${auth.kind}`) });
         assert.strictEqual(c.parse("x", 200, body, schemas().LongJobInventory, "inventory").state, "Running");
       }
-      assert.ok(proxy.paths.some((p) => /^GET \/zs\/v1\/api-jobs\/[0-9a-f]{32}$/.test(p)), proxy.paths.join("\n"));
-      assert.ok(proxy.paths.every((p) => / \/zs\//.test(p)), proxy.paths.join("\n"));
+      assert.ok(
+        proxy.paths.some((p) => /^GET \/zs\/v1\/api-jobs\/[0-9a-f]{32}$/.test(p)),
+        proxy.paths.join("\n"),
+      );
+      assert.ok(
+        proxy.paths.every((p) => / \/zs\//.test(p)),
+        proxy.paths.join("\n"),
+      );
       assert.strictEqual(sim.world.list("longJobs").length, 2);
     } finally {
       await proxy.close();
@@ -229,7 +240,14 @@ describe("client: async api jobs", () => {
   it("a resubmission whose first attempt got through ('Duplicate job uuid') follows that job", async () => {
     sim = await newSim();
     let armed = false;
-    const clock = virtualClock(sim, { beforeSleep: () => { if (armed) { armed = false; sim.faults.clear(); } } });
+    const clock = virtualClock(sim, {
+      beforeSleep: () => {
+        if (armed) {
+          armed = false;
+          sim.faults.clear();
+        }
+      },
+    });
     const c = clientFor(sim, {}, clock);
     const sid = await c.sessionId();
     sim.faults.setConnectionResetRate(1, "after"); // the MN processes the submit, the answer is lost
@@ -315,7 +333,9 @@ describe("client: transient faults at a high injected rate", () => {
       assert.strictEqual(new Set(jobs).size, 3);
       assert.strictEqual(sim.world.list("longJobs").length, 3, "a long job was created twice");
       assert.strictEqual(sim.world.list("imagePackages").length, 1, "a package was created twice");
-      const faults = Object.entries(sim.stats.byRoute).filter(([r]) => /proxy|reset/.test(r)).reduce((s, [, n]) => s + n, 0);
+      const faults = Object.entries(sim.stats.byRoute)
+        .filter(([r]) => /proxy|reset/.test(r))
+        .reduce((s, [, n]) => s + n, 0);
       assert.ok(faults >= 5, `only ${faults} faults were injected`);
     });
   }
@@ -332,17 +352,24 @@ describe("client: secrets in ZStack's answers", () => {
     const first = sim.world.list("sessions")[0].uuid as string;
     sim.faults.expireAllSessions();
     await getVmInstance(c, U.vmRunning); // logs in again
-    const second = sim.world.list("sessions").map((s) => s.uuid as string).find((u) => u !== first)!;
+    const second = sim.world
+      .list("sessions")
+      .map((s) => s.uuid as string)
+      .find((u) => u !== first)!;
     assert.ok(second && second !== first);
     // ZStack cuts details at 4096 characters: the END line of the key is lost
-    const details = `export failed (session ${second}, earlier ${first}, pw ${sha512Hex(C.password)}): ssh -i ${PRIVATE_KEY}`.padStart(4096 + 200, "~");
+    const details = `export failed (session ${second}, earlier ${first}, pw ${sha512Hex(C.password)}): ssh -i ${PRIVATE_KEY}`.padStart(
+      4096 + 200,
+      "~",
+    );
     sim.faults.failNextJob("ova", { details, atFraction: 0.5 });
     const e = await rejection(() => c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } }));
     assert.ok(e instanceof ZStackApiError, String(e));
     assert.strictEqual(e.code, "SYS.1006");
     assert.ok(!e.details.includes("-----END"), "the simulator did not cut the key");
     const all = everything(e);
-    for (const leaked of [first, second, sha512Hex(C.password), "KEYMATERIAL"]) assert.ok(!all.includes(leaked), `${leaked} leaked: ${all.slice(0, 600)}`);
+    for (const leaked of [first, second, sha512Hex(C.password), "KEYMATERIAL"])
+      assert.ok(!all.includes(leaked), `${leaked} leaked: ${all.slice(0, 600)}`);
     assert.match(e.details, /session \[REDACTED\], earlier \[REDACTED\], pw \[REDACTED\]\): ssh -i \[REDACTED\]$/);
     assert.ok(c.secrets().includes(first) && c.secrets().includes(second));
     // another client of the same account knows the earlier sessions too
@@ -364,7 +391,12 @@ describe("client: secrets in ZStack's answers", () => {
             opaque: { note: `echo ${sid}` },
             causes: [
               { code: "HOST.1001", description: "host error", details: "host[uuid:h1] is disconnected" },
-              { code: "HOST.1002", description: "host error", details: `agent said ${sid} ${PRIVATE_KEY.slice(0, 300)}`, cause: { code: "SYS.1000", details: "socket closed" } },
+              {
+                code: "HOST.1002",
+                description: "host error",
+                details: `agent said ${sid} ${PRIVATE_KEY.slice(0, 300)}`,
+                cause: { code: "SYS.1000", details: "socket closed" },
+              },
             ],
           },
         }),
@@ -374,8 +406,14 @@ describe("client: secrets in ZStack's answers", () => {
       const c = clientFor(sim, { endpoint: srv.url, auth: { kind: "session", sessionId: sid } });
       const e = await rejection(() => getVmInstance(c, U.vmRunning));
       assert.ok(e instanceof ZStackApiError, String(e));
-      assert.deepStrictEqual(e.causeChain.map((x) => x.code), ["SYS.1006", "HOST.1001", "HOST.1002", "SYS.1000"]);
-      assert.match(e.message, /caused by \[HOST\.1001: host\[uuid:h1\] is disconnected; HOST\.1002: agent said \[REDACTED\] \[REDACTED\] <- SYS\.1000: socket closed\]/);
+      assert.deepStrictEqual(
+        e.causeChain.map((x) => x.code),
+        ["SYS.1006", "HOST.1001", "HOST.1002", "SYS.1000"],
+      );
+      assert.match(
+        e.message,
+        /caused by \[HOST\.1001: host\[uuid:h1\] is disconnected; HOST\.1002: agent said \[REDACTED\] \[REDACTED\] <- SYS\.1000: socket closed\]/,
+      );
       assert.strictEqual(e.description, "An operation failed for [REDACTED]");
       assert.strictEqual(e.elaboration, "try again with session [REDACTED]");
       const all = everything(e);
@@ -422,7 +460,14 @@ describe("client: reads by uuid and gone resources", () => {
     const srv = await fakeServer((req, res) => {
       res.writeHead(200);
       // ignores ?q=uuid=…: answers the whole table
-      res.end(JSON.stringify({ inventories: [{ uuid: other, name: "unrelated", state: "Running" }, { uuid: U.vmStopped.toUpperCase(), name: "same, other case", state: "Stopped" }] }));
+      res.end(
+        JSON.stringify({
+          inventories: [
+            { uuid: other, name: "unrelated", state: "Running" },
+            { uuid: U.vmStopped.toUpperCase(), name: "same, other case", state: "Stopped" },
+          ],
+        }),
+      );
     });
     try {
       const c = clientFor(sim, { endpoint: srv.url, auth: { kind: "session", sessionId: "s".repeat(32) } });
@@ -448,7 +493,9 @@ describe("client: reads by uuid and gone resources", () => {
       assert.ok(!e.isNotFound("0123456789abcdef0123456789abcdef"), `${name}: another uuid`);
     }
     // a 404 from the REST layer ("no api mapping", "the job has been expired") is not about the resource
-    const e404 = await rejection(() => c.pollApiJob({ api: "x", jobUuid: gone, pollUrl: `${sim.url}/zstack/v1/api-jobs/${gone}`, apiTimeoutMs: 1000, submittedAt: 0 }));
+    const e404 = await rejection(() =>
+      c.pollApiJob({ api: "x", jobUuid: gone, pollUrl: `${sim.url}/zstack/v1/api-jobs/${gone}`, apiTimeoutMs: 1000, submittedAt: 0 }),
+    );
     assert.ok(e404 instanceof ZStackHttpError && e404.status === 404, String(e404));
     assert.ok(!isNotFoundError(e404, gone));
   });

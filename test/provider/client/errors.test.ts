@@ -1,10 +1,6 @@
 // Typed errors: is the resource gone? (provider/client/errors.ts). No HTTP here.
 import * as assert from "assert";
-import {
-  ZStackApiError,
-  ZStackHttpError,
-  isNotFoundError,
-} from "../../../provider/client";
+import { ZStackApiError, ZStackHttpError, isNotFoundError } from "../../../provider/client";
 
 describe("client: is the resource gone?", () => {
   const target = "abcdefabcdefabcdefabcdefabcdef12";

@@ -1,13 +1,6 @@
 // Redaction of secrets (provider/client/redact.ts and the errors that use it). No HTTP here.
 import * as assert from "assert";
-import {
-  REDACTED,
-  ZStackApiError,
-  ZStackHttpError,
-  ZStackResponseError,
-  redactJsonString,
-  redactText,
-} from "../../../provider/client";
+import { REDACTED, ZStackApiError, ZStackHttpError, ZStackResponseError, redactJsonString, redactText } from "../../../provider/client";
 
 describe("client: redaction", () => {
   it("removes session ids, access-key signatures, private keys and secret JSON fields", () => {
@@ -40,7 +33,10 @@ describe("client: redaction", () => {
     );
     assert.strictEqual(e.code, "SYS.1006");
     assert.strictEqual(e.description, "An operation failed");
-    assert.deepStrictEqual(e.causeChain.map((c) => c.code), ["SYS.1006", "SYS.1000", "HOST.1"]);
+    assert.deepStrictEqual(
+      e.causeChain.map((c) => c.code),
+      ["SYS.1006", "SYS.1000", "HOST.1"],
+    );
     assert.ok(e.cause instanceof ZStackApiError);
     assert.strictEqual((e.cause as ZStackApiError).code, "SYS.1000");
     assert.match(e.message, /SYS\.1006 An operation failed: conversion failed/);
@@ -78,12 +74,33 @@ describe("client: redaction of cut and echoed secrets", () => {
     const s = "value-of-a-secret";
     const e = new ZStackApiError(
       "x",
-      { code: "SYS.1006", description: `d ${s}`, details: `x ${s}`, elaboration: `e ${s}`, opaque: { list: [`o ${s}`] }, cause: { code: "A", details: `c ${s}`, causes: [{ code: "B", details: `b ${s}` }] } },
+      {
+        code: "SYS.1006",
+        description: `d ${s}`,
+        details: `x ${s}`,
+        elaboration: `e ${s}`,
+        opaque: { list: [`o ${s}`] },
+        cause: { code: "A", details: `c ${s}`, causes: [{ code: "B", details: `b ${s}` }] },
+      },
       503,
       [s],
     );
-    assert.ok(!JSON.stringify({ m: e.message, s: e.stack, d: e.description, el: e.elaboration, dt: e.details, ec: e.errorCode, cc: e.causeChain, c: (e.cause as Error).message }).includes(s));
-    assert.deepStrictEqual(e.causeChain.map((c) => c.code), ["SYS.1006", "A", "B"]);
+    assert.ok(
+      !JSON.stringify({
+        m: e.message,
+        s: e.stack,
+        d: e.description,
+        el: e.elaboration,
+        dt: e.details,
+        ec: e.errorCode,
+        cc: e.causeChain,
+        c: (e.cause as Error).message,
+      }).includes(s),
+    );
+    assert.deepStrictEqual(
+      e.causeChain.map((c) => c.code),
+      ["SYS.1006", "A", "B"],
+    );
     assert.match(e.message, /caused by A: c \[REDACTED\] <- \[B: b \[REDACTED\]\]/);
   });
 

@@ -1,9 +1,6 @@
 // ZStack timestamps (provider/client/time.ts). No HTTP here.
 import * as assert from "assert";
-import {
-  formatZStackTimestamp,
-  parseZStackTimestamp,
-} from "../../../provider/client";
+import { formatZStackTimestamp, parseZStackTimestamp } from "../../../provider/client";
 
 describe("client: ZStack timestamps", () => {
   const utc = (y: number, mo: number, d: number, h: number, mi: number, s: number) => Date.UTC(y, mo - 1, d, h, mi, s);
@@ -29,7 +26,14 @@ describe("client: ZStack timestamps", () => {
   });
 
   it("rejects what is not a timestamp", () => {
-    for (const s of ["", "2022-05-10T05:24:03Z", "Foo 10, 2022 5:24:03 AM", "May 32, 2022 5:24:03 AM", "Feb 30, 2022 5:24:03 AM", "May 10, 2022 13:24:03 PM"]) {
+    for (const s of [
+      "",
+      "2022-05-10T05:24:03Z",
+      "Foo 10, 2022 5:24:03 AM",
+      "May 32, 2022 5:24:03 AM",
+      "Feb 30, 2022 5:24:03 AM",
+      "May 10, 2022 13:24:03 PM",
+    ]) {
       assert.strictEqual(parseZStackTimestamp(s, "UTC"), undefined, s);
     }
     assert.strictEqual(parseZStackTimestamp(undefined), undefined);

@@ -45,7 +45,8 @@ describe("client: https endpoints", () => {
     const c = client({});
     await assert.rejects(
       () => getReference(c, "QueryZone", "f52465036bdd468499040edb9f879503"),
-      (e: unknown) => e instanceof ZStackConnectionError && /self[- ]signed|certificate/i.test((e as Error).message) && (e as ZStackConnectionError).attempts === 1,
+      (e: unknown) =>
+        e instanceof ZStackConnectionError && /self[- ]signed|certificate/i.test((e as Error).message) && (e as ZStackConnectionError).attempts === 1,
     );
     assert.strictEqual(c.requestCount, 1);
     assert.strictEqual(hits, 0);
