@@ -37,3 +37,7 @@ export type {
   V2VConversionHostInventory,
   VmInstanceInventory,
 } from "../provider/client/schemas";
+// V2vConversionHost
+export { V2vConversionHost, V2V_CONVERSION_HOST_TYPE } from "./v2v-conversion-host";
+export type { V2vConversionHostArgs, V2vConversionHostAdoptArgs } from "./v2v-conversion-host";
+export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "../provider/v2v-conversion-host-inputs";

@@ -215,3 +215,39 @@ export async function destroyVmInstance(c: ZStackClient, uuid: string): Promise<
 export async function expungeVmInstance(c: ZStackClient, uuid: string): Promise<void> {
   await c.call("ExpungeVmInstance", { pathVars: { uuid } });
 }
+
+// ------------------------------------------------------------------- V2V conversion hosts (§7.5)
+
+export const conversionHostsOnHost = (c: ZStackClient, hostUuid: string): Promise<V2VConversionHostInventory[]> =>
+  queryList(c, "QueryV2VConversionHost", schemas().V2VConversionHostInventory, [`hostUuid=${hostUuid}`]);
+
+/** AddV2VConversionHost: the new conversion host (ZStack makes it Enabled). */
+export async function addV2VConversionHost(c: ZStackClient, call: CreateCall): Promise<V2VConversionHostInventory> {
+  const body = await c.call("AddV2VConversionHost", call);
+  return inventoryOf(c, "AddV2VConversionHost", body, schemas().V2VConversionHostInventory);
+}
+
+export async function updateV2VConversionHost(
+  c: ZStackClient,
+  uuid: string,
+  change: { name?: string; description?: string; storagePath?: string },
+): Promise<V2VConversionHostInventory> {
+  const body = await c.call("UpdateV2VConversionHost", { pathVars: { uuid }, params: change });
+  return inventoryOf(c, "UpdateV2VConversionHost", body, schemas().V2VConversionHostInventory);
+}
+
+/** ChangeV2VConversionHostState to `state` (stateEvent `enable` or `disable`). */
+export async function changeV2VConversionHostState(
+  c: ZStackClient,
+  uuid: string,
+  state: "Enabled" | "Disabled",
+): Promise<V2VConversionHostInventory> {
+  const stateEvent = state === "Enabled" ? "enable" : "disable";
+  const body = await c.call("ChangeV2VConversionHostState", { pathVars: { uuid }, params: { stateEvent } });
+  return inventoryOf(c, "ChangeV2VConversionHostState", body, schemas().V2VConversionHostInventory);
+}
+
+/** DeleteV2VConversionHost in Permissive mode: ZStack refuses while the host is in use. */
+export async function deleteV2VConversionHost(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("DeleteV2VConversionHost", { pathVars: { uuid }, query: { deleteMode: "Permissive" } });
+}

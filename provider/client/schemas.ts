@@ -141,6 +141,8 @@ function buildSchemas() {
     type: str,
     state: str,
     status: str,
+    /** hosts: KVM, or ESX for a vCenter host (V2vConversionHost's check) */
+    hypervisorType: str,
     zoneUuid: str,
     clusterUuid: str,
     attachedZoneUuids: strList,
