@@ -1,55 +1,71 @@
-// The quickstart program: migrate a few VMware VMs into ZStack and export a stopped ZStack VM as an
-// OVA package. `./quickstart.sh` runs it against the embedded ZStack simulator; every UUID below
-// can be pointed at a real ZStack with `pulumi config set zstack-migration-quickstart:<key> …`
-// (and `zstack:endpoint` plus credentials, see the README).
+// The quickstart program, entirely by name: register a V2V conversion host on a KVM host, migrate a
+// few VMware VMs into ZStack through it, and export a stopped ZStack VM as an OVA package.
+// `./quickstart.sh` runs it against the embedded ZStack simulator; every name below can be pointed at
+// a real ZStack with `pulumi config set zstack-migration-quickstart:<key> …` (and `zstack:endpoint`
+// plus credentials, see the README).
 import * as pulumi from "@pulumi/pulumi";
-import { OvaPackage, V2vMigration } from "pulumi-zstack-migration";
+import {
+  OvaPackage,
+  V2vConversionHost,
+  V2vMigration,
+  getBackupStorageOutput,
+  getHostOutput,
+  getL3NetworkOutput,
+  getPrimaryStorageOutput,
+  getVmInstanceOutput,
+} from "pulumi-zstack-migration";
 
 const config = new pulumi.Config();
 
-// Defaults: the simulator's seeded world (simulator/seed-uuids.ts, listed in docs/simulator.md).
-const sim = {
-  vmwareVms: [
-    { name: "web-01", uuid: "24e0673e037a4cae904a40a071329d9e", cpuNum: 2, memoryGiB: 4 },
-    { name: "web-02", uuid: "9366710c51954ee5be1793428a1139e8", cpuNum: 2, memoryGiB: 4 },
-    { name: "db-01", uuid: "234c5f9ca5d0421fb0f742c1b4f3f34d", cpuNum: 4, memoryGiB: 8 },
-  ],
-  conversionHostUuid: "f93a4dd87b8849ea96e5b2df98aa1c8e",
-  primaryStorageUuid: "568c8fb94e544ce798704424af05bcc2",
-  l3NetworkUuid: "00800f4179084aeca86ddf019fc3e45c",
-  exportVmUuid: "a5af1e606b5143f9b57edb0ce8d14264",
-  backupStorageUuid: "da1d1df67794446da932739519c65751",
+// Defaults: the names in the simulator's seeded world (listed in docs/simulator.md).
+const names = {
+  /** VMware VMs as ZStack knows them (through vCenter) → the names of the migrated VMs */
+  vmwareVms: config.getObject<Record<string, string>>("vmwareVms") ?? {
+    "web-01": "vmware-web-01",
+    "web-02": "vmware-web-02",
+    "db-01": "vmware-db-01",
+  },
+  /** the KVM host that converts, and the directory it converts into */
+  conversionKvmHost: config.get("conversionKvmHost") ?? "kvm-host-3",
+  conversionStoragePath: config.get("conversionStoragePath") ?? "/zstack/v2v-quickstart",
+  primaryStorage: config.get("primaryStorage") ?? "PS-Local",
+  l3Network: config.get("l3Network") ?? "L3-Private",
+  exportVm: config.get("exportVm") ?? "legacy-db-1",
+  backupStorage: config.get("backupStorage") ?? "BS-ImageStore",
 };
 
-const GiB = 1024 * 1024 * 1024;
-const vmwareVmUuids = config.getObject<string[]>("vmwareVmUuids");
-const sources = vmwareVmUuids ? vmwareVmUuids.map((uuid, i) => ({ name: `migrated-${i + 1}`, uuid, cpuNum: 2, memoryGiB: 4 })) : sim.vmwareVms;
-const l3NetworkUuid = config.get("l3NetworkUuid") ?? sim.l3NetworkUuid;
+const conversionHost = new V2vConversionHost("quickstart-conversion-host", {
+  name: "quickstart-conversion-host",
+  hostUuid: getHostOutput({ name: names.conversionKvmHost }).uuid,
+  storagePath: names.conversionStoragePath,
+  type: "VMWARE",
+});
+const primaryStorageUuid = getPrimaryStorageOutput({ name: names.primaryStorage }).uuid;
+const l3NetworkUuid = getL3NetworkOutput({ name: names.l3Network }).uuid;
 
-const migrations = sources.map(
-  (vm) =>
-    new V2vMigration(vm.name, {
-      url: `vmware://${vm.uuid}`,
-      name: vm.name,
-      conversionHostUuid: config.get("conversionHostUuid") ?? sim.conversionHostUuid,
-      cpuNum: vm.cpuNum,
-      memorySize: vm.memoryGiB * GiB,
-      primaryStorageUuid: config.get("primaryStorageUuid") ?? sim.primaryStorageUuid,
+const migrations = Object.entries(names.vmwareVms).map(
+  ([name, sourceVmName]) =>
+    new V2vMigration(name, {
+      sourceVmName, // CPU and memory default to the source VM's
+      name,
+      conversionHostUuid: conversionHost.uuid,
+      primaryStorageUuid,
       l3NetworkUuids: [l3NetworkUuid],
       defaultL3NetworkUuid: l3NetworkUuid,
       platform: "Linux",
       strategy: "InstantStart",
-      longJobName: `migrate ${vm.name}`,
+      longJobName: `migrate ${name}`,
     }),
 );
 
 const ova = new OvaPackage("app-template-ova", {
-  vmUuid: config.get("exportVmUuid") ?? sim.exportVmUuid,
-  backupStorageUuid: config.get("backupStorageUuid") ?? sim.backupStorageUuid,
+  vmUuid: getVmInstanceOutput({ name: names.exportVm, filters: { hypervisorType: "KVM" } }).uuid,
+  backupStorageUuid: getBackupStorageOutput({ name: names.backupStorage }).uuid,
   name: "app-template",
   description: "golden image exported by the quickstart",
 });
 
+export const conversionHostUuid = conversionHost.uuid;
 /** migrated VM name → uuid of the new ZStack VM */
 export const migratedVms = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.vmUuid]))).apply((pairs) => Object.fromEntries(pairs));
 export const migrationStates = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.state]))).apply((pairs) => Object.fromEntries(pairs));

@@ -4,3 +4,40 @@ export { OvaPackage, OVA_PACKAGE_TYPE } from "./ova-package";
 export type { OvaPackageArgs, OvaPackageAdoptArgs, OvaPackageTimeoutsArgs } from "./ova-package";
 export type { V2vMigrationInputs, V2vMigrationOutputs } from "../provider/v2v-migration-inputs";
 export type { OvaPackageInputs, OvaPackageOutputs } from "../provider/ova-package-inputs";
+// lookups (data sources)
+export {
+  getZone,
+  getZoneOutput,
+  getCluster,
+  getClusterOutput,
+  getHost,
+  getHostOutput,
+  getPrimaryStorage,
+  getPrimaryStorageOutput,
+  getBackupStorage,
+  getBackupStorageOutput,
+  getL3Network,
+  getL3NetworkOutput,
+  getV2vConversionHost,
+  getV2vConversionHostOutput,
+  getVmInstance,
+  getVmInstanceOutput,
+  getVmInstances,
+  getVmInstancesOutput,
+  ZStackLookupError,
+} from "./lookups";
+export type { LookupArgs, LookupOutputArgs } from "./lookups";
+export type {
+  ZoneInventory,
+  ClusterInventory,
+  HostInventory,
+  PrimaryStorageInventory,
+  BackupStorageInventory,
+  L3NetworkInventory,
+  V2VConversionHostInventory,
+  VmInstanceInventory,
+} from "../provider/client/schemas";
+// V2vConversionHost
+export { V2vConversionHost, V2V_CONVERSION_HOST_TYPE } from "./v2v-conversion-host";
+export type { V2vConversionHostArgs, V2vConversionHostAdoptArgs } from "./v2v-conversion-host";
+export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "../provider/v2v-conversion-host-inputs";

@@ -198,6 +198,62 @@ export const GENERIC_SOURCE_DISK_BYTES = 20 * 1024 ** 3;
  */
 export const disabledConversionHost = (uuid: string) => `the v2v conversion host[uuid:${uuid}] is disabled, please enable it first`;
 
+// --- V2V conversion hosts (§7.5): AddV2VConversionHost's refusals, state rules and delete ---
+
+/** The conversion hosts' API messages (package `org.zstack.v2v`, [MCP] `apiName`). */
+export const CONVERSION_HOST_MSG_PKG = "org.zstack.v2v";
+
+/**
+ * UNCONFIRMED (§7.5 says "a KVM host", no source gives the wording): adding a conversion host on a
+ * host whose `hypervisorType` is not KVM (e.g. an ESXi host seen through vCenter) is refused, SYS.1007.
+ */
+export const conversionHostNotKvm = (hostUuid: string, hypervisorType: string) =>
+  `host[uuid:${hostUuid}] is not a KVM host (hypervisorType: ${hypervisorType}), only a KVM host can be a v2v conversion host`;
+
+/**
+ * UNCONFIRMED: one conversion host per host, whatever its `type`. A second AddV2VConversionHost on the
+ * same `hostUuid` is refused, SYS.1007, naming the existing one.
+ */
+export const duplicateConversionHost = (hostUuid: string, existingUuid: string) =>
+  `host[uuid:${hostUuid}] is already a v2v conversion host[uuid:${existingUuid}]`;
+
+/**
+ * UNCONFIRMED: the host must be Connected to be added (the MN asks its agent to prepare
+ * `storagePath`), SYS.1007; a Disconnected host is refused with this message.
+ */
+export const conversionHostNotConnected = (hostUuid: string, status: string) =>
+  `host[uuid:${hostUuid}] is not Connected (status: ${status}), cannot add it as a v2v conversion host`;
+
+/**
+ * UNCONFIRMED: `storagePath` (Add and Update) must be an absolute path (starts with `/`), not `/`
+ * itself, and without `..` segments: the agent creates and cleans that directory. SYS.1007.
+ */
+export const invalidStoragePath = (path: string) =>
+  `storagePath[${path}] is invalid, it must be an absolute path other than / and must not contain '..'`;
+export function storagePathIsValid(path: string): boolean {
+  return path.startsWith("/") && path.replace(/\/+$/, "") !== "" && !path.split("/").includes("..");
+}
+
+/**
+ * UNCONFIRMED: DeleteV2VConversionHost in Permissive mode (the default) is refused, SYS.1007, while a
+ * V2V long job that names the host (`conversionHostUuid`) is not finished (Waiting, Running,
+ * Suspended, Canceling). `deleteMode=Enforcing` deletes anyway (the cascade's check phase is skipped).
+ */
+export const conversionHostInUse = (uuid: string, jobUuids: string[]) =>
+  `cannot delete the v2v conversion host[uuid:${uuid}], it is used by the running v2v long job(s)[uuid:${jobUuids.join(",")}]`;
+
+/**
+ * UNCONFIRMED: a new conversion host starts Enabled; its `totalSize`/`availableSize` (the cache
+ * file system's size) are a fixed 4 TiB, all available; `hostStatus`/`hostState` are the host's,
+ * as the MN reads them at each query (the simulator refreshes them on every conversion-host answer).
+ */
+export const NEW_CONVERSION_HOST_SIZE = 4 * 1024 ** 4;
+
+/** UNCONFIRMED: ChangeV2VConversionHostState to the state it already has is accepted (a no-op). */
+export const CONVERSION_HOST_STATE_NOOP_OK = true;
+
+// ---
+
 /**
  * UNCONFIRMED: `url` must not be an empty string (§7.3: the url is opaque; an empty one is refused here).
  */

@@ -12,6 +12,12 @@ export const SEED_UUIDS = {
   host1: "98afd9a0650048e0bc93a6b0fae4f6e2",
   /** KVM host, Enabled/Connected */
   host2: "f5f66e86904240b9b355b197a828795c",
+  // --- conversion-host fidelity (V2vConversionHost) ---
+  /** KVM host, Enabled/Connected, with no conversion host: free to become one */
+  host3: "3c1d7e5b2a9f4e08b6d4c2a1f0e9d8c7",
+  /** a VMware ESXi host known through vCenter (hypervisorType ESX): not usable as a conversion host */
+  esxHost: "6e2b9d4f1c8a4b7e9f0d3c5a7b1e2d4f",
+  // ---
   /** LocalStorage primary storage attached to the cluster */
   primaryStorage: "568c8fb94e544ce798704424af05bcc2",
   /** ImageStoreBackupStorage: OVA export target */

@@ -73,6 +73,8 @@ export interface QueryRequest {
   limit?: number;
   start?: number;
   replyWithCount?: boolean;
+  /** `+field` or `-field` (docs/zstack-wire.md §3.7) */
+  sort?: string;
 }
 
 /** A random dash-less UUID (v4), as ZStack's X-Job-UUID and resourceUuid expect. */
@@ -379,6 +381,7 @@ export class ZStackClient implements ApiJobHttp {
         limit: q.limit,
         start: q.start,
         replyWithCount: q.replyWithCount ? "true" : undefined,
+        sort: q.sort,
       },
     });
   }

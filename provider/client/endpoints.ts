@@ -42,6 +42,11 @@ export const endpoints = {
   // V2V (§7)
   ConvertVmFromForeignHypervisor: asyncCall("POST /v1/v2vs", "params"),
   QueryV2VConversionHost: sync("GET /v1/v2v-conversion-hosts"),
+  // V2V conversion hosts (§7.5), the V2vConversionHost resource
+  AddV2VConversionHost: asyncCall("POST /v1/v2v-conversion-hosts", "params"),
+  UpdateV2VConversionHost: asyncCall("PUT /v1/v2v-conversion-hosts/{uuid}/actions", "updateV2VConversionHost"),
+  ChangeV2VConversionHostState: asyncCall("PUT /v1/v2v-conversion-hosts/{uuid}/actions", "changeV2VConversionHostState"),
+  DeleteV2VConversionHost: asyncCall("DELETE /v1/v2v-conversion-hosts/{uuid}"),
 
   // OVA (§8)
   ExportVmOvaPackage: asyncCall("POST /v1/ovf/ova-packages", "params"),

@@ -6,7 +6,13 @@ import type { ApiJobWaiter } from "./api-jobs";
 import type { ZStackClient } from "./client";
 import type { EndpointName } from "./endpoints";
 import {
+  BackupStorageInventory,
   BasicInventory,
+  ClusterInventory,
+  HostInventory,
+  L3NetworkInventory,
+  PrimaryStorageInventory,
+  ZoneInventory,
   ImagePackageInventory,
   LongJobInventory,
   TaskProgressInventory,
@@ -68,6 +74,59 @@ export const getReference = (c: ZStackClient, query: ReferenceQuery, uuid: strin
 /** The referenced resources among `uuids` that exist (one query). */
 export const getReferences = (c: ZStackClient, query: ReferenceQuery, uuids: string[]): Promise<BasicInventory[]> =>
   queryList(c, query, schemas().BasicInventory, [`uuid?=${uuids.join(",")}`]);
+
+// --------------------------------------------------------------------- lookups (sdk/lookups.ts)
+
+/** The inventory each lookup kind answers with. */
+export interface LookupInventories {
+  Zone: ZoneInventory;
+  Cluster: ClusterInventory;
+  Host: HostInventory;
+  PrimaryStorage: PrimaryStorageInventory;
+  BackupStorage: BackupStorageInventory;
+  L3Network: L3NetworkInventory;
+  V2VConversionHost: V2VConversionHostInventory;
+  VmInstance: VmInstanceInventory;
+}
+
+/** A kind of inventory the lookups query, named as ZStack names its Query API (`Query<kind>`). */
+export type LookupKind = keyof LookupInventories;
+
+/** ZStack's default and the client's page size of a query (docs/zstack-wire.md §3.7). */
+export const QUERY_PAGE_SIZE = 1000;
+
+function lookupSchema<K extends LookupKind>(kind: K): Schema<LookupInventories[K]> {
+  return schemas()[`${kind}Inventory`] as unknown as Schema<LookupInventories[K]>;
+}
+
+/**
+ * Every inventory of `kind` matching all `conditions` (ANDed by ZStack), page by page in uuid order
+ * so that a match set larger than one page (ZStack answers at most `limit`, default 1000) is whole.
+ */
+export async function queryAll<K extends LookupKind>(
+  c: ZStackClient,
+  kind: K,
+  conditions: string[],
+  pageSize = QUERY_PAGE_SIZE,
+): Promise<LookupInventories[K][]> {
+  const name: EndpointName = `Query${kind}`;
+  const schema = lookupSchema(kind);
+  const out: LookupInventories[K][] = [];
+  const seen = new Set<string>();
+  for (let start = 0; ; start += pageSize) {
+    const body = await c.query(name, { conditions, limit: pageSize, start, sort: "+uuid" });
+    const page = c.parseList(name, body, schema);
+    for (const item of page) {
+      const uuid = (item as { uuid?: unknown }).uuid;
+      if (typeof uuid === "string") {
+        if (seen.has(uuid)) continue;
+        seen.add(uuid);
+      }
+      out.push(item);
+    }
+    if (page.length < pageSize) return out;
+  }
+}
 
 /**
  * The percent GetTaskProgress reports for an API id (`content` is an integer percent string), or
@@ -155,4 +214,40 @@ export async function destroyVmInstance(c: ZStackClient, uuid: string): Promise<
 
 export async function expungeVmInstance(c: ZStackClient, uuid: string): Promise<void> {
   await c.call("ExpungeVmInstance", { pathVars: { uuid } });
+}
+
+// ------------------------------------------------------------------- V2V conversion hosts (§7.5)
+
+export const conversionHostsOnHost = (c: ZStackClient, hostUuid: string): Promise<V2VConversionHostInventory[]> =>
+  queryList(c, "QueryV2VConversionHost", schemas().V2VConversionHostInventory, [`hostUuid=${hostUuid}`]);
+
+/** AddV2VConversionHost: the new conversion host (ZStack makes it Enabled). */
+export async function addV2VConversionHost(c: ZStackClient, call: CreateCall): Promise<V2VConversionHostInventory> {
+  const body = await c.call("AddV2VConversionHost", call);
+  return inventoryOf(c, "AddV2VConversionHost", body, schemas().V2VConversionHostInventory);
+}
+
+export async function updateV2VConversionHost(
+  c: ZStackClient,
+  uuid: string,
+  change: { name?: string; description?: string; storagePath?: string },
+): Promise<V2VConversionHostInventory> {
+  const body = await c.call("UpdateV2VConversionHost", { pathVars: { uuid }, params: change });
+  return inventoryOf(c, "UpdateV2VConversionHost", body, schemas().V2VConversionHostInventory);
+}
+
+/** ChangeV2VConversionHostState to `state` (stateEvent `enable` or `disable`). */
+export async function changeV2VConversionHostState(
+  c: ZStackClient,
+  uuid: string,
+  state: "Enabled" | "Disabled",
+): Promise<V2VConversionHostInventory> {
+  const stateEvent = state === "Enabled" ? "enable" : "disable";
+  const body = await c.call("ChangeV2VConversionHostState", { pathVars: { uuid }, params: { stateEvent } });
+  return inventoryOf(c, "ChangeV2VConversionHostState", body, schemas().V2VConversionHostInventory);
+}
+
+/** DeleteV2VConversionHost in Permissive mode: ZStack refuses while the host is in use. */
+export async function deleteV2VConversionHost(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("DeleteV2VConversionHost", { pathVars: { uuid }, query: { deleteMode: "Permissive" } });
 }

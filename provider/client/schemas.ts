@@ -102,6 +102,19 @@ function buildSchemas() {
     memorySize: num,
     createDate: str,
     lastOpDate: str,
+    // the rest of VmInstanceInventory (docs/zstack-wire.md §9: the [MCP] field list)
+    lastHostUuid: str,
+    imageUuid: str,
+    instanceOfferingUuid: str,
+    rootVolumeUuid: str,
+    defaultL3NetworkUuid: str,
+    guestOsType: str,
+    architecture: str,
+    cpuSpeed: num,
+    reservedMemorySize: num,
+    allocatorStrategy: str,
+    vmNics: z.array(z.looseObject({ uuid: str, vmInstanceUuid: str, l3NetworkUuid: str, ip: str, mac: str, netmask: str, gateway: str })).optional(),
+    allVolumes: z.array(z.looseObject({ uuid: str, name: str, type: str, size: num, actualSize: num, primaryStorageUuid: str })).optional(),
   });
 
   const V2VConversionHostInventory = z.looseObject({
@@ -111,6 +124,14 @@ function buildSchemas() {
     hostUuid: str,
     storagePath: str,
     state: z.enum(["Enabled", "Disabled"]).optional(),
+    // the rest of V2VConversionHostInventory (docs/zstack-wire.md §7.5, §9: the [MCP] field list)
+    description: str,
+    totalSize: num,
+    availableSize: num,
+    hostStatus: str,
+    hostState: str,
+    createDate: str,
+    lastOpDate: str,
   });
 
   /** zones, clusters, hosts, primary and backup storage, L3 networks: only what `check` reads */
@@ -120,11 +141,114 @@ function buildSchemas() {
     type: str,
     state: str,
     status: str,
+    /** hosts: KVM, or ESX for a vCenter host (V2vConversionHost's check) */
+    hypervisorType: str,
     zoneUuid: str,
     clusterUuid: str,
     attachedZoneUuids: strList,
     attachedClusterUuids: strList,
   });
+
+  // ---- lookups (sdk/lookups.ts): the whole inventory of each kind, fields as ZStack names them
+  // (docs/zstack-wire.md §9: the queryable fields [MCP] lists for each Query API)
+  const ZoneInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    state: str,
+    type: str,
+    isDefault: z.boolean().optional(),
+    createDate: str,
+    lastOpDate: str,
+  });
+
+  const ClusterInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    state: str,
+    hypervisorType: str,
+    type: str,
+    zoneUuid: str,
+    architecture: str,
+    createDate: str,
+    lastOpDate: str,
+  });
+
+  const HostInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    zoneUuid: str,
+    clusterUuid: str,
+    managementIp: str,
+    hypervisorType: str,
+    state: str,
+    status: str,
+    architecture: str,
+    totalCpuCapacity: num,
+    availableCpuCapacity: num,
+    cpuSockets: num,
+    cpuNum: num,
+    totalMemoryCapacity: num,
+    availableMemoryCapacity: num,
+    createDate: str,
+    lastOpDate: str,
+  });
+
+  const PrimaryStorageInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    zoneUuid: str,
+    url: str,
+    mountPath: str,
+    type: str,
+    state: str,
+    status: str,
+    totalCapacity: num,
+    availableCapacity: num,
+    totalPhysicalCapacity: num,
+    availablePhysicalCapacity: num,
+    systemUsedCapacity: num,
+    attachedClusterUuids: strList,
+    createDate: str,
+    lastOpDate: str,
+  });
+
+  const BackupStorageInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    url: str,
+    type: str,
+    state: str,
+    status: str,
+    totalCapacity: num,
+    availableCapacity: num,
+    attachedZoneUuids: strList,
+    createDate: str,
+    lastOpDate: str,
+  });
+
+  const L3NetworkInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    type: str,
+    zoneUuid: str,
+    l2NetworkUuid: str,
+    state: str,
+    system: z.boolean().optional(),
+    category: str,
+    ipVersion: num,
+    dnsDomain: str,
+    enableIPAM: z.boolean().optional(),
+    isolated: z.boolean().optional(),
+    createDate: str,
+    lastOpDate: str,
+  });
+  // ---- end of lookups
 
   const ErrorCode: z.ZodType<Record<string, unknown>> = z.looseObject({
     code: str,
@@ -140,6 +264,12 @@ function buildSchemas() {
     VmInstanceInventory,
     V2VConversionHostInventory,
     BasicInventory,
+    ZoneInventory,
+    ClusterInventory,
+    HostInventory,
+    PrimaryStorageInventory,
+    BackupStorageInventory,
+    L3NetworkInventory,
     ErrorBody: z.looseObject({ error: ErrorCode }),
     ApiJobLocation: z.looseObject({ location: z.string(), apiTimeout: num }),
     ValidSession: z.looseObject({ valid: z.boolean().optional() }),
@@ -162,3 +292,11 @@ export type TaskProgressInventory = z.infer<Schemas["TaskProgressInventory"]>;
 export type VmInstanceInventory = z.infer<Schemas["VmInstanceInventory"]>;
 export type V2VConversionHostInventory = z.infer<Schemas["V2VConversionHostInventory"]>;
 export type BasicInventory = z.infer<Schemas["BasicInventory"]>;
+
+// lookups (sdk/lookups.ts)
+export type ZoneInventory = z.infer<Schemas["ZoneInventory"]>;
+export type ClusterInventory = z.infer<Schemas["ClusterInventory"]>;
+export type HostInventory = z.infer<Schemas["HostInventory"]>;
+export type PrimaryStorageInventory = z.infer<Schemas["PrimaryStorageInventory"]>;
+export type BackupStorageInventory = z.infer<Schemas["BackupStorageInventory"]>;
+export type L3NetworkInventory = z.infer<Schemas["L3NetworkInventory"]>;

@@ -1,12 +1,29 @@
 /**
  * ConvertVmFromForeignHypervisor and the V2V conversion-host APIs (docs/zstack-wire.md §7).
  */
-import { V2V_API_TIMEOUT_MS, V2V_JOB_NAME, V2V_MEMORY_RANGE, V2V_MSG_CLASS, V2V_URL_REJECTS_EMPTY, disabledConversionHost } from "../assumptions";
+import {
+  V2V_API_TIMEOUT_MS,
+  V2V_JOB_NAME,
+  V2V_MEMORY_RANGE,
+  V2V_MSG_CLASS,
+  V2V_URL_REJECTS_EMPTY,
+  disabledConversionHost,
+  CONVERSION_HOST_MSG_PKG,
+  CONVERSION_HOST_STATE_NOOP_OK,
+  NEW_CONVERSION_HOST_SIZE,
+  conversionHostInUse,
+  conversionHostNotConnected,
+  conversionHostNotKvm,
+  duplicateConversionHost,
+  invalidStoragePath,
+  storagePathIsValid,
+} from "../assumptions";
 import { argerr } from "../core/errors";
 import { gsonStringify } from "../core/gson";
 import { text } from "../core/text";
 import type { ApiContext, ApiDef } from "../http/api";
 import * as longJobs from "../world/long-jobs";
+import type { Row } from "../world/types";
 import { actionApi, INVENTORIES, queryApis } from "./resources";
 import { checkResourceUuidFormat, checkResourceUuidFree, coerce, requireRow, validateFields, type FieldRule } from "./validate";
 
@@ -88,16 +105,25 @@ function convertVm(ctx: ApiContext) {
 // Conversion hosts (§7.5)
 // ---------------------------------------------------------------------------------------------
 
-const CH_MSG = "org.zstack.v2v";
+const CH_MSG = CONVERSION_HOST_MSG_PKG;
 const ADD_CH_RULES: FieldRule[] = [
   { name: "name", required: true, maxLength: 255 },
   { name: "description", maxLength: 2048 },
+  { name: "type", required: true, validValues: ["VMWARE", "KVM"] },
   { name: "hostUuid", required: true, resource: { table: "hosts", type: "HostVO" } },
   { name: "storagePath", required: true, maxLength: 2048 },
-  { name: "type", required: true, validValues: ["VMWARE", "KVM"] },
   { name: "resourceUuid" },
   { name: "tagUuids", type: "list" },
 ];
+
+function checkStoragePath(p: Record<string, unknown>): void {
+  if (p.storagePath !== undefined && !storagePathIsValid(String(p.storagePath))) argerr(invalidStoragePath(String(p.storagePath)));
+}
+
+/** A conversion host's host fields, as the MN reads them from the host (assumptions.ts). */
+function hostFields(host: Row | undefined): Record<string, unknown> {
+  return { hostStatus: host?.status, hostState: host?.state };
+}
 
 function addConversionHost(ctx: ApiContext) {
   const { world } = ctx;
@@ -105,7 +131,12 @@ function addConversionHost(ctx: ApiContext) {
   const p = coerce(ADD_CH_RULES, ctx.params);
   validateFields(world, `${CH_MSG}.APIAddV2VConversionHostMsg`, ADD_CH_RULES, p);
   checkResourceUuidFree(world, "conversionHosts", p.resourceUuid);
-  const host = world.get("hosts", String(p.hostUuid));
+  checkStoragePath(p);
+  const host = world.get("hosts", String(p.hostUuid))!;
+  if (host.hypervisorType !== "KVM") argerr(conversionHostNotKvm(host.uuid, String(host.hypervisorType)));
+  const existing = world.list("conversionHosts").find((ch) => ch.hostUuid === host.uuid);
+  if (existing) argerr(duplicateConversionHost(host.uuid, existing.uuid));
+  if (host.status !== "Connected") argerr(conversionHostNotConnected(host.uuid, String(host.status)));
   const row = world.insert("conversionHosts", {
     uuid: (p.resourceUuid as string | undefined) ?? world.prng.uuid(),
     name: p.name,
@@ -114,11 +145,11 @@ function addConversionHost(ctx: ApiContext) {
     type: p.type,
     storagePath: p.storagePath,
     state: "Enabled",
-    totalSize: 4 * 1024 ** 4,
-    availableSize: 4 * 1024 ** 4,
-    hostStatus: host?.status as string | undefined,
-    hostState: host?.state as string | undefined,
+    totalSize: NEW_CONVERSION_HOST_SIZE,
+    availableSize: NEW_CONVERSION_HOST_SIZE,
+    ...hostFields(host),
   });
+  if (ctx.systemTags?.length || ctx.userTags?.length) world.tags.set(row.uuid, { system: ctx.systemTags, user: ctx.userTags });
   return { inventory: row };
 }
 
@@ -136,6 +167,7 @@ function updateConversionHost(ctx: ApiContext) {
   const row = requireConversionHost(ctx);
   const p = coerce(UPDATE_CH_RULES, ctx.params);
   validateFields(ctx.world, `${CH_MSG}.APIUpdateV2VConversionHostMsg`, UPDATE_CH_RULES, p);
+  checkStoragePath(p);
   return { inventory: ctx.world.update("conversionHosts", row.uuid, p) };
 }
 
@@ -144,11 +176,31 @@ function changeConversionHostState(ctx: ApiContext) {
   const rules: FieldRule[] = [{ name: "stateEvent", required: true, validValues: ["enable", "disable"] }];
   const p = coerce(rules, ctx.params);
   validateFields(ctx.world, `${CH_MSG}.APIChangeV2VConversionHostStateMsg`, rules, p);
-  return { inventory: ctx.world.update("conversionHosts", row.uuid, { state: p.stateEvent === "enable" ? "Enabled" : "Disabled" }) };
+  const state = p.stateEvent === "enable" ? "Enabled" : "Disabled";
+  if (row.state === state) {
+    if (!CONVERSION_HOST_STATE_NOOP_OK) argerr(`the v2v conversion host[uuid:${row.uuid}] is already ${state}`);
+    return { inventory: row };
+  }
+  return { inventory: ctx.world.update("conversionHosts", row.uuid, { state }) };
+}
+
+/** V2V long jobs not finished that name conversion host `uuid`. */
+function jobsUsing(ctx: ApiContext, uuid: string): string[] {
+  const out: string[] = [];
+  for (const [jobUuid, rt] of ctx.world.jobRuntimes) {
+    const job = ctx.world.get("longJobs", jobUuid);
+    if (job && !longJobs.FINAL_STATES.has(String(job.state)) && rt.request?.conversionHostUuid === uuid) out.push(jobUuid);
+  }
+  return out;
 }
 
 function deleteConversionHost(ctx: ApiContext) {
-  ctx.world.delete("conversionHosts", String(ctx.params.uuid));
+  const uuid = String(ctx.params.uuid);
+  if (ctx.world.get("conversionHosts", uuid) && String(ctx.params.deleteMode ?? "Permissive") !== "Enforcing") {
+    const busy = jobsUsing(ctx, uuid);
+    if (busy.length) argerr(conversionHostInUse(uuid, busy));
+  }
+  ctx.world.delete("conversionHosts", uuid);
   return {};
 }
 

@@ -58,6 +58,11 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
     ...stamp,
   });
   const hosts = [host(U.host1, "kvm-host-1", "172.20.0.11"), host(U.host2, "kvm-host-2", "172.20.0.12")];
+  // conversion-host fidelity: a free KVM host, and an ESXi host seen through vCenter (not KVM)
+  hosts.push(host(U.host3, "kvm-host-3", "172.20.0.13"));
+  const esx: Row = { ...host(U.esxHost, "esxi-host-1", "172.20.1.21"), description: "VMware ESXi host (vCenter)", hypervisorType: "ESX" };
+  delete esx.clusterUuid; // a vCenter host is in no ZStack cluster
+  hosts.push(esx);
   const primaryStorages: Row[] = [
     {
       uuid: U.primaryStorage,

@@ -143,6 +143,12 @@ export class SimWorld {
     if (table === "longJobs" && patch.state !== undefined && patch.state !== before) {
       longJobs.onExternalStateChange(this, row, before, now);
     }
+    if (table === "hosts" && ("status" in patch || "state" in patch)) {
+      // a conversion host's hostStatus/hostState are its host's (assumptions.ts, NEW_CONVERSION_HOST_SIZE)
+      for (const ch of this.tables.conversionHosts.values()) {
+        if (ch.hostUuid === uuid) Object.assign(ch, { hostStatus: row.status, hostState: row.state });
+      }
+    }
     this.changed();
     return row;
   }
@@ -151,6 +157,10 @@ export class SimWorld {
   delete(table: TableName, uuid: string): boolean {
     if (table === "longJobs") longJobs.forget(this, uuid);
     if (table === "imagePackages") exportsEngine.forget(this, uuid);
+    if (table === "hosts") {
+      // deleting a host cascades to its conversion host (V2VConversionHostVO references HostVO)
+      for (const ch of [...this.tables.conversionHosts.values()]) if (ch.hostUuid === uuid) this.delete("conversionHosts", ch.uuid);
+    }
     const existed = this.tables[table].delete(uuid);
     this.tags.delete(uuid);
     if (existed) this.changed();

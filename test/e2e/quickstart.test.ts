@@ -61,7 +61,7 @@ describe("e2e: ./quickstart.sh", function () {
     fs.rmSync(path.join(REPO_ROOT, `Pulumi.${env.QUICKSTART_STACK}.yaml`), { force: true });
   });
 
-  it("migrates the VMs and exports the OVA on the embedded simulator, and prints the outputs", async () => {
+  it("registers its conversion host, migrates the VMs by name and exports the OVA on the embedded simulator, and prints the outputs", async () => {
     const { code, out } = await run([], env);
     assert.strictEqual(code, 0, out.slice(-6000));
     assert.match(out, /using the embedded ZStack simulator at http:\/\/127\.0\.0\.1:\d+/);
@@ -72,18 +72,20 @@ describe("e2e: ./quickstart.sh", function () {
     assert.match(o.ovaExportUrl, new RegExp(`^http://127\\.0\\.0\\.1:${env.ZSTACK_SIM_PORT}/`));
     assert.match(o.ovaMd5Sum, /^[0-9a-f]{32}$/);
     assert.ok(o.ovaSize > 0);
+    // its own conversion host, on the seeded free KVM host, found by name
+    assert.match(String(o.conversionHostUuid), /^[0-9a-f]{32}$/);
   });
 
   it("a second run changes nothing (the simulator's world persisted)", async () => {
     const { code, out } = await run([], env);
     assert.strictEqual(code, 0, out.slice(-6000));
-    assert.match(out, /\b5 unchanged\b/);
+    assert.match(out, /\b6 unchanged\b/);
   });
 
   it("./quickstart.sh destroy tears the stack down", async () => {
     const { code, out } = await run(["destroy"], env);
     assert.strictEqual(code, 0, out.slice(-6000));
-    assert.match(out, /\b5 deleted\b/);
+    assert.match(out, /\b6 deleted\b/);
   });
 
   it("with an endpoint configured it uses that endpoint and starts no simulator (preview of a fresh stack checks against it)", async () => {

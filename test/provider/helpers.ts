@@ -5,6 +5,7 @@ import { Clock, clearSessionCache } from "../../provider/client";
 import { ConfigSource } from "../../provider/config";
 import { OvaPackageProvider } from "../../provider/ova-package-provider";
 import { V2vMigrationProvider } from "../../provider/v2v-migration-provider";
+import { V2vConversionHostProvider } from "../../provider/v2v-conversion-host-provider";
 import { ProviderDeps } from "../../provider/provider-base";
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;
@@ -47,7 +48,7 @@ export interface Harness<P> {
   lines: string[];
 }
 
-async function make<P extends V2vMigrationProvider | OvaPackageProvider>(
+async function make<P extends V2vMigrationProvider | OvaPackageProvider | V2vConversionHostProvider>(
   ctor: new (deps?: ProviderDeps) => P,
   sim: Sim,
   opts: { config?: ConfigSource; deps?: ProviderDeps; clock?: Clock & { slept: number } } = {},
@@ -61,6 +62,7 @@ async function make<P extends V2vMigrationProvider | OvaPackageProvider>(
 
 export const v2vHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(V2vMigrationProvider, sim, opts);
 export const ovaHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(OvaPackageProvider, sim, opts);
+export const conversionHostHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(V2vConversionHostProvider, sim, opts);
 
 /** Runs `fn` and returns what it threw (failing if it did not throw). */
 export async function rejection(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {

@@ -9,6 +9,7 @@ import { clearSessionCache } from "../../provider/client";
 import v2vProvider = require("../../provider/providers/v2v-migration");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider modules use `export =`; imported as the SDK imports them
 import ovaProvider = require("../../provider/providers/ova-package");
+import conversionHostProvider = require("../../provider/providers/v2v-conversion-host");
 import { config } from "./helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require("require-from-string") as (code: string) => { handler(): Record<string, (...a: unknown[]) => Promise<unknown>> };
@@ -28,6 +29,7 @@ describe("providers: serialized by value and run from the serialized text", func
   for (const [name, provider] of [
     ["V2vMigration", v2vProvider],
     ["OvaPackage", ovaProvider],
+    ["V2vConversionHost", conversionHostProvider],
   ] as const) {
     it(`${name}: serializes without secrets even after configure(), and the copy works`, async () => {
       await provider.configure({ config: cfg() }); // the live object knows a password now
@@ -52,6 +54,17 @@ describe("providers: serialized by value and run from the serialized text", func
         assert.deepStrictEqual(checked.failures, []);
         const created = (await copy.create(checked.inputs)) as { id: string; outs: Record<string, unknown> };
         assert.strictEqual(created.outs.state, "Succeeded");
+        assert.deepStrictEqual(await copy.diff(created.id, created.outs, checked.inputs), { changes: false, replaces: [] });
+        await copy.delete(created.id, created.outs);
+        assert.deepStrictEqual(await copy.read(created.id, created.outs), { id: undefined });
+      } else if (name === "V2vConversionHost") {
+        const checked = (await copy.check({}, { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM", state: "Disabled" })) as {
+          inputs: Record<string, unknown>;
+          failures: unknown[];
+        };
+        assert.deepStrictEqual(checked.failures, []);
+        const created = (await copy.create(checked.inputs)) as { id: string; outs: Record<string, unknown> };
+        assert.strictEqual(created.outs.state, "Disabled");
         assert.deepStrictEqual(await copy.diff(created.id, created.outs, checked.inputs), { changes: false, replaces: [] });
         await copy.delete(created.id, created.outs);
         assert.deepStrictEqual(await copy.read(created.id, created.outs), { id: undefined });

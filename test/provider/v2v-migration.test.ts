@@ -266,14 +266,15 @@ describe("V2vMigration provider: check against ZStack", () => {
       "l3NetworkUuids",
       /L3 network\[uuid:85bc0081ee434b86a3dd4e026881361c\] is Disabled/,
     ],
+    // host2, not host1: host1 carries the conversion host, whose hostState follows it (simulator/assumptions.ts)
     [
       "a host in Maintenance",
       "hosts",
-      U.host1,
+      U.host2,
       { state: "Maintenance" },
-      { hostUuid: U.host1 },
+      { hostUuid: U.host2 },
       "hostUuid",
-      /host\[uuid:98afd9a0650048e0bc93a6b0fae4f6e2\] is Maintenance; it must be Enabled/,
+      /host\[uuid:f5f66e86904240b9b355b197a828795c\] is Maintenance; it must be Enabled/,
     ],
     [
       "a conversion host whose KVM host is Disconnected",

@@ -3,7 +3,7 @@
 // tested in test/provider. Serialization of the provider does run here (by value, in the repo).
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { OvaPackage, OVA_PACKAGE_TYPE, V2vMigration, V2V_MIGRATION_TYPE } from "../../sdk";
+import { OvaPackage, OVA_PACKAGE_TYPE, V2vConversionHost, V2V_CONVERSION_HOST_TYPE, V2vMigration, V2V_MIGRATION_TYPE } from "../../sdk";
 import { deriveResourceUuid } from "../../sdk/resource-uuid";
 import { SEED_UUIDS as U } from "../../simulator/seed-uuids";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider module uses `export =`; imported as the SDK imports it
@@ -51,6 +51,17 @@ describe("sdk: resource wiring (setMocks)", function () {
               jobName: "APIConvertVmFromForeignHypervisorMsg",
               executeTime: 7200,
               longJobName: "job",
+            });
+          } else if (args.type === V2V_CONVERSION_HOST_TYPE) {
+            Object.assign(state, {
+              uuid: args.inputs.resourceUuid ?? args.inputs.defaultResourceUuid,
+              state: "Enabled",
+              totalSize: 4096,
+              availableSize: 1024,
+              hostStatus: "Connected",
+              hostState: "Enabled",
+              createDate: "d1",
+              lastOpDate: "d2",
             });
           } else {
             Object.assign(state, {
@@ -179,6 +190,38 @@ describe("sdk: resource wiring (setMocks)", function () {
     assert.strictEqual(await value(p.uuid), deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01-ova", "proj", "dev"));
     for (const k of ["uuid", "exportUrl", "md5Sum", "size", "state", "name"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
     assert.deepStrictEqual(secretOutputs.get("web-01-ova"), []);
+    assert.deepStrictEqual(rejections, []);
+  });
+
+  it("V2vConversionHost: type token, inputs, seeded outputs, no secret outputs", async () => {
+    const ch = new V2vConversionHost("v2v-host-3", {
+      name: "v2v-host-3",
+      hostUuid: U.host3,
+      storagePath: "/zstack/v2v-cache",
+      type: "VMWARE",
+      state: "Disabled",
+      userTags: ["team::v2v"],
+    });
+    assert.strictEqual(await value(ch.totalSize), 4096);
+    assert.strictEqual(await value(ch.availableSize), 1024);
+    assert.strictEqual(await value(ch.hostStatus), "Connected");
+    assert.strictEqual(await value(ch.hostState), "Enabled");
+    assert.strictEqual(await value(ch.lastOpDate), "d2");
+    assert.strictEqual(await value(ch.storagePath), "/zstack/v2v-cache");
+    const r = registered.get("v2v-host-3")!;
+    assert.strictEqual(r.type, "pulumi-nodejs:dynamic/zstack:V2vConversionHost");
+    assert.strictEqual(r.type, V2V_CONVERSION_HOST_TYPE);
+    assert.strictEqual(r.inputs.defaultResourceUuid, deriveResourceUuid(V2V_CONVERSION_HOST_TYPE, "v2v-host-3", "proj", "dev"));
+    assert.strictEqual(await value(ch.uuid), deriveResourceUuid(V2V_CONVERSION_HOST_TYPE, "v2v-host-3", "proj", "dev"));
+    assert.strictEqual(r.inputs.state, "Disabled");
+    assert.deepStrictEqual(r.inputs.userTags, ["team::v2v"]);
+    for (const k of ["uuid", "totalSize", "availableSize", "hostStatus", "hostState", "createDate", "lastOpDate"])
+      assert.ok(!(k in r.inputs), `${k} was sent as an input`);
+    assert.deepStrictEqual(secretOutputs.get("v2v-host-3"), []);
+    assert.strictEqual(await value(ch.urn), "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/zstack:V2vConversionHost::v2v-host-3");
+    const adopted = new V2vConversionHost("adopted-ch", { adoptUuid: U.convHost });
+    await value(adopted.urn);
+    assert.strictEqual(registered.get("adopted-ch")!.inputs.adoptUuid, U.convHost);
     assert.deepStrictEqual(rejections, []);
   });
 

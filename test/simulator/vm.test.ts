@@ -79,7 +79,7 @@ describe("simulator VmInstance APIs", () => {
       changeV2VConversionHostState: { stateEvent: "enable" },
     });
     assert.equal(enable.json().inventory.state, "Enabled");
-    const add = await h.async("POST", "/v1/v2v-conversion-hosts", { params: { name: "ch3", hostUuid: U.host2, storagePath: "/cache", type: "KVM" } });
+    const add = await h.async("POST", "/v1/v2v-conversion-hosts", { params: { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM" } });
     assert.equal(add.status, 200, add.text);
     const uuid = add.json().inventory.uuid;
     const upd = await h.async("PUT", `/v1/v2v-conversion-hosts/${uuid}/actions`, { updateV2VConversionHost: { name: "ch3b" } });
