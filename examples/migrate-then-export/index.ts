@@ -2,28 +2,34 @@
 // then export that VM as an OVA package. The OvaPackage depends on the migration through its
 // output `vmUuid`, so Pulumi runs them in order.
 import * as pulumi from "@pulumi/pulumi";
-import { OvaPackage, V2vMigration } from "pulumi-zstack-migration";
-import { SEED_UUIDS } from "pulumi-zstack-migration/simulator";
+import {
+  OvaPackage,
+  V2vMigration,
+  getBackupStorageOutput,
+  getL3NetworkOutput,
+  getPrimaryStorageOutput,
+  getV2vConversionHostOutput,
+} from "pulumi-zstack-migration";
 
-// Each UUID can be set in the stack config; the defaults are the simulator's seeded world
-// (SEED_UUIDS, listed in pulumi-zstack-migration's docs/simulator.md), so the example runs unchanged against `npx zstack-sim`.
+// Everything by name; each can be set in the stack config. The defaults are names in the
+// simulator's seeded world (listed in pulumi-zstack-migration's docs/simulator.md), so the example
+// runs unchanged against `npx zstack-sim`.
 const config = new pulumi.Config();
-const world = {
-  source: config.get("sourceVmUuid") ?? SEED_UUIDS.vmwareApp02, // VMware VM "vmware-app-02"
-  conversionHost: config.get("conversionHostUuid") ?? SEED_UUIDS.convHost,
-  primaryStorage: config.get("primaryStorageUuid") ?? SEED_UUIDS.primaryStorage,
-  l3Network: config.get("l3NetworkUuid") ?? SEED_UUIDS.l3Private,
-  imageStore: config.get("backupStorageUuid") ?? SEED_UUIDS.bsImageStore,
+const names = {
+  source: config.get("sourceVmName") ?? "vmware-app-02", // a Stopped VMware VM
+  conversionHost: config.get("conversionHost") ?? "v2v-conversion-host-1",
+  primaryStorage: config.get("primaryStorage") ?? "PS-Local",
+  l3Network: config.get("l3Network") ?? "L3-Private",
+  imageStore: config.get("backupStorage") ?? "BS-ImageStore",
 };
 
 const migration = new V2vMigration("app-02", {
-  url: `vmware://${world.source}`,
+  sourceVmName: names.source,
   name: "app-02",
-  cpuNum: 2,
-  memorySize: 4 * 1024 ** 3,
-  conversionHostUuid: world.conversionHost,
-  primaryStorageUuid: world.primaryStorage,
-  l3NetworkUuids: [world.l3Network],
+  cpuNum: 2, // smaller than the source's 4; memory stays the source's
+  conversionHostUuid: getV2vConversionHostOutput({ name: names.conversionHost }).uuid,
+  primaryStorageUuid: getPrimaryStorageOutput({ name: names.primaryStorage }).uuid,
+  l3NetworkUuids: [getL3NetworkOutput({ name: names.l3Network }).uuid],
   strategy: "JustConvert", // leave the migrated VM Stopped: OVA export needs a Stopped VM
   // The migrated VM is a build artefact here: destroy and expunge it with the stack.
   deleteMigratedVm: true,
@@ -31,7 +37,7 @@ const migration = new V2vMigration("app-02", {
 
 const ova = new OvaPackage("app-02-ova", {
   vmUuid: migration.vmUuid,
-  backupStorageUuid: world.imageStore,
+  backupStorageUuid: getBackupStorageOutput({ name: names.imageStore }).uuid,
   name: "app-02",
 });
 

@@ -1,13 +1,14 @@
 // Export a stopped ZStack VM as an OVA package; the download URL, MD5 and size become stack
 // outputs that other stacks (StackReference) or a pipeline (`pulumi stack output --json`) consume.
 import * as pulumi from "@pulumi/pulumi";
-import { OvaPackage } from "pulumi-zstack-migration";
+import { OvaPackage, getBackupStorageOutput, getVmInstanceOutput } from "pulumi-zstack-migration";
 
 const config = new pulumi.Config();
 
 const ova = new OvaPackage("golden-image", {
-  vmUuid: config.require("vmUuid"),
-  backupStorageUuid: config.require("backupStorageUuid"),
+  // by name: the lookups resolve them (in preview too) and fail on no match or several
+  vmUuid: getVmInstanceOutput({ name: config.require("vmName"), filters: { hypervisorType: "KVM" } }).uuid,
+  backupStorageUuid: getBackupStorageOutput({ name: config.require("backupStorageName") }).uuid,
   name: "golden-image",
   description: "released by the ova-export example",
   // stream the exported file and check it against md5Sum before the URL is published
