@@ -49,7 +49,7 @@ function lookupClient(config: ConfigSource): ZStackClient {
     .update(JSON.stringify([endpoint, auth, cfg.caCertificate ?? null, cfg.insecure, cfg.timeZone ?? null]))
     .digest("hex");
   const g = globalThis as unknown as Record<string, Map<string, ZStackClient> | undefined>;
-  const clients = g[CLIENTS_KEY] ?? (g[CLIENTS_KEY] = new Map());
+  const clients = g[CLIENTS_KEY] ?? (g[CLIENTS_KEY] = new Map<string, ZStackClient>());
   let client = clients.get(key);
   if (!client) {
     client = new ZStackClient({ endpoint, auth, tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure }, timeZone: cfg.timeZone });

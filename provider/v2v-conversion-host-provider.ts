@@ -37,7 +37,6 @@ import {
   CONVERSION_HOST_MESSAGE,
   CONVERSION_HOST_STATES,
   CONVERSION_HOST_TYPES,
-  ConversionHostState,
   DEFAULT_CONVERSION_HOST_STATE,
   V2V_CONVERSION_HOST_INPUTS,
   V2vConversionHostInputs,
@@ -148,7 +147,11 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ diff
 
-  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
+    return new Promise((resolve) => resolve(this.diffNow(olds, news)));
+  }
+
+  private diffNow(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
     return diffInputs(V2V_CONVERSION_HOST_INPUTS, olds, news, {
       // an adopted conversion host's host and type come from ZStack when the program does not name them
       ignore: (k) => (k === "hostUuid" || k === "type") && news.adoptUuid !== undefined && news[k] === undefined,
@@ -202,7 +205,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
       const updated = await updateV2VConversionHost(c, uuid, change);
       latest = updated.uuid ? updated : ((await getConversionHost(c, uuid)) ?? latest);
     }
-    const state = want.state as ConversionHostState | undefined;
+    const state = want.state;
     if (state && state !== latest.state) {
       this.log(`${label}: ${state === "Enabled" ? "enabling" : "disabling"} conversion host ${uuid}`);
       const changed = await changeV2VConversionHostState(c, uuid, state);

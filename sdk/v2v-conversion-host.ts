@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider module uses `export =`, and the serializer must record this require
 import provider = require("../provider/providers/v2v-conversion-host");
 import {
   V2V_CONVERSION_HOST_INPUTS,
@@ -23,6 +24,7 @@ export type V2vConversionHostAdoptArgs = Partial<V2vConversionHostArgs> & { adop
 const SHAPE: ResourceShape = { type: V2V_CONVERSION_HOST_TYPE, inputs: V2V_CONVERSION_HOST_INPUTS, outputs: V2V_CONVERSION_HOST_OUTPUTS };
 
 /** The output properties of {@link V2vConversionHost}: its inputs and the V2VConversionHostInventory fields. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- declaration merging: this interface declares the class's output properties, which the engine sets
 export interface V2vConversionHost extends OutputsOf<V2vConversionHostOutputs> {}
 
 /**

@@ -117,7 +117,7 @@ const ADD_CH_RULES: FieldRule[] = [
 ];
 
 function checkStoragePath(p: Record<string, unknown>): void {
-  if (p.storagePath !== undefined && !storagePathIsValid(String(p.storagePath))) argerr(invalidStoragePath(String(p.storagePath)));
+  if (p.storagePath !== undefined && !storagePathIsValid(text(p.storagePath))) argerr(invalidStoragePath(text(p.storagePath)));
 }
 
 /** A conversion host's host fields, as the MN reads them from the host (assumptions.ts). */
@@ -196,7 +196,7 @@ function jobsUsing(ctx: ApiContext, uuid: string): string[] {
 
 function deleteConversionHost(ctx: ApiContext) {
   const uuid = String(ctx.params.uuid);
-  if (ctx.world.get("conversionHosts", uuid) && String(ctx.params.deleteMode ?? "Permissive") !== "Enforcing") {
+  if (ctx.world.get("conversionHosts", uuid) && text(ctx.params.deleteMode ?? "Permissive") !== "Enforcing") {
     const busy = jobsUsing(ctx, uuid);
     if (busy.length) argerr(conversionHostInUse(uuid, busy));
   }

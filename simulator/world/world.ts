@@ -146,7 +146,7 @@ export class SimWorld {
     if (table === "hosts" && ("status" in patch || "state" in patch)) {
       // a conversion host's hostStatus/hostState are its host's (assumptions.ts, NEW_CONVERSION_HOST_SIZE)
       for (const ch of this.tables.conversionHosts.values()) {
-        if (ch.hostUuid === uuid) Object.assign(ch, { hostStatus: row.status, hostState: row.state });
+        if (ch.hostUuid === uuid) Object.assign(ch, { hostStatus: row.status as unknown, hostState: row.state as unknown });
       }
     }
     this.changed();

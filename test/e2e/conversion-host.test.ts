@@ -155,7 +155,7 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     assert.strictEqual((await h.resources(CH)).length, 0);
     assert.ok(sim.world.get("conversionHosts", ch.uuid), "still in ZStack");
     const posts = () =>
-      Object.entries(sim.stats.byRoute as Record<string, number>)
+      Object.entries(sim.stats.byRoute)
         .filter(([r]) => /^POST .*v2v-conversion-hosts/.test(r))
         .reduce((n, [, c]) => n + c, 0);
     const before = posts();
@@ -220,7 +220,7 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     );
     assert.ok(sim.world.get("conversionHosts", U.convHost), "still there");
     assert.strictEqual((await h.resources(CH)).length, 1, "still in the stack");
-    sim.world.update("longJobs", job!.uuid, { state: "Canceled" }); // the migration ends
+    sim.world.update("longJobs", job.uuid, { state: "Canceled" }); // the migration ends
   });
 
   it("destroy deletes it (the adopted one too)", async () => {

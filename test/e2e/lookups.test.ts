@@ -66,8 +66,7 @@ describe("e2e: lookups in a program on the real Pulumi engine", function () {
   let h: E2EStack;
   let log = "";
   const opts = () => ({ onOutput: (s: string) => (log += s) });
-  const stat = (pattern: RegExp): number =>
-    Object.entries(sim.stats.byRoute as Record<string, number>).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
+  const stat = (pattern: RegExp): number => Object.entries(sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
   const logins = () => stat(/^PUT \/v1\/accounts\/login$/);
   const vmQueries = () => stat(/^GET \/v1\/vm-instances$/);
   const conversions = () => stat(/^POST \/v1\/v2vs$/);

@@ -9,6 +9,7 @@ import { clearSessionCache } from "../../provider/client";
 import v2vProvider = require("../../provider/providers/v2v-migration");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider modules use `export =`; imported as the SDK imports them
 import ovaProvider = require("../../provider/providers/ova-package");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
 import conversionHostProvider = require("../../provider/providers/v2v-conversion-host");
 import { config } from "./helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports

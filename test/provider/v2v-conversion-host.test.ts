@@ -3,7 +3,7 @@ import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
 import { ResourceInitError } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/values";
-import { V2vConversionHostInputs, V2vConversionHostOutputs, V2vConversionHostProvider } from "../../provider/v2v-conversion-host-provider";
+import { V2vConversionHostInputs, V2vConversionHostProvider } from "../../provider/v2v-conversion-host-provider";
 import { Sim, config, conversionHostHarness, newSim, rejection, routeCount, v2vHarness } from "./helpers";
 
 const RU = "6b3e4f5a6b7c4d8e9f0a1b2c3d4e5f60";
@@ -239,7 +239,7 @@ describe("V2vConversionHost provider against the simulator", () => {
     const bad = await conversionHostHarness(sim, {
       config: config({ "zstack:endpoint": sim.url, "zstack:accountName": "admin", "zstack:password": "Sup3r-s3cret!" }),
     });
-    const e = await rejection(() => bad.provider.read(RU, outs as V2vConversionHostOutputs));
+    const e = await rejection(() => bad.provider.read(RU, outs));
     assert.ok(!e.message.includes("Sup3r-s3cret!"), e.message);
     assert.ok(!bad.lines.join("\n").includes("Sup3r-s3cret!"));
   });
