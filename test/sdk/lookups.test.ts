@@ -134,9 +134,9 @@ describe("sdk: lookups against the simulator", function () {
       const hosts = await rejection(() => getHost({ filters: { hypervisorType: "KVM" } }));
       assert.match(
         hosts.message,
-        /^getHost: 2 Hosts match hypervisorType=KVM, and a singular lookup needs exactly one \(narrow the criteria \(uuid, name, filters, conditions\)\): /,
+        /^getHost: 3 Hosts match hypervisorType=KVM, and a singular lookup needs exactly one \(narrow the criteria \(uuid, name, filters, conditions\)\): /,
       );
-      assert.ok(hosts.message.includes(U.host1) && hosts.message.includes(U.host2));
+      assert.ok(hosts.message.includes(U.host1) && hosts.message.includes(U.host2) && hosts.message.includes(U.host3));
       const none = await rejection(() => getL3Network());
       assert.match(none.message, /^getL3Network: 2 L3Networks match \(no criteria\)/);
     });
