@@ -89,7 +89,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
         if (adopting) {
           if (!adoptUuid) return;
           const pkg = await getImagePackage(c, adoptUuid);
-          if (!pkg) v.fail("adoptUuid", `invalid field[adoptUuid], resource[uuid:${adoptUuid}, type:ImagePackageVO] not found`);
+          if (!pkg) v.notFound("adoptUuid", adoptUuid, "ImagePackageVO");
           else if (vmUuid && pkg.vmUuid && pkg.vmUuid !== vmUuid) {
             v.fail("vmUuid", `the ova package[uuid: ${adoptUuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`);
           }
@@ -109,7 +109,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
           );
         }
         if (bsUuid) {
-          if (!bs) v.fail("backupStorageUuid", `invalid field[backupStorageUuid], resource[uuid:${bsUuid}, type:BackupStorageVO] not found`);
+          if (!bs) v.notFound("backupStorageUuid", bsUuid, "BackupStorageVO");
           else if (bs.type !== "ImageStoreBackupStorage") {
             v.fail(
               "backupStorageUuid",

@@ -112,7 +112,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
         if (adopting) {
           if (!adoptUuid) return;
           const ch = await getConversionHost(c, adoptUuid);
-          if (!ch) v.fail("adoptUuid", `invalid field[adoptUuid], resource[uuid:${adoptUuid}, type:V2VConversionHostVO] not found`);
+          if (!ch) v.notFound("adoptUuid", adoptUuid, "V2VConversionHostVO");
           else {
             if (hostUuid && ch.hostUuid && ch.hostUuid !== hostUuid)
               v.fail("hostUuid", `the conversion host[uuid: ${adoptUuid}] is on host[uuid: ${ch.hostUuid}], not ${hostUuid}`);
@@ -123,7 +123,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
         if (!hostUuid) return;
         const [host, onHost] = await Promise.all([getReference(c, "QueryHost", hostUuid), conversionHostsOnHost(c, hostUuid)]);
         if (!host) {
-          v.fail("hostUuid", `invalid field[hostUuid], resource[uuid:${hostUuid}, type:HostVO] not found`);
+          v.notFound("hostUuid", hostUuid, "HostVO");
           return;
         }
         if (host.hypervisorType !== undefined && host.hypervisorType !== "KVM") {

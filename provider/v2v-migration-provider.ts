@@ -196,7 +196,6 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   private async checkReferences(v: Validator, adopting: boolean, inputs: Record<string, unknown>): Promise<void> {
     const c = this.checkClient();
     if (!c) return;
-    const notFound = (field: string, uuid: string, type: string) => `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`;
     const checks: Array<Promise<void>> = [];
     const add = (f: () => Promise<void>) => checks.push(f());
     const adoptUuid = v.value("adoptUuid") as string | undefined;
@@ -204,7 +203,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       if (adoptUuid) {
         add(async () => {
           const job = await getLongJob(c, adoptUuid);
-          if (!job) v.fail("adoptUuid", notFound("adoptUuid", adoptUuid, "LongJobVO"));
+          if (!job) v.notFound("adoptUuid", adoptUuid, "LongJobVO");
           else if (job.jobName && job.jobName !== V2V_JOB_NAME) {
             v.fail("adoptUuid", `long job[uuid:${adoptUuid}] is a ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`);
           }
@@ -226,7 +225,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       } else if (m) {
         add(async () => {
           const vm = await getVmInstance(c, m[1]);
-          if (!vm) v.fail("url", notFound("url", m[1], "VmInstanceVO"));
+          if (!vm) v.notFound("url", m[1], "VmInstanceVO");
           else if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
             v.fail("url", `the VM[uuid:${m[1]}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`);
           } else Object.assign(inputs, withSourceDefaults(inputs, vm));
@@ -236,7 +235,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       if (host) {
         add(async () => {
           const ch = await getConversionHost(c, host);
-          if (!ch) v.fail("conversionHostUuid", notFound("conversionHostUuid", host, "V2VConversionHostVO"));
+          if (!ch) v.notFound("conversionHostUuid", host, "V2VConversionHostVO");
           else if (ch.state && ch.state !== "Enabled") {
             v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
           } else {
@@ -262,7 +261,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         if (!uuid) continue;
         add(async () => {
           const found = await getReference(c, query, uuid);
-          const issue = found ? unusable(kind, uuid, found, usable) : notFound(field, uuid, type);
+          if (!found) return v.notFound(field, uuid, type);
+          const issue = unusable(kind, uuid, found, usable);
           if (issue) v.fail(field, issue);
         });
       }

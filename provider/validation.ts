@@ -35,6 +35,11 @@ export class Validator {
     this.failures.push({ property, reason });
   }
 
+  /** ZStack's SYS.1003 for a referenced `type` (e.g. `HostVO`) that has no row with `uuid`. */
+  notFound(property: string, uuid: string, type: string): void {
+    this.fail(property, `invalid field[${property}], resource[uuid:${uuid}, type:${type}] not found`);
+  }
+
   hasFailed(property: string): boolean {
     return this.failed.has(property);
   }
