@@ -303,15 +303,17 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   private diffNow(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
     const unset = (k: string) => news[k] === undefined || news[k] === null;
     const urlFromName = unset("url") && !unset("sourceVmName");
-    const sameUrl = typeof olds.url === "string" && typeof news.url === "string" && !containsUnknown(news.url);
+    // both sides carry a known url (check resolved the name, or the program set it): the url decides,
+    // and a renamed source that resolves to the same url is recorded in place, not migrated again
+    const urlDecides = typeof olds.url === "string" && typeof news.url === "string" && !containsUnknown(news.url);
     const ignore = (k: string) =>
-      (k === "url" && urlFromName) || ((k === "cpuNum" || k === "memorySize") && unset(k)) || (k === "sourceVmName" && sameUrl);
+      (k === "url" && urlFromName) || ((k === "cpuNum" || k === "memorySize") && unset(k)) || (k === "sourceVmName" && urlDecides);
     const result = diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
       ignore,
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
       unfinished: news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded",
     });
-    if (!result.changes && sameUrl && !jsonEqual(olds.sourceVmName, news.sourceVmName)) return { ...result, changes: true };
+    if (!result.changes && urlDecides && !jsonEqual(olds.sourceVmName, news.sourceVmName)) return { ...result, changes: true };
     return result;
   }
 
