@@ -20,6 +20,26 @@ export interface ProviderConfig {
   insecure: boolean;
   timeZone?: string;
   validateReferences: boolean;
+  /** conversions at once per conversion host for a V2vMigration without `maxInFlight` */
+  maxConcurrentMigrations: number;
+}
+
+/**
+ * Default of `zstack:maxConcurrentMigrations`: conversions at once per conversion host. A host
+ * converts through one `storagePath` and one network; ten keeps a typical host busy without
+ * swamping it (Forklift's default of 20 VMs in flight is per vCenter, across all its hosts).
+ */
+export const DEFAULT_MAX_CONCURRENT_MIGRATIONS = 10;
+/** The largest in-flight limit accepted (as `maxInFlight` or `zstack:maxConcurrentMigrations`). */
+export const MAX_IN_FLIGHT_LIMIT = 1000;
+
+function parseLimit(key: string, v: string | undefined, fallback: number): number {
+  if (v === undefined || v.trim() === "") return fallback;
+  const n = Number(v.trim());
+  if (!Number.isInteger(n) || n < 1 || n > MAX_IN_FLIGHT_LIMIT) {
+    throw new ZStackConfigError(`${key} must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got "${v}"`);
+  }
+  return n;
 }
 
 /** Every stack config key the providers read. */
@@ -34,6 +54,7 @@ export const CONFIG_KEYS = [
   "zstack:caCertificate",
   "zstack:timeZone",
   "zstack:validateReferences",
+  "zstack:maxConcurrentMigrations",
 ] as const;
 
 const HOW_TO_AUTH =
@@ -98,6 +119,7 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
     insecure: parseBool("zstack:insecure", get("zstack:insecure"), false),
     timeZone,
     validateReferences: parseBool("zstack:validateReferences", get("zstack:validateReferences"), true),
+    maxConcurrentMigrations: parseLimit("zstack:maxConcurrentMigrations", get("zstack:maxConcurrentMigrations"), DEFAULT_MAX_CONCURRENT_MIGRATIONS),
   };
 }
 

@@ -63,6 +63,14 @@ export async function ignoreGone(p: Promise<unknown>, uuid: string): Promise<voi
 export const DEFAULT_RESOURCE_UUID = "defaultResourceUuid";
 
 /**
+ * The SDK also sends the Pulumi resource's name (as `pulumi up` shows it, e.g. `wave1-web-01`), so
+ * that progress lines and errors can say which of 200 resources they are about. It is no input of
+ * the table: `check` keeps it in the inputs, the outputs carry it (for update and delete), and it is
+ * never diffed (a rename with an alias changes nothing) and never sent to ZStack.
+ */
+export const RESOURCE_NAME = "pulumiResourceName";
+
+/**
  * The inputs `check` returns, with the resourceUuid the object has or will have:
  * 1. the program's own `resourceUuid` (changing it replaces the resource);
  * 2. else the recorded one: renaming the stack, the project or the resource (with an alias)
@@ -141,14 +149,14 @@ export async function checkInputs(
   const v = new Validator(inputs, steps.message);
   const adopting = v.isSet("adoptUuid");
   steps.validate(v, adopting);
-  v.unknownInputs(steps.inputs.names, steps.typeName);
+  v.unknownInputs([...steps.inputs.names, RESOURCE_NAME], steps.typeName);
   steps.recorded?.(olds ?? {}, inputs);
   if (isCreateOrReplace(olds, inputs, steps.inputs)) await steps.checkReferences(v, adopting, inputs);
   return { inputs, failures: v.failures };
 }
 
 export interface DiffOptions {
-  /** replace inputs not to compare this time */
+  /** inputs not to compare this time */
   ignore?: (name: string) => boolean;
   /** the recorded object is unfinished: the next update finishes it */
   unfinished?: boolean;
@@ -165,8 +173,8 @@ export interface DiffResult {
  * `__provider` is ignored, `updateIfSet` inputs count only when set.
  */
 export function diffInputs(spec: InputSets, olds: Record<string, unknown>, news: Record<string, unknown>, opts: DiffOptions = {}): DiffResult {
-  const changed = (k: string) => containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]);
-  const replaces = spec.replace.filter((k) => !opts.ignore?.(k) && changed(k));
+  const changed = (k: string) => !opts.ignore?.(k) && (containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]));
+  const replaces = spec.replace.filter(changed);
   const changes =
     replaces.length > 0 ||
     spec.update.some(changed) ||
@@ -178,7 +186,7 @@ export function diffInputs(spec: InputSets, olds: Record<string, unknown>, news:
 
 /** The inputs among `values` (inputs, or recorded outputs), to echo as outputs or to read back. */
 export function echoedInputs<T>(spec: InputSets, values: object, except: readonly string[] = []): T {
-  return pickInputs(values, spec.names, except) as T;
+  return pickInputs(values, [...spec.names, RESOURCE_NAME], except) as T;
 }
 
 /**
@@ -202,9 +210,15 @@ export class VanishedError extends ZStackError {
   }
 }
 
-/** `Kind "name"`, how progress lines and errors name a resource. */
-export function resourceLabel(typeName: string, name: string | undefined): string {
-  return `${typeName} "${name}"`;
+/**
+ * How progress lines and errors name a resource: `Kind resource-name` as `pulumi up` shows it (with
+ * the ZStack name when it differs), or `Kind "name"` when the SDK did not send the resource's name.
+ * `values` are inputs or recorded outputs.
+ */
+export function resourceLabel(typeName: string, values: object, name: string | undefined): string {
+  const resourceName = (values as Record<string, unknown>)[RESOURCE_NAME];
+  if (typeof resourceName !== "string" || resourceName === "") return `${typeName} "${name}"`;
+  return name === undefined || name === resourceName ? `${typeName} ${resourceName}` : `${typeName} ${resourceName} ("${name}")`;
 }
 
 /**

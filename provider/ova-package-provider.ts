@@ -148,7 +148,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const c = this.client();
     const clock = this.clock();
     const deadline = clock.now() + timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).ms;
-    const label = resourceLabel(TYPE_NAME, inputs.name ?? inputs.adoptUuid ?? inputs.vmUuid);
+    const label = resourceLabel(TYPE_NAME, inputs, inputs.name ?? inputs.adoptUuid ?? inputs.vmUuid);
     let { found: pkg } = await adoptOrSubmit({
       label,
       kind: "image package",
@@ -270,7 +270,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const c = this.client();
     const pkg = await getImagePackage(c, id);
     if (!pkg) return { id: undefined };
-    const label = resourceLabel(TYPE_NAME, props.name ?? id);
+    const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
     const verified = await recheckOnRefresh({ clock: this.clock(), tls: c.tls, log: (l) => this.log(l), label, inputs: props }, pkg, props.verified);
     return { id, props: this.outputs(recordedInputs<OvaPackageInputs>(OVA_PACKAGE_INPUTS, props), pkg, verified) };
   }
@@ -279,7 +279,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   async update(id: string, olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
     const c = this.client();
-    const label = resourceLabel(TYPE_NAME, news.name ?? id);
+    const label = resourceLabel(TYPE_NAME, news, news.name ?? id);
     let pkg = await getImagePackage(c, id);
     if (!pkg) throw vanishedBeforeUpdate(label, "image package", id);
     if (pkg.state === "Exporting") {
@@ -301,7 +301,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   async delete(id: string, props: OvaPackageOutputs): Promise<void> {
     const c = this.client();
-    const label = resourceLabel(TYPE_NAME, props.name ?? id);
+    const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
     const pkg = await getImagePackage(c, id);
     if (!pkg) return;
     if (pkg.state === "Exporting") {

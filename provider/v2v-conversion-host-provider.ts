@@ -162,7 +162,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   async create(inputs: V2vConversionHostInputs): Promise<{ id: string; outs: V2vConversionHostOutputs }> {
     const c = this.client();
-    const label = resourceLabel(TYPE_NAME, inputs.name ?? inputs.adoptUuid);
+    const label = resourceLabel(TYPE_NAME, inputs, inputs.name ?? inputs.adoptUuid);
     const { found } = await adoptOrSubmit({
       label,
       kind: "conversion host",
@@ -227,7 +227,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   async update(id: string, _olds: V2vConversionHostOutputs, news: V2vConversionHostInputs): Promise<{ outs: V2vConversionHostOutputs }> {
     const c = this.client();
-    const label = resourceLabel(TYPE_NAME, news.name ?? id);
+    const label = resourceLabel(TYPE_NAME, news, news.name ?? id);
     const ch = await getConversionHost(c, id);
     if (!ch) throw vanishedBeforeUpdate(label, "conversion host", id);
     return { outs: this.outputs(news, await this.converge(c, ch, news, label)) };
@@ -237,7 +237,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   async delete(id: string, props: V2vConversionHostOutputs): Promise<void> {
     const c = this.client();
-    const label = resourceLabel(TYPE_NAME, props.name ?? id);
+    const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
     if (!(await getConversionHost(c, id))) return;
     this.log(`${label}: deleting conversion host ${id}`);
     try {

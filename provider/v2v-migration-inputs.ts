@@ -53,6 +53,7 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   waitForCompletion: { change: "update" },
   deleteMigratedVm: { change: "update" },
   adoptUuid: { change: "replace" },
+  maxInFlight: { change: "update" },
 });
 
 /** How long the provider waits. */
@@ -129,6 +130,13 @@ export interface V2vMigrationInputs {
   deleteMigratedVm?: boolean;
   /** Take over an existing V2V long job by uuid instead of submitting one. */
   adoptUuid?: string;
+  /**
+   * At most this many conversions run at once on this migration's conversion host during a
+   * `pulumi up` (1..1000); the migration waits for a slot before it is submitted. Default: the
+   * stack config `zstack:maxConcurrentMigrations` (default 10). A MigrationPlan sets it on its
+   * migrations. Read when the job is submitted (or rerun): changing it changes no recorded migration.
+   */
+  maxInFlight?: number;
 }
 
 /** Output-only properties: the LongJobInventory fields and the migrated VM. */

@@ -44,7 +44,9 @@ import {
   unlessUnreachable,
   vanishedBeforeUpdate,
 } from "./lifecycle";
+import { HostSlots, Slot, SlotRequest, hostSlots } from "./in-flight";
 import { waitWithProgress } from "./polling";
+import { MAX_IN_FLIGHT_LIMIT } from "./config";
 import { ZStackProviderBase } from "./provider-base";
 import { CheckFailure, Validator, tagItem, timeoutOf, typeName, uuidItem } from "./validation";
 import {
@@ -162,6 +164,7 @@ function validateInputs(v: Validator, adopting: boolean): void {
   v.resourceUuid("resourceUuid");
   v.string("sshPrivKey");
   for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm"]) v.boolean(k);
+  v.integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT);
   v.list("volumeFilters", (x) =>
     x !== null && typeof x === "object" && !Array.isArray(x)
       ? undefined
@@ -306,8 +309,12 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     // both sides carry a known url (check resolved the name, or the program set it): the url decides,
     // and a renamed source that resolves to the same url is recorded in place, not migrated again
     const urlDecides = typeof olds.url === "string" && typeof news.url === "string" && !containsUnknown(news.url);
+    // maxInFlight is read when a job is submitted: a new limit changes no recorded migration
     const ignore = (k: string) =>
-      (k === "url" && urlFromName) || ((k === "cpuNum" || k === "memorySize") && unset(k)) || (k === "sourceVmName" && urlDecides);
+      (k === "url" && urlFromName) ||
+      ((k === "cpuNum" || k === "memorySize") && unset(k)) ||
+      (k === "sourceVmName" && urlDecides) ||
+      k === "maxInFlight";
     const result = diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
       ignore,
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
@@ -324,32 +331,53 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     // check resolved the source unless it could not reach ZStack (or validateReferences is off)
     const inputs = !given.adoptUuid && needsSource(given) ? withSourceDefaults(given, await resolveSource(c, given)) : given;
     const clock = this.clock();
-    const deadline = clock.now() + timeoutOf(inputs.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
-    const label = resourceLabel(TYPE_NAME, inputs.name ?? inputs.adoptUuid);
-    const startedAt = clock.now();
-    const { found, submitted } = await adoptOrSubmit({
-      label,
-      kind: "long job",
-      adoptUuid: inputs.adoptUuid,
-      resourceUuid: inputs.resourceUuid ?? randomZStackUuid(),
-      get: (uuid) => getLongJob(c, uuid),
-      verify: (job, field) => this.verifyJob(job, inputs, field),
-      submit: async (resourceUuid) => {
-        const job = await this.submit(c, { ...inputs, resourceUuid });
-        this.log(`${label}: submitted long job ${job.uuid}`);
-        return job;
-      },
-      log: (l) => this.log(l),
-    });
-    let job = found;
-    const id = job.uuid!;
-    if (inputs.waitForCompletion === false) {
-      // not waiting, but an adopted job that already failed is reported (and recorded), not hidden
-      this.throwIfUnsuccessful(c, inputs, job, label);
+    const timeout = timeoutOf(inputs.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
+    const label = resourceLabel(TYPE_NAME, inputs, inputs.name ?? inputs.adoptUuid);
+    let slot: Slot | undefined;
+    // timeouts.create counts from the submission, not from the time queued for a slot
+    let startedAt: number | undefined;
+    try {
+      const { found, submitted } = await adoptOrSubmit({
+        label,
+        kind: "long job",
+        adoptUuid: inputs.adoptUuid,
+        resourceUuid: inputs.resourceUuid ?? randomZStackUuid(),
+        get: (uuid) => getLongJob(c, uuid),
+        verify: (job, field) => this.verifyJob(job, inputs, field),
+        submit: async (resourceUuid) => {
+          slot = await this.slots(c, inputs).acquire(this.slotRequest(inputs, resourceUuid, label));
+          startedAt = clock.now();
+          const job = await this.submit(c, { ...inputs, resourceUuid });
+          this.log(`${label}: submitted long job ${job.uuid}`);
+          return job;
+        },
+        log: (l) => this.log(l),
+      });
+      let job = found;
+      const id = job.uuid!;
+      // an adopted job that still runs (an interrupted run's) holds its slot: never counted twice
+      if (!submitted && !isFinal(job.state)) slot = this.slots(c, inputs).hold(id);
+      const deadline = (startedAt ?? clock.now()) + timeout;
+      if (inputs.waitForCompletion === false) {
+        slot?.handOff();
+        // not waiting, but an adopted job that already failed is reported (and recorded), not hidden
+        this.throwIfUnsuccessful(c, inputs, job, label);
+        return { id, outs: this.outputs(inputs, job, c) };
+      }
+      job = await this.waitOrRecord(c, job, inputs, deadline, submitted ? startedAt : undefined, label);
       return { id, outs: this.outputs(inputs, job, c) };
+    } finally {
+      slot?.release(); // no-op after a hand-off
     }
-    job = await this.waitOrRecord(c, job, inputs, deadline, submitted ? startedAt : undefined, label);
-    return { id, outs: this.outputs(inputs, job, c) };
+  }
+
+  /** The in-flight slots of the migration's conversion host (shared by the whole process). */
+  private slots(c: ZStackClient, inputs: V2vMigrationInputs): HostSlots {
+    return hostSlots(c, this.clock(), inputs.conversionHostUuid, V2V_JOB_NAME);
+  }
+
+  private slotRequest(inputs: V2vMigrationInputs, key: string, label: string): SlotRequest {
+    return { key, limit: inputs.maxInFlight ?? this.config().maxConcurrentMigrations, label, log: (l) => this.log(l), logIntervalMs: this.pollPolicy().logIntervalMs };
   }
 
   /** ConvertVmFromForeignHypervisor; an api job that outlived its poll is found by resourceUuid. */
@@ -473,7 +501,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     // the same source (diff replaces otherwise): what the program leaves unset is what was recorded
     const news = recordedSource(olds, given);
     const clock = this.clock();
-    const label = resourceLabel(TYPE_NAME, news.name ?? id);
+    const label = resourceLabel(TYPE_NAME, news, news.name ?? id);
     let job = await getLongJob(c, id);
     if (!job) throw vanishedBeforeUpdate(label, "long job", id);
 
@@ -486,15 +514,22 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     }
 
     if (news.waitForCompletion !== false && job.state !== "Succeeded") {
-      const deadline = clock.now() + timeoutOf(news.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
-      let startedAt: number | undefined;
-      if (job.state === "Failed" || job.state === "Canceled") {
-        this.log(`${label}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`);
-        startedAt = clock.now();
-        const rerun = await rerunLongJob(c, id);
-        job = rerun.uuid ? rerun : ((await getLongJob(c, id)) ?? job);
+      let slot: Slot | undefined;
+      try {
+        let startedAt: number | undefined;
+        if (job.state === "Failed" || job.state === "Canceled") {
+          // a rerun converts again: it queues for a slot like a new submission
+          slot = await this.slots(c, news).acquire(this.slotRequest(news, id, label));
+          this.log(`${label}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`);
+          startedAt = clock.now();
+          const rerun = await rerunLongJob(c, id);
+          job = rerun.uuid ? rerun : ((await getLongJob(c, id)) ?? job);
+        } else if (!isFinal(job.state)) slot = this.slots(c, news).hold(id);
+        const deadline = (startedAt ?? clock.now()) + timeoutOf(news.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
+        job = await this.waitOrRecord(c, job, news, deadline, startedAt, label);
+      } finally {
+        slot?.release();
       }
-      job = await this.waitOrRecord(c, job, news, deadline, startedAt, label);
     }
     return { outs: this.outputs(news, job, c, olds.vmUuid) };
   }
@@ -504,7 +539,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   async delete(id: string, props: V2vMigrationOutputs): Promise<void> {
     const c = this.client();
     const clock = this.clock();
-    const label = resourceLabel(TYPE_NAME, props.name ?? id);
+    const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
     const deleteTimeout = timeoutOf(props.timeouts, "delete", V2V_DEFAULT_TIMEOUTS);
     const deadline = clock.now() + deleteTimeout.ms;
     let job = await getLongJob(c, id);

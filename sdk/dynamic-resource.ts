@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputSets } from "../provider/input-table";
-import { DEFAULT_RESOURCE_UUID } from "../provider/lifecycle";
+import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME } from "../provider/lifecycle";
 import { deriveResourceUuid } from "./resource-uuid";
 
 /** A plain value type as a program may give it: each level an `Input`. */
@@ -43,6 +43,7 @@ export function resourceProps(shape: ResourceShape, name: string, args: object):
   // the provider's check uses it unless the resource already has a uuid (a renamed stack or
   // resource keeps its object) or the program sets resourceUuid
   props[DEFAULT_RESOURCE_UUID] = deriveResourceUuid(shape.type, name);
+  props[RESOURCE_NAME] = name; // for progress lines and errors (never diffed, never sent)
   return props;
 }
 

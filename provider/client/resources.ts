@@ -64,6 +64,17 @@ export const getConversionHost = (c: ZStackClient, uuid: string): Promise<V2VCon
 export const esxVmInstancesNamed = (c: ZStackClient, name: string): Promise<VmInstanceInventory[]> =>
   queryList(c, "QueryVmInstance", schemas().VmInstanceInventory, [`name=${name}`, "hypervisorType=ESX"]);
 
+/** Every VMware (ESX) VM ZStack knows, page by page: `check` resolves the sources of a whole wave from one listing. */
+export const esxVmInstances = (c: ZStackClient): Promise<VmInstanceInventory[]> => queryAll(c, "VmInstance", ["hypervisorType=ESX"]);
+
+/** A primary storage with its capacity (`availableCapacity`, bytes), or undefined when there is none. */
+export const getPrimaryStorage = (c: ZStackClient, uuid: string): Promise<PrimaryStorageInventory | undefined> =>
+  getByUuid(c, "QueryPrimaryStorage", schemas().PrimaryStorageInventory, uuid);
+
+/** The long jobs named `jobName` (e.g. every V2V conversion) in one of `states`. */
+export const longJobsIn = (c: ZStackClient, jobName: string, states: readonly string[]): Promise<LongJobInventory[]> =>
+  queryList(c, "QueryLongJob", schemas().LongJobInventory, [`jobName=${jobName}`, `state?=${states.join(",")}`], QUERY_PAGE_SIZE);
+
 /** The query APIs of the surrounding resources a migration or an export references. */
 export type ReferenceQuery = "QueryZone" | "QueryCluster" | "QueryHost" | "QueryPrimaryStorage" | "QueryBackupStorage" | "QueryL3Network";
 

@@ -1,0 +1,149 @@
+/**
+ * A migration wave as data: one component, one child V2vMigration per VM entry, a limit of
+ * conversions in flight per conversion host, and a Markdown report of the wave.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MAX_IN_FLIGHT_LIMIT } from "../provider/config";
+import { V2vMigration, V2vMigrationArgs } from "./v2v-migration";
+import { ReportRow, migrationReport } from "./migration-report";
+
+export { migrationReport } from "./migration-report";
+export type { ReportRow } from "./migration-report";
+
+/** Type token of {@link MigrationPlan}. */
+export const MIGRATION_PLAN_TYPE = "zstack:index:MigrationPlan";
+
+/** V2vMigration inputs a plan sets itself, or that name one particular job (never shared or overridden). */
+type PlanOwned = "url" | "sourceVmName" | "name" | "adoptUuid" | "resourceUuid" | "maxInFlight";
+
+/** V2vMigration inputs that apply to every entry of a plan (an entry may override each). */
+export type MigrationPlanDefaults = Partial<Omit<V2vMigrationArgs, PlanOwned>>;
+
+/** One VM of a plan. */
+export interface MigrationPlanEntry extends MigrationPlanDefaults {
+  /**
+   * The VMware VM as ZStack knows it: its name (a `VmInstance` with `hypervisorType` ESX, exactly
+   * one), or its uuid (32 hex characters, migrated as `vmware://<uuid>`).
+   */
+  source: string;
+  /**
+   * Name of the migrated VM, and the entry's name: in the outputs, the report and the child's
+   * resource name (`<plan>-<name>`). Default: `source`. Unique within the plan.
+   */
+  name?: string;
+}
+
+export interface MigrationPlanArgs {
+  /** The VMs to migrate, in any order: entries are matched by name, never by position. */
+  vms: MigrationPlanEntry[];
+  /** V2vMigration inputs for every entry: conversion host, primary storage, networks, platform, … */
+  defaults?: MigrationPlanDefaults;
+  /**
+   * At most this many conversions at once per conversion host (1..1000), counting every migration
+   * of the stack on that host. Default: the stack config `zstack:maxConcurrentMigrations` (10).
+   */
+  maxInFlight?: number;
+}
+
+const UUID = /^[0-9a-fA-F]{32}$/;
+
+/** The entries' names, checked: each a non-empty `source`, names unique. Throws an error naming the plan and the entries. */
+export function planEntryNames(planName: string, vms: readonly MigrationPlanEntry[]): string[] {
+  if (!Array.isArray(vms) || vms.length === 0) throw new Error(`MigrationPlan "${planName}": vms must be a non-empty list of {source, name?, …} entries`);
+  const names: string[] = [];
+  const firstIndex = new Map<string, number>();
+  vms.forEach((e, i) => {
+    if (!e || typeof e !== "object") throw new Error(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
+    if (typeof e.source !== "string" || e.source.trim() === "") {
+      throw new Error(`MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(e.source)}`);
+    }
+    if (e.name !== undefined && (typeof e.name !== "string" || e.name.trim() === "")) {
+      throw new Error(`MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(e.name)}`);
+    }
+    const name = e.name ?? e.source;
+    const seen = firstIndex.get(name);
+    if (seen !== undefined) {
+      throw new Error(
+        `MigrationPlan "${planName}": vms[${seen}] and vms[${i}] both have the name "${name}"; entry names (name, default: source) must be unique: set a different name on one of them`,
+      );
+    }
+    firstIndex.set(name, i);
+    names.push(name);
+  });
+  return names;
+}
+
+/**
+ * A wave of V2V migrations declared as data, in the style of pulumi-awsx's components: one child
+ * {@link V2vMigration} per entry of `vms`, named `<plan>-<entry name>`, so that reordering, adding or
+ * removing entries never touches the others, and renaming the plan with an alias keeps them.
+ *
+ * CPU and memory default to the source VM's; `defaults` apply to every entry, each entry may
+ * override any V2vMigration input. At most `maxInFlight` conversions run at once per conversion
+ * host; the rest wait in a queue (`queued` progress lines). Every migration is guarded against
+ * running twice: see the README's "Re-migration guard".
+ *
+ * @example
+ * ```ts
+ * const host = getV2vConversionHostOutput({ name: "v2v-conversion-host-1" });
+ * const plan = new MigrationPlan("wave1", {
+ *   maxInFlight: 5,
+ *   defaults: { conversionHostUuid: host.uuid, primaryStorageUuid: ps.uuid, l3NetworkUuids: [l3.uuid], platform: "Linux" },
+ *   vms: [{ source: "vmware-web-01" }, { source: "vmware-db-01", name: "db-01", cpuNum: 8 }],
+ * });
+ * export const report = plan.report;
+ * ```
+ */
+export class MigrationPlan extends pulumi.ComponentResource {
+  /** entry name → its V2vMigration */
+  readonly migrations: Record<string, V2vMigration>;
+  /** entry name → uuid of the migrated ZStack VM (once Succeeded) */
+  readonly vmUuids: pulumi.Output<Record<string, string | undefined>>;
+  /** entry name → the long job's state */
+  readonly states: pulumi.Output<Record<string, string | undefined>>;
+  /** one Markdown table row per VM: entry, source, state, migrated VM, duration, error */
+  readonly report: pulumi.Output<string>;
+
+  constructor(name: string, args: MigrationPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(MIGRATION_PLAN_TYPE, name, {}, opts);
+    const names = planEntryNames(name, args?.vms);
+    const limit = args.maxInFlight;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_IN_FLIGHT_LIMIT)) {
+      throw new Error(`MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`);
+    }
+    this.migrations = {};
+    const rows: Array<pulumi.Output<ReportRow>> = [];
+    args.vms.forEach((entry, i) => {
+      const entryName = names[i];
+      const { source, name: _name, ...overrides } = entry;
+      void _name;
+      const from: Partial<V2vMigrationArgs> = UUID.test(source) ? { url: `vmware://${source.toLowerCase()}` } : { sourceVmName: source };
+      const migrationArgs = {
+        ...args.defaults,
+        ...overrides,
+        ...from,
+        name: entryName,
+        ...(limit !== undefined ? { maxInFlight: limit } : {}),
+      } as V2vMigrationArgs;
+      // the child's name starts with the plan's: an alias on the plan is inherited by its children
+      const m = new V2vMigration(`${name}-${entryName}`, migrationArgs, { parent: this });
+      this.migrations[entryName] = m;
+      rows.push(
+        pulumi.all([m.state, m.vmUuid, m.executeTime, m.jobResult]).apply(([state, vmUuid, executeTime, jobResult]) => ({
+          entry: entryName,
+          source,
+          state,
+          vmUuid,
+          executeTime,
+          jobResult,
+        })),
+      );
+    });
+    const byEntry = <T>(pick: (m: V2vMigration) => pulumi.Output<T>) =>
+      pulumi.all(Object.fromEntries(names.map((n) => [n, pick(this.migrations[n])]))) as unknown as pulumi.Output<Record<string, T>>;
+    this.vmUuids = byEntry((m) => m.vmUuid);
+    this.states = byEntry((m) => m.state);
+    this.report = pulumi.all(rows).apply((r) => migrationReport(name, r));
+    this.registerOutputs({ vmUuids: this.vmUuids, states: this.states, report: this.report });
+  }
+}

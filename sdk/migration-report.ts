@@ -1,0 +1,58 @@
+/** The Markdown report of a migration wave, one row per VM, ready to post as a pull-request comment. */
+import { formatDuration } from "../provider/polling";
+
+/** What the report shows of one migration (its V2vMigration's outputs). */
+export interface ReportRow {
+  entry: string;
+  source: string;
+  /** the long job's state; undefined before it was submitted */
+  state?: string;
+  vmUuid?: string;
+  /** seconds the job ran (ZStack's `executeTime`) */
+  executeTime?: number;
+  /** the job's result: ZStack's reason when it failed */
+  jobResult?: string;
+}
+
+/** ZStack's reason of a Failed or Canceled job, from `jobResult` (`{message, detail, cause}`). */
+function failureReason(row: ReportRow): string {
+  if (row.state !== "Failed" && row.state !== "Canceled") return "";
+  if (!row.jobResult) return row.state === "Canceled" ? "canceled" : "";
+  try {
+    const r = JSON.parse(row.jobResult) as { message?: unknown; detail?: unknown; cause?: unknown };
+    const parts = [r.detail, r.message, r.cause]
+      .map((x) => (typeof x === "string" ? x : x && typeof x === "object" ? JSON.stringify(x) : undefined))
+      .filter((x): x is string => !!x);
+    return [...new Set(parts)].join("; ");
+  } catch {
+    return row.jobResult;
+  }
+}
+
+/** A table cell: one line, pipes escaped, long text cut. */
+function cell(text: string | undefined, max = 200): string {
+  const t = (text ?? "").replace(/\s+/g, " ").trim();
+  const cut = t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  return cut.replace(/\|/g, "\\|");
+}
+
+/**
+ * The report: a summary line (how many VMs in each state) and a table with the entry, the source,
+ * the state, the migrated VM's uuid, the duration and, for a failed job, ZStack's reason.
+ */
+export function migrationReport(planName: string, rows: readonly ReportRow[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.state ?? "Pending", (counts.get(r.state ?? "Pending") ?? 0) + 1);
+  const summary = [...counts.entries()].map(([s, n]) => `${n} ${s}`).join(", ");
+  const lines = [
+    `**MigrationPlan ${planName}**: ${rows.length} VM${rows.length === 1 ? "" : "s"} (${summary})`,
+    "",
+    "| VM | Source | State | Migrated VM | Duration | Error |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of [...rows].sort((a, b) => a.entry.localeCompare(b.entry))) {
+    const duration = typeof r.executeTime === "number" ? formatDuration(r.executeTime * 1000) : "";
+    lines.push(`| ${cell(r.entry)} | ${cell(r.source)} | ${cell(r.state ?? "Pending")} | ${cell(r.vmUuid)} | ${duration} | ${cell(failureReason(r))} |`);
+  }
+  return lines.join("\n") + "\n";
+}
