@@ -201,11 +201,12 @@ export class HostSlots {
   }
 }
 
-const REGISTRY_KEY = Symbol.for("pulumi-zstack-migration.in-flight");
+/** On globalThis, by a string (a provider serialized by value cannot capture a Symbol.for key). */
+const REGISTRY_KEY = "__pulumiZStackMigrationInFlight_v1";
 
 /** The slots of a conversion host of the ZStack `client` talks to, shared by the whole process. */
 export function hostSlots(client: ZStackClient, clock: Clock, conversionHostUuid: string | undefined, jobName: string): HostSlots {
-  const g = globalThis as unknown as Record<symbol, Map<string, HostSlots> | undefined>;
+  const g = globalThis as unknown as Record<string, Map<string, HostSlots> | undefined>;
   const registry = g[REGISTRY_KEY] ?? (g[REGISTRY_KEY] = new Map<string, HostSlots>());
   const key = `${client.base.href}|${conversionHostUuid ?? ""}`;
   let slots = registry.get(key);

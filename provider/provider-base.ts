@@ -5,6 +5,7 @@
 import { Clock, RetryPolicy, ZStackClient, ZStackConfigError, realClock } from "./client";
 import { ConfigSource, ProviderConfig, readConfig, requireConnection } from "./config";
 import { DEFAULT_POLL_POLICY, PollPolicy } from "./polling";
+import { CapacityLedger, CheckCache } from "./preflight";
 
 /** Optional dependencies of a provider (tests and the benchmark inject a virtual clock). */
 export interface ProviderDeps {
@@ -18,6 +19,8 @@ export interface ProviderDeps {
 interface RuntimeState {
   config?: ProviderConfig;
   client?: ZStackClient;
+  /** what this run's checks learned: remote answers, and the capacity the run's creations need */
+  checks?: { cache: CheckCache; ledger: CapacityLedger };
 }
 
 /** `check` must answer quickly: fewer retries and a shorter request timeout than the other methods. */
@@ -56,6 +59,7 @@ export abstract class ZStackProviderBase {
       const s = runtimeOf(this);
       s.config = readConfig(req.config);
       s.client = undefined;
+      s.checks = undefined;
       resolve();
     });
   }
@@ -70,6 +74,12 @@ export abstract class ZStackProviderBase {
 
   protected log(line: string): void {
     (this.deps.log ?? ((l: string) => console.log(l)))(line);
+  }
+
+  /** What the checks of this run (this provider process) share: see `preflight.ts`. */
+  protected checkState(): { cache: CheckCache; ledger: CapacityLedger } {
+    const s = runtimeOf(this);
+    return (s.checks ??= { cache: new CheckCache(), ledger: new CapacityLedger() });
   }
 
   /** The configuration from configure(), or from the environment when configure was not called. */

@@ -22,6 +22,11 @@ import {
   getReference,
   getReferences,
   getVmInstance,
+  esxVmInstances,
+  getPrimaryStorage,
+  PrimaryStorageInventory,
+  V2VConversionHostInventory,
+  VmInstanceInventory,
   randomZStackUuid,
   redactJsonString,
   redactText,
@@ -62,7 +67,8 @@ import {
   V2vMigrationOutputs,
 } from "./v2v-migration-inputs";
 import { containsUnknown, jsonEqual, withoutUndefined } from "./values";
-import { SourceVmError, needsSource, recordedSource, resolveSource, vmwareUuidOf, withSourceDefaults } from "./v2v-source";
+import { SourceVmError, needsSource, recordedSource, resolveSource, sourceVmFromListing, vmwareUuidOf, withSourceDefaults } from "./v2v-source";
+import { CapacityLedger, formatBytes, sourceDiskBytes } from "./preflight";
 
 export type { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationTimeouts } from "./v2v-migration-inputs";
 export { CONVERT_STRATEGIES, PLATFORMS, STRATEGIES, V2V_JOB_NAME, V2V_MESSAGE, VM_TYPES } from "./v2v-migration-inputs";
@@ -199,9 +205,14 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   private async checkReferences(v: Validator, adopting: boolean, inputs: Record<string, unknown>): Promise<void> {
     const c = this.checkClient();
     if (!c) return;
+    const { cache, ledger } = this.checkState();
     const checks: Array<Promise<void>> = [];
     const add = (f: () => Promise<void>) => checks.push(f());
     const adoptUuid = v.value("adoptUuid") as string | undefined;
+    // what the preflight needs: the source's disks, the target storage's and host's capacity
+    let source: VmInstanceInventory | undefined;
+    let storage: PrimaryStorageInventory | undefined;
+    let conversionHost: V2VConversionHostInventory | undefined;
     if (adopting) {
       if (adoptUuid) {
         add(async () => {
@@ -213,13 +224,16 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         });
       }
     } else {
+      // every ESX VM, listed once per run: the sources of a whole wave come from one listing
+      const esxVms = () => cache.get("esx-vms", () => esxVmInstances(c));
       const url = v.value("url") as string | undefined;
       const m = url ? /^vmware:\/\/([0-9a-fA-F]{32})$/.exec(url) : null;
       const name = v.value("sourceVmName");
       if (url === undefined && typeof name === "string" && !v.hasFailed("url")) {
         add(async () => {
           try {
-            Object.assign(inputs, withSourceDefaults(inputs, await resolveSource(c, { sourceVmName: name })));
+            source = await sourceVmFromListing(c, await esxVms(), name);
+            Object.assign(inputs, withSourceDefaults(inputs, source));
           } catch (e) {
             if (!(e instanceof SourceVmError)) throw e;
             v.fail("sourceVmName", e.message);
@@ -227,17 +241,21 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         });
       } else if (m) {
         add(async () => {
-          const vm = await getVmInstance(c, m[1]);
+          const uuid = m[1].toLowerCase();
+          const vm = (await esxVms()).find((x) => x.uuid?.toLowerCase() === uuid) ?? (await cache.get(`vm:${uuid}`, () => getVmInstance(c, m[1])));
           if (!vm) v.notFound("url", m[1], "VmInstanceVO");
           else if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
             v.fail("url", `the VM[uuid:${m[1]}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`);
-          } else Object.assign(inputs, withSourceDefaults(inputs, vm));
+          } else {
+            source = vm;
+            Object.assign(inputs, withSourceDefaults(inputs, vm));
+          }
         });
       }
       const host = v.value("conversionHostUuid") as string | undefined;
       if (host) {
         add(async () => {
-          const ch = await getConversionHost(c, host);
+          const ch = await cache.get(`conversion-host:${host}`, () => getConversionHost(c, host));
           if (!ch) v.notFound("conversionHostUuid", host, "V2VConversionHostVO");
           else if (ch.state && ch.state !== "Enabled") {
             v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
@@ -249,6 +267,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
               { state: "Enabled", status: "Connected" },
             );
             if (hostIssue) v.fail("conversionHostUuid", hostIssue);
+            else conversionHost = ch;
           }
         });
       }
@@ -263,16 +282,20 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         const uuid = v.value(field) as string | undefined;
         if (!uuid) continue;
         add(async () => {
-          const found = await getReference(c, query, uuid);
+          const found =
+            field === "primaryStorageUuid"
+              ? await cache.get(`primary-storage:${uuid}`, () => getPrimaryStorage(c, uuid))
+              : await cache.get(`${query}:${uuid}`, () => getReference(c, query, uuid));
           if (!found) return v.notFound(field, uuid, type);
           const issue = unusable(kind, uuid, found, usable);
           if (issue) v.fail(field, issue);
+          else if (field === "primaryStorageUuid") storage = found as PrimaryStorageInventory;
         });
       }
       const l3s = v.value("l3NetworkUuids") as string[] | undefined;
       if (l3s) {
         add(async () => {
-          const found = await getReferences(c, "QueryL3Network", l3s);
+          const found = await cache.get(`QueryL3Network:${[...l3s].sort().join(",")}`, () => getReferences(c, "QueryL3Network", l3s));
           const have = new Set(found.map((x) => x.uuid));
           const missing = l3s.filter((u) => !have.has(u));
           if (missing.length)
@@ -289,6 +312,48 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       (l) => this.log(l),
       () => Promise.all(checks),
     );
+    if (source && typeof inputs.resourceUuid === "string") this.preflight(v, ledger, inputs, source, storage, conversionHost);
+  }
+
+  /**
+   * The capacity preflight of a migration this run creates (see `preflight.ts`): the source disks of
+   * the run's migrations per primary storage against its `availableCapacity`, and the largest set
+   * that may convert at once on the conversion host (its in-flight limit) against its `availableSize`.
+   */
+  private preflight(
+    v: Validator,
+    ledger: CapacityLedger,
+    inputs: Record<string, unknown>,
+    source: VmInstanceInventory,
+    storage: PrimaryStorageInventory | undefined,
+    conversionHost: V2VConversionHostInventory | undefined,
+  ): void {
+    const limit = typeof inputs.maxInFlight === "number" ? inputs.maxInFlight : this.config().maxConcurrentMigrations;
+    ledger.add(inputs.resourceUuid as string, {
+      bytes: sourceDiskBytes(source, inputs.volumeFilters),
+      primaryStorageUuid: inputs.primaryStorageUuid as string | undefined,
+      conversionHostUuid: inputs.conversionHostUuid as string | undefined,
+      limit,
+    });
+    const plural = (n: number) => (n === 1 ? "migration" : "migrations");
+    if (storage?.uuid && typeof storage.availableCapacity === "number") {
+      const need = ledger.onStorage(storage.uuid);
+      if (need.bytes > storage.availableCapacity) {
+        v.fail(
+          "primaryStorageUuid",
+          `primary storage ${storage.name ?? ""} [uuid:${storage.uuid}]: the ${need.count} ${plural(need.count)} this run creates on it need ${formatBytes(need.bytes)} of source disks; ZStack reports ${formatBytes(storage.availableCapacity)} available (availableCapacity)`,
+        );
+      }
+    }
+    if (conversionHost?.uuid && typeof conversionHost.availableSize === "number") {
+      const need = ledger.atOnceOnHost(conversionHost.uuid, limit);
+      if (need.bytes > conversionHost.availableSize) {
+        v.fail(
+          "conversionHostUuid",
+          `V2V conversion host ${conversionHost.name ?? ""} [uuid:${conversionHost.uuid}]: the ${need.count} largest ${plural(need.count)} this run may convert on it at once (maxInFlight ${limit}) need ${formatBytes(need.bytes)}; ZStack reports ${formatBytes(conversionHost.availableSize)} available (availableSize)`,
+        );
+      }
+    }
   }
 
   // ------------------------------------------------------------------ diff

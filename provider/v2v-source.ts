@@ -25,7 +25,20 @@ export const vmwareUrl = (uuid: string): string => `vmware://${uuid}`;
 
 /** The one ESX VM named `name`; throws an error naming the criteria and the candidates otherwise. */
 export async function sourceVmByName(c: ZStackClient, name: string): Promise<VmInstanceInventory> {
-  const found = await esxVmInstancesNamed(c, name);
+  return oneSourceNamed(name, await esxVmInstancesNamed(c, name));
+}
+
+/**
+ * The source VM named `name` among all ESX VMs ZStack listed (`check` lists them once per run); one
+ * the listing does not have (created since) is looked up by name.
+ */
+export async function sourceVmFromListing(c: ZStackClient, listing: readonly VmInstanceInventory[], name: string): Promise<VmInstanceInventory> {
+  const found = listing.filter((vm) => vm.name === name);
+  return found.length ? oneSourceNamed(name, found) : sourceVmByName(c, name);
+}
+
+/** The one VM of `found` (the ESX VMs named `name`); an error naming the criteria and the candidates otherwise. */
+function oneSourceNamed(name: string, found: readonly VmInstanceInventory[]): VmInstanceInventory {
   const criteria = `VmInstance with name=${JSON.stringify(name)} and hypervisorType=ESX`;
   if (found.length === 1 && found[0].uuid) return found[0];
   if (found.length === 0) throw new SourceVmError(`sourceVmName: no ${criteria} exists in ZStack`);

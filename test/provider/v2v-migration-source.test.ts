@@ -27,10 +27,9 @@ function esxRow(uuid: string, name: string, hypervisorType = "ESX"): { uuid: str
 describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
   let sim: Sim;
   let provider: V2vMigrationProvider;
-  before(async () => {
-    sim = await newSim();
-    ({ provider } = await v2vHarness(sim));
-  });
+  before(async () => (sim = await newSim()));
+  // a provider per test: one provider process is one run, whose checks share what ZStack answered
+  beforeEach(async () => ({ provider } = await v2vHarness(sim)));
   after(async () => sim.stop());
 
   it("resolves the name into the checked inputs: url, and cpuNum/memorySize from the source VM", async () => {

@@ -195,10 +195,9 @@ describe("V2vMigration provider: check (local validation)", () => {
 describe("V2vMigration provider: check against ZStack", () => {
   let sim: Sim;
   let provider: V2vMigrationProvider;
-  before(async () => {
-    sim = await newSim();
-    ({ provider } = await v2vHarness(sim));
-  });
+  before(async () => (sim = await newSim()));
+  // a provider per test: one provider process is one run, whose checks share what ZStack answered
+  beforeEach(async () => ({ provider } = await v2vHarness(sim)));
   after(async () => sim.stop());
 
   const random = "0123456789abcdef0123456789abcdef";
