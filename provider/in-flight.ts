@@ -67,13 +67,14 @@ export function conversionHostOfJob(job: LongJobInventory): string | undefined {
 
 /** The slots of one conversion host of one ZStack, in this process. */
 export class HostSlots {
+  // (fields are assigned in the constructor: Pulumi's closure serializer drops field initializers)
   /** jobs this process submitted or adopted and waits for */
-  private readonly held = new Set<string>();
+  private readonly held: Set<string>;
   /** unfinished conversions on this host that ZStack lists and this process does not wait for */
-  private external = new Set<string>();
-  private readonly queue: Waiter[] = [];
+  private external: Set<string>;
+  private readonly queue: Waiter[];
   private seeded?: Promise<void>;
-  private refreshing = false;
+  private refreshing: boolean;
 
   constructor(
     private readonly client: ZStackClient,
@@ -82,7 +83,12 @@ export class HostSlots {
     readonly conversionHostUuid: string | undefined,
     private readonly jobName: string,
     private readonly refreshMs = EXTERNAL_REFRESH_MS,
-  ) {}
+  ) {
+    this.held = new Set();
+    this.external = new Set();
+    this.queue = [];
+    this.refreshing = false;
+  }
 
   /** Slots taken: the jobs waited for here and the other unfinished conversions ZStack lists. */
   inFlight(): number {

@@ -15,13 +15,17 @@ import type { VmInstanceInventory } from "./client";
 export const CHECK_CACHE_TTL_MS = 60_000;
 
 /** Remote answers by key, each for {@link CHECK_CACHE_TTL_MS}; a failed one is asked again. */
+// (fields are assigned in constructors: Pulumi's closure serializer drops field initializers)
 export class CheckCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly entries: Map<string, { at: number; value: Promise<unknown> }>;
+  private readonly now: () => number;
+  private readonly ttlMs: number;
 
-  constructor(
-    private readonly now: () => number = () => Date.now(),
-    private readonly ttlMs = CHECK_CACHE_TTL_MS,
-  ) {}
+  constructor(now: () => number = () => Date.now(), ttlMs = CHECK_CACHE_TTL_MS) {
+    this.entries = new Map();
+    this.now = now;
+    this.ttlMs = ttlMs;
+  }
 
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
@@ -81,7 +85,11 @@ export interface CapacityNeed {
 
 /** The migrations this run creates so far, by resourceUuid (a second check of one replaces its entry). */
 export class CapacityLedger {
-  private readonly needs = new Map<string, CapacityNeed>();
+  private readonly needs: Map<string, CapacityNeed>;
+
+  constructor() {
+    this.needs = new Map();
+  }
 
   add(resourceUuid: string, need: CapacityNeed): void {
     this.needs.set(resourceUuid, need);
