@@ -115,8 +115,10 @@ export class MigrationPlan extends pulumi.ComponentResource {
     const rows: Array<pulumi.Output<ReportRow>> = [];
     args.vms.forEach((entry, i) => {
       const entryName = names[i];
-      const { source, name: _name, ...overrides } = entry;
+      const { source, name: _name, ...given } = entry;
       void _name;
+      // an override left undefined (e.g. from an optional field of a data file) keeps the default
+      const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
       const from: Partial<V2vMigrationArgs> = UUID.test(source) ? { url: `vmware://${source.toLowerCase()}` } : { sourceVmName: source };
       const migrationArgs = {
         ...args.defaults,

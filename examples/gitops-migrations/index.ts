@@ -1,27 +1,24 @@
-// GitOps pattern: the migration plan is data (migrations.json), by name only. A pull request adds,
-// changes or removes entries; CI runs `pulumi preview` on the PR (which resolves every name against
-// ZStack, validates every entry and checks the references) and `pulumi up` on merge.
+// GitOps pattern: the migration wave is data (wave.yaml), by name only. A pull request adds, changes
+// or removes entries; CI runs `pulumi preview` on the PR (which resolves every name against ZStack,
+// validates every entry, checks the capacity the wave needs and refuses to migrate a VM twice) and
+// `pulumi up` on merge, which converts at most `maxInFlight` VMs at once on the conversion host.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { V2vMigration, getL3NetworkOutput, getPrimaryStorageOutput, getV2vConversionHostOutput } from "pulumi-zstack-migration";
+import { parse } from "yaml";
+import { MigrationPlan, MigrationPlanEntry, getL3NetworkOutput, getPrimaryStorageOutput, getV2vConversionHostOutput } from "pulumi-zstack-migration";
 
 type Platform = "Linux" | "Windows" | "WindowsVirtio" | "Paravirtualization" | "Other";
 type Strategy = "InstantStart" | "JustConvert";
 
-interface Plan {
-  defaults: {
-    conversionHost: string;
-    primaryStorage: string;
-    l3Networks: string[];
-    platform?: Platform;
-    strategy?: Strategy;
-  };
+interface Wave {
+  maxInFlight?: number;
+  defaults: { conversionHost: string; primaryStorage: string; l3Networks: string[]; platform?: Platform; strategy?: Strategy };
   vms: Array<{
-    /** name of the migrated VM (and of the Pulumi resource) */
-    name: string;
     /** name of the VMware VM as ZStack knows it (through vCenter) */
     source: string;
+    /** name of the migrated VM; default: the source's */
+    name?: string;
     /** only where they differ from the source VM's */
     cpuNum?: number;
     memoryGiB?: number;
@@ -31,33 +28,38 @@ interface Plan {
   }>;
 }
 
-const plan = JSON.parse(fs.readFileSync(path.join(__dirname, "migrations.json"), "utf8")) as Plan;
+const wave = parse(fs.readFileSync(path.join(__dirname, "wave.yaml"), "utf8")) as Wave;
 const GiB = 1024 ** 3;
 
 // every name is looked up once, however many entries use it
 const l3Uuids = new Map<string, pulumi.Output<string>>();
 const l3 = (name: string) => l3Uuids.get(name) ?? l3Uuids.set(name, getL3NetworkOutput({ name }).uuid).get(name)!;
-const conversionHostUuid = getV2vConversionHostOutput({ name: plan.defaults.conversionHost }).uuid;
-const primaryStorageUuid = getPrimaryStorageOutput({ name: plan.defaults.primaryStorage }).uuid;
 
-const migrations = plan.vms.map(
-  (vm) =>
-    new V2vMigration(vm.name, {
-      sourceVmName: vm.source,
+const plan = new MigrationPlan("wave", {
+  maxInFlight: wave.maxInFlight,
+  defaults: {
+    conversionHostUuid: getV2vConversionHostOutput({ name: wave.defaults.conversionHost }).uuid,
+    primaryStorageUuid: getPrimaryStorageOutput({ name: wave.defaults.primaryStorage }).uuid,
+    l3NetworkUuids: wave.defaults.l3Networks.map(l3),
+    platform: wave.defaults.platform,
+    strategy: wave.defaults.strategy,
+  },
+  vms: wave.vms.map(
+    (vm): MigrationPlanEntry => ({
+      source: vm.source,
       name: vm.name,
       cpuNum: vm.cpuNum,
       memorySize: vm.memoryGiB === undefined ? undefined : vm.memoryGiB * GiB,
-      conversionHostUuid,
-      primaryStorageUuid,
-      l3NetworkUuids: (vm.l3Networks ?? plan.defaults.l3Networks).map(l3),
+      l3NetworkUuids: vm.l3Networks?.map(l3),
       defaultL3NetworkUuid: vm.defaultL3Network === undefined ? undefined : l3(vm.defaultL3Network),
-      platform: plan.defaults.platform,
-      strategy: vm.strategy ?? plan.defaults.strategy,
-      longJobName: `v2v ${vm.name}`,
+      strategy: vm.strategy,
     }),
-);
+  ),
+});
 
 /** VM name → uuid of the migrated ZStack VM */
-export const vms = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.vmUuid]))).apply((pairs) => Object.fromEntries(pairs));
+export const vms = plan.vmUuids;
 /** VM name → final long-job state */
-export const states = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.state]))).apply((pairs) => Object.fromEntries(pairs));
+export const states = plan.states;
+/** the wave as a Markdown table, for a pull-request comment: `pulumi stack output report` */
+export const report = plan.report;

@@ -6,6 +6,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse as parseYaml } from "yaml";
 import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
 import { createConsumerProject, E2EStack, REPO_ROOT, withStack } from "./harness";
 
@@ -41,14 +42,22 @@ describe("e2e: examples/", function () {
 
   const checks: Record<string, (out: Record<string, any>, sim: ZStackSimulator) => Promise<void> | void> = {
     "gitops-migrations": (out, sim) => {
-      const plan = JSON.parse(fs.readFileSync(path.join(EXAMPLES, "gitops-migrations/migrations.json"), "utf8"));
-      assert.deepStrictEqual(Object.keys(out.vms).sort(), plan.vms.map((v: any) => v.name).sort());
-      for (const v of plan.vms) {
-        assert.strictEqual(out.states[v.name], "Succeeded");
-        const vm = sim.world.get("vms", out.vms[v.name]);
-        assert.ok(vm, `${v.name} was migrated`);
-        assert.strictEqual(vm.state, v.strategy === "JustConvert" ? "Stopped" : "Running");
+      const wave = parseYaml(fs.readFileSync(path.join(EXAMPLES, "gitops-migrations/wave.yaml"), "utf8"));
+      const names = wave.vms.map((v: any) => v.name ?? v.source).sort();
+      assert.deepStrictEqual(Object.keys(out.vms).sort(), names);
+      for (const v of wave.vms) {
+        const name = v.name ?? v.source;
+        assert.strictEqual(out.states[name], "Succeeded");
+        const vm = sim.world.get("vms", out.vms[name]);
+        assert.ok(vm, `${name} was migrated`);
+        assert.strictEqual(vm.state, (v.strategy ?? wave.defaults.strategy) === "JustConvert" ? "Stopped" : "Running");
+        assert.match(out.report, new RegExp(`^\\| ${name} \\| ${v.source} \\| Succeeded \\| ${out.vms[name]} \\|`, "m"));
       }
+      // overrides by name: db-01 on two networks, the default one first; CPU and memory as given
+      const db = sim.world.get("vms", out.vms["db-01"]);
+      assert.strictEqual(db.cpuNum, 4);
+      assert.strictEqual(db.memorySize, 16 * 1024 ** 3);
+      assert.strictEqual(db.vmNics.length, 2);
     },
     "ova-export": async (out) => {
       assert.match(out.exportUrl, /^http:\/\/127\.0\.0\.1:\d+\//);
