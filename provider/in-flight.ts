@@ -185,17 +185,21 @@ export class HostSlots {
     this.external = new Set(mine.filter((k) => !this.held.has(k)));
   }
 
-  /** While migrations queue behind jobs this process does not watch, lists ZStack again now and then. */
+  /**
+   * While migrations queue behind jobs this process does not watch, lists ZStack again: at once
+   * (what was listed may have ended since), then every `refreshMs`, until none is left or the queue is empty.
+   */
   private async refreshWhileQueued(): Promise<void> {
     if (this.refreshing) return;
     this.refreshing = true;
     try {
-      while (this.queue.length > 0) {
+      // only while something to list exists: a slot this process holds frees through release()
+      const waitingOnOthers = () => this.queue.length > 0 && [...this.external].some((k) => !this.held.has(k));
+      while (waitingOnOthers()) {
+        await this.listExternal().catch(() => undefined); // a failed listing keeps the last one
+        this.pump();
+        if (!waitingOnOthers()) break;
         await this.clock.sleep(this.refreshMs);
-        if (this.queue.length > 0 && [...this.external].some((k) => !this.held.has(k))) {
-          await this.listExternal().catch(() => undefined); // a failed listing keeps the last one
-          this.pump();
-        }
       }
     } finally {
       this.refreshing = false;
