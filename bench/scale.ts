@@ -402,14 +402,14 @@ class ProcessSampler {
 // The run
 // ---------------------------------------------------------------------------------------------
 
-function sumZStackRoutes(byRoute: Record<string, number>): { requests: number; routes: Array<[string, number]> } {
+export function sumZStackRoutes(byRoute: Record<string, number>): { requests: number; routes: Array<[string, number]> } {
   const routes = Object.entries(byRoute)
     .filter(([r]) => !/ \/_sim\//.test(r) && !/ \/imagestore\//.test(r)) // control routes; OvaPackage verify's downloads are not API calls
     .sort((a, b) => b[1] - a[1]);
   return { requests: routes.reduce((s, [, n]) => s + n, 0), routes };
 }
 
-function timeoutAfter<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
+export function timeoutAfter<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -424,7 +424,7 @@ function timeoutAfter<T>(p: Promise<T>, ms: number, what: string, onTimeout: () 
 }
 
 /** Ends the engine processes this benchmark started (by pid; they all descend from us). */
-function killOurDescendants(): void {
+export function killOurDescendants(): void {
   for (const pid of descendantsIn(allStats(), process.pid).reverse()) {
     try {
       process.kill(pid, "SIGKILL");
@@ -498,6 +498,9 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
       "zstack:endpoint": sim.url,
       "zstack:accountName": SEED_CREDENTIALS.accountName,
       "zstack:password": { value: SEED_CREDENTIALS.password, secret: true },
+      // every job at once, as before the in-flight limit: this stack measures the provider's cost
+      // per resource next to the engine's; the limit's own figures are the plan benchmark's
+      "zstack:maxConcurrentMigrations": "1000",
       "bench:target": {
         conversionHostUuid: U.convHost,
         primaryStorageUuid: U.primaryStorage,
