@@ -88,7 +88,7 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     assert.strictEqual(ch.state, "Enabled");
     assert.strictEqual(ch.hostUuid, U.host3);
     assert.strictEqual(sim.world.get("conversionHosts", ch.uuid)!.name, "v2v-host-3");
-    assert.match(log, /V2vConversionHost "v2v-host-3": adding host/);
+    assert.match(log, /V2vConversionHost v2v-host \("v2v-host-3"\): adding host/);
     assert.deepStrictEqual(findPlainText(await h.backendFiles(), { password: PASSWORD }), []);
     const again = await h.stack.preview({ ...opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(again.changeSummary), ["same"]);
