@@ -27,9 +27,10 @@ export class CheckCache {
     this.ttlMs = ttlMs;
   }
 
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /** `ttlMs` Infinity: the first answer of the run serves the whole run (a capacity the ledger is measured against). */
+  get<T>(key: string, load: () => Promise<T>, ttlMs = this.ttlMs): Promise<T> {
     const hit = this.entries.get(key);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.value as Promise<T>;
+    if (hit && this.now() - hit.at < ttlMs) return hit.value as Promise<T>;
     const value = load();
     this.entries.set(key, { at: this.now(), value });
     value.catch(() => {

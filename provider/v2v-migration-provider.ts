@@ -255,7 +255,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       const host = v.value("conversionHostUuid") as string | undefined;
       if (host) {
         add(async () => {
-          const ch = await cache.get(`conversion-host:${host}`, () => getConversionHost(c, host));
+          // the capacity before the run's first conversion: the ledger adds up the whole run against it
+          const ch = await cache.get(`conversion-host:${host}`, () => getConversionHost(c, host), Infinity);
           if (!ch) v.notFound("conversionHostUuid", host, "V2VConversionHostVO");
           else if (ch.state && ch.state !== "Enabled") {
             v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
@@ -284,7 +285,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         add(async () => {
           const found =
             field === "primaryStorageUuid"
-              ? await cache.get(`primary-storage:${uuid}`, () => getPrimaryStorage(c, uuid))
+              ? await cache.get(`primary-storage:${uuid}`, () => getPrimaryStorage(c, uuid), Infinity)
               : await cache.get(`${query}:${uuid}`, () => getReference(c, query, uuid));
           if (!found) return v.notFound(field, uuid, type);
           const issue = unusable(kind, uuid, found, usable);
