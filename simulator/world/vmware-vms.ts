@@ -58,7 +58,7 @@ export function vmwareVmNames(prefix: string, start: number, count: number): str
  * has (or an invalid field) refuses the whole call before anything is created.
  */
 export function addVmwareVms(w: SimWorld, input: AddVmwareVmsSpec): Row[] {
-  if (!input || typeof input !== "object") throw new VmwareVmsError("give a JSON object such as {\"count\": 12}");
+  if (!input || typeof input !== "object") throw new VmwareVmsError('give a JSON object such as {"count": 12}');
   const count = positiveInt(input.count, "count", MAX_VMWARE_VMS);
   const start = input.start === undefined ? 1 : positiveInt(input.start, "start");
   if (start + count - 1 > MAX_VMWARE_VMS) throw new VmwareVmsError(`start + count - 1 must be at most ${MAX_VMWARE_VMS} (three digits)`);

@@ -37,7 +37,10 @@ describe("simulator queries behind MigrationPlan", () => {
     const noHost = await submit("no-host");
     // SubmitLongJob of a ConvertVm message is a V2V job too
     const wrapped = await h.async("POST", "/v1/longjobs", {
-      params: { jobName: "APIConvertVmFromForeignHypervisorMsg", jobData: JSON.stringify(v2vParams({ name: "wrapped", conversionHostUuid: U.convHost })) },
+      params: {
+        jobName: "APIConvertVmFromForeignHypervisorMsg",
+        jobData: JSON.stringify(v2vParams({ name: "wrapped", conversionHostUuid: U.convHost })),
+      },
     });
     assert.equal(wrapped.status, 200, wrapped.text);
     const submitted = wrapped.json().inventory.uuid as string;

@@ -2,14 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  maxConcurrency,
-  maxConcurrencyByHost,
-  SEED_UUIDS as U,
-  timelineSpan,
-  totalRunningMs,
-  type LongJobTimelineEntry,
-} from "../../simulator";
+import { maxConcurrency, maxConcurrencyByHost, SEED_UUIDS as U, timelineSpan, totalRunningMs, type LongJobTimelineEntry } from "../../simulator";
 import { Harness, HOUR, MINUTE, request, v2vParams } from "./helpers";
 
 const entry = (uuid: string, conversionHostUuid: string | undefined, ...intervals: Array<[number, number?]>): LongJobTimelineEntry => ({
