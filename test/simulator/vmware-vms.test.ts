@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as os from "node:os";
 import { SEED_UUIDS as U, vmwareVmNames } from "../../simulator";
 import { GiB } from "../../simulator/world/vm-factory";
 import { Harness, MINUTE, request } from "./helpers";
@@ -145,5 +146,23 @@ describe("simulator bulk VMware VMs (addVmwareVms, POST /_sim/vmware-vms)", () =
     h.sim.resetWorld();
     await h.login();
     assert.equal((await h.query("/v1/vm-instances?q=name~=gone-%25")).length, 0);
+  });
+
+  it("the new control routes answer loopback clients only", async () => {
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === "IPv4" && !i.internal);
+    if (!external) return; // no non-loopback address on this machine (control.test.ts checks isLoopback itself)
+    const wide = await Harness.start({ host: "0.0.0.0" });
+    try {
+      const base = `http://${external.address}:${wide.sim.port}`;
+      const add = await request(base, "POST", "/_sim/vmware-vms", { body: { count: 1, prefix: "remote" } });
+      assert.equal(add.status, 403);
+      assert.equal(wide.sim.world.list("vms", (v) => String(v.name).startsWith("remote-")).length, 0);
+      assert.equal((await request(base, "GET", "/_sim/long-jobs/timeline")).status, 403);
+      assert.equal((await request(`http://127.0.0.1:${wide.sim.port}`, "GET", "/_sim/long-jobs/timeline")).status, 200);
+    } finally {
+      await wide.stop();
+    }
   });
 });
