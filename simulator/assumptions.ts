@@ -194,6 +194,39 @@ export const V2V_UNKNOWN_SOURCE_DETAIL = (srcUuid: string) => `cannot find the s
 export const GENERIC_SOURCE_DISK_BYTES = 20 * 1024 ** 3;
 
 /**
+ * UNCONFIRMED (§9: QueryVmInstance lists `allVolumes` but no source gives its elements): each element
+ * is a VolumeInventory with these fields; `size` (bytes, the virtual size) is what a V2V converts
+ * and what a capacity check adds up, `actualSize` the bytes used (40 % of `size` for ZStack VMs, 50 %
+ * for VMware VMs). VMware (ESX) VMs, seeded or added with `addVmwareVms`, have `vmdk` volumes on no
+ * primary storage, no NICs on ZStack networks and no zone, cluster or host (vm-factory.ts, esxVmSpec).
+ */
+export const VM_VOLUME_FIELDS = [
+  "uuid",
+  "name",
+  "primaryStorageUuid",
+  "vmInstanceUuid",
+  "type",
+  "format",
+  "size",
+  "actualSize",
+  "deviceId",
+  "state",
+  "status",
+  "isShareable",
+  "installPath",
+  "createDate",
+  "lastOpDate",
+] as const;
+
+/**
+ * Invented (the long-job timeline, `sim.longJobTimeline()`, `GET /_sim/long-jobs/timeline`: a
+ * simulator record, not a ZStack API): a V2V job occupies its conversion host while its state is
+ * `Running`, and only then. `Waiting`, `Suspended` (MN restart), `Canceling` (rolling back) and the
+ * final states do not count; a resumed or rerun job opens a new interval.
+ */
+export const TIMELINE_RUNNING_STATE = "Running";
+
+/**
  * UNCONFIRMED: a Disabled conversion host is rejected by the API (503 on the poll, SYS.1007).
  */
 export const disabledConversionHost = (uuid: string) => `the v2v conversion host[uuid:${uuid}] is disabled, please enable it first`;

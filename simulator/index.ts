@@ -8,6 +8,9 @@
  *     sim.advance(60 * 60_000); // an hour of simulated time, processed at once
  *     await sim.stop();
  */
+import type { LongJobTimelineEntry } from "./world/timeline";
+import type { Row } from "./world/types";
+import type { AddVmwareVmsSpec } from "./world/vmware-vms";
 import type { SimWorld } from "./world/world";
 
 export { SEED_UUIDS, SEED_CREDENTIALS } from "./seed-uuids";
@@ -16,6 +19,10 @@ export type { Row, TableName, WorldSnapshot, ApiJob } from "./world/types";
 export { TABLES } from "./world/types";
 export { accessKeySignature } from "./http/auth";
 export { formatJavaTimestamp, formatAkDate, parseDuration } from "./core/java-time";
+export type { LongJobTimelineEntry, RunningInterval, TimelineFilter } from "./world/timeline";
+export { maxConcurrency, maxConcurrencyByHost, totalRunningMs, timelineSpan } from "./world/timeline";
+export type { AddVmwareVmsSpec } from "./world/vmware-vms";
+export { vmwareVmNames } from "./world/vmware-vms";
 
 export interface SimulatorOptions {
   /** bind address, default "127.0.0.1" */
@@ -120,8 +127,19 @@ export interface ZStackSimulator {
   readonly stats: SimulatorStats;
   /** direct read/write access to the in-memory world (see docs/simulator.md, "The world") */
   readonly world: SimWorld;
-  /** put the world back to its seed (default world or `seed`), clear faults and stats */
+  /** put the world back to its seed (default world or `seed`), clear faults and stats (and the long-job timeline) */
   resetWorld(): void;
+  /**
+   * every V2V long job's Running intervals in simulated time (half-open [start, end), `end` absent
+   * while it runs), its VM name, `conversionHostUuid` and state; copies, in submission order. See
+   * `maxConcurrency`, `maxConcurrencyByHost`, `totalRunningMs`, `timelineSpan`.
+   */
+  longJobTimeline(): LongJobTimelineEntry[];
+  /**
+   * adds `count` VMware (ESX) VmInstances built like the default world's, named `${prefix}-01`, … and
+   * returns their rows; refuses (throws) a name some VM already has, creating none
+   */
+  addVmwareVms(spec: AddVmwareVmsSpec): Row[];
   stop(): Promise<void>;
 }
 

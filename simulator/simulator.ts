@@ -21,6 +21,9 @@ import { buildDefaultWorld } from "./world/default-world";
 import { downloadUrl } from "./world/exports";
 import { asSnapshot, readSnapshotFile, StateFile } from "./world/persistence";
 import type { WorldSnapshot } from "./world/types";
+import { copyTimeline, type LongJobTimelineEntry } from "./world/timeline";
+import type { Row } from "./world/types";
+import { addVmwareVms, type AddVmwareVmsSpec } from "./world/vmware-vms";
 import { SimWorld, type JobDurations } from "./world/world";
 
 const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
@@ -267,6 +270,16 @@ class Simulator implements ZStackSimulator, ControlTarget {
 
   faultState() {
     return this.faultsImpl.describe();
+  }
+
+  /** Running intervals of every V2V long job so far (copies), in submission order. */
+  longJobTimeline(): LongJobTimelineEntry[] {
+    this.world.tick();
+    return copyTimeline(this.world.timeline);
+  }
+
+  addVmwareVms(spec: AddVmwareVmsSpec): Row[] {
+    return addVmwareVms(this.world, spec);
   }
 
   /**

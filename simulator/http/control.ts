@@ -6,7 +6,9 @@
 import { formatJavaTimestamp, parseDuration } from "../core/java-time";
 import { text } from "../core/text";
 import type { DownloadCorruption, FaultState, JobKind, ResetPhase } from "../faults";
-import { isTableName } from "../world/types";
+import type { LongJobTimelineEntry } from "../world/timeline";
+import { isTableName, type Row } from "../world/types";
+import type { AddVmwareVmsSpec } from "../world/vmware-vms";
 import type { SimWorld, JobDurations } from "../world/world";
 
 export interface ControlTarget {
@@ -32,6 +34,8 @@ export interface ControlTarget {
   synchronousApiNames(): string[];
   readonly stats: { requests: number; byRoute: Record<string, number>; reset(): void };
   resetWorld(): void;
+  longJobTimeline(): LongJobTimelineEntry[];
+  addVmwareVms(spec: AddVmwareVmsSpec): Row[];
   describe(): Record<string, unknown>;
 }
 
@@ -165,6 +169,11 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
         return { status: 200, json: t.describe() };
       case "GET /api-jobs":
         return { status: 200, json: t.world.listApiJobs() };
+      case "GET /long-jobs/timeline":
+        return { status: 200, json: t.longJobTimeline() };
+      case "POST /vmware-vms":
+        // the JSON body only: counts and sizes are numbers
+        return { status: 200, json: t.addVmwareVms(body as unknown as AddVmwareVmsSpec) };
     }
     if (seg[0] === "world") return worldRoute(t, method, seg.slice(1), body);
     return { status: 404, json: { error: `unknown control route ${route}` } };

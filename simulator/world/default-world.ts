@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { Prng } from "../core/prng";
 import { SEED_CREDENTIALS, SEED_UUIDS as U } from "../seed-uuids";
-import { buildVm, GiB } from "./vm-factory";
+import { buildVm, esxVmSpec, GiB } from "./vm-factory";
 import type { Row, WorldSnapshot } from "./types";
 
 const TiB = 1024 * GiB;
@@ -216,20 +216,17 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
   const esxVm = (uuid: string, name: string, state: string, cpu: number, memGiB: number, disksGiB: number[], platform: string, os: string) =>
     vms.push(
       buildVm(
-        {
+        esxVmSpec({
           uuid,
           name,
-          description: "VMware VM known through the vCenter integration",
           state,
-          hypervisorType: "ESX",
           cpuNum: cpu,
           memorySize: memGiB * GiB,
+          disks: disksGiB.map((g) => g * GiB),
           platform,
           guestOsType: os,
-          l3NetworkUuids: [],
-          volumes: disksGiB.map((g) => ({ size: g * GiB, actualSize: Math.round(g * GiB * 0.5) })),
           createdAt: at,
-        },
+        }),
         prng,
         l3Map,
         vms,

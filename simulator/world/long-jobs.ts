@@ -21,6 +21,7 @@ import { argerr, errorCode, fail } from "../core/errors";
 import { gsonStringify } from "../core/gson";
 import { text } from "../core/text";
 import { buildVm, GiB } from "./vm-factory";
+import { noteJobState, recordSubmission } from "./timeline";
 import type { LongJobRuntime, Row } from "./types";
 import type { SimWorld } from "./world";
 
@@ -117,6 +118,7 @@ export function startV2v(w: SimWorld, s: V2vStart): Row {
   };
   w.tables.longJobs.set(row.uuid, row);
   w.jobRuntimes.set(row.uuid, rt);
+  recordSubmission(w.timeline, row, s.request, at);
   w.progress.set(s.apiId, { taskUuid: rt.taskUuid, taskName: V2V_TASK_NAME, longJobUuid: row.uuid, startedAt: at });
   w.changed();
   return row;
@@ -158,6 +160,7 @@ function finish(w: SimWorld, row: Row, state: string, jobResult: string | undefi
   if (jobResult !== undefined) row.jobResult = jobResult;
   row.lastOpDate = at;
   row.executeTime = Math.max(0, Math.round((at - row.createDate) / 1000));
+  noteJobState(w.timeline, row, at);
 }
 
 function createConvertedVm(w: SimWorld, rt: LongJobRuntime, at: number): Row {
@@ -288,6 +291,7 @@ export function cancel(w: SimWorld, uuid: string, apiJobUuid: string): "done" | 
     row.lastOpDate = now;
     rt.cancelDueAt = now + cancelMs;
     rt.cancelApiJob = apiJobUuid;
+    noteJobState(w.timeline, row, now);
     w.changed();
     return "pending";
   }
@@ -303,6 +307,7 @@ export function resume(w: SimWorld, uuid: string): Row {
   row.state = "Running";
   row.lastOpDate = now;
   if (rt) rt.segmentStart = now;
+  noteJobState(w.timeline, row, now);
   w.changed();
   return row;
 }
@@ -325,6 +330,7 @@ export function rerun(w: SimWorld, uuid: string, apiId: string): Row {
   row.createDate = now;
   row.lastOpDate = now;
   row.apiId = apiId;
+  noteJobState(w.timeline, row, now);
   w.progress.set(apiId, { taskUuid: rt.taskUuid, taskName: V2V_TASK_NAME, longJobUuid: uuid, startedAt: now });
   w.changed();
   return row;
@@ -370,6 +376,7 @@ export function suspendAll(w: SimWorld, now: number): void {
       freeze(w, rt, row, now);
       row.state = "Suspended";
       row.lastOpDate = now;
+      noteJobState(w.timeline, row, now);
     } else if (row.state === "Canceling") {
       rt.cancelDueAt = undefined;
       rt.cancelApiJob = undefined;
@@ -384,6 +391,7 @@ export function forget(w: SimWorld, uuid: string): void {
 
 /** A test changed a job's state through SimWorld.update(): keep the run-time state consistent. */
 export function onExternalStateChange(w: SimWorld, row: Row, before: string, now: number): void {
+  noteJobState(w.timeline, row, now);
   const rt = w.jobRuntimes.get(row.uuid);
   if (!rt) return;
   if (before === "Running" && rt.segmentStart !== undefined) {

@@ -3,6 +3,7 @@
  * wire, except that timestamps are epoch ms numbers (rendered to Java strings on output) and that
  * absent fields are `undefined` (omitted on output, like Gson's nulls).
  */
+import type { LongJobTimelineEntry } from "./timeline";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Row = { uuid: string; [field: string]: any };
@@ -118,4 +119,6 @@ export interface WorldSnapshot {
   apiJobs?: ApiJob[];
   progress?: Record<string, ProgressRef>;
   tags?: Record<string, Tags>;
+  /** Running intervals of the V2V long jobs (timeline.ts), in submission order */
+  longJobTimeline?: LongJobTimelineEntry[];
 }

@@ -131,6 +131,41 @@ export function buildVm(spec: VmSpec, prng: Prng, l3s: Map<string, Row>, existin
   };
 }
 
+/** What tells one VMware source VM from another; the rest is the same for all of them. */
+export interface EsxVmSpec {
+  uuid: string;
+  name: string;
+  state: string;
+  cpuNum: number;
+  memorySize: number;
+  /** bytes of each disk, the first one the root disk */
+  disks: number[];
+  platform: string;
+  guestOsType: string;
+  createdAt: number;
+}
+
+/**
+ * A VMware VM as ZStack's vCenter integration registers it (hypervisorType ESX, no NICs on ZStack
+ * networks, vmdk volumes half used): the default world's `vmware-*` VMs and `sim.addVmwareVms`.
+ */
+export function esxVmSpec(s: EsxVmSpec): VmSpec {
+  return {
+    uuid: s.uuid,
+    name: s.name,
+    description: "VMware VM known through the vCenter integration",
+    state: s.state,
+    hypervisorType: "ESX",
+    cpuNum: s.cpuNum,
+    memorySize: s.memorySize,
+    platform: s.platform,
+    guestOsType: s.guestOsType,
+    l3NetworkUuids: [],
+    volumes: s.disks.map((bytes) => ({ size: bytes, actualSize: Math.round(bytes * 0.5) })),
+    createdAt: s.createdAt,
+  };
+}
+
 /** Sum of volume sizes (or of actual sizes) of a VM row. */
 export function vmVolumeBytes(vm: Row, which: "size" | "actualSize" = "size"): number {
   return ((vm.allVolumes as Row[] | undefined) ?? []).reduce((sum, v) => sum + (Number(v[which] ?? v.size) || 0), 0);

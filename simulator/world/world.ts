@@ -9,6 +9,7 @@ import { gsonStringify } from "../core/gson";
 import { Prng } from "../core/prng";
 import * as exportsEngine from "./exports";
 import * as longJobs from "./long-jobs";
+import type { LongJobTimeline } from "./timeline";
 import {
   TABLES,
   type ApiJob,
@@ -63,6 +64,8 @@ export class SimWorld {
   readonly apiJobs = new Map<string, ApiJob>();
   readonly progress = new Map<string, ProgressRef>();
   readonly tags = new Map<string, Tags>();
+  /** Running intervals of every V2V long job (timeline.ts); kept when a job is deleted */
+  readonly timeline: LongJobTimeline = new Map();
   managementNodeUuid: string;
   prng: Prng;
   hooks: WorldHooks = NO_HOOKS;
@@ -89,6 +92,7 @@ export class SimWorld {
     for (const j of snapshot.apiJobs ?? []) this.apiJobs.set(j.uuid, j);
     for (const [k, v] of Object.entries(snapshot.progress ?? {})) this.progress.set(k, v);
     for (const [k, v] of Object.entries(snapshot.tags ?? {})) this.tags.set(k, v);
+    for (const e of snapshot.longJobTimeline ?? []) this.timeline.set(e.uuid, e);
     this.scanAnchor = clock.now();
     this.nextPruneAt = this.scanAnchor + API_JOB_SCAN_INTERVAL_MS;
   }
@@ -336,6 +340,7 @@ export class SimWorld {
       apiJobs: [...this.apiJobs.values()],
       progress: Object.fromEntries(this.progress),
       tags: Object.fromEntries(this.tags),
+      longJobTimeline: [...this.timeline.values()],
     };
   }
 }
