@@ -53,8 +53,8 @@ describe("e2e: examples/", function () {
         assert.strictEqual(vm.state, (v.strategy ?? wave.defaults.strategy) === "JustConvert" ? "Stopped" : "Running");
         assert.match(out.report, new RegExp(`^\\| ${name} \\| ${v.source} \\| Succeeded \\| ${out.vms[name]} \\|`, "m"));
       }
-      // overrides by name: db-01 on two networks, the default one first; CPU and memory as given
-      const db = sim.world.get("vms", out.vms["db-01"]);
+      // overrides by name: db-01 on two networks; CPU and memory as given
+      const db = sim.world.get("vms", out.vms["db-01"])!;
       assert.strictEqual(db.cpuNum, 4);
       assert.strictEqual(db.memorySize, 16 * 1024 ** 3);
       assert.strictEqual(db.vmNics.length, 2);

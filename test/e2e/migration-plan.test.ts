@@ -28,7 +28,7 @@ async function planProject(prefix: string): Promise<ConsumerProject> {
   return createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), `pzm-${prefix}-`)), { program });
 }
 
-const config = (sim: ZStackSimulator, plan: unknown) => ({
+const config = (sim: ZStackSimulator, plan: object) => ({
   "zstack:endpoint": sim.url,
   "zstack:accountName": "admin",
   "zstack:password": { value: "password", secret: true },

@@ -28,6 +28,7 @@ describe("capacity preflight (check against ZStack)", () => {
   it("adds up the source disks of a run's creations per primary storage; the one that tips it over fails, naming storage, need and availability", async () => {
     sim.addVmwareVms({ count: 3, prefix: "big", diskBytes: 2 * TiB });
     sim.world.update("primaryStorages", U.primaryStorage, { availableCapacity: 5 * TiB });
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * TiB }); // only the storage is short
     const { provider } = await v2vHarness(sim);
     const r1 = await provider.check({}, byName("big-01"));
     const r2 = await provider.check({}, byName("big-02"));
@@ -98,6 +99,7 @@ describe("capacity preflight (check against ZStack)", () => {
       for (const s of names.slice(0, n)) assert.deepStrictEqual((await provider.check({}, byName(s))).failures, []);
       return routeCount(sim, /^(GET|POST|PUT|DELETE) \/v1\//);
     };
+    await requestsFor(1); // the login (one per test process) is not the checks'
     const four = await requestsFor(4);
     const forty = await requestsFor(40);
     assert.strictEqual(forty, four, `4 checks: ${four} requests, 40 checks: ${forty}`);
