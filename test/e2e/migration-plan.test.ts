@@ -85,7 +85,7 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
     }
     assert.match(String(out.report), /12 VMs \(12 Succeeded\)/);
     // the queued migrations said so, naming their Pulumi resource
-    assert.match(log, /V2vMigration wave1-wave-\d\d: queued: \d+ ahead of it/);
+    assert.match(log, /V2vMigration wave1-wave-\d\d \("wave-\d\d"\): queued: \d+ ahead of it, 3 of 3 conversions running/);
   });
 
   it("reordering the entries and renaming the plan with an alias replace nothing", async () => {
@@ -106,8 +106,9 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
   it("the capacity preflight fails the preview, naming the storage (or host), what is needed and what is available", async () => {
     const big = names("big", 4).map((source) => ({ source }));
     await h.setConfig({ "e2e:plan": { ...plan, name: "wave-a", vms: [...plan.vms, ...big] } });
-    // primary storage: 4 × 2 TiB to create on PS-Local, with 5 TiB available
+    // primary storage: 4 × 2 TiB to create on PS-Local, with 5 TiB available (the engine stops at the first error)
     sim.world.update("primaryStorages", U.primaryStorage, { availableCapacity: 5 * TiB });
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * TiB }); // only the storage is short
     const submits = sim.stats.byRoute["POST /v1/v2vs"];
     await assert.rejects(h.stack.preview(opts()), (e: Error) => {
       assert.match(e.message, /primary storage PS-Local \[uuid:568c8fb94e544ce798704424af05bcc2\]: the 3 migrations this run creates on it need 6\.00 TiB of source disks; ZStack reports 5\.00 TiB available/);
