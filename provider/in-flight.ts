@@ -112,7 +112,9 @@ export class HostSlots {
     await new Promise<void>((grant) => {
       const w: Waiter = { ...req, since: now, lastLogAt: now, lastAhead: this.queue.length, grant };
       this.queue.push(w);
-      req.log(`${req.label}: queued: ${this.queue.length - 1} ahead of it, ${this.inFlight()} of ${req.limit} conversions running on ${this.hostText()}`);
+      req.log(
+        `${req.label}: queued: ${this.queue.length - 1} ahead of it, ${this.inFlight()} of ${req.limit} conversions running on ${this.hostText()}`,
+      );
       void this.refreshWhileQueued();
     });
     req.log(

@@ -443,7 +443,13 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   }
 
   private slotRequest(inputs: V2vMigrationInputs, key: string, label: string): SlotRequest {
-    return { key, limit: inputs.maxInFlight ?? this.config().maxConcurrentMigrations, label, log: (l) => this.log(l), logIntervalMs: this.pollPolicy().logIntervalMs };
+    return {
+      key,
+      limit: inputs.maxInFlight ?? this.config().maxConcurrentMigrations,
+      label,
+      log: (l) => this.log(l),
+      logIntervalMs: this.pollPolicy().logIntervalMs,
+    };
   }
 
   /** ConvertVmFromForeignHypervisor; an api job that outlived its poll is found by resourceUuid. */

@@ -49,13 +49,16 @@ const UUID = /^[0-9a-fA-F]{32}$/;
 
 /** The entries' names, checked: each a non-empty `source`, names unique. Throws an error naming the plan and the entries. */
 export function planEntryNames(planName: string, vms: readonly MigrationPlanEntry[]): string[] {
-  if (!Array.isArray(vms) || vms.length === 0) throw new Error(`MigrationPlan "${planName}": vms must be a non-empty list of {source, name?, …} entries`);
+  if (!Array.isArray(vms) || vms.length === 0)
+    throw new Error(`MigrationPlan "${planName}": vms must be a non-empty list of {source, name?, …} entries`);
   const names: string[] = [];
   const firstIndex = new Map<string, number>();
   vms.forEach((e, i) => {
     if (!e || typeof e !== "object") throw new Error(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
     if (typeof e.source !== "string" || e.source.trim() === "") {
-      throw new Error(`MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(e.source)}`);
+      throw new Error(
+        `MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(e.source)}`,
+      );
     }
     if (e.name !== undefined && (typeof e.name !== "string" || e.name.trim() === "")) {
       throw new Error(`MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(e.name)}`);
@@ -109,7 +112,9 @@ export class MigrationPlan extends pulumi.ComponentResource {
     const names = planEntryNames(name, args?.vms);
     const limit = args.maxInFlight;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_IN_FLIGHT_LIMIT)) {
-      throw new Error(`MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`);
+      throw new Error(
+        `MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`,
+      );
     }
     this.migrations = {};
     const rows: Array<pulumi.Output<ReportRow>> = [];

@@ -52,7 +52,9 @@ export function migrationReport(planName: string, rows: readonly ReportRow[]): s
   ];
   for (const r of [...rows].sort((a, b) => a.entry.localeCompare(b.entry))) {
     const duration = typeof r.executeTime === "number" ? formatDuration(r.executeTime * 1000) : "";
-    lines.push(`| ${cell(r.entry)} | ${cell(r.source)} | ${cell(r.state ?? "Pending")} | ${cell(r.vmUuid)} | ${duration} | ${cell(failureReason(r))} |`);
+    lines.push(
+      `| ${cell(r.entry)} | ${cell(r.source)} | ${cell(r.state ?? "Pending")} | ${cell(r.vmUuid)} | ${duration} | ${cell(failureReason(r))} |`,
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -44,17 +44,15 @@ const plan = new MigrationPlan("wave", {
     platform: wave.defaults.platform,
     strategy: wave.defaults.strategy,
   },
-  vms: wave.vms.map(
-    (vm): MigrationPlanEntry => ({
-      source: vm.source,
-      name: vm.name,
-      cpuNum: vm.cpuNum,
-      memorySize: vm.memoryGiB === undefined ? undefined : vm.memoryGiB * GiB,
-      l3NetworkUuids: vm.l3Networks?.map(l3),
-      defaultL3NetworkUuid: vm.defaultL3Network === undefined ? undefined : l3(vm.defaultL3Network),
-      strategy: vm.strategy,
-    }),
-  ),
+  vms: wave.vms.map((vm): MigrationPlanEntry => ({
+    source: vm.source,
+    name: vm.name,
+    cpuNum: vm.cpuNum,
+    memorySize: vm.memoryGiB === undefined ? undefined : vm.memoryGiB * GiB,
+    l3NetworkUuids: vm.l3Networks?.map(l3),
+    defaultL3NetworkUuid: vm.defaultL3Network === undefined ? undefined : l3(vm.defaultL3Network),
+    strategy: vm.strategy,
+  })),
 });
 
 /** VM name → uuid of the migrated ZStack VM */

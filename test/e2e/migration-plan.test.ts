@@ -111,14 +111,20 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
     sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * TiB }); // only the storage is short
     const submits = sim.stats.byRoute["POST /v1/v2vs"];
     await assert.rejects(h.stack.preview(opts()), (e: Error) => {
-      assert.match(e.message, /primary storage PS-Local \[uuid:568c8fb94e544ce798704424af05bcc2\]: the 3 migrations this run creates on it need 6\.00 TiB of source disks; ZStack reports 5\.00 TiB available/);
+      assert.match(
+        e.message,
+        /primary storage PS-Local \[uuid:568c8fb94e544ce798704424af05bcc2\]: the 3 migrations this run creates on it need 6\.00 TiB of source disks; ZStack reports 5\.00 TiB available/,
+      );
       return true;
     });
     // conversion host: the 3 biggest that may run at once (3 × 2 TiB) against its cache
     sim.world.update("primaryStorages", U.primaryStorage, { availableCapacity: 16 * TiB });
     sim.world.update("conversionHosts", U.convHost, { availableSize: 5 * TiB });
     await assert.rejects(h.stack.preview(opts()), (e: Error) => {
-      assert.match(e.message, /V2V conversion host v2v-conversion-host-1 \[uuid:f93a4dd87b8849ea96e5b2df98aa1c8e\]: the 3 largest migrations this run may convert on it at once \(maxInFlight 3\) need 6\.00 TiB; ZStack reports 5\.00 TiB available \(availableSize\)/);
+      assert.match(
+        e.message,
+        /V2V conversion host v2v-conversion-host-1 \[uuid:f93a4dd87b8849ea96e5b2df98aa1c8e\]: the 3 largest migrations this run may convert on it at once \(maxInFlight 3\) need 6\.00 TiB; ZStack reports 5\.00 TiB available \(availableSize\)/,
+      );
       return true;
     });
     sim.world.update("conversionHosts", U.convHost, { availableSize: 3 * TiB * 4 });

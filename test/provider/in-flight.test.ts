@@ -48,7 +48,10 @@ describe("in-flight limit: a conversion host's slots", () => {
     assert.deepStrictEqual(granted, []);
     assert.strictEqual(slots.inFlight(), 2);
     assert.strictEqual(slots.queued(), 2);
-    assert.match(lines.join("\n"), /V2vMigration m-0003: queued: 0 ahead of it, 2 of 2 conversions running on V2V conversion host f93a4dd87b8849ea96e5b2df98aa1c8e/);
+    assert.match(
+      lines.join("\n"),
+      /V2vMigration m-0003: queued: 0 ahead of it, 2 of 2 conversions running on V2V conversion host f93a4dd87b8849ea96e5b2df98aa1c8e/,
+    );
     assert.match(lines.join("\n"), /V2vMigration m-0004: queued: 1 ahead of it/);
     b.release();
     await settle();
@@ -59,7 +62,10 @@ describe("in-flight limit: a conversion host's slots", () => {
     a.release();
     await settle();
     assert.deepStrictEqual(granted, ["c", "d"]);
-    assert.match(lines.join("\n"), /V2vMigration m-0004: a conversion slot on V2V conversion host \w+ is free after \d+s queued \(2 of 2 running\); submitting/);
+    assert.match(
+      lines.join("\n"),
+      /V2vMigration m-0004: a conversion slot on V2V conversion host \w+ is free after \d+s queued \(2 of 2 running\); submitting/,
+    );
     (await c).release();
     (await d).release();
     assert.strictEqual(slots.inFlight(), 0);

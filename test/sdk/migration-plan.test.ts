@@ -83,14 +83,23 @@ describe("sdk: MigrationPlan (setMocks)", function () {
     );
     assert.throws(() => new MigrationPlan("w2", { vms: [{ source: "" }] }), /vms\[0\]\.source must be the VMware VM's name or uuid in ZStack/);
     assert.throws(() => new MigrationPlan("w3", { vms: [] }), /vms must be a non-empty list/);
-    assert.throws(() => new MigrationPlan("w4", { vms: [{ source: "a" }], maxInFlight: 0 }), /maxInFlight must be a whole number of conversions per conversion host, 1 to 1000, got 0/);
+    assert.throws(
+      () => new MigrationPlan("w4", { vms: [{ source: "a" }], maxInFlight: 0 }),
+      /maxInFlight must be a whole number of conversions per conversion host, 1 to 1000, got 0/,
+    );
     assert.deepStrictEqual(planEntryNames("p", [{ source: "x" }, { source: "y", name: "z" }]), ["x", "z"]);
     // the components themselves register (their constructor ran super()), but no child did
-    assert.ok([...registered.keys()].slice(before).every((n) => !n.includes("-")), [...registered.keys()].slice(before).join(", "));
+    assert.ok(
+      [...registered.keys()].slice(before).every((n) => !n.includes("-")),
+      [...registered.keys()].slice(before).join(", "),
+    );
   });
 
   it("the report of a wave not yet migrated says Pending", () => {
-    const r = migrationReport("w", [{ entry: "b", source: "vm-b" }, { entry: "a", source: "vm-a", state: "Running" }]);
+    const r = migrationReport("w", [
+      { entry: "b", source: "vm-b" },
+      { entry: "a", source: "vm-a", state: "Running" },
+    ]);
     assert.strictEqual(
       r,
       "**MigrationPlan w**: 2 VMs (1 Pending, 1 Running)\n\n| VM | Source | State | Migrated VM | Duration | Error |\n| --- | --- | --- | --- | --- | --- |\n| a | vm-a | Running |  |  |  |\n| b | vm-b | Pending |  |  |  |\n",
