@@ -290,7 +290,7 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           if (!found) return v.notFound(field, uuid, type);
           const issue = unusable(kind, uuid, found, usable);
           if (issue) v.fail(field, issue);
-          else if (field === "primaryStorageUuid") storage = found as PrimaryStorageInventory;
+          else if (field === "primaryStorageUuid") storage = found;
         });
       }
       const l3s = v.value("l3NetworkUuids") as string[] | undefined;

@@ -53,17 +53,19 @@ export function planEntryNames(planName: string, vms: readonly MigrationPlanEntr
     throw new Error(`MigrationPlan "${planName}": vms must be a non-empty list of {source, name?, …} entries`);
   const names: string[] = [];
   const firstIndex = new Map<string, number>();
-  vms.forEach((e, i) => {
+  vms.forEach((given, i) => {
+    // a plain-JavaScript or data-file caller may pass anything: checked as unknown values
+    const e = given as unknown as { source?: unknown; name?: unknown } | null;
     if (!e || typeof e !== "object") throw new Error(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
-    if (typeof e.source !== "string" || e.source.trim() === "") {
-      throw new Error(
-        `MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(e.source)}`,
-      );
+    const source = e.source;
+    if (typeof source !== "string" || source.trim() === "") {
+      throw new Error(`MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(source)}`);
     }
-    if (e.name !== undefined && (typeof e.name !== "string" || e.name.trim() === "")) {
-      throw new Error(`MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(e.name)}`);
+    const entryName = e.name;
+    if (entryName !== undefined && (typeof entryName !== "string" || entryName.trim() === "")) {
+      throw new Error(`MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(entryName)}`);
     }
-    const name = e.name ?? e.source;
+    const name = entryName ?? source;
     const seen = firstIndex.get(name);
     if (seen !== undefined) {
       throw new Error(
