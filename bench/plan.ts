@@ -10,7 +10,7 @@
 //   npm run bench plan
 //   npx ts-node --transpile-only bench/plan.ts [--count 200] [--in-flight 20] [--speed 60]
 //
-// The VMs' disks are 20, 60, 100 and 160 GiB (50 of each), so conversions last 15 to 50 simulated
+// The VMs' disks are 20, 40, 80 and 120 GiB (50 of each, 12.7 TiB in all: PS-Local has 16), so conversions last 15 to 40 simulated
 // minutes (the simulator's default: 10 minutes plus 15 s per GiB). Speed 60 (a simulated minute per
 // real second) keeps the provider's polling lag (it notices an end within ~5 s real, ~5 simulated
 // minutes) small next to a conversion, as it is against a real ZStack.
@@ -23,7 +23,7 @@ import { createConsumerProject, E2EStack, makeTempDir, removeDir, withStack } fr
 import { killOurDescendants, sumZStackRoutes, timeoutAfter } from "./scale";
 
 const GiB = 1024 ** 3;
-const DISKS_GIB = [20, 60, 100, 160];
+const DISKS_GIB = [20, 40, 80, 120];
 
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
