@@ -53,6 +53,7 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   waitForCompletion: { change: "update" },
   deleteMigratedVm: { change: "update" },
   adoptUuid: { change: "replace" },
+  allowRemigration: { change: "update" },
 });
 
 /** How long the provider waits. */
@@ -129,6 +130,12 @@ export interface V2vMigrationInputs {
   deleteMigratedVm?: boolean;
   /** Take over an existing V2V long job by uuid instead of submitting one. */
   adoptUuid?: string;
+  /**
+   * Allow a change that replaces this migration after its long job has Succeeded (default false):
+   * the conversion runs again and makes a second VM. Without it, such a change fails `preview` and
+   * `up` (the re-migration guard). Migrations that have not Succeeded replace as before.
+   */
+  allowRemigration?: boolean;
 }
 
 /** Output-only properties: the LongJobInventory fields and the migrated VM. */
