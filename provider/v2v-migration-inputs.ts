@@ -54,6 +54,7 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   deleteMigratedVm: { change: "update" },
   adoptUuid: { change: "replace" },
   maxInFlight: { change: "update" },
+  allowRemigration: { change: "update" },
 });
 
 /** How long the provider waits. */
@@ -137,6 +138,12 @@ export interface V2vMigrationInputs {
    * migrations. Read when the job is submitted (or rerun): changing it changes no recorded migration.
    */
   maxInFlight?: number;
+  /**
+   * Allow a change that replaces this migration after its long job has Succeeded (default false):
+   * the conversion runs again and makes a second VM. Without it, such a change fails `preview` and
+   * `up` (the re-migration guard). Migrations that have not Succeeded replace as before.
+   */
+  allowRemigration?: boolean;
 }
 
 /** Output-only properties: the LongJobInventory fields and the migrated VM. */

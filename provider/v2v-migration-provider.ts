@@ -69,6 +69,7 @@ import {
 import { containsUnknown, jsonEqual, withoutUndefined } from "./values";
 import { SourceVmError, needsSource, recordedSource, resolveSource, sourceVmFromListing, vmwareUuidOf, withSourceDefaults } from "./v2v-source";
 import { CapacityLedger, formatBytes, sourceDiskBytes } from "./preflight";
+import { remigrationError } from "./v2v-remigration-guard";
 
 export type { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationTimeouts } from "./v2v-migration-inputs";
 export { CONVERT_STRATEGIES, PLATFORMS, STRATEGIES, V2V_JOB_NAME, V2V_MESSAGE, VM_TYPES } from "./v2v-migration-inputs";
@@ -169,7 +170,7 @@ function validateInputs(v: Validator, adopting: boolean): void {
   v.string("longJobDescription", { maxLength: 2048 });
   v.resourceUuid("resourceUuid");
   v.string("sshPrivKey");
-  for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm"]) v.boolean(k);
+  for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm", "allowRemigration"]) v.boolean(k);
   v.integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT);
   v.list("volumeFilters", (x) =>
     x !== null && typeof x === "object" && !Array.isArray(x)
@@ -362,7 +363,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   /**
    * The source is the url: unset (`sourceVmName` given, its resolution not yet in the inputs), it is
    * the recorded one; a changed `sourceVmName` that `check` resolved to the recorded url is the same
-   * source (recorded in place). Unset `cpuNum` and `memorySize` are the recorded ones.
+   * source (recorded in place). Unset `cpuNum` and `memorySize` are the recorded ones. A replacement
+   * of a Succeeded migration is refused unless `allowRemigration` is set (`remigrationError`).
    */
   // Synchronous; a Promise because Pulumi's ResourceProvider.diff returns one (a throw rejects it).
   diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
@@ -387,6 +389,9 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       unfinished: news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded",
     });
     if (!result.changes && urlDecides && !jsonEqual(olds.sourceVmName, news.sourceVmName)) return { ...result, changes: true };
+    // a Succeeded migration is not run again by accident (README, "Re-migration guard")
+    const refusal = remigrationError(resourceLabel(TYPE_NAME, news, asString(olds.name) ?? asString(news.name)), olds, news, result.replaces);
+    if (refusal) throw refusal;
     return result;
   }
 

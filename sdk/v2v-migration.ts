@@ -36,7 +36,9 @@ export interface V2vMigration extends OutputsOf<V2vMigrationOutputs> {}
  * submitted once, waited for with progress, and recorded in the stack even when it fails.
  *
  * Replacing (any conversion parameter changes) deletes the old long job first and submits a new one;
- * `longJobName`, `longJobDescription`, `timeouts`, `waitForCompletion` and `deleteMigratedVm` update in
+ * once the job has `Succeeded`, such a change fails `preview` and `up` unless `allowRemigration` is
+ * `true` (the re-migration guard: a second conversion would leave a second VM). `longJobName`,
+ * `longJobDescription`, `timeouts`, `waitForCompletion`, `deleteMigratedVm` and `allowRemigration` update in
  * place. A job that ended `Failed` or `Canceled` is rerun by the next `pulumi up`. Delete cancels a
  * running job, deletes the long-job record and keeps the migrated VM unless `deleteMigratedVm` is set.
  *

@@ -218,6 +218,7 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     const web01Before = before.find((r) => r.type === V2V && r.outputs.name === "web-01");
     const pkgBefore = before.find((r) => r.type === OVA);
     spec.migrations[0].args.cpuNum = 4; // conversion parameter: a new migration
+    spec.migrations[0].args.allowRemigration = true; // web-01 Succeeded: the re-migration guard wants the opt-in
     spec.migrations[1].args.longJobName = "v2v web-02 (renamed)"; // UpdateLongJob
     spec.ovas[0].args.name = "template-v2"; // UpdateImagePackage
     await setSpec();

@@ -131,11 +131,19 @@ describe("V2vMigration provider: diff of a migration by name", () => {
     });
   });
 
-  it("another name, or a set cpuNum/memorySize that differs, replaces", async () => {
-    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ sourceVmName: "vmware-web-01" }))).replaces, ["sourceVmName"]);
-    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ cpuNum: 4 }))).replaces, ["cpuNum"]);
-    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ memorySize: GiB }))).replaces, ["memorySize"]);
-    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ sourceVmName: "x", url: `vmware://${U.vmwareWeb01}` }))).replaces, ["url"]);
+  it("another name, or a set cpuNum/memorySize that differs, replaces (with allowRemigration: the job Succeeded)", async () => {
+    const optIn = { allowRemigration: true };
+    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ sourceVmName: "vmware-web-01", ...optIn }))).replaces, ["sourceVmName"]);
+    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ cpuNum: 4, ...optIn }))).replaces, ["cpuNum"]);
+    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ memorySize: GiB, ...optIn }))).replaces, ["memorySize"]);
+    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ sourceVmName: "x", url: `vmware://${U.vmwareWeb01}`, ...optIn }))).replaces, [
+      "url",
+    ]);
+    // without it, the re-migration guard refuses: another source VM's name would migrate it again
+    await assert.rejects(provider.diff("u", recorded, byName({ sourceVmName: "vmware-web-01" })), {
+      name: "RemigrationError",
+      message: /was already migrated.*\n.*The change to sourceVmName/,
+    });
   });
 
   it("a name that check resolved to the recorded url (the VM was renamed), or the same url given instead, is recorded in place", async () => {

@@ -4,6 +4,7 @@ import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
 import { ZStackConfigError, schemas } from "../../provider/client";
 import { ResourceInitError } from "../../provider/lifecycle";
+import { RemigrationError } from "../../provider/v2v-remigration-guard";
 import { UNKNOWN } from "../../provider/values";
 import { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationProvider } from "../../provider/v2v-migration-provider";
 import { Sim, accountConfig, config, newSim, rejection, routeCount, v2vHarness, virtualClock } from "./helpers";
@@ -79,9 +80,9 @@ describe("V2vMigration provider: check (local validation)", () => {
     assert.strictEqual(renamed.inputs.resourceUuid, derived);
     const olds = { ...fresh.inputs, uuid: derived, state: "Succeeded" };
     assert.deepStrictEqual(await new V2vMigrationProvider().diff(derived, olds, renamed.inputs), { changes: false, replaces: [] });
-    // a resourceUuid the program sets wins, and changing it replaces
+    // a resourceUuid the program sets wins, and changing it replaces (a Succeeded job: with the opt-in)
     const explicit = await provider.check(fresh.inputs, {
-      ...asRecord(inputs({ resourceUuid: "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" })),
+      ...asRecord(inputs({ resourceUuid: "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f", allowRemigration: true })),
       defaultResourceUuid: derived,
     });
     assert.strictEqual(explicit.inputs.resourceUuid, "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
@@ -142,6 +143,7 @@ describe("V2vMigration provider: check (local validation)", () => {
     ["pauseVm not a boolean", { pauseVm: "yes" }, "pauseVm", /must be true or false/],
     ["waitForCompletion not a boolean", { waitForCompletion: 1 }, "waitForCompletion", /must be true or false/],
     ["deleteMigratedVm not a boolean", { deleteMigratedVm: "false" }, "deleteMigratedVm", /must be true or false/],
+    ["allowRemigration not a boolean", { allowRemigration: "true" }, "allowRemigration", /must be true or false/],
     ["volumeFilters element not an object", { volumeFilters: ["vdb"] }, "volumeFilters", /is not an object/],
     ["bad tagUuids", { tagUuids: ["tag"] }, "tagUuids", /not a 32-character hex UUID/],
     ["empty system tag", { systemTags: [""] }, "systemTags", /not a non-empty string/],
@@ -384,9 +386,18 @@ describe("V2vMigration provider: diff", () => {
     ["adoptUuid", "c".repeat(32)],
   ];
   for (const [key, value] of replacing) {
-    it(`replaces (delete before replace) when ${key} changes`, async () => {
-      const d = await provider.diff("u", olds(), asRecord(inputs({ [key]: value })));
+    it(`replaces (delete before replace) when ${key} changes (a Succeeded job with allowRemigration, or one that failed)`, async () => {
+      const d = await provider.diff("u", olds(), asRecord(inputs({ [key]: value, allowRemigration: true })));
       assert.deepStrictEqual(d, { changes: true, replaces: [key], deleteBeforeReplace: true });
+      const failed = await provider.diff("u", olds({ state: "Failed" }), asRecord(inputs({ [key]: value })));
+      assert.deepStrictEqual(failed, { changes: true, replaces: [key], deleteBeforeReplace: true });
+    });
+    it(`refuses to replace a Succeeded migration when ${key} changes (the re-migration guard)`, async () => {
+      const e = await rejection(() => provider.diff("u", olds({ vmUuid: "v".repeat(32) }), asRecord(inputs({ [key]: value }))));
+      assert.ok(e instanceof RemigrationError, String(e));
+      assert.deepStrictEqual(e.changed, [key]);
+      assert.match(e.message, new RegExp(`^V2vMigration "web-01" was already migrated: long job u Succeeded and created VM ${"v".repeat(32)}\\.`));
+      assert.match(e.message, new RegExp(`The change to ${key} would replace this resource`));
     });
   }
 
@@ -396,6 +407,7 @@ describe("V2vMigration provider: diff", () => {
     ["timeouts", { create: "1h" }],
     ["waitForCompletion", false],
     ["deleteMigratedVm", true],
+    ["allowRemigration", true],
   ] as const) {
     it(`updates in place when ${key} changes`, async () => {
       assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ [key]: value }))), { changes: true, replaces: [] });
@@ -428,6 +440,143 @@ describe("V2vMigration provider: diff", () => {
       await provider.diff("u", olds({ state: "Running", waitForCompletion: false }), asRecord(inputs({ waitForCompletion: false }))),
       { changes: false, replaces: [] },
     );
+  });
+});
+
+describe("V2vMigration provider: the re-migration guard (diff of a Succeeded migration)", () => {
+  const provider = new V2vMigrationProvider();
+  const VM = "9d8c7b6a5f4e4d3c2b1a0f9e8d7c6b5a";
+  const olds = (over: Record<string, unknown> = {}) => ({ ...asRecord(inputs()), uuid: "u", state: "Succeeded", vmUuid: VM, ...over });
+  const refusal = (o: Record<string, unknown>, news: Record<string, unknown>) => rejection(() => provider.diff("u", o, news));
+
+  it("one error: already migrated (VM and job uuids), the changed inputs by name only, what applying does, how to proceed", async () => {
+    const e = await refusal(olds(), asRecord(inputs({ cpuNum: 17, sshPrivKey: "other-key-MARKER" })));
+    assert.ok(e instanceof RemigrationError, String(e));
+    assert.deepStrictEqual(e.changed, ["cpuNum", "sshPrivKey"]);
+    assert.strictEqual(
+      e.message,
+      [
+        `V2vMigration "web-01" was already migrated: long job u Succeeded and created VM ${VM}.`,
+        "The change to cpuNum, sshPrivKey would replace this resource: the conversion would run again and leave a second VM next to the first.",
+        "To proceed, either:",
+        "  - revert the change to cpuNum, sshPrivKey;",
+        '  - or keep the migration as it is and add ["cpuNum","sshPrivKey"] to this resource\'s ignoreChanges option;',
+        `  - or set allowRemigration: true on this resource to migrate it again (a replace: the old long-job record is deleted, the migrated VM ${VM} is kept (deleteMigratedVm is not set), and a new conversion is submitted).`,
+      ].join("\n"),
+    );
+    for (const value of ["other-key-MARKER", "b3BlbnNzaC1rZXktdjEAAAAA", "17"])
+      assert.ok(!e.message.includes(value), `the error shows a value: ${value}`);
+    // the dynamic-provider server logs `${e}: ${e.stack}`: one line, no stack trace, no message repeated
+    assert.strictEqual(
+      `${e}: ${e.stack}`,
+      'RemigrationError: V2vMigration "web-01": re-migration refused: the error shown for this resource says why, and how to proceed',
+    );
+  });
+
+  it("says the migrated VM is destroyed when the recorded deleteMigratedVm is set", async () => {
+    const e = await refusal(olds({ deleteMigratedVm: true }), asRecord(inputs({ cpuNum: 4, deleteMigratedVm: true })));
+    assert.match(e.message, /the migrated VM would be destroyed \(deleteMigratedVm is set\) and a new one made from the source/);
+    assert.match(e.message, new RegExp(`the migrated VM ${VM} is destroyed and expunged \\(deleteMigratedVm is set\\)`));
+  });
+
+  it("the program's allowRemigration decides, not the recorded one", async () => {
+    const e = await refusal(olds({ allowRemigration: true }), asRecord(inputs({ cpuNum: 4 })));
+    assert.ok(e instanceof RemigrationError, String(e));
+    const d = await provider.diff("u", olds(), asRecord(inputs({ cpuNum: 4, allowRemigration: true })));
+    assert.deepStrictEqual(d, { changes: true, replaces: ["cpuNum"], deleteBeforeReplace: true });
+  });
+
+  it("does not block in-place updates of a Succeeded migration", async () => {
+    const news = asRecord(inputs({ longJobName: "renamed", longJobDescription: "wave 2", timeouts: { create: "1h" }, deleteMigratedVm: true }));
+    assert.deepStrictEqual(await provider.diff("u", olds(), news), { changes: true, replaces: [] });
+  });
+
+  it("keeps today's behaviour for a job that has not Succeeded: it replaces", async () => {
+    for (const state of ["Failed", "Canceled", "Running", "Waiting", "Suspended"]) {
+      const d = await provider.diff("u", olds({ state, vmUuid: undefined }), asRecord(inputs({ cpuNum: 4 })));
+      assert.deepStrictEqual(d, { changes: true, replaces: ["cpuNum"], deleteBeforeReplace: true }, state);
+    }
+    const notWaited = olds({ state: "Running", vmUuid: undefined, waitForCompletion: false });
+    assert.deepStrictEqual(await provider.diff("u", notWaited, asRecord(inputs({ cpuNum: 4, waitForCompletion: false }))), {
+      changes: true,
+      replaces: ["cpuNum"],
+      deleteBeforeReplace: true,
+    });
+  });
+
+  it("leaves a change it cannot see yet (an unknown in preview) to up, and refuses the known ones", async () => {
+    assert.deepStrictEqual((await provider.diff("u", olds(), asRecord(inputs({ cpuNum: UNKNOWN })))).replaces, ["cpuNum"]);
+    const e = await refusal(olds(), asRecord(inputs({ cpuNum: UNKNOWN, memorySize: GiB })));
+    assert.deepStrictEqual(e.changed, ["memorySize"]);
+  });
+
+  it("follows the ignore rules first: an unset cpuNum, memorySize or url (sourceVmName given) is the recorded one", async () => {
+    const byName = asRecord(inputs({ url: undefined, sourceVmName: "vmware-web-01", cpuNum: undefined, memorySize: undefined }));
+    assert.deepStrictEqual(await provider.diff("u", olds({ sourceVmName: "vmware-web-01" }), byName), { changes: false, replaces: [] });
+  });
+});
+
+describe("V2vMigration provider: the re-migration guard against the simulator", () => {
+  let sim: Sim;
+  beforeEach(async () => (sim = await newSim({ jobDurations: { v2vMs: 30 * 60_000 } })));
+  afterEach(async () => sim.stop());
+  const submitted = () => routeCount(sim, /^POST \/v1\/v2vs$/);
+
+  it("a Succeeded migration: check + diff of a changed cpuNum refuse it, nothing is sent; allowRemigration replaces it", async () => {
+    const { provider } = await v2vHarness(sim);
+    const created = await provider.check({}, asRecord(inputs()));
+    const { id, outs } = await provider.create(created.inputs as unknown as V2vMigrationInputs);
+    assert.strictEqual(outs.state, "Succeeded");
+    const writes = () => routeCount(sim, /^(POST|PUT|DELETE) /);
+    const writesBefore = writes();
+
+    const changed = await provider.check(created.inputs, asRecord(inputs({ cpuNum: 4 })));
+    assert.deepStrictEqual(changed.failures, []);
+    const e = await rejection(() => provider.diff(id, asRecord(outs), changed.inputs));
+    assert.ok(e instanceof RemigrationError, String(e));
+    assert.match(e.message, new RegExp(`long job ${id} Succeeded and created VM ${outs.vmUuid}\\.`));
+    assert.strictEqual(submitted(), 1);
+    assert.strictEqual(writes(), writesBefore, "nothing but queries was sent to ZStack");
+    assert.strictEqual(sim.world.get("longJobs", id)!.state, "Succeeded");
+
+    // the engine's replace: delete the old one, create the new one (same recorded resourceUuid)
+    const optedIn = await provider.check(created.inputs, asRecord(inputs({ cpuNum: 4, allowRemigration: true })));
+    assert.deepStrictEqual(await provider.diff(id, asRecord(outs), optedIn.inputs), {
+      changes: true,
+      replaces: ["cpuNum"],
+      deleteBeforeReplace: true,
+    });
+    await provider.delete(id, outs);
+    const again = await provider.create(optedIn.inputs as unknown as V2vMigrationInputs);
+    assert.strictEqual(again.outs.state, "Succeeded");
+    assert.strictEqual(again.outs.allowRemigration, true);
+    assert.strictEqual(submitted(), 2);
+    assert.notStrictEqual(again.outs.vmUuid, outs.vmUuid);
+    assert.ok(sim.world.get("vms", outs.vmUuid!), "the first migrated VM is kept");
+  });
+
+  it("a recorded failure (partial create) that is changed replaces without the opt-in", async () => {
+    const { provider } = await v2vHarness(sim);
+    sim.faults.failNextJob("v2v", { details: "virt-v2v: disk copy failed" });
+    const e = await rejection(() => provider.create({ ...inputs(), __provider: "code" } as V2vMigrationInputs));
+    assert.ok(e instanceof ResourceInitError, String(e));
+    assert.strictEqual(e.properties.state, "Failed");
+    const d = await provider.diff(e.id, e.properties, asRecord(inputs({ cpuNum: 4 })));
+    assert.deepStrictEqual(d, { changes: true, replaces: ["cpuNum"], deleteBeforeReplace: true });
+  });
+
+  it("waitForCompletion: false replaces while the job runs, and is guarded once refresh records it Succeeded", async () => {
+    const { provider } = await v2vHarness(sim);
+    const { id, outs } = await provider.create(inputs({ waitForCompletion: false }));
+    assert.strictEqual(outs.state, "Running");
+    const news = asRecord(inputs({ waitForCompletion: false, cpuNum: 4 }));
+    assert.deepStrictEqual((await provider.diff(id, asRecord(outs), news)).replaces, ["cpuNum"]);
+    sim.advance(31 * 60_000);
+    const refreshed = await provider.read(id, outs);
+    assert.strictEqual(refreshed.props?.state, "Succeeded");
+    const e = await rejection(() => provider.diff(id, asRecord(refreshed.props), news));
+    assert.ok(e instanceof RemigrationError, String(e));
+    assert.strictEqual(submitted(), 1);
   });
 });
 
