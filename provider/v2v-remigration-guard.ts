@@ -22,7 +22,7 @@ export class RemigrationError extends Error {
     this.stack = "the error shown for this resource says why, and how to proceed";
   }
 
-  /** One line: `RemigrationError: V2vMigration "web-01": re-migration refused` (the message has the rest). */
+  /** One line: `RemigrationError: V2vMigration web-01: re-migration refused` (the message has the rest). */
   override toString(): string {
     return `${this.name}: ${this.summary}`;
   }

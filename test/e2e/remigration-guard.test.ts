@@ -89,7 +89,7 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
       for (const text of [err.message, log]) {
         assert.match(
           text,
-          new RegExp(`error: V2vMigration "web-01" was already migrated: long job ${before.id} Succeeded and created VM ${before.outputs.vmUuid}\\.`),
+          new RegExp(`error: V2vMigration web-01 was already migrated: long job ${before.id} Succeeded and created VM ${before.outputs.vmUuid}\\.`),
         );
         assert.match(text, /The change to cpuNum would replace this resource: the conversion would run again and leave a second VM/);
         assert.match(text, /revert the change to cpuNum/);
@@ -99,7 +99,7 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
       // the provider's own log of the throw is one line, without a stack trace
       assert.match(
         log,
-        /RemigrationError: V2vMigration "web-01": re-migration refused: the error shown for this resource says why, and how to proceed/,
+        /RemigrationError: V2vMigration web-01: re-migration refused: the error shown for this resource says why, and how to proceed/,
       );
       assert.doesNotMatch(log, /\n\s*at .*v2v-remigration-guard/);
       assert.doesNotMatch(log, /RemigrationError: .*was already migrated/);
