@@ -61,6 +61,11 @@ export interface PlanResult {
   idealMinutes: number;
   /** highest concurrency per conversion host (from the simulator's timeline) */
   peakByHost: Record<string, number>;
+  /**
+   * mean simulated minutes between a conversion's end and the start of the one that took its slot
+   * (the provider notices an end by polling, within about 5 s of real time)
+   */
+  handOffMinutes: number;
   upWallSeconds: number;
   longJobs: number;
 }
@@ -143,7 +148,15 @@ export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> 
       }
     }
     const peakByHost: Record<string, number> = {};
-    for (const host of hosts) peakByHost[host] = maxConcurrency(timeline, { conversionHostUuid: host }).max;
+    const gaps: number[] = [];
+    for (const host of hosts) {
+      peakByHost[host] = maxConcurrency(timeline, { conversionHostUuid: host }).max;
+      // the i-th start after the first inFlight took the slot the i-th end freed (first come, first served)
+      const runs = timeline.filter((e) => e.conversionHostUuid === host).flatMap((e) => e.intervals);
+      const starts = runs.map((i) => i.start).sort((a, b) => a - b).slice(inFlight);
+      const ends = runs.map((i) => i.end ?? Infinity).sort((a, b) => a - b);
+      starts.forEach((st, i) => gaps.push(Math.max(0, st - ends[i])));
+    }
     const result: PlanResult = {
       count,
       inFlight,
@@ -153,6 +166,7 @@ export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> 
       waveMinutes: (last - first) / 60_000,
       idealMinutes: total / (hosts.length * inFlight) / 60_000,
       peakByHost,
+      handOffMinutes: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 60_000 : 0,
       upWallSeconds,
       longJobs: timeline.length,
     };
@@ -173,6 +187,10 @@ function printPlan(r: PlanResult): void {
   console.log(
     `  wave: ${r.longJobs} conversions in ${r.waveMinutes.toFixed(0)} simulated minutes; ideal (total conversion time / ${r.hosts * r.inFlight}) ` +
       `${r.idealMinutes.toFixed(0)} min: ${((100 * r.idealMinutes) / r.waveMinutes).toFixed(1)} % of ideal; up took ${r.upWallSeconds.toFixed(1)} s real`,
+  );
+  console.log(
+    `  a freed slot is taken after ${r.handOffMinutes.toFixed(1)} simulated minutes on average (${((r.handOffMinutes * 60) / r.speed).toFixed(1)} s real: ` +
+      `the provider notices a conversion's end by polling); the rest of the gap is the wave's tail (the last conversions run with free slots beside them)`,
   );
   console.log(
     `  highest concurrency per conversion host: ${Object.entries(r.peakByHost)

@@ -167,7 +167,14 @@ export async function lookupAll<K extends LookupKind>(
 
 /** The one match of `args`, or an error naming the kind and the criteria; `plural` is the list form to suggest. */
 /** A singular lookup's result: the inventory, whose uuid is known to be there. */
-export type Found<T> = T & { uuid: string };
+export type Found<T> = KnownFields<T> & { uuid: string };
+
+/**
+ * `T` without its index signature (the loose inventories keep unknown fields at run time): with
+ * one, Pulumi's lifted `Output` properties (`getL3NetworkOutput(…).uuid`) would all be
+ * `Output<unknown>`, since a mapped type over a string index keeps only the index.
+ */
+export type KnownFields<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
 
 export async function lookupOne<K extends LookupKind>(
   config: ConfigSource,

@@ -36,7 +36,11 @@ const migration = new V2vMigration("app-02", {
 });
 
 const ova = new OvaPackage("app-02-ova", {
-  vmUuid: migration.vmUuid,
+  // a migration that is created has Succeeded (a failed one fails the up): its VM's uuid is known
+  vmUuid: migration.vmUuid.apply((uuid) => {
+    if (!uuid) throw new Error("the migration of app-02 recorded no migrated VM");
+    return uuid;
+  }),
   backupStorageUuid: getBackupStorageOutput({ name: names.imageStore }).uuid,
   name: "app-02",
 });

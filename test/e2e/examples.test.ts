@@ -2,6 +2,7 @@
 // Pulumi.yaml, index.ts (compiled by ts-node in the language host, as in a user's project) and data
 // files, with the package installed from the `npm pack` tarball instead of the registry.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -105,6 +106,12 @@ describe("e2e: examples/", function () {
         await h?.dispose();
         await sim?.stop();
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      });
+
+      it("index.ts type-checks (strict, its own tsconfig) against the installed package", () => {
+        // the language host only transpiles: a user's `tsc` in CI would see what this sees
+        const r = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json"), "--noEmit"], { encoding: "utf8" });
+        assert.strictEqual(r.status, 0, `tsc:\n${r.stdout}${r.stderr}`);
       });
 
       it("up succeeds and the outputs are what the example promises", async () => {

@@ -271,12 +271,15 @@ describe("sdk: lookups against the simulator", function () {
 
   describe("Output forms", () => {
     it("take Inputs and answer Outputs of the inventory", async () => {
+      // typed: a lifted property is the field's type (the loose inventories' index signature is dropped)
+      const typed: pulumi.Output<string> = getZoneOutput().uuid;
+      assert.strictEqual(await value(typed), U.zone);
       const name = pulumi.output(Promise.resolve("vmware-db-01"));
       const vm = getVmInstanceOutput({ name, filters: { hypervisorType: pulumi.output("ESX") } });
       assert.strictEqual(await value(vm.uuid), U.vmwareDb01);
-      assert.strictEqual(await value(getZoneOutput().name), "ZONE-1");
+      assert.strictEqual(await value(getZoneOutput().name!), "ZONE-1");
       const cluster = getClusterOutput({ uuid: getZoneOutput().apply(() => U.cluster) });
-      assert.strictEqual(await value(cluster.name), "Cluster-1");
+      assert.strictEqual(await value(cluster.name!), "Cluster-1");
       const web = getVmInstancesOutput({ conditions: [pulumi.output("name~=vmware-web-%")] });
       assert.deepStrictEqual((await value(web)).map((v) => v.name).sort(), ["vmware-web-01", "vmware-web-02"]);
     });
