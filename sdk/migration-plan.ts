@@ -31,6 +31,11 @@ export interface MigrationPlanEntry extends MigrationPlanDefaults {
    * resource name (`<plan>-<name>`). Default: `source`. Unique within the plan.
    */
   name?: string;
+  /**
+   * The `ignoreChanges` resource option of this entry's V2vMigration: inputs whose changes are not
+   * applied (e.g. `["cpuNum"]` to keep a migrated VM as it is while the entry says otherwise).
+   */
+  ignoreChanges?: string[];
 }
 
 export interface MigrationPlanArgs {
@@ -122,7 +127,7 @@ export class MigrationPlan extends pulumi.ComponentResource {
     const rows: Array<pulumi.Output<ReportRow>> = [];
     args.vms.forEach((entry, i) => {
       const entryName = names[i];
-      const { source, name: _name, ...given } = entry;
+      const { source, name: _name, ignoreChanges, ...given } = entry;
       void _name;
       // an override left undefined (e.g. from an optional field of a data file) keeps the default
       const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
@@ -135,7 +140,7 @@ export class MigrationPlan extends pulumi.ComponentResource {
         ...(limit !== undefined ? { maxInFlight: limit } : {}),
       } as V2vMigrationArgs;
       // the child's name starts with the plan's: an alias on the plan is inherited by its children
-      const m = new V2vMigration(`${name}-${entryName}`, migrationArgs, { parent: this });
+      const m = new V2vMigration(`${name}-${entryName}`, migrationArgs, { parent: this, ...(ignoreChanges ? { ignoreChanges } : {}) });
       this.migrations[entryName] = m;
       rows.push(
         pulumi.all([m.state, m.vmUuid, m.executeTime, m.jobResult]).apply(([state, vmUuid, executeTime, jobResult]) => ({

@@ -25,6 +25,12 @@ interface Wave {
     l3Networks?: string[];
     defaultL3Network?: string;
     strategy?: Strategy;
+    /** keep a migrated VM as it is while its entry says otherwise (the re-migration guard) */
+    ignoreChanges?: string[];
+    /** migrate it again: a second conversion and a second VM */
+    allowRemigration?: boolean;
+    /** on removal from the wave, also destroy and expunge the migrated VM */
+    deleteMigratedVm?: boolean;
   }>;
 }
 

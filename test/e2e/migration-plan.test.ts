@@ -98,6 +98,18 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
     await h.setConfig({ "e2e:plan": { ...plan, name: "wave-a" } });
   });
 
+  it("the re-migration guard: a changed entry of a migrated VM fails the preview; the entry's ignoreChanges keeps it as it is", async () => {
+    const changed = (extra: object) => ({ ...plan, name: "wave-a", vms: plan.vms.map((v, i) => (i === 0 ? { ...v, cpuNum: 8, ...extra } : v)) });
+    await h.setConfig({ "e2e:plan": changed({}) });
+    await assert.rejects(h.stack.preview(opts()), (e: Error) =>
+      /V2vMigration wave-a-wave-01 \("wave-01"\) was already migrated: .*
+.*The change to cpuNum would replace this resource/.test(e.message),
+    );
+    await h.setConfig({ "e2e:plan": changed({ ignoreChanges: ["cpuNum"] }) });
+    await h.stack.preview({ ...opts(), expectNoChanges: true });
+    assert.strictEqual(sim.stats.byRoute["POST /v1/v2vs"], 12);
+  });
+
   it("a duplicate entry name fails the preview with an error naming both entries", async () => {
     await h.setConfig({ "e2e:plan": { ...plan, name: "wave-a", vms: [...plan.vms, { source: "big-01", name: "wave-03" }] } });
     await assert.rejects(h.stack.preview(opts()), (e: Error) => /vms\[2\] and vms\[12\] both have the name "wave-03"/.test(e.message));
