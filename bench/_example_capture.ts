@@ -10,7 +10,7 @@ async function main() {
   const dir = "/tmp/exrun/proj";
   fs.rmSync(dir, { recursive: true, force: true });
   const ex = path.join(REPO_ROOT, "examples/gitops-migrations");
-  const files: Record<string, string> = { "wave.yaml": fs.readFileSync(path.join(ex, "wave.yaml"), "utf8") };
+  const files: Record<string, string> = { "wave.yaml": fs.readFileSync(path.join(ex, "wave.yaml"), "utf8"), "tsconfig.json": fs.readFileSync(path.join(ex, "tsconfig.json"), "utf8") };
   await createConsumerProject(dir, { program: fs.readFileSync(path.join(ex, "index.ts"), "utf8"), language: "ts", typescript: "ts-node", files, projectName: "zstack-gitops-migrations" });
   const h = await withStack(dir, "prod", { "zstack:endpoint": sim.url, "zstack:accountName": "admin", "zstack:password": { value: "password", secret: true } });
   const up = await h.stack.up({});

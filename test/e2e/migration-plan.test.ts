@@ -102,8 +102,7 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
     const changed = (extra: object) => ({ ...plan, name: "wave-a", vms: plan.vms.map((v, i) => (i === 0 ? { ...v, cpuNum: 8, ...extra } : v)) });
     await h.setConfig({ "e2e:plan": changed({}) });
     await assert.rejects(h.stack.preview(opts()), (e: Error) =>
-      /V2vMigration wave-a-wave-01 \("wave-01"\) was already migrated: .*
-.*The change to cpuNum would replace this resource/.test(e.message),
+      /V2vMigration wave-a-wave-01 \("wave-01"\) was already migrated: [^]*The change to cpuNum would replace this resource/.test(e.message),
     );
     await h.setConfig({ "e2e:plan": changed({ ignoreChanges: ["cpuNum"] }) });
     await h.stack.preview({ ...opts(), expectNoChanges: true });
