@@ -24,6 +24,8 @@ import {
   getVmInstance,
   esxVmInstances,
   getPrimaryStorage,
+  longJobsIn,
+  LONG_JOB_STATES,
   PrimaryStorageInventory,
   V2VConversionHostInventory,
   VmInstanceInventory,
@@ -314,7 +316,17 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       (l) => this.log(l),
       () => Promise.all(checks),
     );
-    if (source && typeof inputs.resourceUuid === "string") this.preflight(v, ledger, inputs, source, storage, conversionHost);
+    if (source && typeof inputs.resourceUuid === "string") {
+      // a job ZStack already has (an interrupted run's, which create adopts) needs no more capacity
+      const resourceUuid = inputs.resourceUuid;
+      let existing: LongJobInventory[] = [];
+      await unlessUnreachable(
+        TYPE_NAME,
+        (l) => this.log(l),
+        async () => (existing = await cache.get("v2v-jobs", () => longJobsIn(c, V2V_JOB_NAME, LONG_JOB_STATES))),
+      );
+      if (!existing.some((j) => j.uuid === resourceUuid)) this.preflight(v, ledger, inputs, source, storage, conversionHost);
+    }
   }
 
   /**

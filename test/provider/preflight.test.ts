@@ -50,6 +50,17 @@ describe("capacity preflight (check against ZStack)", () => {
     assert.deepStrictEqual((await fresh.check({}, byName("big-03"))).failures, []);
   });
 
+  it("a migration whose job ZStack already has (an interrupted run's, adopted at create) needs no more capacity", async () => {
+    sim.addVmwareVms({ count: 3, prefix: "big", diskBytes: 2 * TiB });
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * TiB });
+    const first = (await v2vHarness(sim)).provider;
+    const checked = await first.check({}, byName("big-01", { waitForCompletion: false }));
+    await first.create(checked.inputs as never); // submitted, then the run was killed before the engine recorded it
+    sim.world.update("primaryStorages", U.primaryStorage, { availableCapacity: 5 * TiB });
+    const rerun = (await v2vHarness(sim)).provider;
+    for (const s of ["big-01", "big-02", "big-03"]) assert.deepStrictEqual((await rerun.check({}, byName(s))).failures, [], s);
+  });
+
   it("a conversion host's availableSize against the largest set that may run at once (maxInFlight)", async () => {
     sim.addVmwareVms({ count: 3, prefix: "big", diskBytes: 2 * TiB });
     sim.addVmwareVms({ count: 1, prefix: "small", diskBytes: 100 * GiB });
