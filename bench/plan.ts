@@ -66,6 +66,10 @@ export interface PlanResult {
    * (the provider notices an end by polling, within about 5 s of real time)
    */
   handOffMinutes: number;
+  /** simulated minutes from the first conversion's start until every slot had one (the engine registering and checking the wave) */
+  rampMinutes: number;
+  /** simulated minutes from the last conversion's start to the wave's end (slots free with nothing left to run) */
+  tailMinutes: number;
   upWallSeconds: number;
   longJobs: number;
 }
@@ -147,13 +151,17 @@ export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> 
         total += end - i.start;
       }
     }
+    const allStarts = timeline.flatMap((e) => e.intervals.map((i) => i.start)).sort((a, b) => a - b);
     const peakByHost: Record<string, number> = {};
     const gaps: number[] = [];
     for (const host of hosts) {
       peakByHost[host] = maxConcurrency(timeline, { conversionHostUuid: host }).max;
       // the i-th start after the first inFlight took the slot the i-th end freed (first come, first served)
       const runs = timeline.filter((e) => e.conversionHostUuid === host).flatMap((e) => e.intervals);
-      const starts = runs.map((i) => i.start).sort((a, b) => a - b).slice(inFlight);
+      const starts = runs
+        .map((i) => i.start)
+        .sort((a, b) => a - b)
+        .slice(inFlight);
       const ends = runs.map((i) => i.end ?? Infinity).sort((a, b) => a - b);
       starts.forEach((st, i) => gaps.push(Math.max(0, st - ends[i])));
     }
@@ -167,6 +175,8 @@ export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> 
       idealMinutes: total / (hosts.length * inFlight) / 60_000,
       peakByHost,
       handOffMinutes: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 60_000 : 0,
+      rampMinutes: (allStarts[Math.min(allStarts.length, hosts.length * inFlight) - 1] - first) / 60_000,
+      tailMinutes: (last - allStarts[allStarts.length - 1]) / 60_000,
       upWallSeconds,
       longJobs: timeline.length,
     };
@@ -189,8 +199,9 @@ function printPlan(r: PlanResult): void {
       `${r.idealMinutes.toFixed(0)} min: ${((100 * r.idealMinutes) / r.waveMinutes).toFixed(1)} % of ideal; up took ${r.upWallSeconds.toFixed(1)} s real`,
   );
   console.log(
-    `  a freed slot is taken after ${r.handOffMinutes.toFixed(1)} simulated minutes on average (${((r.handOffMinutes * 60) / r.speed).toFixed(1)} s real: ` +
-      `the provider notices a conversion's end by polling); the rest of the gap is the wave's tail (the last conversions run with free slots beside them)`,
+    `  where the rest goes: ${r.rampMinutes.toFixed(0)} min until all ${r.hosts * r.inFlight} slots were busy (the engine registering and checking ` +
+      `the wave: ${((r.rampMinutes * 60) / r.speed).toFixed(0)} s real), a freed slot taken after ${r.handOffMinutes.toFixed(1)} min on average ` +
+      `(${((r.handOffMinutes * 60) / r.speed).toFixed(1)} s real: the provider notices an end by polling), ${r.tailMinutes.toFixed(0)} min from the last start to the end`,
   );
   console.log(
     `  highest concurrency per conversion host: ${Object.entries(r.peakByHost)
