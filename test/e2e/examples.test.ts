@@ -110,7 +110,9 @@ describe("e2e: examples/", function () {
 
       it("index.ts type-checks (strict, its own tsconfig) against the installed package", () => {
         // the language host only transpiles: a user's `tsc` in CI would see what this sees
-        const r = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json"), "--noEmit"], { encoding: "utf8" });
+        const r = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json"), "--noEmit"], {
+          encoding: "utf8",
+        });
         assert.strictEqual(r.status, 0, `tsc:\n${r.stdout}${r.stderr}`);
       });
 
