@@ -491,6 +491,8 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
   let log = "";
   try {
     const { sources, stoppedVms } = populateWorld(sim, count);
+    // every conversion at once on one host: its cache must hold them all, or the capacity preflight refuses the wave
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 1024 * TiB });
     const prewarm = prewarmOvaMd5(sim, stoppedVms, "bench-scale", "scale");
     say(`  (simulator: MD5 of the ${count} packages-to-be computed beforehand in ${prewarm.seconds.toFixed(1)} s, outside the measured phases)`);
     const proj = await createConsumerProject(path.join(tmp, "project"), { program: PROGRAM, projectName: "bench-scale" });
