@@ -96,20 +96,26 @@ export function migratedVmUuid(job: LongJobInventory): string | undefined {
   return undefined;
 }
 
+/**
+ * The distinct parts of ZStack's reason in a job's `jobResult` (`{message, detail, cause}`, detail
+ * first), or `[jobResult]` when it is not JSON; `[]` when there is none.
+ */
+export function jobResultReasons(jobResult: string | undefined): string[] {
+  if (!jobResult) return [];
+  try {
+    const r = JSON.parse(jobResult) as { message?: unknown; detail?: unknown; cause?: unknown };
+    const parts = [r.detail, r.message, r.cause]
+      .map((x) => (typeof x === "string" ? x : x && typeof x === "object" ? JSON.stringify(x) : undefined))
+      .filter((x): x is string => !!x);
+    return [...new Set(parts)];
+  } catch {
+    return [jobResult];
+  }
+}
+
 /** ZStack's reason for a Failed or Canceled job, from its `jobResult` (`{message, detail, cause}`). */
 export function longJobFailureReason(job: LongJobInventory): string {
-  let reason = "";
-  if (job.jobResult) {
-    try {
-      const r = JSON.parse(job.jobResult) as { message?: unknown; detail?: unknown; cause?: unknown };
-      const parts = [r.detail, r.message, r.cause]
-        .map((x) => (typeof x === "string" ? x : x && typeof x === "object" ? JSON.stringify(x) : undefined))
-        .filter((x): x is string => !!x);
-      reason = [...new Set(parts)].join("; cause: ");
-    } catch {
-      reason = job.jobResult;
-    }
-  }
+  const reason = jobResultReasons(job.jobResult).join("; cause: ");
   if (job.state === "Canceled") return reason ? `the long job was canceled: ${reason}` : "the long job was canceled";
   return reason || `the long job ended ${job.state}`;
 }

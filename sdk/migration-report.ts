@@ -1,5 +1,6 @@
 /** The Markdown report of a migration wave, one row per VM, ready to post as a pull-request comment. */
 import { formatDuration } from "../provider/polling";
+import { jobResultReasons } from "../provider/v2v-migration-provider";
 
 /** What the report shows of one migration (its V2vMigration's outputs). */
 export interface ReportRow {
@@ -14,19 +15,11 @@ export interface ReportRow {
   jobResult?: string;
 }
 
-/** ZStack's reason of a Failed or Canceled job, from `jobResult` (`{message, detail, cause}`). */
+/** ZStack's reason of a Failed or Canceled job, from `jobResult`. */
 function failureReason(row: ReportRow): string {
   if (row.state !== "Failed" && row.state !== "Canceled") return "";
   if (!row.jobResult) return row.state === "Canceled" ? "canceled" : "";
-  try {
-    const r = JSON.parse(row.jobResult) as { message?: unknown; detail?: unknown; cause?: unknown };
-    const parts = [r.detail, r.message, r.cause]
-      .map((x) => (typeof x === "string" ? x : x && typeof x === "object" ? JSON.stringify(x) : undefined))
-      .filter((x): x is string => !!x);
-    return [...new Set(parts)].join("; ");
-  } catch {
-    return row.jobResult;
-  }
+  return jobResultReasons(row.jobResult).join("; ");
 }
 
 /** A table cell: one line, pipes escaped, long text cut. */
