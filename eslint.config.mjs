@@ -29,7 +29,10 @@ export default tseslint.config(
     rules: {
       // The codebase's convention: a leading underscore marks a binding that is unused on purpose
       // (omitting a key with rest destructuring, an unused callback parameter).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
     },
   },
   {

@@ -62,9 +62,16 @@ export async function benchEngineBaseline(n = 400, opts: EngineBaselineOptions =
   const print = opts.print ?? true;
   const tmp = makeTempDir("bench-baseline");
   try {
-    const proj = await createConsumerProject(path.join(tmp, "project"), { program: PROGRAM, withPackage: false, projectName: "bench-baseline" });
+    const proj = await createConsumerProject(path.join(tmp, "project"), {
+      program: PROGRAM,
+      withPackage: false,
+      projectName: "bench-baseline",
+    });
     addLocalPackage(proj.dir, "pzm-bench-trivial", { "index.js": TRIVIAL_PROVIDER });
-    const h = await withStack(proj.dir, "baseline", { "bench:n": String(n), ...(opts.pad ? { "bench:pad": String(opts.pad) } : {}) });
+    const h = await withStack(proj.dir, "baseline", {
+      "bench:n": String(n),
+      ...(opts.pad ? { "bench:pad": String(opts.pad) } : {}),
+    });
     try {
       const parallel = opts.parallel !== undefined ? { parallel: opts.parallel } : {};
       const guard = opts.guard ?? (<T>(_what: string, run: Promise<T>) => run);

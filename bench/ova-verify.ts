@@ -37,7 +37,11 @@ interface Run {
   maxRssMiB: number;
 }
 
-async function verifyInChild(endpoint: string, uuid: string, method: string): Promise<{ ms: number; maxRssMiB: number; md5?: string }> {
+async function verifyInChild(
+  endpoint: string,
+  uuid: string,
+  method: string,
+): Promise<{ ms: number; maxRssMiB: number; md5?: string }> {
   const { stdout } = await promisify(execFile)(process.execPath, ["-e", CHILD, endpoint, uuid, method], {
     env: { ...process.env, BENCH_ACCOUNT: C.accountName, BENCH_PASSWORD: C.password },
     maxBuffer: 1024 * 1024,
@@ -67,17 +71,21 @@ export async function benchOvaVerify(): Promise<Run[]> {
       });
       for (const method of ["size", "md5"]) {
         const r = await verifyInChild(sim.url, uuid, method);
-        if (method === "md5" && r.md5 !== ovaMd5(uuid, size)) throw new Error(`the ${sizeMiB} MiB verification computed ${r.md5}`);
+        if (method === "md5" && r.md5 !== ovaMd5(uuid, size))
+          throw new Error(`the ${sizeMiB} MiB verification computed ${r.md5}`);
         runs.push({ sizeMiB, method, ms: r.ms, maxRssMiB: r.maxRssMiB });
       }
     }
   } finally {
     await sim.stop();
   }
-  console.log('\nOvaPackage verify: "md5" vs "size" (a fresh provider process each, adopting a package served by the simulator on loopback)');
+  console.log(
+    '\nOvaPackage verify: "md5" vs "size" (a fresh provider process each, adopting a package served by the simulator on loopback)',
+  );
   console.log("  file     verify  create time   md5 throughput   provider peak RSS");
   for (const r of runs) {
-    const rate = r.method === "md5" ? `${((r.sizeMiB * MiB) / MiB / (r.ms / 1000)).toFixed(0)} MiB/s`.padStart(10) : "         –";
+    const rate =
+      r.method === "md5" ? `${((r.sizeMiB * MiB) / MiB / (r.ms / 1000)).toFixed(0)} MiB/s`.padStart(10) : "         –";
     console.log(
       `  ${String(r.sizeMiB).padStart(3)} MiB  ${r.method.padEnd(6)}  ${(r.ms / 1000).toFixed(2).padStart(8)} s   ${rate}       ${r.maxRssMiB.toFixed(0).padStart(4)} MiB`,
     );

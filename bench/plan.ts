@@ -91,14 +91,22 @@ export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> 
   const deadline = Date.now() + (opts.deadlineSeconds ?? 900) * 1000;
   const remaining = () => deadline - Date.now();
   const hosts = [U.convHost, U.convHostDisabled];
-  say(`plan benchmark: a MigrationPlan of ${count} VMs through ${hosts.length} conversion hosts, maxInFlight ${inFlight}, speed ${speed}`);
+  say(
+    `plan benchmark: a MigrationPlan of ${count} VMs through ${hosts.length} conversion hosts, maxInFlight ${inFlight}, speed ${speed}`,
+  );
 
-  const sim: ZStackSimulator = await startSimulator({ port: 0, speed, sessionTimeoutSeconds: 30 * 24 * 3600, quiet: true });
+  const sim: ZStackSimulator = await startSimulator({
+    port: 0,
+    speed,
+    sessionTimeoutSeconds: 30 * 24 * 3600,
+    quiet: true,
+  });
   sim.world.update("conversionHosts", U.convHostDisabled, { state: "Enabled" }); // the second seeded host
   const per = Math.ceil(count / DISKS_GIB.length);
   const sources: string[] = [];
   for (const gib of DISKS_GIB) {
-    for (const row of sim.addVmwareVms({ count: per, prefix: `v${gib}g`, diskBytes: gib * GiB })) sources.push(row.name as string);
+    for (const row of sim.addVmwareVms({ count: per, prefix: `v${gib}g`, diskBytes: gib * GiB }))
+      sources.push(row.name as string);
   }
   sources.splice(count);
   // interleave the sizes, as a real wave mixes them
@@ -110,7 +118,10 @@ export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> 
   const onOutput = (s: string) => (log = (log + s).slice(-200_000));
   const guard = <T>(p: Promise<T>, what: string) => timeoutAfter(p, remaining(), what, killOurDescendants);
   try {
-    const proj = await createConsumerProject(path.join(tmp, "project"), { program: PROGRAM, projectName: "bench-plan" });
+    const proj = await createConsumerProject(path.join(tmp, "project"), {
+      program: PROGRAM,
+      projectName: "bench-plan",
+    });
     const planConfig = (n: number) => ({
       maxInFlight: inFlight,
       hosts,
@@ -193,7 +204,9 @@ export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> 
 
 function printPlan(r: PlanResult): void {
   const [small, big] = r.previewRequests;
-  console.log(`  preview requests to ZStack: ${small.requests} for ${small.vms} VMs, ${big.requests} for ${big.vms} VMs`);
+  console.log(
+    `  preview requests to ZStack: ${small.requests} for ${small.vms} VMs, ${big.requests} for ${big.vms} VMs`,
+  );
   console.log(
     `  wave: ${r.longJobs} conversions in ${r.waveMinutes.toFixed(0)} simulated minutes; ideal (total conversion time / ${r.hosts * r.inFlight}) ` +
       `${r.idealMinutes.toFixed(0)} min: ${((100 * r.idealMinutes) / r.waveMinutes).toFixed(1)} % of ideal; up took ${r.upWallSeconds.toFixed(1)} s real`,

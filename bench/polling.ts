@@ -33,9 +33,12 @@ async function ours(): Promise<{ requests: number; lateMs: number; routes: strin
     await provider.configure({
       config: {
         get: (k: string) =>
-          ({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password, "zstack:validateReferences": "false" })[
-            k
-          ],
+          ({
+            "zstack:endpoint": sim.url,
+            "zstack:accountName": C.accountName,
+            "zstack:password": C.password,
+            "zstack:validateReferences": "false",
+          })[k],
       },
     });
     const inputs = {
@@ -51,7 +54,12 @@ async function ours(): Promise<{ requests: number; lateMs: number; routes: strin
     sim.stats.reset();
     const { id } = await provider.create(inputs);
     const ended = sim.world.get("longJobs", id)!.lastOpDate as number;
-    return { requests: sim.stats.requests, lateMs: clock.now() - ended, routes: summarize(sim.stats.byRoute), lines: lines.length };
+    return {
+      requests: sim.stats.requests,
+      lateMs: clock.now() - ended,
+      routes: summarize(sim.stats.byRoute),
+      lines: lines.length,
+    };
   } finally {
     await sim.stop();
   }
@@ -64,7 +72,10 @@ async function oursOva(): Promise<{ requests: number; lateMs: number; routes: st
   try {
     const provider = new OvaPackageProvider({ clock, log: () => undefined });
     await provider.configure({
-      config: { get: (k: string) => ({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password })[k] },
+      config: {
+        get: (k: string) =>
+          ({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password })[k],
+      },
     });
     sim.stats.reset();
     const { id } = await provider.create({
@@ -132,7 +143,9 @@ export async function benchPolling(): Promise<void> {
     `  => ${(n.requests / a.requests).toFixed(0)}x fewer requests; target < 300 requests and < 10 s: ${a.requests < 300 && a.lateMs <= 10_000 ? "met" : "NOT met"}`,
   );
   const o = await oursOva();
-  console.log(`  OvaPackage, 2-hour export: ${o.requests} requests, completion noticed ${seconds(o.lateMs)} after the export ended`);
+  console.log(
+    `  OvaPackage, 2-hour export: ${o.requests} requests, completion noticed ${seconds(o.lateMs)} after the export ended`,
+  );
   console.log(`                          (${o.routes})`);
 }
 

@@ -214,14 +214,18 @@ function copyVm(row: Row, name: string, ip?: (nicIndex: number) => { l3NetworkUu
 function populateWorld(sim: ZStackSimulator, count: number): { sources: string[]; stoppedVms: string[] } {
   const stoppedSeed = sim.world.get("vms", U.vmStopped);
   const esxSeed = sim.world.get("vms", U.vmwareWeb01);
-  if (!stoppedSeed || !esxSeed) throw new Error("the simulator's default world lacks the seeded vmStopped / vmwareWeb01 rows");
+  if (!stoppedSeed || !esxSeed)
+    throw new Error("the simulator's default world lacks the seeded vmStopped / vmwareWeb01 rows");
   if (count > 240) throw new Error("at most 240 stopped VMs fit the L3-Public range given to the copies");
   const sources: string[] = [];
   const stoppedVms: string[] = [];
   for (let i = 0; i < count; i++) {
     // Copies of vmStopped live on L3-Public (10.10.0.10-250), so the 192.168.100.0/24 range stays
     // free for the migrated VMs.
-    const vm = copyVm(stoppedSeed, `bench-stopped-${i}`, () => ({ l3NetworkUuid: U.l3Public, ip: `10.10.0.${10 + i}` }));
+    const vm = copyVm(stoppedSeed, `bench-stopped-${i}`, () => ({
+      l3NetworkUuid: U.l3Public,
+      ip: `10.10.0.${10 + i}`,
+    }));
     sim.world.insert("vms", vm);
     stoppedVms.push(vm.uuid);
     // ZStack (the simulator does not check it) would hardly convert one VMware VM 200 times at once.
@@ -242,7 +246,12 @@ function populateWorld(sim: ZStackSimulator, count: number): { sources: string[]
  * ZStack's clients. Its cache is filled beforehand, for the package uuids the SDK derives. Returns
  * the seconds it took and the uuids.
  */
-function prewarmOvaMd5(sim: ZStackSimulator, stoppedVms: string[], project: string, stack: string): { seconds: number; uuids: Set<string> } {
+function prewarmOvaMd5(
+  sim: ZStackSimulator,
+  stoppedVms: string[],
+  project: string,
+  stack: string,
+): { seconds: number; uuids: Set<string> } {
   const t = process.hrtime.bigint();
   const uuids = new Set<string>();
   stoppedVms.forEach((vmUuid, i) => {
@@ -367,7 +376,14 @@ class ProcessSampler {
     if (this.timer) clearInterval(this.timer);
     this.sample();
     const own = process.cpuUsage(this.ownCpuAtStart);
-    const cpu = { engine: 0, "language host": 0, program: 0, provider: 0, other: 0, "this process": (own.user + own.system) / 1e6 };
+    const cpu = {
+      engine: 0,
+      "language host": 0,
+      program: 0,
+      provider: 0,
+      other: 0,
+      "this process": (own.user + own.system) / 1e6,
+    };
     for (const [pid, c] of this.cpuSeen) cpu[this.kinds.get(pid) ?? "other"] += c - (this.cpuAtStart.get(pid) ?? 0);
     this.result = {
       providerPeakRss: Math.max(0, ...this.peak.values()),
@@ -402,7 +418,10 @@ class ProcessSampler {
 // The run
 // ---------------------------------------------------------------------------------------------
 
-export function sumZStackRoutes(byRoute: Record<string, number>): { requests: number; routes: Array<[string, number]> } {
+export function sumZStackRoutes(byRoute: Record<string, number>): {
+  requests: number;
+  routes: Array<[string, number]>;
+} {
   const routes = Object.entries(byRoute)
     .filter(([r]) => !/ \/_sim\//.test(r) && !/ \/imagestore\//.test(r)) // control routes; OvaPackage verify's downloads are not API calls
     .sort((a, b) => b[1] - a[1]);
@@ -438,7 +457,8 @@ function envNumber(name: string, allowZero = false): number | undefined {
   const v = process.env[name];
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero)) throw new Error(`${name} must be a positive number, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero))
+    throw new Error(`${name} must be a positive number, got "${v}"`);
   return n;
 }
 
@@ -494,8 +514,13 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
     // every conversion at once on one host: its cache must hold them all, or the capacity preflight refuses the wave
     sim.world.update("conversionHosts", U.convHost, { availableSize: 1024 * TiB });
     const prewarm = prewarmOvaMd5(sim, stoppedVms, "bench-scale", "scale");
-    say(`  (simulator: MD5 of the ${count} packages-to-be computed beforehand in ${prewarm.seconds.toFixed(1)} s, outside the measured phases)`);
-    const proj = await createConsumerProject(path.join(tmp, "project"), { program: PROGRAM, projectName: "bench-scale" });
+    say(
+      `  (simulator: MD5 of the ${count} packages-to-be computed beforehand in ${prewarm.seconds.toFixed(1)} s, outside the measured phases)`,
+    );
+    const proj = await createConsumerProject(path.join(tmp, "project"), {
+      program: PROGRAM,
+      projectName: "bench-scale",
+    });
     h = await withStack(proj.dir, "scale", {
       "zstack:endpoint": sim.url,
       "zstack:accountName": SEED_CREDENTIALS.accountName,
@@ -547,9 +572,12 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
         );
       } catch (e) {
         sampler.stop();
-        throw new Error(`${phase} of the scale stack failed: ${(e as Error).message}\n--- engine output (tail) ---\n${log.slice(-8000)}`, {
-          cause: e,
-        });
+        throw new Error(
+          `${phase} of the scale stack failed: ${(e as Error).message}\n--- engine output (tail) ---\n${log.slice(-8000)}`,
+          {
+            cause: e,
+          },
+        );
       }
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const mem = sampler.stop();
@@ -571,18 +599,27 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
 
     const up = await run("up", (o) => stack.up(o));
     if (up.summary.resourceChanges?.create !== resources + 1) {
-      throw new Error(`up created ${JSON.stringify(up.summary.resourceChanges)}, expected ${resources} resources and the stack`);
+      throw new Error(
+        `up created ${JSON.stringify(up.summary.resourceChanges)}, expected ${resources} resources and the stack`,
+      );
     }
     const jobs = sim.world.list("longJobs", (j) => String(j.name).startsWith("v2v bench-m"));
     const packages = sim.world.list("imagePackages", (p) => String(p.name).startsWith("bench-p"));
     if (jobs.length !== count || jobs.some((j) => j.state !== "Succeeded")) {
-      throw new Error(`after up: ${jobs.length} bench long jobs, states ${[...new Set(jobs.map((j) => j.state))].join(",")}`);
+      throw new Error(
+        `after up: ${jobs.length} bench long jobs, states ${[...new Set(jobs.map((j) => j.state))].join(",")}`,
+      );
     }
     if (packages.length !== count || packages.some((p) => p.state !== "Exported")) {
-      throw new Error(`after up: ${packages.length} bench packages, states ${[...new Set(packages.map((p) => p.state))].join(",")}`);
+      throw new Error(
+        `after up: ${packages.length} bench packages, states ${[...new Set(packages.map((p) => p.state))].join(",")}`,
+      );
     }
     const missed = packages.filter((p) => !prewarm.uuids.has(p.uuid)).length;
-    if (missed) say(`  WARNING: ${missed} package uuids were not the derived ones: their MD5 was computed inside the measured up`);
+    if (missed)
+      say(
+        `  WARNING: ${missed} package uuids were not the derived ones: their MD5 was computed inside the measured up`,
+      );
     const state = JSON.stringify(await h.exportDeployment());
     const inState = (await h.resources()).filter((r) => r.type === V2V || r.type === OVA).length;
     if (inState !== resources) throw new Error(`expected ${resources} of our resources in state, found ${inState}`);
@@ -591,12 +628,14 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
 
     const refresh = await run("refresh", (o) => stack.refresh(o));
     const changed = Object.keys(refresh.summary.resourceChanges ?? {}).filter((k) => k !== "same");
-    if (changed.length) throw new Error(`refresh right after up changed something: ${JSON.stringify(refresh.summary.resourceChanges)}`);
+    if (changed.length)
+      throw new Error(`refresh right after up changed something: ${JSON.stringify(refresh.summary.resourceChanges)}`);
 
     await run("destroy", (o) => stack.destroy(o));
     const leftJobs = sim.world.list("longJobs", (j) => String(j.name).startsWith("v2v bench-m")).length;
     const leftPackages = sim.world.list("imagePackages", (p) => String(p.name).startsWith("bench-p")).length;
-    if (leftJobs || leftPackages) throw new Error(`destroy left ${leftJobs} long jobs and ${leftPackages} packages in ZStack`);
+    if (leftJobs || leftPackages)
+      throw new Error(`destroy left ${leftJobs} long jobs and ${leftPackages} packages in ZStack`);
 
     const overhead: Record<Phase, number> = {
       up: ours.up.wall - jobSeconds,
@@ -677,7 +716,9 @@ function printReport(r: ScaleResult): void {
   for (const p of PHASES) {
     lines.push(`  ${p.padEnd(8)} wall     ${s(r.ours[p].wall).padEnd(28)}${s(r.baseline[p])}`);
   }
-  lines.push(`  state    bytes/resource ${String(r.ourStateBytesPerResource).padEnd(21)}${r.baseline.stateBytesPerResource}`);
+  lines.push(
+    `  state    bytes/resource ${String(r.ourStateBytesPerResource).padEnd(21)}${r.baseline.stateBytesPerResource}`,
+  );
   lines.push(
     `  provider peak RSS: ours ${PHASES.map((p) => `${p} ${mb(r.ours[p].providerPeakRss)} (${r.ours[p].providerProcesses} process${r.ours[p].providerProcesses === 1 ? "" : "es"})`).join(", ")}; ` +
       `baseline (whole run) ${mb(r.baselineProcesses.providerPeakRss)}`,
@@ -719,7 +760,9 @@ function printReport(r: ScaleResult): void {
         `what remains ours: ${PHASES.map((p) => `${p} ${s(r.overhead[p] - d[p])}`).join(", ")}`,
     );
   }
-  lines.push(`  goal: our wall time minus the job time (${s(r.jobSeconds)} real; jobs concurrent) within 1.5 x the baseline's`);
+  lines.push(
+    `  goal: our wall time minus the job time (${s(r.jobSeconds)} real; jobs concurrent) within 1.5 x the baseline's`,
+  );
   for (const p of PHASES) {
     const sub = p === "up" ? ` - ${s(r.jobSeconds)}` : "";
     lines.push(
@@ -737,7 +780,9 @@ function printReport(r: ScaleResult): void {
       );
     }
   }
-  lines.push(`  load average at the end: ${r.loadAverage.map((x) => x.toFixed(2)).join(" ")} (${os.cpus().length} CPUs)`);
+  lines.push(
+    `  load average at the end: ${r.loadAverage.map((x) => x.toFixed(2)).join(" ")} (${os.cpus().length} CPUs)`,
+  );
   const row = [
     new Date().toISOString().slice(0, 10),
     r.parallel || "CLI default",
@@ -745,7 +790,9 @@ function printReport(r: ScaleResult): void {
     ...PHASES.map((p) => (r.ours[p].requests / r.resources).toFixed(2)),
     mb(Math.max(...PHASES.map((p) => r.ours[p].providerPeakRss))) + " / " + mb(r.baselineProcesses.providerPeakRss),
     `${r.ourStateBytesPerResource} / ${r.baseline.stateBytesPerResource}`,
-    PHASES.map((p) => `${p} ${r.pass[p] ? "PASS" : "MISS"} (${(r.overhead[p] / r.baseline[p]).toFixed(2)}x)`).join(", "),
+    PHASES.map((p) => `${p} ${r.pass[p] ? "PASS" : "MISS"} (${(r.overhead[p] / r.baseline[p]).toFixed(2)}x)`).join(
+      ", ",
+    ),
   ];
   lines.push(`  markdown row: | ${row.join(" | ")} |`);
   console.log(lines.join("\n"));

@@ -78,14 +78,17 @@ function call(
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const u = new URL(path, base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
     req.on("error", reject);
     if (payload) req.write(payload);
     req.end();
@@ -94,7 +97,9 @@ function call(
 
 function runLoad(config: Record<string, unknown>): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", LOAD_SCRIPT, JSON.stringify(config)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["-e", LOAD_SCRIPT, JSON.stringify(config)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
@@ -109,11 +114,19 @@ export async function benchSimulator(): Promise<void> {
   const seconds = Number(process.env.SIM_BENCH_SECONDS ?? 5);
   const concurrency = Number(process.env.SIM_BENCH_CONCURRENCY ?? 64);
   // Durations long enough that every job is still running during the measurement.
-  const sim = await startSimulator({ port: 0, quiet: true, randomSeed: 1, jobDurations: { v2vMs: 24 * 3600_000, ovaMs: 24 * 3600_000 } });
+  const sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    randomSeed: 1,
+    jobDurations: { v2vMs: 24 * 3600_000, ovaMs: 24 * 3600_000 },
+  });
   try {
     const base = sim.url;
     const login = await call(base, "PUT", "/zstack/v1/accounts/login", {
-      logInByAccount: { accountName: SEED_CREDENTIALS.accountName, password: createHash("sha512").update(SEED_CREDENTIALS.password).digest("hex") },
+      logInByAccount: {
+        accountName: SEED_CREDENTIALS.accountName,
+        password: createHash("sha512").update(SEED_CREDENTIALS.password).digest("hex"),
+      },
     });
     const auth = `OAuth ${login.json.inventory.uuid}`;
     const headers = { Authorization: auth };
@@ -142,7 +155,13 @@ export async function benchSimulator(): Promise<void> {
       paths.push(`/zstack/v1/longjobs/${job.uuid}`, `/zstack/v1/task-progresses/${apiId}`, jobPath);
     }
     for (const vm of [U.vmStopped, U.vmStopped2, U.vmStopped3]) {
-      const submit = await call(base, "POST", "/zstack/v1/ovf/ova-packages", { params: { vmUuid: vm, backupStorageUuid: U.bsImageStore } }, headers);
+      const submit = await call(
+        base,
+        "POST",
+        "/zstack/v1/ovf/ova-packages",
+        { params: { vmUuid: vm, backupStorageUuid: U.bsImageStore } },
+        headers,
+      );
       paths.push(new URL(submit.json.location).pathname); // stays 202 during the run
     }
     paths.push(`/zstack/v1/image-packages?q=state=Exporting`, `/zstack/v1/longjobs?q=state=Running&limit=10`);

@@ -37,7 +37,9 @@ function parseLimit(key: string, v: string | undefined, fallback: number): numbe
   if (v === undefined || v.trim() === "") return fallback;
   const n = Number(v.trim());
   if (!Number.isInteger(n) || n < 1 || n > MAX_IN_FLIGHT_LIMIT) {
-    throw new ZStackConfigError(`${key} must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got "${v}"`);
+    throw new ZStackConfigError(
+      `${key} must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got "${v}"`,
+    );
   }
   return n;
 }
@@ -102,7 +104,9 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
     try {
       caCertificate = fs.readFileSync(caCertificate, "utf8");
     } catch {
-      throw new ZStackConfigError("zstack:caCertificate must be PEM text (-----BEGIN CERTIFICATE-----…) or the path of a PEM file");
+      throw new ZStackConfigError(
+        "zstack:caCertificate must be PEM text (-----BEGIN CERTIFICATE-----…) or the path of a PEM file",
+      );
     }
   }
 
@@ -119,7 +123,11 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
     insecure: parseBool("zstack:insecure", get("zstack:insecure"), false),
     timeZone,
     validateReferences: parseBool("zstack:validateReferences", get("zstack:validateReferences"), true),
-    maxConcurrentMigrations: parseLimit("zstack:maxConcurrentMigrations", get("zstack:maxConcurrentMigrations"), DEFAULT_MAX_CONCURRENT_MIGRATIONS),
+    maxConcurrentMigrations: parseLimit(
+      "zstack:maxConcurrentMigrations",
+      get("zstack:maxConcurrentMigrations"),
+      DEFAULT_MAX_CONCURRENT_MIGRATIONS,
+    ),
   };
 }
 
@@ -138,7 +146,8 @@ export function endpointFromHost(host: string, port?: string): string {
   const rest = m[3];
   if (authority === "") throw new ZStackConfigError(`ZSTACK_HOST "${host}" has no host name`);
   // a bare IPv6 address (two or more colons, no brackets)
-  if (!authority.startsWith("[") && !authority.includes("@") && (authority.match(/:/g) ?? []).length >= 2) authority = `[${authority}]`;
+  if (!authority.startsWith("[") && !authority.includes("@") && (authority.match(/:/g) ?? []).length >= 2)
+    authority = `[${authority}]`;
   const hasPort = authority.startsWith("[") ? /\]:\d+$/.test(authority) : /:\d+$/.test(authority);
   if (!hasPort) {
     const p = port?.trim() || undefined;
@@ -187,8 +196,10 @@ function resolveAuth(get: Lookup, fromEnv: Lookup): { auth?: ZStackAuth; problem
     const names = missing.map((f) => `${f.key} (or the environment variable ${f.env})`).join(" and ");
     return { problem: `${names} is not set (${set.requirement}). ${HOW_TO_AUTH}` };
   }
-  if (v.accessKeyId !== undefined) return { auth: { kind: "accessKey", accessKeyId: v.accessKeyId, accessKeySecret: v.accessKeySecret! } };
-  if (v.accountName !== undefined) return { auth: { kind: "account", accountName: v.accountName, password: v.password! } };
+  if (v.accessKeyId !== undefined)
+    return { auth: { kind: "accessKey", accessKeyId: v.accessKeyId, accessKeySecret: v.accessKeySecret! } };
+  if (v.accountName !== undefined)
+    return { auth: { kind: "account", accountName: v.accountName, password: v.password! } };
   return { auth: { kind: "session", sessionId: v.sessionId! } };
 }
 

@@ -163,7 +163,9 @@ export class HostSlots {
     const now = this.clock.now();
     this.queue.forEach((w, ahead) => {
       if (ahead !== w.lastAhead && now - w.lastLogAt >= w.logIntervalMs) {
-        w.log(`${w.label}: queued: ${ahead} ahead of it, ${this.inFlight()} of ${w.limit} conversions running on ${this.hostText()}`);
+        w.log(
+          `${w.label}: queued: ${ahead} ahead of it, ${this.inFlight()} of ${w.limit} conversions running on ${this.hostText()}`,
+        );
         w.lastLogAt = now;
         w.lastAhead = ahead;
       }
@@ -209,7 +211,9 @@ export class HostSlots {
   }
 
   private hostText(): string {
-    return this.conversionHostUuid ? `V2V conversion host ${this.conversionHostUuid}` : "the conversion host ZStack chooses";
+    return this.conversionHostUuid
+      ? `V2V conversion host ${this.conversionHostUuid}`
+      : "the conversion host ZStack chooses";
   }
 }
 
@@ -217,7 +221,12 @@ export class HostSlots {
 const REGISTRY_KEY = "__pulumiZStackMigrationInFlight_v1";
 
 /** The slots of a conversion host of the ZStack `client` talks to, shared by the whole process. */
-export function hostSlots(client: ZStackClient, clock: Clock, conversionHostUuid: string | undefined, jobName: string): HostSlots {
+export function hostSlots(
+  client: ZStackClient,
+  clock: Clock,
+  conversionHostUuid: string | undefined,
+  jobName: string,
+): HostSlots {
   const g = globalThis as unknown as Record<string, Map<string, HostSlots> | undefined>;
   const registry = g[REGISTRY_KEY] ?? (g[REGISTRY_KEY] = new Map<string, HostSlots>());
   const key = `${client.base.href}|${conversionHostUuid ?? ""}`;

@@ -80,10 +80,15 @@ export function describeInputs<const T extends InputTable>(table: T): ResourceIn
  * `true` when `A` and `B` have the same keys, `never` otherwise: `const x: SameKeys<I, typeof T> = true`
  * fails to compile when an interface and its table disagree.
  */
-export type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+export type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : never;
 
 /** The parameters and tag lists of a create call, from inputs (unset ones left out). */
-export function createCallArgs(spec: InputSets, inputs: object): { params: Record<string, unknown>; systemTags?: string[]; userTags?: string[] } {
+export function createCallArgs(
+  spec: InputSets,
+  inputs: object,
+): { params: Record<string, unknown>; systemTags?: string[]; userTags?: string[] } {
   const values = inputs as Record<string, unknown>;
   const params: Record<string, unknown> = {};
   for (const k of spec.params) if (values[k] !== undefined) params[k] = values[k];

@@ -35,7 +35,10 @@ export class ResourceInitError extends Error {
     this.name = "ResourceInitError";
     this.id = id;
     const provider = (inputs as Record<string, unknown>).__provider;
-    this.properties = withoutUndefined({ ...properties, ...(typeof provider === "string" ? { __provider: provider } : {}) });
+    this.properties = withoutUndefined({
+      ...properties,
+      ...(typeof provider === "string" ? { __provider: provider } : {}),
+    });
     this.reasons = reasons;
   }
 }
@@ -79,7 +82,10 @@ export const RESOURCE_NAME = "pulumiResourceName";
  *    interrupted before the engine recorded it adopts the object it already started;
  * 4. else (no SDK, e.g. a raw dynamic resource) a new random one.
  */
-export function withResourceUuid(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): Record<string, unknown> {
+export function withResourceUuid(
+  olds: Record<string, unknown> | undefined,
+  news: Record<string, unknown>,
+): Record<string, unknown> {
   const inputs: Record<string, unknown> = { ...news };
   const derived = inputs[DEFAULT_RESOURCE_UUID];
   delete inputs[DEFAULT_RESOURCE_UUID];
@@ -92,7 +98,11 @@ export function withResourceUuid(olds: Record<string, unknown> | undefined, news
 }
 
 /** Whether `check` sees a create or a replacement: then the references are checked against ZStack. */
-export function isCreateOrReplace(olds: Record<string, unknown> | undefined, inputs: Record<string, unknown>, spec: InputSets): boolean {
+export function isCreateOrReplace(
+  olds: Record<string, unknown> | undefined,
+  inputs: Record<string, unknown>,
+  spec: InputSets,
+): boolean {
   if (!olds || Object.keys(olds).every((k) => k === "__provider")) return true;
   return spec.replace.some((k) => !jsonEqual(olds[k], inputs[k]));
 }
@@ -101,7 +111,11 @@ export function isCreateOrReplace(olds: Record<string, unknown> | undefined, inp
  * Runs `check`'s reference validation; an unreachable ZStack skips it with a note (a preview must
  * work offline), a configuration problem (wrong password) is reported.
  */
-export async function unlessUnreachable(label: string, log: (line: string) => void, run: () => Promise<unknown>): Promise<void> {
+export async function unlessUnreachable(
+  label: string,
+  log: (line: string) => void,
+  run: () => Promise<unknown>,
+): Promise<void> {
   try {
     await run();
   } catch (e) {
@@ -172,7 +186,12 @@ export interface DiffResult {
  * A precise diff of old outputs against new inputs, by the input table: unknowns are changes,
  * `__provider` is ignored, `updateIfSet` inputs count only when set.
  */
-export function diffInputs(spec: InputSets, olds: Record<string, unknown>, news: Record<string, unknown>, opts: DiffOptions = {}): DiffResult {
+export function diffInputs(
+  spec: InputSets,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  opts: DiffOptions = {},
+): DiffResult {
   const changed = (k: string) => !opts.ignore?.(k) && (containsUnknown(news[k]) || !jsonEqual(olds[k], news[k]));
   const replaces = spec.replace.filter(changed);
   const changes =
@@ -199,7 +218,9 @@ export function recordedInputs<T>(spec: InputSets, props: object): T {
 
 /** The error of an update whose ZStack object was deleted behind Pulumi's back. */
 export function vanishedBeforeUpdate(label: string, kind: string, id: string): ZStackError {
-  return new ZStackError(`${label}: ${kind} ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`);
+  return new ZStackError(
+    `${label}: ${kind} ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`,
+  );
 }
 
 /** A ZStack object this provider was waiting on no longer exists (deleted, or rolled back by ZStack). */
@@ -218,7 +239,9 @@ export class VanishedError extends ZStackError {
 export function resourceLabel(typeName: string, values: object, name: string | undefined): string {
   const resourceName = (values as Record<string, unknown>)[RESOURCE_NAME];
   if (typeof resourceName !== "string" || resourceName === "") return `${typeName} "${name}"`;
-  return name === undefined || name === resourceName ? `${typeName} ${resourceName}` : `${typeName} ${resourceName} ("${name}")`;
+  return name === undefined || name === resourceName
+    ? `${typeName} ${resourceName}`
+    : `${typeName} ${resourceName} ("${name}")`;
 }
 
 /**
@@ -247,7 +270,9 @@ export async function adoptOrSubmit<T extends { uuid?: string; state?: string }>
   const existing = await how.get(how.resourceUuid);
   if (existing) {
     how.verify(existing, "resourceUuid");
-    how.log(`${how.label}: ${how.kind} ${how.resourceUuid} already exists (${existing.state}); adopting it instead of submitting again`);
+    how.log(
+      `${how.label}: ${how.kind} ${how.resourceUuid} already exists (${existing.state}); adopting it instead of submitting again`,
+    );
     return { found: existing, submitted: false };
   }
   return { found: await how.submit(how.resourceUuid), submitted: true };

@@ -52,7 +52,12 @@ function lookupClient(config: ConfigSource): ZStackClient {
   const clients = g[CLIENTS_KEY] ?? (g[CLIENTS_KEY] = new Map<string, ZStackClient>());
   let client = clients.get(key);
   if (!client) {
-    client = new ZStackClient({ endpoint, auth, tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure }, timeZone: cfg.timeZone });
+    client = new ZStackClient({
+      endpoint,
+      auth,
+      tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure },
+      timeZone: cfg.timeZone,
+    });
     clients.set(key, client);
   }
   return client;
@@ -87,7 +92,11 @@ function equality(fn: string, kind: LookupKind, what: string, field: string, val
 /** The query conditions of `args`, in the order uuid, name, filters, conditions. */
 function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] {
   if (args === null || typeof args !== "object" || Array.isArray(args)) {
-    throw new ZStackLookupError(`${fn}: the arguments must be an object ({ uuid, name, filters, conditions })`, kind, []);
+    throw new ZStackLookupError(
+      `${fn}: the arguments must be an object ({ uuid, name, filters, conditions })`,
+      kind,
+      [],
+    );
   }
   const known = new Set(["uuid", "name", "filters", "conditions"]);
   const unknown = Object.keys(args).filter((k) => !known.has(k) && (args as Record<string, unknown>)[k] !== undefined);
@@ -103,7 +112,11 @@ function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] 
   if (args.name !== undefined) out.push(equality(fn, kind, "name", "name", args.name));
   if (args.filters !== undefined) {
     if (args.filters === null || typeof args.filters !== "object" || Array.isArray(args.filters)) {
-      throw new ZStackLookupError(`${fn}: filters must be an object of field = value, e.g. { hypervisorType: "ESX" }`, kind, []);
+      throw new ZStackLookupError(
+        `${fn}: filters must be an object of field = value, e.g. { hypervisorType: "ESX" }`,
+        kind,
+        [],
+      );
     }
     for (const [field, value] of Object.entries(args.filters)) {
       if (value !== undefined) out.push(equality(fn, kind, `filters.${field}`, field, value));
@@ -111,10 +124,15 @@ function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] 
   }
   if (args.conditions !== undefined) {
     if (!Array.isArray(args.conditions)) {
-      throw new ZStackLookupError(`${fn}: conditions must be a list of ZStack query conditions, e.g. ["name~=web-%"]`, kind, []);
+      throw new ZStackLookupError(
+        `${fn}: conditions must be a list of ZStack query conditions, e.g. ["name~=web-%"]`,
+        kind,
+        [],
+      );
     }
     for (const [i, c] of args.conditions.entries()) {
-      if (typeof c !== "string" || c.trim() === "") throw new ZStackLookupError(`${fn}: conditions[${i}] must be a non-empty string`, kind, []);
+      if (typeof c !== "string" || c.trim() === "")
+        throw new ZStackLookupError(`${fn}: conditions[${i}] must be a non-empty string`, kind, []);
       out.push(c);
     }
   }
@@ -129,7 +147,9 @@ function describeCriteria(conditions: readonly string[]): string {
 const CANDIDATES_SHOWN = 20;
 
 function candidateList(items: ReadonlyArray<{ uuid?: string; name?: string }>): string {
-  const shown = items.slice(0, CANDIDATES_SHOWN).map((x) => `${x.uuid ?? "(no uuid)"} (${x.name === undefined ? "no name" : `"${x.name}"`})`);
+  const shown = items
+    .slice(0, CANDIDATES_SHOWN)
+    .map((x) => `${x.uuid ?? "(no uuid)"} (${x.name === undefined ? "no name" : `"${x.name}"`})`);
   const more = items.length > CANDIDATES_SHOWN ? `, and ${items.length - CANDIDATES_SHOWN} more` : "";
   return shown.join(", ") + more;
 }
@@ -155,7 +175,12 @@ export async function lookupAll<K extends LookupKind>(
     items = await queryAll(client, kind, conditions);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ZStackLookupError(`${fn}: querying ${kind} where ${describeCriteria(conditions)} failed: ${msg}`, kind, conditions, { cause: e });
+    throw new ZStackLookupError(
+      `${fn}: querying ${kind} where ${describeCriteria(conditions)} failed: ${msg}`,
+      kind,
+      conditions,
+      { cause: e },
+    );
   }
   // an item with another uuid than the one asked for does not count (a server or proxy ignoring `q`)
   if (args?.uuid !== undefined) {
@@ -188,13 +213,19 @@ export async function lookupOne<K extends LookupKind>(
     const [one] = items;
     // the one match is used by its uuid (a reference): an answer without one cannot be used
     if (typeof one.uuid !== "string" || one.uuid === "") {
-      throw new ZStackLookupError(`${fn}: the ${kind} matching ${describeCriteria(conditions)} has no uuid in ZStack's answer`, kind, conditions);
+      throw new ZStackLookupError(
+        `${fn}: the ${kind} matching ${describeCriteria(conditions)} has no uuid in ZStack's answer`,
+        kind,
+        conditions,
+      );
     }
     return one as Found<LookupInventories[K]>;
   }
   const criteria = describeCriteria(conditions);
   if (items.length === 0) throw new ZStackLookupError(`${fn}: no ${kind} matches ${criteria}`, kind, conditions);
-  const hint = plural ? `narrow the criteria, or use ${plural} for a list` : "narrow the criteria (uuid, name, filters, conditions)";
+  const hint = plural
+    ? `narrow the criteria, or use ${plural} for a list`
+    : "narrow the criteria (uuid, name, filters, conditions)";
   throw new ZStackLookupError(
     `${fn}: ${items.length} ${kind}s match ${criteria}, and a singular lookup needs exactly one (${hint}): ${candidateList(items)}`,
     kind,

@@ -62,7 +62,17 @@ export interface OvaPackageInputs {
 }
 
 /** Output-only properties: the ImagePackageInventory fields. */
-export const OVA_PACKAGE_OUTPUTS = ["uuid", "exportUrl", "md5Sum", "format", "size", "createDate", "lastOpDate", "state", "verified"] as const;
+export const OVA_PACKAGE_OUTPUTS = [
+  "uuid",
+  "exportUrl",
+  "md5Sum",
+  "format",
+  "size",
+  "createDate",
+  "lastOpDate",
+  "state",
+  "verified",
+] as const;
 
 export interface OvaPackageOutputs extends OvaPackageInputs {
   /** uuid of the image package (the resource id) */
@@ -88,6 +98,9 @@ export interface OvaPackageOutputs extends OvaPackageInputs {
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)
 const inputsMatchTable: SameKeys<OvaPackageInputs, typeof OVA_PACKAGE_INPUTS.table> = true;
-const outputsMatchList: SameKeys<Omit<OvaPackageOutputs, keyof OvaPackageInputs>, Record<(typeof OVA_PACKAGE_OUTPUTS)[number], unknown>> = true;
+const outputsMatchList: SameKeys<
+  Omit<OvaPackageOutputs, keyof OvaPackageInputs>,
+  Record<(typeof OVA_PACKAGE_OUTPUTS)[number], unknown>
+> = true;
 void inputsMatchTable;
 void outputsMatchList;

@@ -35,7 +35,13 @@ import {
   unlessUnreachable,
   vanishedBeforeUpdate,
 } from "./lifecycle";
-import { OVA_DEFAULT_TIMEOUTS, OVA_MESSAGE, OVA_PACKAGE_INPUTS, OvaPackageInputs, OvaPackageOutputs } from "./ova-package-inputs";
+import {
+  OVA_DEFAULT_TIMEOUTS,
+  OVA_MESSAGE,
+  OVA_PACKAGE_INPUTS,
+  OvaPackageInputs,
+  OvaPackageOutputs,
+} from "./ova-package-inputs";
 import { Verified, checkVerifyInput, needsVerification, recheckOnRefresh, verifyOrRecord } from "./ova-package-verify";
 import { waitWithProgress } from "./polling";
 import { ZStackProviderBase } from "./provider-base";
@@ -64,7 +70,10 @@ function validateInputs(v: Validator, adopting: boolean): void {
 export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ check
 
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  async check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
     return checkInputs(olds, news, {
       typeName: TYPE_NAME,
       message: OVA_MESSAGE,
@@ -91,7 +100,10 @@ export class OvaPackageProvider extends ZStackProviderBase {
           const pkg = await getImagePackage(c, adoptUuid);
           if (!pkg) v.notFound("adoptUuid", adoptUuid, "ImagePackageVO");
           else if (vmUuid && pkg.vmUuid && pkg.vmUuid !== vmUuid) {
-            v.fail("vmUuid", `the ova package[uuid: ${adoptUuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`);
+            v.fail(
+              "vmUuid",
+              `the ova package[uuid: ${adoptUuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`,
+            );
           }
           return;
         }
@@ -135,7 +147,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
   private diffNow(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
     return diffInputs(OVA_PACKAGE_INPUTS, olds, news, {
       // an adopted package's vm and storage come from ZStack when the program does not name them
-      ignore: (k) => (k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined,
+      ignore: (k) =>
+        (k === "vmUuid" || k === "backupStorageUuid") && news.adoptUuid !== undefined && news[k] === undefined,
       // the next update waits for the export
       // or the file is not verified yet as `verify` asks
       unfinished: olds.state === "Exporting" || needsVerification(olds, news),
@@ -199,7 +212,13 @@ export class OvaPackageProvider extends ZStackProviderBase {
         const pkg = await getImagePackage(c, inputs.resourceUuid).catch(() => undefined);
         if (pkg) {
           const reason = `${label}: image package ${pkg.uuid} is still ${pkg.state} at the create timeout (${timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).text}); the export continues in ZStack and the next pulumi up waits for it again`;
-          throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, pkg), [c.redact(reason)], inputs);
+          throw new ResourceInitError(
+            c.redact(reason),
+            pkg.uuid!,
+            this.outputs(inputs, pkg),
+            [c.redact(reason)],
+            inputs,
+          );
         }
       }
       if (e instanceof ZStackHttpError && e.status === 404) {
@@ -213,7 +232,9 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   private verifyPackage(pkg: ImagePackageInventory, inputs: OvaPackageInputs, field: string): void {
     if (inputs.vmUuid && pkg.vmUuid && pkg.vmUuid !== inputs.vmUuid) {
-      throw new ZStackError(`${field} ${pkg.uuid} names the ova package of vm[uuid: ${pkg.vmUuid}], but vmUuid is ${inputs.vmUuid}`);
+      throw new ZStackError(
+        `${field} ${pkg.uuid} names the ova package of vm[uuid: ${pkg.vmUuid}], but vmUuid is ${inputs.vmUuid}`,
+      );
     }
     if (inputs.backupStorageUuid && pkg.backupStorageUuid && pkg.backupStorageUuid !== inputs.backupStorageUuid) {
       throw new ZStackError(
@@ -236,7 +257,13 @@ export class OvaPackageProvider extends ZStackProviderBase {
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
         const reason = `${label}: image package ${pkg.uuid} is still ${latest.state} at the timeout (${timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).text}); the next pulumi up waits for it again`;
-        throw new ResourceInitError(c.redact(reason), pkg.uuid!, this.outputs(inputs, latest), [c.redact(reason)], inputs);
+        throw new ResourceInitError(
+          c.redact(reason),
+          pkg.uuid!,
+          this.outputs(inputs, latest),
+          [c.redact(reason)],
+          inputs,
+        );
       }
       throw e;
     }
@@ -257,7 +284,10 @@ export class OvaPackageProvider extends ZStackProviderBase {
       log: (l) => this.log(l),
       probe: async () => {
         const p = await getImagePackage(c, uuid);
-        if (!p) throw new VanishedError(`${label}: image package ${uuid} disappeared while Exporting: the export failed and ZStack rolled it back`);
+        if (!p)
+          throw new VanishedError(
+            `${label}: image package ${uuid} disappeared while Exporting: the export failed and ZStack rolled it back`,
+          );
         seen(p);
         return p.state === "Exporting" ? { done: false, state: p.state } : { done: true, value: p };
       },
@@ -271,7 +301,11 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const pkg = await getImagePackage(c, id);
     if (!pkg) return { id: undefined };
     const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
-    const verified = await recheckOnRefresh({ clock: this.clock(), tls: c.tls, log: (l) => this.log(l), label, inputs: props }, pkg, props.verified);
+    const verified = await recheckOnRefresh(
+      { clock: this.clock(), tls: c.tls, log: (l) => this.log(l), label, inputs: props },
+      pkg,
+      props.verified,
+    );
     return { id, props: this.outputs(recordedInputs<OvaPackageInputs>(OVA_PACKAGE_INPUTS, props), pkg, verified) };
   }
 

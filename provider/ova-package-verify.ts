@@ -21,7 +21,8 @@ export function checkVerifyInput(v: Validator): void {
   }
 }
 
-const methodOf = (inputs: { verify?: unknown }): VerifyMethod => (inputs.verify as VerifyMethod | undefined) ?? DEFAULT_VERIFY;
+const methodOf = (inputs: { verify?: unknown }): VerifyMethod =>
+  (inputs.verify as VerifyMethod | undefined) ?? DEFAULT_VERIFY;
 
 /**
  * Whether the recorded package needs the check the inputs ask for again: it was checked and found
@@ -52,7 +53,11 @@ export interface VerifyContext {
  * A failed check throws a ResourceInitError: the package is recorded in the stack with the finding
  * in `verified`, so the next `pulumi up` checks again without exporting again.
  */
-export async function verifyOrRecord(ctx: VerifyContext, pkg: ImagePackageInventory, previous?: Verified): Promise<Verified | undefined> {
+export async function verifyOrRecord(
+  ctx: VerifyContext,
+  pkg: ImagePackageInventory,
+  previous?: Verified,
+): Promise<Verified | undefined> {
   const method = methodOf(ctx.inputs);
   if (method === "none") return undefined;
   // no previous check (a create, or a package recorded without one): check now
@@ -60,7 +65,11 @@ export async function verifyOrRecord(ctx: VerifyContext, pkg: ImagePackageInvent
   const at = () => new Date(ctx.clock.now()).toISOString();
   try {
     if (typeof pkg.exportUrl !== "string" || typeof pkg.size !== "number") {
-      throw new OvaVerifyError(`${ctx.label}: image package ${pkg.uuid} is Exported but ZStack reports no exportUrl or size to check`, "http", {});
+      throw new OvaVerifyError(
+        `${ctx.label}: image package ${pkg.uuid} is Exported but ZStack reports no exportUrl or size to check`,
+        "http",
+        {},
+      );
     }
     return await verifyOva({
       method,
@@ -93,7 +102,12 @@ export async function recheckOnRefresh(
   pkg: ImagePackageInventory,
   recorded?: Verified,
 ): Promise<Verified | undefined> {
-  if (methodOf(ctx.inputs) === "none" || pkg.state !== "Exported" || typeof pkg.exportUrl !== "string" || typeof pkg.size !== "number")
+  if (
+    methodOf(ctx.inputs) === "none" ||
+    pkg.state !== "Exported" ||
+    typeof pkg.exportUrl !== "string" ||
+    typeof pkg.size !== "number"
+  )
     return recorded;
   try {
     const found = await verifyOva({
@@ -113,7 +127,9 @@ export async function recheckOnRefresh(
       ctx.log(`${e.message} (refresh keeps the recorded verification)`);
       return recorded;
     }
-    ctx.log(`${e.message} (recorded as drift in verified; the next pulumi up verifies again, pulumi up --replace exports anew)`);
+    ctx.log(
+      `${e.message} (recorded as drift in verified; the next pulumi up verifies again, pulumi up --replace exports anew)`,
+    );
     return { method: "size", ...e.found, at: new Date(ctx.clock.now()).toISOString(), error: e.message };
   }
 }

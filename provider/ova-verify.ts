@@ -117,14 +117,20 @@ function send(check: VerifyOptions, method: "GET" | "HEAD", headers: Record<stri
     const req = lib.request(url, { method, headers, agent: agentFor(url.protocol, check.tls) }, (res) =>
       resolve({ res, status: res.statusCode ?? 0 }),
     );
-    req.setTimeout(check.requestTimeoutMs ?? 60_000, () => req.destroy(Object.assign(new Error("no data for too long"), { code: "ETIMEDOUT" })));
+    req.setTimeout(check.requestTimeoutMs ?? 60_000, () =>
+      req.destroy(Object.assign(new Error("no data for too long"), { code: "ETIMEDOUT" })),
+    );
     req.on("error", reject);
     req.end();
   });
 }
 
 /** A request that fails before any answer: retried with backoff; an unreachable host gets the clear error. */
-async function sendRetrying(check: VerifyOptions, method: "GET" | "HEAD", headers: Record<string, string>): Promise<Answer> {
+async function sendRetrying(
+  check: VerifyOptions,
+  method: "GET" | "HEAD",
+  headers: Record<string, string>,
+): Promise<Answer> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await send(check, method, headers);
@@ -139,7 +145,12 @@ async function sendRetrying(check: VerifyOptions, method: "GET" | "HEAD", header
         );
       }
       if (!(err.code && CONNECT_FAILURES.has(err.code))) {
-        throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: ${err.message}`, "http", {}, { cause: e });
+        throw new OvaVerifyError(
+          `${check.label}: cannot verify ${check.url}: ${err.message}`,
+          "http",
+          {},
+          { cause: e },
+        );
       }
       if (attempt + 1 >= MAX_STALLED_ATTEMPTS) throw unreachable(check, err);
       await check.clock.sleep(BACKOFF_MS[attempt]);
@@ -195,7 +206,8 @@ async function checkSize(check: VerifyOptions): Promise<{ size: number }> {
   if (length === undefined) {
     const one = await sendRetrying(check, "GET", { Range: "bytes=0-0" });
     one.res.destroy();
-    if (one.status === 206) length = Number(/\/(\d+)$/.exec(String(one.res.headers["content-range"] ?? ""))?.[1] ?? NaN);
+    if (one.status === 206)
+      length = Number(/\/(\d+)$/.exec(String(one.res.headers["content-range"] ?? ""))?.[1] ?? NaN);
     else if (one.status === 200) length = contentLength(one.res);
     else throw statusError(check, one.status, {});
     if (length === undefined || !Number.isFinite(length)) {
@@ -207,9 +219,13 @@ async function checkSize(check: VerifyOptions): Promise<{ size: number }> {
     }
   }
   if (length !== check.size) {
-    throw new OvaVerifyError(`${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found ${length} bytes`, "size", {
-      size: length,
-    });
+    throw new OvaVerifyError(
+      `${check.label}: wrong size at ${check.url}: expected ${check.size} bytes (size), found ${length} bytes`,
+      "size",
+      {
+        size: length,
+      },
+    );
   }
   return { size: length };
 }
@@ -236,11 +252,14 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
     const elapsed = check.clock.now() - started;
     const rate = elapsed > 0 ? done / (elapsed / 1000) : undefined;
     const eta = rate ? formatDuration(((check.size - done) / rate) * 1000) : "unknown";
-    check.log(`${check.label}: verified ${mib(done)} of ${mib(check.size)} (${step * 10}%), ${rate ? `${mib(rate)}/s` : "rate unknown"}, ETA ${eta}`);
+    check.log(
+      `${check.label}: verified ${mib(done)} of ${mib(check.size)} (${step * 10}%), ${rate ? `${mib(rate)}/s` : "rate unknown"}, ETA ${eta}`,
+    );
   };
   for (;;) {
     checkDeadline(check, { size: done }, done);
-    const headers: Record<string, string> = done > 0 ? { Range: `bytes=${done}-`, ...(etag ? { "If-Range": etag } : {}) } : {};
+    const headers: Record<string, string> =
+      done > 0 ? { Range: `bytes=${done}-`, ...(etag ? { "If-Range": etag } : {}) } : {};
     const { res, status } = await sendRetrying(check, "GET", headers);
     if (done > 0 && status === 200) {
       // the server ignored the Range (or, with If-Range, the file changed): start over
@@ -280,7 +299,8 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
         progress();
         checkDeadline(check, { size: done }, done);
       }
-      if (done < expectedEnd && expectedEnd !== Infinity) dropped = new Error(`the connection closed after ${done} of ${expectedEnd} bytes`);
+      if (done < expectedEnd && expectedEnd !== Infinity)
+        dropped = new Error(`the connection closed after ${done} of ${expectedEnd} bytes`);
     } catch (e) {
       if (e instanceof OvaVerifyError) {
         res.destroy();

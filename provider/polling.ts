@@ -99,7 +99,8 @@ export class ProgressEstimator {
     if (dt <= 0) return undefined;
     const rateHi = (percent + 1 - this.p0) / dt;
     const byFloor = (99 - percent) / rateHi;
-    const byCrossing = this.belowCurrentAt === undefined ? -Infinity : (100 - percent) / rateHi - (now - this.belowCurrentAt);
+    const byCrossing =
+      this.belowCurrentAt === undefined ? -Infinity : (100 - percent) / rateHi - (now - this.belowCurrentAt);
     return Math.max(0, byFloor, byCrossing);
   }
 

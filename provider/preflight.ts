@@ -54,7 +54,12 @@ export function formatBytes(n: number): string {
 
 /** `vda`, `vdb`, … of a volume's `deviceId` 0, 1, … (how `volumeFilters` name disks, UNCONFIRMED: docs/zstack-wire.md §7). */
 function deviceName(deviceId: unknown): string | undefined {
-  const n = typeof deviceId === "number" ? deviceId : typeof deviceId === "string" && /^\d+$/.test(deviceId) ? Number(deviceId) : undefined;
+  const n =
+    typeof deviceId === "number"
+      ? deviceId
+      : typeof deviceId === "string" && /^\d+$/.test(deviceId)
+        ? Number(deviceId)
+        : undefined;
   return n === undefined ? undefined : `vd${String.fromCharCode(97 + n)}`;
 }
 

@@ -38,7 +38,12 @@ const PROBE_TIMEOUT_MS = 2000;
 export type StopReason = "output-closed" | "engine-gone" | "SIGINT" | "SIGTERM";
 
 /** Exit status per reason: 128 + the signal number for signals, 1 otherwise (nobody waits for it). */
-export const EXIT_CODES: Record<StopReason, number> = { "output-closed": 1, "engine-gone": 1, SIGINT: 130, SIGTERM: 143 };
+export const EXIT_CODES: Record<StopReason, number> = {
+  "output-closed": 1,
+  "engine-gone": 1,
+  SIGINT: 130,
+  SIGTERM: 143,
+};
 
 export interface ProcessLifecycleOptions {
   /** the process's arguments after the script (default `process.argv.slice(2)`) */
@@ -78,7 +83,11 @@ export function engineAddressFromArgs(args: readonly string[]): { host: string; 
 }
 
 /** One connection attempt: "alive" (it connected), "refused" (ECONNREFUSED), or "unknown". */
-export function probeAddress(host: string, port: number, timeoutMs = PROBE_TIMEOUT_MS): Promise<"alive" | "refused" | "unknown"> {
+export function probeAddress(
+  host: string,
+  port: number,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<"alive" | "refused" | "unknown"> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (verdict: "alive" | "refused" | "unknown") => {
@@ -96,7 +105,9 @@ export function probeAddress(host: string, port: number, timeoutMs = PROBE_TIMEO
  * even with two copies of this package loaded). Elsewhere it does nothing and returns undefined,
  * unless `force` is set (tests).
  */
-export function installProcessLifecycle(opts: ProcessLifecycleOptions & { force?: boolean } = {}): ProcessLifecycle | undefined {
+export function installProcessLifecycle(
+  opts: ProcessLifecycleOptions & { force?: boolean } = {},
+): ProcessLifecycle | undefined {
   if (!opts.force && !isDynamicProviderMain(require.main?.filename)) return undefined;
   const registry = process as unknown as Record<symbol, ProcessLifecycle | undefined>;
   if (registry[INSTALLED]) return registry[INSTALLED];

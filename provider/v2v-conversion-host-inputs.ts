@@ -61,7 +61,15 @@ export interface V2vConversionHostInputs {
 }
 
 /** Output-only properties: the rest of V2VConversionHostInventory. */
-export const V2V_CONVERSION_HOST_OUTPUTS = ["uuid", "totalSize", "availableSize", "hostStatus", "hostState", "createDate", "lastOpDate"] as const;
+export const V2V_CONVERSION_HOST_OUTPUTS = [
+  "uuid",
+  "totalSize",
+  "availableSize",
+  "hostStatus",
+  "hostState",
+  "createDate",
+  "lastOpDate",
+] as const;
 
 export interface V2vConversionHostOutputs extends V2vConversionHostInputs {
   /** uuid of the conversion host (the resource id) */

@@ -82,7 +82,10 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ check
 
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  async check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
     const r = await checkInputs(olds, news, {
       typeName: TYPE_NAME,
       message: CONVERSION_HOST_MESSAGE,
@@ -91,7 +94,10 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
       checkReferences: (v, adopting) => this.checkReferences(v, adopting),
     });
     // `state` defaults to Enabled; an adopted conversion host keeps ZStack's unless the program sets it
-    if ((r.inputs.state === undefined || r.inputs.state === null) && (r.inputs.adoptUuid === undefined || r.inputs.adoptUuid === null)) {
+    if (
+      (r.inputs.state === undefined || r.inputs.state === null) &&
+      (r.inputs.adoptUuid === undefined || r.inputs.adoptUuid === null)
+    ) {
       r.inputs.state = DEFAULT_CONVERSION_HOST_STATE;
     }
     return r;
@@ -115,13 +121,20 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
           if (!ch) v.notFound("adoptUuid", adoptUuid, "V2VConversionHostVO");
           else {
             if (hostUuid && ch.hostUuid && ch.hostUuid !== hostUuid)
-              v.fail("hostUuid", `the conversion host[uuid: ${adoptUuid}] is on host[uuid: ${ch.hostUuid}], not ${hostUuid}`);
-            if (type && ch.type && ch.type !== type) v.fail("type", `the conversion host[uuid: ${adoptUuid}] is of type ${ch.type}, not ${type}`);
+              v.fail(
+                "hostUuid",
+                `the conversion host[uuid: ${adoptUuid}] is on host[uuid: ${ch.hostUuid}], not ${hostUuid}`,
+              );
+            if (type && ch.type && ch.type !== type)
+              v.fail("type", `the conversion host[uuid: ${adoptUuid}] is of type ${ch.type}, not ${type}`);
           }
           return;
         }
         if (!hostUuid) return;
-        const [host, onHost] = await Promise.all([getReference(c, "QueryHost", hostUuid), conversionHostsOnHost(c, hostUuid)]);
+        const [host, onHost] = await Promise.all([
+          getReference(c, "QueryHost", hostUuid),
+          conversionHostsOnHost(c, hostUuid),
+        ]);
         if (!host) {
           v.notFound("hostUuid", hostUuid, "HostVO");
           return;
@@ -171,8 +184,13 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
       get: (uuid) => getConversionHost(c, uuid),
       verify: (ch, field) => verifyHost(ch, inputs, field),
       submit: async (resourceUuid) => {
-        this.log(`${label}: adding host ${inputs.hostUuid} as V2V conversion host ${resourceUuid} (${inputs.type}, cache ${inputs.storagePath})`);
-        const ch = await addV2VConversionHost(c, createCallArgs(V2V_CONVERSION_HOST_INPUTS, { ...inputs, resourceUuid }));
+        this.log(
+          `${label}: adding host ${inputs.hostUuid} as V2V conversion host ${resourceUuid} (${inputs.type}, cache ${inputs.storagePath})`,
+        );
+        const ch = await addV2VConversionHost(
+          c,
+          createCallArgs(V2V_CONVERSION_HOST_INPUTS, { ...inputs, resourceUuid }),
+        );
         return ch.uuid ? ch : ((await getConversionHost(c, resourceUuid)) ?? { ...ch, uuid: resourceUuid });
       },
       log: (l) => this.log(l),
@@ -182,7 +200,9 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
       return { id: ch.uuid!, outs: this.outputs(inputs, ch) };
     } catch (e) {
       // the conversion host exists: record it, so that the next up retries the rest instead of adding again
-      const reason = c.redact(`${label}: conversion host ${found.uuid} was added, but setting it as declared failed: ${(e as Error).message}`);
+      const reason = c.redact(
+        `${label}: conversion host ${found.uuid} was added, but setting it as declared failed: ${(e as Error).message}`,
+      );
       throw new ResourceInitError(reason, found.uuid!, this.outputs(inputs, found), [reason], inputs);
     }
   }
@@ -225,7 +245,11 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ update
 
-  async update(id: string, _olds: V2vConversionHostOutputs, news: V2vConversionHostInputs): Promise<{ outs: V2vConversionHostOutputs }> {
+  async update(
+    id: string,
+    _olds: V2vConversionHostOutputs,
+    news: V2vConversionHostInputs,
+  ): Promise<{ outs: V2vConversionHostOutputs }> {
     const c = this.client();
     const label = resourceLabel(TYPE_NAME, news, news.name ?? id);
     const ch = await getConversionHost(c, id);
@@ -281,7 +305,9 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 /** An adopted (or already added) conversion host must be on the declared host, of the declared type. */
 function verifyHost(ch: V2VConversionHostInventory, inputs: V2vConversionHostInputs, field: string): void {
   if (inputs.hostUuid && ch.hostUuid && ch.hostUuid !== inputs.hostUuid) {
-    throw new ZStackError(`${field} ${ch.uuid} names the conversion host on host ${ch.hostUuid}, but hostUuid is ${inputs.hostUuid}`);
+    throw new ZStackError(
+      `${field} ${ch.uuid} names the conversion host on host ${ch.hostUuid}, but hostUuid is ${inputs.hostUuid}`,
+    );
   }
   if (inputs.type && ch.type && ch.type !== inputs.type) {
     throw new ZStackError(`${field} ${ch.uuid} names a conversion host of type ${ch.type}, but type is ${inputs.type}`);
@@ -290,5 +316,10 @@ function verifyHost(ch: V2VConversionHostInventory, inputs: V2vConversionHostInp
 
 /** The input part of recorded outputs (for read); the outputs carry ZStack's name, description, cache path and state. */
 function inputsOf(props: V2vConversionHostOutputs): V2vConversionHostInputs {
-  return echoedInputs<V2vConversionHostInputs>(V2V_CONVERSION_HOST_INPUTS, props, ["name", "description", "storagePath", "state"]);
+  return echoedInputs<V2vConversionHostInputs>(V2V_CONVERSION_HOST_INPUTS, props, [
+    "name",
+    "description",
+    "storagePath",
+    "state",
+  ]);
 }

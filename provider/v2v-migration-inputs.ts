@@ -189,6 +189,9 @@ export interface V2vMigrationOutputs extends V2vMigrationInputs {
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)
 const inputsMatchTable: SameKeys<V2vMigrationInputs, typeof V2V_MIGRATION_INPUTS.table> = true;
-const outputsMatchList: SameKeys<Omit<V2vMigrationOutputs, keyof V2vMigrationInputs>, Record<(typeof V2V_MIGRATION_OUTPUTS)[number], unknown>> = true;
+const outputsMatchList: SameKeys<
+  Omit<V2vMigrationOutputs, keyof V2vMigrationInputs>,
+  Record<(typeof V2V_MIGRATION_OUTPUTS)[number], unknown>
+> = true;
 void inputsMatchTable;
 void outputsMatchList;

@@ -69,7 +69,15 @@ import {
   V2vMigrationOutputs,
 } from "./v2v-migration-inputs";
 import { containsUnknown, jsonEqual, withoutUndefined } from "./values";
-import { SourceVmError, needsSource, recordedSource, resolveSource, sourceVmFromListing, vmwareUuidOf, withSourceDefaults } from "./v2v-source";
+import {
+  SourceVmError,
+  needsSource,
+  recordedSource,
+  resolveSource,
+  sourceVmFromListing,
+  vmwareUuidOf,
+  withSourceDefaults,
+} from "./v2v-source";
 import { CapacityLedger, formatBytes, sourceDiskBytes } from "./preflight";
 import { remigrationError } from "./v2v-remigration-guard";
 
@@ -92,7 +100,8 @@ export function migratedVmUuid(job: LongJobInventory): string | undefined {
       // not JSON
     }
   }
-  if (job.state === "Succeeded" && job.targetResourceUuid && job.targetResourceUuid !== job.uuid) return job.targetResourceUuid;
+  if (job.state === "Succeeded" && job.targetResourceUuid && job.targetResourceUuid !== job.uuid)
+    return job.targetResourceUuid;
   return undefined;
 }
 
@@ -126,8 +135,14 @@ type Usable = { state: string; status?: string };
 const asString = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
 
 /** Why a referenced resource cannot take part in a conversion, or undefined when it can. */
-function unusable(kind: string, uuid: string, found: { state?: string; status?: string }, usable: Usable): string | undefined {
-  if (found.state !== undefined && found.state !== usable.state) return `the ${kind}[uuid:${uuid}] is ${found.state}; it must be ${usable.state}`;
+function unusable(
+  kind: string,
+  uuid: string,
+  found: { state?: string; status?: string },
+  usable: Usable,
+): string | undefined {
+  if (found.state !== undefined && found.state !== usable.state)
+    return `the ${kind}[uuid:${uuid}] is ${found.state}; it must be ${usable.state}`;
   if (usable.status && found.status !== undefined && found.status !== usable.status) {
     return `the ${kind}[uuid:${uuid}] is ${found.status}; it must be ${usable.status}`;
   }
@@ -139,10 +154,16 @@ function validateInputs(v: Validator, adopting: boolean): void {
   if (!adopting) for (const k of ["name", "primaryStorageUuid", "l3NetworkUuids"]) v.required(k);
   // the source: exactly one of url and sourceVmName; a VMware source gives the CPU and memory defaults
   if (!adopting && !v.isSet("url") && !v.isSet("sourceVmName")) {
-    v.fail("url", 'exactly one of url and sourceVmName must be set: url: "vmware://<uuid>", or sourceVmName: the name of the VMware VM in ZStack');
+    v.fail(
+      "url",
+      'exactly one of url and sourceVmName must be set: url: "vmware://<uuid>", or sourceVmName: the name of the VMware VM in ZStack',
+    );
   }
   if (v.isSet("url") && v.isSet("sourceVmName")) {
-    v.fail("sourceVmName", "exactly one of url and sourceVmName must be set, not both: sourceVmName names the VM that url would name");
+    v.fail(
+      "sourceVmName",
+      "exactly one of url and sourceVmName must be set, not both: sourceVmName names the VM that url would name",
+    );
   }
   v.string("sourceVmName", { maxLength: 255, nonEmpty: true });
   const vmwareSource = v.isSet("sourceVmName") || v.isUnknown("url") || vmwareUuidOf(v.value("url")) !== undefined;
@@ -158,11 +179,23 @@ function validateInputs(v: Validator, adopting: boolean): void {
 
   const url = v.string("url", { maxLength: 1024, nonEmpty: true });
   if (url !== undefined && /^vmware:\/\//i.test(url) && !/^vmware:\/\/[0-9a-fA-F]{32}$/.test(url)) {
-    v.fail("url", `a VMware url must be vmware://<uuid of the VMware VM as registered in ZStack, 32 hex characters>, got "${url}"`);
+    v.fail(
+      "url",
+      `a VMware url must be vmware://<uuid of the VMware VM as registered in ZStack, 32 hex characters>, got "${url}"`,
+    );
   }
   v.string("name", { maxLength: 255, nonEmpty: true });
   v.string("description", { maxLength: 2048 });
-  for (const k of ["conversionHostUuid", "zoneUuid", "clusterUuid", "hostUuid", "primaryStorageUuid", "defaultL3NetworkUuid", "adoptUuid"]) v.uuid(k);
+  for (const k of [
+    "conversionHostUuid",
+    "zoneUuid",
+    "clusterUuid",
+    "hostUuid",
+    "primaryStorageUuid",
+    "defaultL3NetworkUuid",
+    "adoptUuid",
+  ])
+    v.uuid(k);
   v.integer("cpuNum", 1, 1024);
   v.integer("memorySize", 1, Number.MAX_SAFE_INTEGER);
   const l3s = v.list<string>("l3NetworkUuids", uuidItem, { nonEmpty: true });
@@ -194,7 +227,10 @@ function validateInputs(v: Validator, adopting: boolean): void {
 export class V2vMigrationProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ check
 
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  async check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
     return checkInputs(olds, news, {
       typeName: TYPE_NAME,
       message: V2V_MESSAGE,
@@ -228,7 +264,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           const job = await getLongJob(c, adoptUuid);
           if (!job) v.notFound("adoptUuid", adoptUuid, "LongJobVO");
           else if (job.jobName && job.jobName !== V2V_JOB_NAME) {
-            v.fail("adoptUuid", `long job[uuid:${adoptUuid}] is a ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`);
+            v.fail(
+              "adoptUuid",
+              `long job[uuid:${adoptUuid}] is a ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`,
+            );
           }
         });
       }
@@ -251,10 +290,15 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       } else if (m) {
         add(async () => {
           const uuid = m[1].toLowerCase();
-          const vm = (await esxVms()).find((x) => x.uuid?.toLowerCase() === uuid) ?? (await cache.get(`vm:${uuid}`, () => getVmInstance(c, m[1])));
+          const vm =
+            (await esxVms()).find((x) => x.uuid?.toLowerCase() === uuid) ??
+            (await cache.get(`vm:${uuid}`, () => getVmInstance(c, m[1])));
           if (!vm) v.notFound("url", m[1], "VmInstanceVO");
           else if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
-            v.fail("url", `the VM[uuid:${m[1]}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`);
+            v.fail(
+              "url",
+              `the VM[uuid:${m[1]}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`,
+            );
           } else {
             source = vm;
             Object.assign(inputs, withSourceDefaults(inputs, vm));
@@ -268,7 +312,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
           const ch = await cache.get(`conversion-host:${host}`, () => getConversionHost(c, host), Infinity);
           if (!ch) v.notFound("conversionHostUuid", host, "V2VConversionHostVO");
           else if (ch.state && ch.state !== "Enabled") {
-            v.fail("conversionHostUuid", `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`);
+            v.fail(
+              "conversionHostUuid",
+              `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`,
+            );
           } else {
             const hostIssue = unusable(
               "the KVM host of V2V conversion host",
@@ -283,7 +330,13 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       }
       // exists, and in the state a conversion needs (ZStack would otherwise fail the job later)
       const refs: Array<[string, ReferenceQuery, string, string, Usable]> = [
-        ["primaryStorageUuid", "QueryPrimaryStorage", "PrimaryStorageVO", "primary storage", { state: "Enabled", status: "Connected" }],
+        [
+          "primaryStorageUuid",
+          "QueryPrimaryStorage",
+          "PrimaryStorageVO",
+          "primary storage",
+          { state: "Enabled", status: "Connected" },
+        ],
         ["zoneUuid", "QueryZone", "ZoneVO", "zone", { state: "Enabled" }],
         ["clusterUuid", "QueryCluster", "ClusterVO", "cluster", { state: "Enabled" }],
         ["hostUuid", "QueryHost", "HostVO", "host", { state: "Enabled", status: "Connected" }],
@@ -305,11 +358,16 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       const l3s = v.value("l3NetworkUuids") as string[] | undefined;
       if (l3s) {
         add(async () => {
-          const found = await cache.get(`QueryL3Network:${[...l3s].sort().join(",")}`, () => getReferences(c, "QueryL3Network", l3s));
+          const found = await cache.get(`QueryL3Network:${[...l3s].sort().join(",")}`, () =>
+            getReferences(c, "QueryL3Network", l3s),
+          );
           const have = new Set(found.map((x) => x.uuid));
           const missing = l3s.filter((u) => !have.has(u));
           if (missing.length)
-            v.fail("l3NetworkUuids", `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`);
+            v.fail(
+              "l3NetworkUuids",
+              `invalid field[l3NetworkUuids], resource[uuids:[${missing.join(", ")}], type:L3NetworkVO] not found`,
+            );
           for (const l3 of found) {
             const issue = unusable("L3 network", l3.uuid ?? "?", l3, { state: "Enabled" });
             if (issue) v.fail("l3NetworkUuids", issue);
@@ -331,7 +389,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         (l) => this.log(l),
         async () => (existing = await cache.get("v2v-jobs", () => longJobsIn(c, V2V_JOB_NAME, LONG_JOB_STATES))),
       );
-      if (!existing.some((j) => j.uuid === resourceUuid)) this.preflight(v, ledger, inputs, source, storage, conversionHost);
+      if (!existing.some((j) => j.uuid === resourceUuid))
+        this.preflight(v, ledger, inputs, source, storage, conversionHost);
     }
   }
 
@@ -406,9 +465,15 @@ export class V2vMigrationProvider extends ZStackProviderBase {
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
       unfinished: news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded",
     });
-    if (!result.changes && urlDecides && !jsonEqual(olds.sourceVmName, news.sourceVmName)) return { ...result, changes: true };
+    if (!result.changes && urlDecides && !jsonEqual(olds.sourceVmName, news.sourceVmName))
+      return { ...result, changes: true };
     // a Succeeded migration is not run again by accident (README, "Re-migration guard")
-    const refusal = remigrationError(resourceLabel(TYPE_NAME, news, asString(olds.name) ?? asString(news.name)), olds, news, result.replaces);
+    const refusal = remigrationError(
+      resourceLabel(TYPE_NAME, news, asString(olds.name) ?? asString(news.name)),
+      olds,
+      news,
+      result.replaces,
+    );
     if (refusal) throw refusal;
     return result;
   }
@@ -418,7 +483,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   async create(given: V2vMigrationInputs): Promise<{ id: string; outs: V2vMigrationOutputs }> {
     const c = this.client();
     // check resolved the source unless it could not reach ZStack (or validateReferences is off)
-    const inputs = !given.adoptUuid && needsSource(given) ? withSourceDefaults(given, await resolveSource(c, given)) : given;
+    const inputs =
+      !given.adoptUuid && needsSource(given) ? withSourceDefaults(given, await resolveSource(c, given)) : given;
     const clock = this.clock();
     const timeout = timeoutOf(inputs.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
     const label = resourceLabel(TYPE_NAME, inputs, inputs.name ?? inputs.adoptUuid);
@@ -476,7 +542,10 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   }
 
   /** ConvertVmFromForeignHypervisor; an api job that outlived its poll is found by resourceUuid. */
-  private async submit(c: ZStackClient, inputs: V2vMigrationInputs & { resourceUuid: string }): Promise<LongJobInventory> {
+  private async submit(
+    c: ZStackClient,
+    inputs: V2vMigrationInputs & { resourceUuid: string },
+  ): Promise<LongJobInventory> {
     try {
       const job = await convertVmFromForeignHypervisor(c, createCallArgs(V2V_MIGRATION_INPUTS, inputs));
       if (!job.uuid) job.uuid = inputs.resourceUuid;
@@ -492,7 +561,9 @@ export class V2vMigrationProvider extends ZStackProviderBase {
 
   private verifyJob(job: LongJobInventory, inputs: V2vMigrationInputs, field: string): void {
     if (job.jobName && job.jobName !== V2V_JOB_NAME) {
-      throw new ZStackError(`${field} ${job.uuid} names a long job of type ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`);
+      throw new ZStackError(
+        `${field} ${job.uuid} names a long job of type ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`,
+      );
     }
     if (job.jobData && inputs.url) {
       try {
@@ -517,7 +588,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   ): Promise<LongJobInventory> {
     let latest = job;
     try {
-      if (!isFinal(job.state)) latest = await this.waitForJob(c, job.uuid!, deadline, startedAt, label, (j) => (latest = j));
+      if (!isFinal(job.state))
+        latest = await this.waitForJob(c, job.uuid!, deadline, startedAt, label, (j) => (latest = j));
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
         const reason = `${label}: long job ${job.uuid} is still ${latest.state ?? "running"} at the create timeout (${timeoutOf(inputs.timeouts, "create", V2V_DEFAULT_TIMEOUTS).text}); it keeps running in ZStack and the next pulumi up waits for it again`;
@@ -532,11 +604,21 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   /** A Failed or Canceled job is recorded in the stack with ZStack's reason (partial create/update). */
   private throwIfUnsuccessful(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, label: string): void {
     if (job.state === "Failed" || job.state === "Canceled") {
-      throw this.recordedFailure(c, inputs, job, `${label}: long job ${job.uuid} ${job.state}: ${longJobFailureReason(job)}`);
+      throw this.recordedFailure(
+        c,
+        inputs,
+        job,
+        `${label}: long job ${job.uuid} ${job.state}: ${longJobFailureReason(job)}`,
+      );
     }
   }
 
-  private recordedFailure(c: ZStackClient, inputs: V2vMigrationInputs, job: LongJobInventory, reason: string): ResourceInitError {
+  private recordedFailure(
+    c: ZStackClient,
+    inputs: V2vMigrationInputs,
+    job: LongJobInventory,
+    reason: string,
+  ): ResourceInitError {
     const text = redactText(reason, this.secretsOf(c, inputs));
     return new ResourceInitError(text, job.uuid!, this.outputs(inputs, job, c), [text], inputs);
   }
@@ -574,7 +656,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
             this.log(`${label}: ResumeLongJob failed: ${(e as Error).message}`);
           });
         }
-        const percent = j.apiId && j.state === "Running" ? await taskProgressPercent(c, j.apiId).catch(() => undefined) : undefined;
+        const percent =
+          j.apiId && j.state === "Running" ? await taskProgressPercent(c, j.apiId).catch(() => undefined) : undefined;
         return { done: false, percent, state: j.state };
       },
     });
@@ -586,12 +669,19 @@ export class V2vMigrationProvider extends ZStackProviderBase {
     const c = this.client();
     const job = await getLongJob(c, id);
     if (!job) return { id: undefined };
-    return { id, props: this.outputs(recordedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props), job, c, props.vmUuid) };
+    return {
+      id,
+      props: this.outputs(recordedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props), job, c, props.vmUuid),
+    };
   }
 
   // ------------------------------------------------------------------ update
 
-  async update(id: string, olds: V2vMigrationOutputs, given: V2vMigrationInputs): Promise<{ outs: V2vMigrationOutputs }> {
+  async update(
+    id: string,
+    olds: V2vMigrationOutputs,
+    given: V2vMigrationInputs,
+  ): Promise<{ outs: V2vMigrationOutputs }> {
     const c = this.client();
     // the same source (diff replaces otherwise): what the program leaves unset is what was recorded
     const news = recordedSource(olds, given);
@@ -602,7 +692,8 @@ export class V2vMigrationProvider extends ZStackProviderBase {
 
     const rename: Record<string, string> = {};
     if (news.longJobName !== undefined && news.longJobName !== job.name) rename.name = news.longJobName;
-    if (news.longJobDescription !== undefined && news.longJobDescription !== job.description) rename.description = news.longJobDescription;
+    if (news.longJobDescription !== undefined && news.longJobDescription !== job.description)
+      rename.description = news.longJobDescription;
     if (Object.keys(rename).length) {
       const updated = await updateLongJob(c, id, rename);
       job = updated.uuid ? updated : ((await getLongJob(c, id)) ?? job);
@@ -615,7 +706,9 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         if (job.state === "Failed" || job.state === "Canceled") {
           // a rerun converts again: it queues for a slot like a new submission
           slot = await this.slots(c, news).acquire(this.slotRequest(news, id, label));
-          this.log(`${label}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`);
+          this.log(
+            `${label}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`,
+          );
           startedAt = clock.now();
           const rerun = await rerunLongJob(c, id);
           job = rerun.uuid ? rerun : ((await getLongJob(c, id)) ?? job);
@@ -648,7 +741,9 @@ export class V2vMigrationProvider extends ZStackProviderBase {
         if (!(e instanceof ZStackApiError)) throw e;
         const now = await getLongJob(c, id);
         if (now && !isFinal(now.state) && now.state !== "Canceling") {
-          throw new ZStackError(`${label}: long job ${id} is ${now.state} and ZStack refused to cancel it: ${e.message}`);
+          throw new ZStackError(
+            `${label}: long job ${id} is ${now.state} and ZStack refused to cancel it: ${e.message}`,
+          );
         }
       }
       job = await this.waitForJob(c, id, deadline, undefined, label, () => undefined, false).catch((e: unknown) => {
@@ -675,11 +770,18 @@ export class V2vMigrationProvider extends ZStackProviderBase {
   /** Values to redact from anything this resource records or reports: credentials and secret inputs (sshPrivKey). */
   private secretsOf(c: ZStackClient, inputs: V2vMigrationInputs): string[] {
     const values = inputs as unknown as Record<string, unknown>;
-    const secretInputs = V2V_MIGRATION_INPUTS.secrets.map((k) => values[k]).filter((x): x is string => typeof x === "string" && x !== "");
+    const secretInputs = V2V_MIGRATION_INPUTS.secrets
+      .map((k) => values[k])
+      .filter((x): x is string => typeof x === "string" && x !== "");
     return [...c.secrets(), ...secretInputs];
   }
 
-  private outputs(inputs: V2vMigrationInputs, job: LongJobInventory, c: ZStackClient, knownVmUuid?: string): V2vMigrationOutputs {
+  private outputs(
+    inputs: V2vMigrationInputs,
+    job: LongJobInventory,
+    c: ZStackClient,
+    knownVmUuid?: string,
+  ): V2vMigrationOutputs {
     const secrets = this.secretsOf(c, inputs);
     return withoutUndefined({
       ...echoedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, inputs),

@@ -32,7 +32,11 @@ export async function sourceVmByName(c: ZStackClient, name: string): Promise<VmI
  * The source VM named `name` among all ESX VMs ZStack listed (`check` lists them once per run); one
  * the listing does not have (created since) is looked up by name.
  */
-export async function sourceVmFromListing(c: ZStackClient, listing: readonly VmInstanceInventory[], name: string): Promise<VmInstanceInventory> {
+export async function sourceVmFromListing(
+  c: ZStackClient,
+  listing: readonly VmInstanceInventory[],
+  name: string,
+): Promise<VmInstanceInventory> {
   const found = listing.filter((vm) => vm.name === name);
   return found.length ? oneSourceNamed(name, found) : sourceVmByName(c, name);
 }
@@ -43,7 +47,9 @@ function oneSourceNamed(name: string, found: readonly VmInstanceInventory[]): Vm
   if (found.length === 1 && found[0].uuid) return found[0];
   if (found.length === 0) throw new SourceVmError(`sourceVmName: no ${criteria} exists in ZStack`);
   const candidates = found.map((vm) => `${vm.uuid} (${JSON.stringify(vm.name)})`).join(", ");
-  throw new SourceVmError(`sourceVmName: ${found.length} VMs match ${criteria}: ${candidates}; give url: "vmware://<uuid>" to choose one`);
+  throw new SourceVmError(
+    `sourceVmName: ${found.length} VMs match ${criteria}: ${candidates}; give url: "vmware://<uuid>" to choose one`,
+  );
 }
 
 /** The ESX VM a `vmware://` url names; throws when ZStack has none (or it is not ESX). */
@@ -92,7 +98,8 @@ export function withSourceDefaults<T extends SourceInputs>(inputs: T, vm: VmInst
   const out: T = { ...inputs };
   if (out.url === undefined || out.url === null) out.url = vmwareUrl(vm.uuid!);
   if ((out.cpuNum === undefined || out.cpuNum === null) && vm.cpuNum !== undefined) out.cpuNum = vm.cpuNum;
-  if ((out.memorySize === undefined || out.memorySize === null) && vm.memorySize !== undefined) out.memorySize = vm.memorySize;
+  if ((out.memorySize === undefined || out.memorySize === null) && vm.memorySize !== undefined)
+    out.memorySize = vm.memorySize;
   return out;
 }
 

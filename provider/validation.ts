@@ -116,7 +116,10 @@ export class Validator {
     const v = this.string(property);
     if (v === undefined) return undefined;
     if (!(valid as readonly string[]).includes(v)) {
-      this.fail(property, `valid value for field[${property}] of message[${this.message}] are [${valid.join(", ")}], but ${v} found`);
+      this.fail(
+        property,
+        `valid value for field[${property}] of message[${this.message}] are [${valid.join(", ")}], but ${v} found`,
+      );
       return undefined;
     }
     return v as T;
@@ -151,7 +154,11 @@ export class Validator {
   }
 
   /** A list whose known elements each pass `item`; returns the list when fully known and valid. */
-  list<T>(property: string, item: (v: unknown) => string | undefined, opts: { nonEmpty?: boolean } = {}): T[] | undefined {
+  list<T>(
+    property: string,
+    item: (v: unknown) => string | undefined,
+    opts: { nonEmpty?: boolean } = {},
+  ): T[] | undefined {
     const v = this.inputs[property];
     if (v === undefined || v === null || v === UNKNOWN) return undefined;
     if (!Array.isArray(v)) {
@@ -202,7 +209,10 @@ export class Validator {
       if (d === undefined || d === null || d === UNKNOWN) continue;
       const ms = typeof d === "string" ? parseDuration(d) : undefined;
       if (ms === undefined || ms <= 0) {
-        this.fail(property, `${property}.${k} must be a positive duration such as "90s", "45m", "3h" or "1h30m", got ${JSON.stringify(d)}`);
+        this.fail(
+          property,
+          `${property}.${k} must be a positive duration such as "90s", "45m", "3h" or "1h30m", got ${JSON.stringify(d)}`,
+        );
         return;
       }
     }
@@ -229,7 +239,11 @@ export function tagItem(v: unknown): string | undefined {
 }
 
 /** A wait's timeout: `timeouts[key]` when set and valid, else the default duration; as text and in ms. */
-export function timeoutOf(timeouts: unknown, key: string, defaults: Readonly<Record<string, string>>): { text: string; ms: number } {
+export function timeoutOf(
+  timeouts: unknown,
+  key: string,
+  defaults: Readonly<Record<string, string>>,
+): { text: string; ms: number } {
   const v = (timeouts as Record<string, unknown> | undefined)?.[key];
   const ms = typeof v === "string" ? parseDuration(v) : undefined;
   if (typeof v === "string" && ms !== undefined && ms > 0) return { text: v, ms };

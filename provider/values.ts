@@ -32,14 +32,19 @@ export function withoutUndefined<T>(v: T): T {
   if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(withoutUndefined) as unknown as T;
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = withoutUndefined(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      if (x !== undefined) out[k] = withoutUndefined(x);
     return out as T;
   }
   return v;
 }
 
 /** The given inputs among `keys`, without undefined and preview sentinels, to echo as outputs. */
-export function pickInputs(values: object, keys: readonly string[], except: readonly string[] = []): Record<string, unknown> {
+export function pickInputs(
+  values: object,
+  keys: readonly string[],
+  except: readonly string[] = [],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const v = (values as Record<string, unknown>)[k];

@@ -67,8 +67,12 @@ const ova = new OvaPackage("app-template-ova", {
 
 export const conversionHostUuid = conversionHost.uuid;
 /** migrated VM name → uuid of the new ZStack VM */
-export const migratedVms = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.vmUuid]))).apply((pairs) => Object.fromEntries(pairs));
-export const migrationStates = pulumi.all(migrations.map((m) => pulumi.all([m.name, m.state]))).apply((pairs) => Object.fromEntries(pairs));
+export const migratedVms = pulumi
+  .all(migrations.map((m) => pulumi.all([m.name, m.vmUuid])))
+  .apply((pairs) => Object.fromEntries(pairs));
+export const migrationStates = pulumi
+  .all(migrations.map((m) => pulumi.all([m.name, m.state])))
+  .apply((pairs) => Object.fromEntries(pairs));
 export const ovaExportUrl = ova.exportUrl;
 export const ovaMd5Sum = ova.md5Sum;
 export const ovaSize = ova.size;

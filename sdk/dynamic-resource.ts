@@ -48,7 +48,10 @@ export function resourceProps(shape: ResourceShape, name: string, args: object):
 }
 
 /** The options, with secret inputs also marked as secret outputs. */
-export function resourceOptions(shape: ResourceShape, opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions | undefined {
+export function resourceOptions(
+  shape: ResourceShape,
+  opts: pulumi.CustomResourceOptions | undefined,
+): pulumi.CustomResourceOptions | undefined {
   if (shape.inputs.secrets.length === 0) return opts;
   return pulumi.mergeOptions(opts, { additionalSecretOutputs: [...shape.inputs.secrets] });
 }

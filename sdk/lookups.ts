@@ -33,7 +33,10 @@ export type LookupOutputArgs = ArgsOf<LookupArgs>;
 const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
 /** The `...Output` form of a lookup: waits for the arguments, then runs it. */
-function lookupOutput<T>(lookup: (args: LookupArgs) => Promise<T>, args: LookupOutputArgs | undefined): pulumi.Output<T> {
+function lookupOutput<T>(
+  lookup: (args: LookupArgs) => Promise<T>,
+  args: LookupOutputArgs | undefined,
+): pulumi.Output<T> {
   return pulumi.output(args ?? {}).apply((a) => lookup(a as LookupArgs));
 }
 

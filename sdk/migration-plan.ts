@@ -61,14 +61,19 @@ export function planEntryNames(planName: string, vms: readonly MigrationPlanEntr
   vms.forEach((given, i) => {
     // a plain-JavaScript or data-file caller may pass anything: checked as unknown values
     const e = given as unknown as { source?: unknown; name?: unknown } | null;
-    if (!e || typeof e !== "object") throw new Error(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
+    if (!e || typeof e !== "object")
+      throw new Error(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
     const source = e.source;
     if (typeof source !== "string" || source.trim() === "") {
-      throw new Error(`MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(source)}`);
+      throw new Error(
+        `MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(source)}`,
+      );
     }
     const entryName = e.name;
     if (entryName !== undefined && (typeof entryName !== "string" || entryName.trim() === "")) {
-      throw new Error(`MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(entryName)}`);
+      throw new Error(
+        `MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(entryName)}`,
+      );
     }
     const name = entryName ?? source;
     const seen = firstIndex.get(name);
@@ -131,7 +136,9 @@ export class MigrationPlan extends pulumi.ComponentResource {
       void _name;
       // an override left undefined (e.g. from an optional field of a data file) keeps the default
       const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-      const from: Partial<V2vMigrationArgs> = UUID.test(source) ? { url: `vmware://${source.toLowerCase()}` } : { sourceVmName: source };
+      const from: Partial<V2vMigrationArgs> = UUID.test(source)
+        ? { url: `vmware://${source.toLowerCase()}` }
+        : { sourceVmName: source };
       const migrationArgs = {
         ...args.defaults,
         ...overrides,
@@ -140,21 +147,28 @@ export class MigrationPlan extends pulumi.ComponentResource {
         ...(limit !== undefined ? { maxInFlight: limit } : {}),
       } as V2vMigrationArgs;
       // the child's name starts with the plan's: an alias on the plan is inherited by its children
-      const m = new V2vMigration(`${name}-${entryName}`, migrationArgs, { parent: this, ...(ignoreChanges ? { ignoreChanges } : {}) });
+      const m = new V2vMigration(`${name}-${entryName}`, migrationArgs, {
+        parent: this,
+        ...(ignoreChanges ? { ignoreChanges } : {}),
+      });
       this.migrations[entryName] = m;
       rows.push(
-        pulumi.all([m.state, m.vmUuid, m.executeTime, m.jobResult]).apply(([state, vmUuid, executeTime, jobResult]) => ({
-          entry: entryName,
-          source,
-          state,
-          vmUuid,
-          executeTime,
-          jobResult,
-        })),
+        pulumi
+          .all([m.state, m.vmUuid, m.executeTime, m.jobResult])
+          .apply(([state, vmUuid, executeTime, jobResult]) => ({
+            entry: entryName,
+            source,
+            state,
+            vmUuid,
+            executeTime,
+            jobResult,
+          })),
       );
     });
     const byEntry = <T>(pick: (m: V2vMigration) => pulumi.Output<T>) =>
-      pulumi.all(Object.fromEntries(names.map((n) => [n, pick(this.migrations[n])]))) as unknown as pulumi.Output<Record<string, T>>;
+      pulumi.all(Object.fromEntries(names.map((n) => [n, pick(this.migrations[n])]))) as unknown as pulumi.Output<
+        Record<string, T>
+      >;
     this.vmUuids = byEntry((m) => m.vmUuid);
     this.states = byEntry((m) => m.state);
     this.report = pulumi.all(rows).apply((r) => migrationReport(name, r));

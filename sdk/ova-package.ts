@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider module uses `export =`, and the serializer must record this require
 import provider = require("../provider/providers/ova-package");
-import { OVA_PACKAGE_INPUTS, OVA_PACKAGE_OUTPUTS, OvaPackageInputs, OvaPackageOutputs, OvaPackageTimeouts } from "../provider/ova-package-inputs";
+import {
+  OVA_PACKAGE_INPUTS,
+  OVA_PACKAGE_OUTPUTS,
+  OvaPackageInputs,
+  OvaPackageOutputs,
+  OvaPackageTimeouts,
+} from "../provider/ova-package-inputs";
 import { ArgsOf, OutputsOf, ResourceShape, resourceOptions, resourceProps } from "./dynamic-resource";
 
 /** Type token of {@link OvaPackage}. */

@@ -10,7 +10,12 @@ const NAMESPACE = "6f1c3a52-9d0e-4b7a-8e1f-2c4d5b6a7e80";
  * derives the same uuid again, so the provider adopts the long job or package it already started.
  * @internal
  */
-export function deriveResourceUuid(type: string, name: string, project = pulumi.getProject(), stack = pulumi.getStack()): string {
+export function deriveResourceUuid(
+  type: string,
+  name: string,
+  project = pulumi.getProject(),
+  stack = pulumi.getStack(),
+): string {
   const ns = Buffer.from(NAMESPACE.replace(/-/g, ""), "hex");
   const hash = createHash("sha1").update(ns).update(`${project}/${stack}/${type}/${name}`, "utf8").digest();
   const bytes = Buffer.from(hash.subarray(0, 16));

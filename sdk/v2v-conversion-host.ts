@@ -21,7 +21,11 @@ export type V2vConversionHostArgs = ArgsOf<V2vConversionHostInputs>;
  */
 export type V2vConversionHostAdoptArgs = Partial<V2vConversionHostArgs> & { adoptUuid: pulumi.Input<string> };
 
-const SHAPE: ResourceShape = { type: V2V_CONVERSION_HOST_TYPE, inputs: V2V_CONVERSION_HOST_INPUTS, outputs: V2V_CONVERSION_HOST_OUTPUTS };
+const SHAPE: ResourceShape = {
+  type: V2V_CONVERSION_HOST_TYPE,
+  inputs: V2V_CONVERSION_HOST_INPUTS,
+  outputs: V2V_CONVERSION_HOST_OUTPUTS,
+};
 
 /** The output properties of {@link V2vConversionHost}: its inputs and the V2VConversionHostInventory fields. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- declaration merging: this interface declares the class's output properties, which the engine sets
@@ -50,7 +54,18 @@ export interface V2vConversionHost extends OutputsOf<V2vConversionHostOutputs> {
 // the interface above declares the output properties; the engine sets them from the provider's outputs
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class V2vConversionHost extends pulumi.dynamic.Resource {
-  constructor(name: string, args: V2vConversionHostArgs | V2vConversionHostAdoptArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, resourceProps(SHAPE, name, args), resourceOptions(SHAPE, opts), "zstack", "V2vConversionHost");
+  constructor(
+    name: string,
+    args: V2vConversionHostArgs | V2vConversionHostAdoptArgs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      provider,
+      name,
+      resourceProps(SHAPE, name, args),
+      resourceOptions(SHAPE, opts),
+      "zstack",
+      "V2vConversionHost",
+    );
   }
 }

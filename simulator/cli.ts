@@ -26,13 +26,18 @@ export const FLAGS: ReadonlyArray<{ flag: string; default: string; meaning: stri
   { flag: "--seed FILE", default: "the default world", meaning: "JSON world replacing the default one" },
   { flag: "--random-seed N", default: "random", meaning: "seed of the PRNG (fault injection, generated uuids)" },
   { flag: "--session-timeout SECS", default: "7200", meaning: "session lifetime" },
-  { flag: "--v2v-duration DUR", default: "from disk sizes", meaning: "fixed V2V conversion time, e.g. 30m, 90s, 1h30m" },
+  {
+    flag: "--v2v-duration DUR",
+    default: "from disk sizes",
+    meaning: "fixed V2V conversion time, e.g. 30m, 90s, 1h30m",
+  },
   { flag: "--ova-duration DUR", default: "from disk sizes", meaning: "fixed OVA export time" },
   { flag: "--quiet", default: "off", meaning: 'print only the "listening on" line' },
   {
     flag: "--synchronous-apis LIST",
     default: "none",
-    meaning: "async APIs answered 200 + result instead of 202 + location, e.g. ConvertVmFromForeignHypervisor,ExportVmOvaPackage or *",
+    meaning:
+      "async APIs answered 200 + result instead of 202 + location, e.g. ConvertVmFromForeignHypervisor,ExportVmOvaPackage or *",
   },
   { flag: "--no-sim-header", default: "off", meaning: "do not send the X-ZStack-Simulator header" },
 ];
@@ -56,7 +61,9 @@ export function parseArgs(argv: string[]): SimulatorOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = (): string => {
       if (inline !== undefined) return inline;
       const v = argv[++i];

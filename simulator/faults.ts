@@ -89,20 +89,23 @@ export class Faults {
   }
 
   setConnectionResetRate(r: number, phase: ResetPhase = "before"): void {
-    if (phase !== "before" && phase !== "after") throw new Error(`phase must be "before" or "after", got ${text(phase)}`);
+    if (phase !== "before" && phase !== "after")
+      throw new Error(`phase must be "before" or "after", got ${text(phase)}`);
     this.state.connectionResetRate = rate(r, "connection reset rate");
     this.state.connectionResetPhase = phase;
   }
 
   /** Downloads of exported files are corrupted: `count` answers, or until clear(). */
   corruptDownloads(mode: DownloadCorruption, count?: number): void {
-    if (!DOWNLOAD_CORRUPTIONS.includes(mode)) throw new Error(`mode must be one of ${DOWNLOAD_CORRUPTIONS.join(", ")}, got ${String(mode)}`);
+    if (!DOWNLOAD_CORRUPTIONS.includes(mode))
+      throw new Error(`mode must be one of ${DOWNLOAD_CORRUPTIONS.join(", ")}, got ${String(mode)}`);
     this.state.corruptDownloads = { mode, ...(count === undefined ? {} : { remaining: positiveCount(count) }) };
   }
 
   /** GET downloads of exported files lose their connection after `afterBytes` body bytes: `count` answers, or until clear(). */
   dropDownloads(afterBytes: number, count?: number): void {
-    if (!(Number.isInteger(afterBytes) && afterBytes >= 0)) throw new Error(`afterBytes must be an integer >= 0, got ${afterBytes}`);
+    if (!(Number.isInteger(afterBytes) && afterBytes >= 0))
+      throw new Error(`afterBytes must be an integer >= 0, got ${afterBytes}`);
     this.state.dropDownloads = { afterBytes, ...(count === undefined ? {} : { remaining: positiveCount(count) }) };
   }
 

@@ -361,7 +361,13 @@ class Simulator implements ZStackSimulator, ControlTarget {
     );
   }
 
-  private send(res: http.ServerResponse, status: number, body: string, contentType?: string, extra?: Record<string, string>): void {
+  private send(
+    res: http.ServerResponse,
+    status: number,
+    body: string,
+    contentType?: string,
+    extra?: Record<string, string>,
+  ): void {
     const headers: http.OutgoingHttpHeaders = { ...extra, "Content-Length": Buffer.byteLength(body) };
     if (this.simulatorHeader) headers[SIMULATOR_HEADER] = SIMULATOR_HEADER_VALUE;
     if (contentType) headers["Content-Type"] = contentType;
@@ -391,7 +397,12 @@ class Simulator implements ZStackSimulator, ControlTarget {
       this.stats.count(`${method} ${rawPath}`);
       if (!isLoopback(req.socket.remoteAddress)) {
         this.readBody(req, () =>
-          this.send(res, 403, JSON.stringify({ error: "the control endpoint only answers loopback clients" }), "application/json"),
+          this.send(
+            res,
+            403,
+            JSON.stringify({ error: "the control endpoint only answers loopback clients" }),
+            "application/json",
+          ),
         );
         return;
       }
@@ -406,7 +417,11 @@ class Simulator implements ZStackSimulator, ControlTarget {
       this.stats.count(`${method} ${OVA_DOWNLOAD_PREFIX}{uuid}/{name}`);
       const packageUuid = rawPath.slice(OVA_DOWNLOAD_PREFIX.length).split("/")[0];
       this.readBody(req, () =>
-        this.whenSettled(() => serveDownload(this.world, packageUuid, req, res, this.simulatorHeader, (m) => this.faultsImpl.takeDownloadFault(m))),
+        this.whenSettled(() =>
+          serveDownload(this.world, packageUuid, req, res, this.simulatorHeader, (m) =>
+            this.faultsImpl.takeDownloadFault(m),
+          ),
+        ),
       );
     } else {
       this.stats.count(`${method} (outside /zstack)`);
@@ -414,7 +429,13 @@ class Simulator implements ZStackSimulator, ControlTarget {
     }
   }
 
-  private onRest(req: http.IncomingMessage, res: http.ServerResponse, method: string, rawPath: string, rawQuery: string): void {
+  private onRest(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    method: string,
+    rawPath: string,
+    rawQuery: string,
+  ): void {
     let path: string;
     try {
       path = decodeURIComponent(rawPath.slice("/zstack".length)) || "/";
@@ -500,7 +521,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<ZStac
   let saved: WorldSnapshot | undefined;
   if (opts.statePath && fs.existsSync(opts.statePath)) saved = readSnapshotFile(opts.statePath);
   const startTime =
-    opts.startTime ?? (saved?.now !== undefined ? (opts.manualClock || opts.clock ? saved.now : Math.max(saved.now, Date.now())) : Date.now());
+    opts.startTime ??
+    (saved?.now !== undefined
+      ? opts.manualClock || opts.clock
+        ? saved.now
+        : Math.max(saved.now, Date.now())
+      : Date.now());
   const seed = loadSeed(opts.seed, startTime);
   const sim = new Simulator(opts, seed, saved ?? seed(), startTime);
   await sim.listen();

@@ -6,14 +6,26 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { MigrationPlan, MigrationPlanEntry, getL3NetworkOutput, getPrimaryStorageOutput, getV2vConversionHostOutput } from "pulumi-zstack-migration";
+import {
+  MigrationPlan,
+  MigrationPlanEntry,
+  getL3NetworkOutput,
+  getPrimaryStorageOutput,
+  getV2vConversionHostOutput,
+} from "pulumi-zstack-migration";
 
 type Platform = "Linux" | "Windows" | "WindowsVirtio" | "Paravirtualization" | "Other";
 type Strategy = "InstantStart" | "JustConvert";
 
 interface Wave {
   maxInFlight?: number;
-  defaults: { conversionHost: string; primaryStorage: string; l3Networks: string[]; platform?: Platform; strategy?: Strategy };
+  defaults: {
+    conversionHost: string;
+    primaryStorage: string;
+    l3Networks: string[];
+    platform?: Platform;
+    strategy?: Strategy;
+  };
   vms: Array<{
     /** name of the VMware VM as ZStack knows it (through vCenter) */
     source: string;

@@ -69,7 +69,11 @@ export interface ApiJobHttp {
   secrets(): string[];
   redact(text: string): string;
   sessionId(): Promise<string | undefined>;
-  sendWithRetries(api: string, build: () => Promise<OutgoingRequest>, onRetry?: (fault: TransientFault) => void): Promise<HttpResponse>;
+  sendWithRetries(
+    api: string,
+    build: () => Promise<OutgoingRequest>,
+    onRetry?: (fault: TransientFault) => void,
+  ): Promise<HttpResponse>;
   parseJson(api: string, res: HttpResponse): unknown;
   failure(api: string, res: HttpResponse): ZStackError;
   parse<T>(
@@ -96,8 +100,14 @@ export function apiJobUrl(baseUrl: string, jobUuid: string): string {
  *
  * `redact` cleans the location quoted in the error.
  */
-export function resolveLocation(location: string, jobUuid: string, baseUrl: string, redact: (text: string) => string = (t) => t): string {
-  const reject = (why: string) => new ZStackLocationError(`refusing to poll api-job location "${redact(location).slice(0, 300)}": ${why}`);
+export function resolveLocation(
+  location: string,
+  jobUuid: string,
+  baseUrl: string,
+  redact: (text: string) => string = (t) => t,
+): string {
+  const reject = (why: string) =>
+    new ZStackLocationError(`refusing to poll api-job location "${redact(location).slice(0, 300)}": ${why}`);
   let url: URL;
   try {
     url = new URL(location);
@@ -146,12 +156,25 @@ export async function submitApiJob(
   }
   if (res.status === 400 && faults > 0 && /duplicate job uuid/i.test(res.text)) {
     // the attempt that "failed" reached the server: follow the job it started
-    return { api, jobUuid, pollUrl: apiJobUrl(http.baseUrl, jobUuid), apiTimeoutMs: DEFAULT_API_TIMEOUT_MS, submittedAt };
+    return {
+      api,
+      jobUuid,
+      pollUrl: apiJobUrl(http.baseUrl, jobUuid),
+      apiTimeoutMs: DEFAULT_API_TIMEOUT_MS,
+      submittedAt,
+    };
   }
   if (res.status === 200 || res.status === 204) {
     // answered synchronously: the body is what the api-job poll would have answered (§3.5)
     const body = http.parseJson(api, res);
-    return { api, jobUuid, pollUrl: apiJobUrl(http.baseUrl, jobUuid), apiTimeoutMs: DEFAULT_API_TIMEOUT_MS, submittedAt, finished: { body } };
+    return {
+      api,
+      jobUuid,
+      pollUrl: apiJobUrl(http.baseUrl, jobUuid),
+      apiTimeoutMs: DEFAULT_API_TIMEOUT_MS,
+      submittedAt,
+      finished: { body },
+    };
   }
   throw http.failure(api, res);
 }
@@ -160,11 +183,18 @@ export async function submitApiJob(
 export async function pollApiJob(http: ApiJobHttp, job: ApiJob): Promise<ApiJobPoll> {
   if (job.finished) return { done: true, body: job.finished.body };
   const sessionId = await http.sessionId().catch(() => undefined);
-  const res = await http.sendWithRetries(job.api, () => Promise.resolve({ method: "GET", url: job.pollUrl, headers: {}, sessionId }));
+  const res = await http.sendWithRetries(job.api, () =>
+    Promise.resolve({ method: "GET", url: job.pollUrl, headers: {}, sessionId }),
+  );
   if (res.status === 202) return { done: false };
   if (res.status === 200 || res.status === 204) return { done: true, body: http.parseJson(job.api, res) };
   if (res.status === 404) {
-    throw new ZStackHttpError(`${job.api}: api job ${job.jobUuid}`, 404, res.text || "the job has been expired", http.secrets());
+    throw new ZStackHttpError(
+      `${job.api}: api job ${job.jobUuid}`,
+      404,
+      res.text || "the job has been expired",
+      http.secrets(),
+    );
   }
   throw http.failure(job.api, res);
 }

@@ -11,10 +11,18 @@ export function sha512Hex(plain: string): string {
  * `uri` is the decoded request path after the context path, without the query string.
  */
 export function signAccessKey(secret: string, method: string, date: string, uri: string): string {
-  return createHmac("sha1", Buffer.from(secret, "utf8")).update(`${method.toUpperCase()}\n${date}\n${uri}`, "utf8").digest("base64");
+  return createHmac("sha1", Buffer.from(secret, "utf8"))
+    .update(`${method.toUpperCase()}\n${date}\n${uri}`, "utf8")
+    .digest("base64");
 }
 
 /** The `Authorization` header value for an access-key request. */
-export function accessKeyAuthorization(keyId: string, secret: string, method: string, date: string, uri: string): string {
+export function accessKeyAuthorization(
+  keyId: string,
+  secret: string,
+  method: string,
+  date: string,
+  uri: string,
+): string {
   return `ZStack ${keyId}:${signAccessKey(secret, method, date, uri)}`;
 }

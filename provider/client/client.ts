@@ -36,7 +36,15 @@ import { redactText } from "./redact";
 import { schemas } from "./schemas";
 import { AccountSessions, scrubSessionIds } from "./session";
 import { formatAccessKeyDate } from "./time";
-import { DEFAULT_RETRY, exchange, HttpResponse, RetryPolicy, TlsOptions, TransientFault, withRetries } from "./transport";
+import {
+  DEFAULT_RETRY,
+  exchange,
+  HttpResponse,
+  RetryPolicy,
+  TlsOptions,
+  TransientFault,
+  withRetries,
+} from "./transport";
 
 export type ZStackAuth =
   | { kind: "account"; accountName: string; password: string }
@@ -127,7 +135,8 @@ export class ZStackClient implements ApiJobHttp {
     this.timeZone = options.timeZone;
     this.requestCount = 0;
     const a = options.auth;
-    if (a.kind === "account") this.sessions = new AccountSessions(this.baseUrl, a.accountName, a.password, () => this.logIn());
+    if (a.kind === "account")
+      this.sessions = new AccountSessions(this.baseUrl, a.accountName, a.password, () => this.logIn());
   }
 
   /** `http://host:port/zstack` */
@@ -206,7 +215,8 @@ export class ZStackClient implements ApiJobHttp {
     const qs: string[] = [];
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v === undefined) continue;
-      for (const item of Array.isArray(v) ? v : [v]) qs.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(item))}`);
+      for (const item of Array.isArray(v) ? v : [v])
+        qs.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(item))}`);
     }
     return `${this.base.origin}${this.base.pathname}${path}${qs.length ? `?${qs.join("&")}` : ""}`;
   }
@@ -233,7 +243,11 @@ export class ZStackClient implements ApiJobHttp {
    * One request with transient retries; connection failures after the last retry become
    * ZStackConnectionError. (Internal: for the api-job protocol.)
    */
-  async sendWithRetries(api: string, build: () => Promise<OutgoingRequest>, onRetry?: (fault: TransientFault) => void): Promise<HttpResponse> {
+  async sendWithRetries(
+    api: string,
+    build: () => Promise<OutgoingRequest>,
+    onRetry?: (fault: TransientFault) => void,
+  ): Promise<HttpResponse> {
     try {
       const { value } = await withRetries(
         this.clock,
@@ -276,13 +290,16 @@ export class ZStackClient implements ApiJobHttp {
           return undefined;
         }
       })();
-      if (body?.error && typeof body.error === "object") return new ZStackApiError(api, body.error, 503, this.secrets());
+      if (body?.error && typeof body.error === "object")
+        return new ZStackApiError(api, body.error, 503, this.secrets());
     }
     if (res.status === 403 && this.auth.kind === "accessKey") {
       const hint = /TooSkewed/i.test(res.text)
         ? "the Date header is more than 15 minutes away from the management node's clock; set zstack:timeZone to the management node's time zone"
         : "check zstack:accessKeyId and zstack:accessKeySecret (or ZSTACK_ACCESS_KEY_ID / ZSTACK_ACCESS_KEY_SECRET)";
-      return new ZStackConfigError(`${api}: ZStack rejected the access key (HTTP 403 ${this.redact(res.text)}): ${hint}`);
+      return new ZStackConfigError(
+        `${api}: ZStack rejected the access key (HTTP 403 ${this.redact(res.text)}): ${hint}`,
+      );
     }
     return new ZStackHttpError(api, res.status, res.text, this.secrets());
   }
@@ -309,17 +326,27 @@ export class ZStackClient implements ApiJobHttp {
   }
 
   /** Items of a `{"inventories": [...]}` answer, each parsed with `schema`. */
-  parseList<T>(api: string, body: unknown, schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } }): T[] {
+  parseList<T>(
+    api: string,
+    body: unknown,
+    schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } },
+  ): T[] {
     const list = (body as { inventories?: unknown } | undefined)?.inventories;
     if (list === undefined) return [];
-    if (!Array.isArray(list)) throw new ZStackResponseError(api, 200, "inventories is not a list", JSON.stringify(body), this.secrets());
+    if (!Array.isArray(list))
+      throw new ZStackResponseError(api, 200, "inventories is not a list", JSON.stringify(body), this.secrets());
     return list.map((item) => this.parse(api, 200, item, schema));
   }
 
   // ---------------------------------------------------------------- sync calls
 
   /** A sync call without session handling (login uses it). */
-  private async rawSync(name: EndpointName, req: CallRequest, sessionId: string | undefined, scrub?: (text: string) => string): Promise<unknown> {
+  private async rawSync(
+    name: EndpointName,
+    req: CallRequest,
+    sessionId: string | undefined,
+    scrub?: (text: string) => string,
+  ): Promise<unknown> {
     const ep = endpoints[name];
     const { method, path: template } = parseRoute(ep.route);
     const path = expandPath(template, req.pathVars ?? {});
@@ -397,7 +424,14 @@ export class ZStackClient implements ApiJobHttp {
     const body = "wrapper" in ep && ep.wrapper ? JSON.stringify(this.wrapBody(ep.wrapper, req)) : undefined;
     return submitApiJob(this, name, {
       jobUuid,
-      build: () => Promise.resolve({ method, url: this.buildUrl(path, req.query), body, headers: { "X-Job-UUID": jobUuid }, sessionId }),
+      build: () =>
+        Promise.resolve({
+          method,
+          url: this.buildUrl(path, req.query),
+          body,
+          headers: { "X-Job-UUID": jobUuid },
+          sessionId,
+        }),
     });
   }
 

@@ -45,7 +45,10 @@ export const endpoints = {
   // V2V conversion hosts (§7.5), the V2vConversionHost resource
   AddV2VConversionHost: asyncCall("POST /v1/v2v-conversion-hosts", "params"),
   UpdateV2VConversionHost: asyncCall("PUT /v1/v2v-conversion-hosts/{uuid}/actions", "updateV2VConversionHost"),
-  ChangeV2VConversionHostState: asyncCall("PUT /v1/v2v-conversion-hosts/{uuid}/actions", "changeV2VConversionHostState"),
+  ChangeV2VConversionHostState: asyncCall(
+    "PUT /v1/v2v-conversion-hosts/{uuid}/actions",
+    "changeV2VConversionHostState",
+  ),
   DeleteV2VConversionHost: asyncCall("DELETE /v1/v2v-conversion-hosts/{uuid}"),
 
   // OVA (§8)

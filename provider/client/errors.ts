@@ -43,7 +43,12 @@ function isErrorCode(v: unknown): v is ZStackErrorCode {
  * A copy of an ErrorCode redacted by key and by value (every string, at any depth, goes through
  * {@link redactText} with `secrets`), its nested `cause` / `causes` cut at a depth and a count.
  */
-function redactErrorCode(ec: ZStackErrorCode, secrets: readonly string[], budget: { nodes: number }, depth = 0): ZStackErrorCode {
+function redactErrorCode(
+  ec: ZStackErrorCode,
+  secrets: readonly string[],
+  budget: { nodes: number },
+  depth = 0,
+): ZStackErrorCode {
   budget.nodes--;
   const { cause, causes, ...rest } = ec;
   const out = redactJson(rest, secrets) as ZStackErrorCode;
@@ -51,7 +56,8 @@ function redactErrorCode(ec: ZStackErrorCode, secrets: readonly string[], budget
   if (isErrorCode(cause) && budget.nodes > 0) out.cause = redactErrorCode(cause, secrets, budget, depth + 1);
   if (Array.isArray(causes)) {
     const list: ZStackErrorCode[] = [];
-    for (const c of causes) if (isErrorCode(c) && budget.nodes > 0) list.push(redactErrorCode(c, secrets, budget, depth + 1));
+    for (const c of causes)
+      if (isErrorCode(c) && budget.nodes > 0) list.push(redactErrorCode(c, secrets, budget, depth + 1));
     out.causes = list;
   }
   return out;

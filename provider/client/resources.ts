@@ -24,7 +24,13 @@ import {
 type Schema<T> = { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } };
 
 /** Items of a query with `q` conditions. */
-export async function queryList<T>(client: ZStackClient, name: EndpointName, schema: Schema<T>, conditions: string[], limit?: number): Promise<T[]> {
+export async function queryList<T>(
+  client: ZStackClient,
+  name: EndpointName,
+  schema: Schema<T>,
+  conditions: string[],
+  limit?: number,
+): Promise<T[]> {
   const body = await client.query(name, { conditions, limit });
   return client.parseList(name, body, schema);
 }
@@ -34,7 +40,12 @@ export async function queryList<T>(client: ZStackClient, name: EndpointName, sch
  * an item whose uuid is the one asked for counts: a server (or proxy) that ignored `q` would
  * otherwise hand back an unrelated object to read or adopt.
  */
-export async function getByUuid<T>(client: ZStackClient, name: EndpointName, schema: Schema<T>, uuid: string): Promise<T | undefined> {
+export async function getByUuid<T>(
+  client: ZStackClient,
+  name: EndpointName,
+  schema: Schema<T>,
+  uuid: string,
+): Promise<T | undefined> {
   const list = await queryList(client, name, schema, [`uuid=${uuid}`]);
   const want = uuid.toLowerCase();
   return list.find((x) => {
@@ -65,7 +76,8 @@ export const esxVmInstancesNamed = (c: ZStackClient, name: string): Promise<VmIn
   queryList(c, "QueryVmInstance", schemas().VmInstanceInventory, [`name=${name}`, "hypervisorType=ESX"]);
 
 /** Every VMware (ESX) VM ZStack knows, page by page: `check` resolves the sources of a whole wave from one listing. */
-export const esxVmInstances = (c: ZStackClient): Promise<VmInstanceInventory[]> => queryAll(c, "VmInstance", ["hypervisorType=ESX"]);
+export const esxVmInstances = (c: ZStackClient): Promise<VmInstanceInventory[]> =>
+  queryAll(c, "VmInstance", ["hypervisorType=ESX"]);
 
 /** A primary storage with its capacity (`availableCapacity`, bytes), or undefined when there is none. */
 export const getPrimaryStorage = (c: ZStackClient, uuid: string): Promise<PrimaryStorageInventory | undefined> =>
@@ -73,14 +85,24 @@ export const getPrimaryStorage = (c: ZStackClient, uuid: string): Promise<Primar
 
 /** The long jobs named `jobName` (e.g. every V2V conversion) in one of `states`. */
 export const longJobsIn = (c: ZStackClient, jobName: string, states: readonly string[]): Promise<LongJobInventory[]> =>
-  queryList(c, "QueryLongJob", schemas().LongJobInventory, [`jobName=${jobName}`, `state?=${states.join(",")}`], QUERY_PAGE_SIZE);
+  queryList(
+    c,
+    "QueryLongJob",
+    schemas().LongJobInventory,
+    [`jobName=${jobName}`, `state?=${states.join(",")}`],
+    QUERY_PAGE_SIZE,
+  );
 
 /** The query APIs of the surrounding resources a migration or an export references. */
-export type ReferenceQuery = "QueryZone" | "QueryCluster" | "QueryHost" | "QueryPrimaryStorage" | "QueryBackupStorage" | "QueryL3Network";
+export type ReferenceQuery =
+  "QueryZone" | "QueryCluster" | "QueryHost" | "QueryPrimaryStorage" | "QueryBackupStorage" | "QueryL3Network";
 
 /** uuid, name, state, status and type of a referenced resource, or undefined when there is none. */
-export const getReference = (c: ZStackClient, query: ReferenceQuery, uuid: string): Promise<BasicInventory | undefined> =>
-  getByUuid(c, query, schemas().BasicInventory, uuid);
+export const getReference = (
+  c: ZStackClient,
+  query: ReferenceQuery,
+  uuid: string,
+): Promise<BasicInventory | undefined> => getByUuid(c, query, schemas().BasicInventory, uuid);
 
 /** The referenced resources among `uuids` that exist (one query). */
 export const getReferences = (c: ZStackClient, query: ReferenceQuery, uuids: string[]): Promise<BasicInventory[]> =>
@@ -149,7 +171,11 @@ export async function taskProgressPercent(c: ZStackClient, apiId: string): Promi
   let best: number | undefined;
   for (const it of items) {
     const n =
-      typeof it.content === "number" ? it.content : it.content !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(it.content) ? Number(it.content) : NaN;
+      typeof it.content === "number"
+        ? it.content
+        : it.content !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(it.content)
+          ? Number(it.content)
+          : NaN;
     if (Number.isFinite(n) && n >= 0 && n <= 100) best = best === undefined ? n : Math.max(best, n);
   }
   return best === undefined ? undefined : Math.floor(best);
@@ -177,12 +203,20 @@ export async function convertVmFromForeignHypervisor(c: ZStackClient, call: Crea
 }
 
 /** ExportVmOvaPackage, waited for by `wait` (progress) or by the default api-job backoff. */
-export async function exportVmOvaPackage(c: ZStackClient, call: CreateCall, wait?: ApiJobWaiter): Promise<ImagePackageInventory> {
+export async function exportVmOvaPackage(
+  c: ZStackClient,
+  call: CreateCall,
+  wait?: ApiJobWaiter,
+): Promise<ImagePackageInventory> {
   const body = await c.call("ExportVmOvaPackage", call, wait);
   return inventoryOf(c, "ExportVmOvaPackage", body, schemas().ImagePackageInventory);
 }
 
-export async function updateLongJob(c: ZStackClient, uuid: string, change: { name?: string; description?: string }): Promise<LongJobInventory> {
+export async function updateLongJob(
+  c: ZStackClient,
+  uuid: string,
+  change: { name?: string; description?: string },
+): Promise<LongJobInventory> {
   const body = await c.call("UpdateLongJob", { pathVars: { uuid }, params: change });
   return inventoryOf(c, "UpdateLongJob", body, schemas().LongJobInventory);
 }

@@ -8,7 +8,15 @@
  */
 import { z } from "zod";
 
-export const LONG_JOB_STATES = ["Waiting", "Suspended", "Running", "Succeeded", "Canceling", "Canceled", "Failed"] as const;
+export const LONG_JOB_STATES = [
+  "Waiting",
+  "Suspended",
+  "Running",
+  "Succeeded",
+  "Canceling",
+  "Canceled",
+  "Failed",
+] as const;
 export const LONG_JOB_FINAL_STATES: readonly LongJobState[] = ["Succeeded", "Failed", "Canceled"];
 export const IMAGE_PACKAGE_STATES = ["Exporting", "Exported"] as const;
 export const VM_STATES = [
@@ -113,8 +121,22 @@ function buildSchemas() {
     cpuSpeed: num,
     reservedMemorySize: num,
     allocatorStrategy: str,
-    vmNics: z.array(z.looseObject({ uuid: str, vmInstanceUuid: str, l3NetworkUuid: str, ip: str, mac: str, netmask: str, gateway: str })).optional(),
-    allVolumes: z.array(z.looseObject({ uuid: str, name: str, type: str, size: num, actualSize: num, primaryStorageUuid: str })).optional(),
+    vmNics: z
+      .array(
+        z.looseObject({
+          uuid: str,
+          vmInstanceUuid: str,
+          l3NetworkUuid: str,
+          ip: str,
+          mac: str,
+          netmask: str,
+          gateway: str,
+        }),
+      )
+      .optional(),
+    allVolumes: z
+      .array(z.looseObject({ uuid: str, name: str, type: str, size: num, actualSize: num, primaryStorageUuid: str }))
+      .optional(),
   });
 
   const V2VConversionHostInventory = z.looseObject({

@@ -126,6 +126,7 @@ export function formatAccessKeyDate(epochMs: number, timeZone?: string): string 
   const w = wallClock(epochMs, timeZone);
   const two = (n: number) => String(n).padStart(2, "0");
   const off = Math.round(zoneOffsetMs(epochMs, timeZone) / 60000);
-  const zone = off === 0 ? "GMT" : `GMT${off < 0 ? "-" : "+"}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  const zone =
+    off === 0 ? "GMT" : `GMT${off < 0 ? "-" : "+"}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
   return `${DAYS[w.weekday]}, ${two(w.day)} ${MONTHS[w.month - 1]} ${w.year} ${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${zone}`;
 }

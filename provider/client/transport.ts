@@ -143,7 +143,8 @@ export async function exchange(req: HttpRequest, tls: TlsOptions, timeoutMs: num
 function classifyFetchError(e: unknown): Error {
   const err = e as { code?: string; errno?: string; type?: string; message?: string; name?: string };
   const code = err.code ?? err.errno;
-  if (err.type === "request-timeout" || err.type === "body-timeout") return new TransientFault("request timed out", undefined, e);
+  if (err.type === "request-timeout" || err.type === "body-timeout")
+    return new TransientFault("request timed out", undefined, e);
   if (code && TRANSIENT_CODES.has(code)) return new TransientFault(code, undefined, e);
   if (/socket hang up|premature close|other side closed/i.test(err.message ?? "")) {
     return new TransientFault(err.message ?? "connection failed", undefined, e);

@@ -7,4 +7,11 @@ import { RESOURCE_QUERY_APIS } from "./resources";
 import { V2V_APIS } from "./v2v";
 import { VM_APIS } from "./vm";
 
-export const ALL_APIS: readonly ApiDef[] = [...IDENTITY_APIS, ...RESOURCE_QUERY_APIS, ...V2V_APIS, ...LONG_JOB_APIS, ...OVA_APIS, ...VM_APIS];
+export const ALL_APIS: readonly ApiDef[] = [
+  ...IDENTITY_APIS,
+  ...RESOURCE_QUERY_APIS,
+  ...V2V_APIS,
+  ...LONG_JOB_APIS,
+  ...OVA_APIS,
+  ...VM_APIS,
+];

@@ -1,7 +1,14 @@
 /**
  * LongJob APIs (docs/zstack-wire.md §6.4) and GetTaskProgress (§6.5).
  */
-import { badJobData, looksLikeApiMessage, notAnApi, SUBMIT_LONG_JOB_TYPES, TASK_PROGRESS_TYPE, unsupportedLongJobType } from "../assumptions";
+import {
+  badJobData,
+  looksLikeApiMessage,
+  notAnApi,
+  SUBMIT_LONG_JOB_TYPES,
+  TASK_PROGRESS_TYPE,
+  unsupportedLongJobType,
+} from "../assumptions";
 import { argerr } from "../core/errors";
 import { text } from "../core/text";
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
@@ -30,14 +37,16 @@ function submitLongJob(ctx: ApiContext) {
   const p = coerce(SUBMIT_RULES, ctx.params);
   validateFields(ctx.world, `${LJ}.APISubmitLongJobMsg`, SUBMIT_RULES, p);
   const jobName = String(p.jobName);
-  if (!SUBMIT_LONG_JOB_TYPES.includes(jobName)) argerr(looksLikeApiMessage(jobName) ? unsupportedLongJobType(jobName) : notAnApi(jobName));
+  if (!SUBMIT_LONG_JOB_TYPES.includes(jobName))
+    argerr(looksLikeApiMessage(jobName) ? unsupportedLongJobType(jobName) : notAnApi(jobName));
   let wrapped: unknown;
   try {
     wrapped = JSON.parse(String(p.jobData));
   } catch {
     argerr(badJobData(`${LJ}.APISubmitLongJobMsg`));
   }
-  const msg = wrapped && typeof wrapped === "object" && !Array.isArray(wrapped) ? (wrapped as Record<string, unknown>) : {};
+  const msg =
+    wrapped && typeof wrapped === "object" && !Array.isArray(wrapped) ? (wrapped as Record<string, unknown>) : {};
   return submitConvertVm(ctx, msg, {
     systemTags: ctx.systemTags ?? (msg.systemTags as string[] | undefined),
     userTags: ctx.userTags ?? (msg.userTags as string[] | undefined),
@@ -122,7 +131,8 @@ function stripUuid(r: Row): Row {
   return rest as Row;
 }
 
-const action = (name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome) => actionApi(LJ, JOB_PATH, name, wrapper, handle);
+const action = (name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome) =>
+  actionApi(LJ, JOB_PATH, name, wrapper, handle);
 
 export const LONG_JOB_APIS: ApiDef[] = [
   ...queryApis("QueryLongJob", `${LJ}.APIQueryLongJobMsg`, "/v1/longjobs", INVENTORIES.longJob),

@@ -8,7 +8,14 @@ import type { ApiContext, ApiDef } from "../http/api";
 import * as exportsEngine from "../world/exports";
 import { vmVolumeBytes } from "../world/vm-factory";
 import { actionApi, IMAGE_PACKAGE_QUERY, queryApis } from "./resources";
-import { checkResourceUuidFormat, checkResourceUuidFree, coerce, requireRow, validateFields, type FieldRule } from "./validate";
+import {
+  checkResourceUuidFormat,
+  checkResourceUuidFree,
+  coerce,
+  requireRow,
+  validateFields,
+  type FieldRule,
+} from "./validate";
 
 const OVF = "org.zstack.ovf";
 
@@ -32,11 +39,15 @@ function exportVmOvaPackage(ctx: ApiContext) {
   // OvfInterceptor order (§8.1)
   const existing = world.list("imagePackages").find((x) => x.vmUuid === vmUuid);
   if (existing) {
-    argerr(`Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${existing.uuid}], please delete the package and try again.`);
+    argerr(
+      `Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${existing.uuid}], please delete the package and try again.`,
+    );
   }
   const bs = world.get("backupStorages", bsUuid);
   if (!bs || bs.type !== "ImageStoreBackupStorage") {
-    argerr(`Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${bsUuid} is not an ImageStore backup storage.`);
+    argerr(
+      `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${bsUuid} is not an ImageStore backup storage.`,
+    );
   }
   const vm = world.get("vms", vmUuid);
   if (!vm) argerr(`Not found the vm to be exported with the uuid: ${vmUuid}`);
@@ -83,7 +94,10 @@ function deleteImagePackage(ctx: ApiContext) {
   if (row.state === "Exported" && typeof row.size === "number") {
     const bs = world.get("backupStorages", row.backupStorageUuid as string);
     if (bs && typeof bs.availableCapacity === "number")
-      bs.availableCapacity = Math.min((bs.totalCapacity as number | undefined) ?? Infinity, bs.availableCapacity + row.size);
+      bs.availableCapacity = Math.min(
+        (bs.totalCapacity as number | undefined) ?? Infinity,
+        bs.availableCapacity + row.size,
+      );
   }
   world.delete("imagePackages", row.uuid);
   return {};

@@ -177,19 +177,39 @@ export const INVENTORIES = {
   imagePackage: {
     table: "imagePackages",
     inventoryClass: "org.zstack.ovf.ImagePackageInventory",
-    fields: ["uuid", "name", "description", "vmUuid", "backupStorageUuid", "state", "exportUrl", "md5Sum", "format", "size", ...STAMP],
+    fields: [
+      "uuid",
+      "name",
+      "description",
+      "vmUuid",
+      "backupStorageUuid",
+      "state",
+      "exportUrl",
+      "md5Sum",
+      "format",
+      "size",
+      ...STAMP,
+    ],
   },
   accessKey: {
     table: "accessKeys",
     inventoryClass: "org.zstack.accessKey.AccessKeyInventory",
     fields: ["uuid", "accountUuid", "userUuid", "AccessKeyID", "AccessKeySecret", "description", "state", ...STAMP],
   },
-} satisfies Record<string, { table: TableName; inventoryClass: string; fields: readonly string[]; nested?: readonly string[] }>;
+} satisfies Record<
+  string,
+  { table: TableName; inventoryClass: string; fields: readonly string[]; nested?: readonly string[] }
+>;
 
 export const IMAGE_PACKAGE_QUERY: QueryDef = {
   ...INVENTORIES.imagePackage,
   expand: {
-    vmInstance: { table: "vms", key: "vmUuid", inventoryClass: INVENTORIES.vm.inventoryClass, fields: INVENTORIES.vm.fields },
+    vmInstance: {
+      table: "vms",
+      key: "vmUuid",
+      inventoryClass: INVENTORIES.vm.inventoryClass,
+      fields: INVENTORIES.vm.fields,
+    },
     backupStorage: {
       table: "backupStorages",
       key: "backupStorageUuid",
@@ -209,8 +229,24 @@ export function queryApis(name: string, msgClass: string, path: string, query: Q
 }
 
 /** An async `PUT <path>` action API with body `{"<wrapper>": {...}}`, message class `<pkg>.API<name>Msg`. */
-export function actionApi(pkg: string, path: string, name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome): ApiDef {
-  return { name, msgClass: `${pkg}.API${name}Msg`, method: "PUT", path, kind: "async", wrapper, action: true, auth: true, handle };
+export function actionApi(
+  pkg: string,
+  path: string,
+  name: string,
+  wrapper: string,
+  handle: (ctx: ApiContext) => ApiOutcome,
+): ApiDef {
+  return {
+    name,
+    msgClass: `${pkg}.API${name}Msg`,
+    method: "PUT",
+    path,
+    kind: "async",
+    wrapper,
+    action: true,
+    auth: true,
+    handle,
+  };
 }
 
 export const RESOURCE_QUERY_APIS: ApiDef[] = [
@@ -223,6 +259,16 @@ export const RESOURCE_QUERY_APIS: ApiDef[] = [
     "/v1/primary-storage",
     INVENTORIES.primaryStorage,
   ),
-  ...queryApis("QueryBackupStorage", "org.zstack.header.storage.backup.APIQueryBackupStorageMsg", "/v1/backup-storage", INVENTORIES.backupStorage),
-  ...queryApis("QueryL3Network", "org.zstack.header.network.l3.APIQueryL3NetworkMsg", "/v1/l3-networks", INVENTORIES.l3Network),
+  ...queryApis(
+    "QueryBackupStorage",
+    "org.zstack.header.storage.backup.APIQueryBackupStorageMsg",
+    "/v1/backup-storage",
+    INVENTORIES.backupStorage,
+  ),
+  ...queryApis(
+    "QueryL3Network",
+    "org.zstack.header.network.l3.APIQueryL3NetworkMsg",
+    "/v1/l3-networks",
+    INVENTORIES.l3Network,
+  ),
 ];

@@ -25,7 +25,14 @@ import type { ApiContext, ApiDef } from "../http/api";
 import * as longJobs from "../world/long-jobs";
 import type { Row } from "../world/types";
 import { actionApi, INVENTORIES, queryApis } from "./resources";
-import { checkResourceUuidFormat, checkResourceUuidFree, coerce, requireRow, validateFields, type FieldRule } from "./validate";
+import {
+  checkResourceUuidFormat,
+  checkResourceUuidFree,
+  coerce,
+  requireRow,
+  validateFields,
+  type FieldRule,
+} from "./validate";
 
 /** Parameters of APIConvertVmFromForeignHypervisorMsg, in the SDK's order (§7.1). */
 export const CONVERT_VM_RULES: FieldRule[] = [
@@ -40,7 +47,13 @@ export const CONVERT_VM_RULES: FieldRule[] = [
   { name: "clusterUuid", resource: { table: "clusters", type: "ClusterVO" } },
   { name: "hostUuid", resource: { table: "hosts", type: "HostVO" } },
   { name: "primaryStorageUuid", required: true, resource: { table: "primaryStorages", type: "PrimaryStorageVO" } },
-  { name: "l3NetworkUuids", type: "list", required: true, nonEmpty: true, resource: { table: "l3Networks", type: "L3NetworkVO" } },
+  {
+    name: "l3NetworkUuids",
+    type: "list",
+    required: true,
+    nonEmpty: true,
+    resource: { table: "l3Networks", type: "L3NetworkVO" },
+  },
   { name: "defaultL3NetworkUuid", resource: { table: "l3Networks", type: "L3NetworkVO" } },
   { name: "platform", validValues: ["Linux", "Windows", "WindowsVirtio", "Paravirtualization", "Other"] },
   { name: "type", validValues: ["UserVm", "ApplianceVm"] },
@@ -74,7 +87,9 @@ export function submitConvertVm(
   }
   const uuid = extra.resourceUuid ?? (p.resourceUuid as string | undefined) ?? world.prng.uuid();
   checkResourceUuidFree(world, "longJobs", uuid);
-  const session = ctx.session ? { uuid: ctx.session.uuid, accountUuid: ctx.session.accountUuid, userUuid: ctx.session.userUuid } : undefined;
+  const session = ctx.session
+    ? { uuid: ctx.session.uuid, accountUuid: ctx.session.accountUuid, userUuid: ctx.session.userUuid }
+    : undefined;
   // jobData: the JSON of the API message as the MN stores it, secrets and session included.
   const jobData = gsonStringify({
     ...p,
@@ -117,7 +132,8 @@ const ADD_CH_RULES: FieldRule[] = [
 ];
 
 function checkStoragePath(p: Record<string, unknown>): void {
-  if (p.storagePath !== undefined && !storagePathIsValid(text(p.storagePath))) argerr(invalidStoragePath(text(p.storagePath)));
+  if (p.storagePath !== undefined && !storagePathIsValid(text(p.storagePath)))
+    argerr(invalidStoragePath(text(p.storagePath)));
 }
 
 /** A conversion host's host fields, as the MN reads them from the host (assumptions.ts). */
@@ -149,7 +165,8 @@ function addConversionHost(ctx: ApiContext) {
     availableSize: NEW_CONVERSION_HOST_SIZE,
     ...hostFields(host),
   });
-  if (ctx.systemTags?.length || ctx.userTags?.length) world.tags.set(row.uuid, { system: ctx.systemTags, user: ctx.userTags });
+  if (ctx.systemTags?.length || ctx.userTags?.length)
+    world.tags.set(row.uuid, { system: ctx.systemTags, user: ctx.userTags });
   return { inventory: row };
 }
 
@@ -189,7 +206,8 @@ function jobsUsing(ctx: ApiContext, uuid: string): string[] {
   const out: string[] = [];
   for (const [jobUuid, rt] of ctx.world.jobRuntimes) {
     const job = ctx.world.get("longJobs", jobUuid);
-    if (job && !longJobs.FINAL_STATES.has(String(job.state)) && rt.request?.conversionHostUuid === uuid) out.push(jobUuid);
+    if (job && !longJobs.FINAL_STATES.has(String(job.state)) && rt.request?.conversionHostUuid === uuid)
+      out.push(jobUuid);
   }
   return out;
 }
@@ -238,7 +256,13 @@ export const V2V_APIS: ApiDef[] = [
     handle: addConversionHost,
   },
   actionApi(CH_MSG, CH_ACTIONS, "UpdateV2VConversionHost", "updateV2VConversionHost", updateConversionHost),
-  actionApi(CH_MSG, CH_ACTIONS, "ChangeV2VConversionHostState", "changeV2VConversionHostState", changeConversionHostState),
+  actionApi(
+    CH_MSG,
+    CH_ACTIONS,
+    "ChangeV2VConversionHostState",
+    "changeV2VConversionHostState",
+    changeConversionHostState,
+  ),
   {
     name: "DeleteV2VConversionHost",
     msgClass: `${CH_MSG}.APIDeleteV2VConversionHostMsg`,
@@ -248,6 +272,12 @@ export const V2V_APIS: ApiDef[] = [
     auth: true,
     handle: deleteConversionHost,
   },
-  actionApi(CH_MSG, "/v1/v2v/conversion/host/{uuid}/actions", "CleanV2VConversionCache", "cleanV2VConversionCache", cleanConversionCache),
+  actionApi(
+    CH_MSG,
+    "/v1/v2v/conversion/host/{uuid}/actions",
+    "CleanV2VConversionCache",
+    "cleanV2VConversionCache",
+    cleanConversionCache,
+  ),
   ...queryApis("QueryV2VConversionHost", `${CH_MSG}.APIQueryV2VConversionHostMsg`, CH_PATH, INVENTORIES.conversionHost),
 ];

@@ -41,13 +41,19 @@ export function coerce(rules: readonly FieldRule[], params: Record<string, unkno
     if (v === undefined || v === null) continue;
     if ((r.type === "int" || r.type === "long") && typeof v === "string" && v.trim() !== "") v = Number(v);
     else if (r.type === "boolean" && typeof v === "string") v = v.toLowerCase() === "true";
-    else if ((r.type === undefined || r.type === "string") && (typeof v === "number" || typeof v === "boolean")) v = String(v);
+    else if ((r.type === undefined || r.type === "string") && (typeof v === "number" || typeof v === "boolean"))
+      v = String(v);
     out[r.name] = v;
   }
   return out;
 }
 
-export function validateFields(world: SimWorld, msgClass: string, rules: readonly FieldRule[], params: Record<string, unknown>): void {
+export function validateFields(
+  world: SimWorld,
+  msgClass: string,
+  rules: readonly FieldRule[],
+  params: Record<string, unknown>,
+): void {
   for (const r of rules) {
     const v = params[r.name];
     if (v === undefined || v === null) {

@@ -67,7 +67,8 @@ function recoverVm(ctx: ApiContext) {
 }
 
 const ACTIONS = "/v1/vm-instances/{uuid}/actions";
-const action = (name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome) => actionApi(VM, ACTIONS, name, wrapper, handle);
+const action = (name: string, wrapper: string, handle: (ctx: ApiContext) => ApiOutcome) =>
+  actionApi(VM, ACTIONS, name, wrapper, handle);
 
 export const VM_APIS: ApiDef[] = [
   ...queryApis("QueryVmInstance", `${VM}.APIQueryVmInstanceMsg`, "/v1/vm-instances", INVENTORIES.vm),

@@ -11,7 +11,8 @@ export interface ClockSource {
   now(): number;
 }
 
-export type ClockMode = { kind: "real"; speed: number } | { kind: "manual" } | { kind: "external"; source: ClockSource };
+export type ClockMode =
+  { kind: "real"; speed: number } | { kind: "manual" } | { kind: "external"; source: ClockSource };
 
 export class SimClock {
   private readonly mode: ClockMode;

@@ -96,12 +96,14 @@ export const T = {
   nonEmptyList: (field: string) => `field[${field}] must be a nonempty list`,
   nullElement: (field: string) => `field[${field}] cannot contain a NULL element`,
   emptyString: (field: string) => `field[${field}] cannot be an empty string`,
-  range: (field: string, min: number | string, max: number | string) => `field[${field}] must be in range of [${min}, ${max}]`,
+  range: (field: string, min: number | string, max: number | string) =>
+    `field[${field}] must be in range of [${min}, ${max}]`,
   invalidResourceUuid: (uuid: string) =>
     `resourceUuid[${uuid}] is not a valid uuid. A valid uuid is a UUID(v4 recommended) with '-' stripped. ` +
     "see http://en.wikipedia.org/wiki/Universally_unique_identifier for format of UUID, the regular expression ZStack uses" +
     " to validate a UUID is '[0-9a-f]{8}[0-9a-f]{4}[1-5][0-9a-f]{3}[89ab][0-9a-f]{3}[0-9a-f]{12}'",
-  notFound: (field: string, uuid: string, type: string) => `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`,
+  notFound: (field: string, uuid: string, type: string) =>
+    `invalid field[${field}], resource[uuid:${uuid}, type:${type}] not found`,
   notFoundList: (field: string, uuids: readonly string[], type: string) =>
     `invalid field[${field}], resource[uuids:${javaList(uuids)}, type:${type}] not found`,
   sessionExpired: "Session expired",
@@ -125,7 +127,8 @@ export const REST = {
   noQueryApi: (uri: string) => `No query API found for the path[${uri}]`,
   noDeleteApi: (uri: string) => `No delete API found for the path[${uri}]`,
   notInt: (field: string, value: string) => `[${field}] field is excepted an int or long, but was [${value}].`,
-  notBoolean: (field: string, value: string) => `Invalid value for boolean field [${field}], [${value}] is not a valid boolean string[true, false].`,
+  notBoolean: (field: string, value: string) =>
+    `Invalid value for boolean field [${field}], [${value}] is not a valid boolean string[true, false].`,
   dateMissing: "'Date' must be incuded in request header",
   dateFormat: "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'",
   timeSkewed: "requestTimeTooSkewed",
@@ -135,7 +138,8 @@ export const REST = {
   akSignature: "wrong accessKey signature",
   queryNoOperator: (cond: string, ops: readonly string[]) =>
     `Invalid query parameter. The '${cond}' in the parameter[q] doesn't contain any query operator. Valid query operators are ${javaList(ops)}`,
-  queryNotPair: (cond: string, op: string) => `Invalid query parameter. The '${cond}' in parameter[q] is not a key-value pair split by ${op}`,
+  queryNotPair: (cond: string, op: string) =>
+    `Invalid query parameter. The '${cond}' in parameter[q] is not a key-value pair split by ${op}`,
   queryLimit: "Invalid query parameter. 'limit' must be an integer",
   queryStart: "Invalid query parameter. 'start' must be an integer",
   queryFields: "Invalid query parameter. 'fields' contains zero field",

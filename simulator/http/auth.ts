@@ -44,7 +44,14 @@ function checkTime(date: string | undefined, simNow: number): void {
   }
 }
 
-function accessKeyAuth(world: SimWorld, auth: string, header: HeaderGetter, method: string, uri: string, now: number): AuthOutcome {
+function accessKeyAuth(
+  world: SimWorld,
+  auth: string,
+  header: HeaderGetter,
+  method: string,
+  uri: string,
+  now: number,
+): AuthOutcome {
   const date = header("date");
   checkTime(date, now);
   const str = auth.replace("ZStack", "").trim();
@@ -59,13 +66,26 @@ function accessKeyAuth(world: SimWorld, auth: string, header: HeaderGetter, meth
   const expected = Buffer.from(accessKeySignature(String(key.AccessKeySecret), method, date as string, uri));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new RestError(403, REST.akSignature);
-  return { session: { uuid: key.uuid, accountUuid: key.accountUuid as string, userUuid: key.userUuid as string, noSessionEvaluation: true } };
+  return {
+    session: {
+      uuid: key.uuid,
+      accountUuid: key.accountUuid as string,
+      userUuid: key.userUuid as string,
+      noSessionEvaluation: true,
+    },
+  };
 }
 
 /**
  * @param uri the decoded request path without the context path and the query string (signed for AK)
  */
-export function authenticate(world: SimWorld, header: HeaderGetter, method: string, uri: string, now: number): AuthOutcome {
+export function authenticate(
+  world: SimWorld,
+  header: HeaderGetter,
+  method: string,
+  uri: string,
+  now: number,
+): AuthOutcome {
   const raw = header("authorization");
   if (raw === undefined) throw new RestError(400, REST.missingAuth);
   const auth = raw.trim();

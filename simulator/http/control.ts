@@ -75,7 +75,13 @@ function clockReply(t: ControlTarget): ControlReply {
   return { status: 200, json: { now, nowText: formatJavaTimestamp(now), iso: new Date(now).toISOString() } };
 }
 
-export function handleControl(t: ControlTarget, method: string, path: string, query: Map<string, string[]>, bodyText: string): ControlReply {
+export function handleControl(
+  t: ControlTarget,
+  method: string,
+  path: string,
+  query: Map<string, string[]>,
+  bodyText: string,
+): ControlReply {
   let body: Record<string, unknown> = {};
   try {
     if (bodyText.trim()) {
@@ -123,10 +129,16 @@ export function handleControl(t: ControlTarget, method: string, path: string, qu
         t.faults.setConnectionResetRate(num(input.rate, "rate"), (input.phase as ResetPhase | undefined) ?? "before");
         return { status: 200, json: t.faultState() };
       case "POST /faults/corrupt-downloads":
-        t.faults.corruptDownloads(text(input.mode ?? "") as DownloadCorruption, input.count === undefined ? undefined : num(input.count, "count"));
+        t.faults.corruptDownloads(
+          text(input.mode ?? "") as DownloadCorruption,
+          input.count === undefined ? undefined : num(input.count, "count"),
+        );
         return { status: 200, json: t.faultState() };
       case "POST /faults/drop-downloads":
-        t.faults.dropDownloads(num(input.afterBytes, "afterBytes"), input.count === undefined ? undefined : num(input.count, "count"));
+        t.faults.dropDownloads(
+          num(input.afterBytes, "afterBytes"),
+          input.count === undefined ? undefined : num(input.count, "count"),
+        );
         return { status: 200, json: t.faultState() };
       case "POST /faults/expire-sessions":
         t.faults.expireAllSessions();

@@ -8,7 +8,13 @@
 import { createCipheriv, createHash, type Hash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable, Transform } from "node:stream";
-import { flippedByteOffset, OVA_MD5_CHUNK_BYTES, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, truncatedFileSize } from "../assumptions";
+import {
+  flippedByteOffset,
+  OVA_MD5_CHUNK_BYTES,
+  SIMULATOR_HEADER,
+  SIMULATOR_HEADER_VALUE,
+  truncatedFileSize,
+} from "../assumptions";
 import { text } from "../core/text";
 import type { DownloadFault } from "../faults";
 import type { SimWorld } from "../world/world";

@@ -89,7 +89,14 @@ function javaInt(s: string): number | undefined {
 }
 
 export function parseQueryParams(params: Map<string, string[]>): QueryRequest {
-  const q: QueryRequest = { conditions: [], limit: 1000, start: 0, count: false, replyWithCount: false, sortDirection: "asc" };
+  const q: QueryRequest = {
+    conditions: [],
+    limit: 1000,
+    start: 0,
+    count: false,
+    replyWithCount: false,
+    sortDirection: "asc",
+  };
   for (const [rawName, values] of params) {
     const name = rawName.trim();
     let value = values[0].trim();
@@ -264,13 +271,21 @@ function rowMatches(row: Row, cc: CompiledCondition): boolean {
  * condition `uuid=<uuid>` added to the others (§3.7), so `fields`, `count`, `replyWithCount`, `q`…
  * apply as on the collection path.
  */
-export function runQuery(world: SimWorld, def: QueryDef, uuid: string | undefined, q: QueryRequest): Record<string, unknown> {
+export function runQuery(
+  world: SimWorld,
+  def: QueryDef,
+  uuid: string | undefined,
+  q: QueryRequest,
+): Record<string, unknown> {
   const render = def.render ?? ((r: Row) => r);
-  const conditions: Condition[] = uuid !== undefined ? [{ name: "uuid", op: "=", value: uuid }, ...q.conditions] : q.conditions;
+  const conditions: Condition[] =
+    uuid !== undefined ? [{ name: "uuid", op: "=", value: uuid }, ...q.conditions] : q.conditions;
   const compiled = conditions.map((c) => compile(world, def, c));
   // the path's uuid condition selects at most one row: look it up instead of scanning the table
   const candidates: Iterable<Row> =
-    uuid !== undefined ? [world.get(def.table, uuid)].filter((r): r is Row => r !== undefined) : world.tables[def.table].values();
+    uuid !== undefined
+      ? [world.get(def.table, uuid)].filter((r): r is Row => r !== undefined)
+      : world.tables[def.table].values();
   let rows: Row[] = [];
   for (const row of candidates) {
     if (def.where && !def.where(row)) continue;

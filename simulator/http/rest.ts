@@ -95,7 +95,11 @@ export class RestServer {
   }
 
   /** handleUniqueApi / handleNonUniqueApi */
-  private pickApi(apis: ApiDef[], req: SimRequest, body: Record<string, unknown> | null): { api: ApiDef; wrapper?: string } {
+  private pickApi(
+    apis: ApiDef[],
+    req: SimRequest,
+    body: Record<string, unknown> | null,
+  ): { api: ApiDef; wrapper?: string } {
     if (apis.length === 1) {
       const api = apis[0];
       return { api, wrapper: api.wrapper };
@@ -161,7 +165,10 @@ export class RestServer {
     } else {
       const p = wrapper !== undefined ? body[wrapper] : undefined;
       if (p !== undefined && p !== null && (typeof p !== "object" || Array.isArray(p))) {
-        throw new RestError(500, `java.lang.IllegalStateException: Expected BEGIN_OBJECT but was ${Array.isArray(p) ? "BEGIN_ARRAY" : "STRING"}`);
+        throw new RestError(
+          500,
+          `java.lang.IllegalStateException: Expected BEGIN_OBJECT but was ${Array.isArray(p) ? "BEGIN_ARRAY" : "STRING"}`,
+        );
       }
       params = p ? { ...(p as Record<string, unknown>) } : {};
       verifyTypes(api, params);
@@ -170,14 +177,18 @@ export class RestServer {
     const jobUuidHeader = req.header("x-job-uuid");
     if (jobUuidHeader !== undefined) {
       if (jobUuidHeader.length !== 32) throw new RestError(400, REST.badJobUuid);
-      if ((req.method === "POST" || req.method === "PUT" || req.method === "DELETE") && world.findApiJob(jobUuidHeader, now)) {
+      if (
+        (req.method === "POST" || req.method === "PUT" || req.method === "DELETE") &&
+        world.findApiJob(jobUuidHeader, now)
+      ) {
         throw new RestError(400, REST.duplicateJob(jobUuidHeader));
       }
     }
     let timeoutMs = api.timeoutMs ?? DEFAULT_API_TIMEOUT_MS;
     const apiTimeoutHeader = req.header("x-api-timeout");
     if (apiTimeoutHeader !== undefined) {
-      if (!/^[+-]?\d+$/.test(apiTimeoutHeader.trim())) throw new RestError(500, `For input string: "${apiTimeoutHeader}"`);
+      if (!/^[+-]?\d+$/.test(apiTimeoutHeader.trim()))
+        throw new RestError(500, `For input string: "${apiTimeoutHeader}"`);
       timeoutMs = Number(apiTimeoutHeader.trim()) * 1000;
     }
 
@@ -225,7 +236,8 @@ export class RestServer {
         const out = api.handle!(ctx);
         if (!isPending(out)) world.completeApiJob(apiId, { body: out });
       } catch (e) {
-        const err = e instanceof ApiFailure ? e.error : errorCode("SYS.1000", e instanceof Error ? e.message : String(e));
+        const err =
+          e instanceof ApiFailure ? e.error : errorCode("SYS.1000", e instanceof Error ? e.message : String(e));
         world.completeApiJob(apiId, { error: err });
       }
     }
@@ -237,7 +249,10 @@ export class RestServer {
     }
     return {
       status: 202,
-      body: gsonStringify({ location: `http://${this.settings.advertisedHost()}/zstack/v1/api-jobs/${apiId}`, apiTimeout: timeoutMs }),
+      body: gsonStringify({
+        location: `http://${this.settings.advertisedHost()}/zstack/v1/api-jobs/${apiId}`,
+        apiTimeout: timeoutMs,
+      }),
     };
   }
 }
@@ -257,7 +272,10 @@ function parseBody(text: string): Record<string, unknown> | null {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new RestError(500, `com.google.gson.JsonSyntaxException: com.google.gson.stream.MalformedJsonException: ${(e as Error).message}`);
+    throw new RestError(
+      500,
+      `com.google.gson.JsonSyntaxException: com.google.gson.stream.MalformedJsonException: ${(e as Error).message}`,
+    );
   }
   if (parsed === null) return null;
   if (typeof parsed !== "object" || Array.isArray(parsed)) {

@@ -66,7 +66,11 @@ export class Router {
     }
     // an exact path registered without variables may also be reached with extra slashes
     for (const [p, route] of this.exact) {
-      if (route.segments.length === tokens.length && route.trailingSlash === endsWithSlash && tokenize(p).every((s, i) => s === tokens[i])) {
+      if (
+        route.segments.length === tokens.length &&
+        route.trailingSlash === endsWithSlash &&
+        tokenize(p).every((s, i) => s === tokens[i])
+      ) {
         return { route, values: [] };
       }
     }

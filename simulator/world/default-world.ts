@@ -24,7 +24,17 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
   const prng = new Prng(20240517);
   const stamp = { createDate: at, lastOpDate: at };
 
-  const zones: Row[] = [{ uuid: U.zone, name: "ZONE-1", description: "simulated zone", state: "Enabled", type: "zstack", isDefault: true, ...stamp }];
+  const zones: Row[] = [
+    {
+      uuid: U.zone,
+      name: "ZONE-1",
+      description: "simulated zone",
+      state: "Enabled",
+      type: "zstack",
+      isDefault: true,
+      ...stamp,
+    },
+  ];
   const clusters: Row[] = [
     {
       uuid: U.cluster,
@@ -60,7 +70,11 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
   const hosts = [host(U.host1, "kvm-host-1", "172.20.0.11"), host(U.host2, "kvm-host-2", "172.20.0.12")];
   // conversion-host fidelity: a free KVM host, and an ESXi host seen through vCenter (not KVM)
   hosts.push(host(U.host3, "kvm-host-3", "172.20.0.13"));
-  const esx: Row = { ...host(U.esxHost, "esxi-host-1", "172.20.1.21"), description: "VMware ESXi host (vCenter)", hypervisorType: "ESX" };
+  const esx: Row = {
+    ...host(U.esxHost, "esxi-host-1", "172.20.1.21"),
+    description: "VMware ESXi host (vCenter)",
+    hypervisorType: "ESX",
+  };
   delete esx.clusterUuid; // a vCenter host is in no ZStack cluster
   hosts.push(esx);
   const primaryStorages: Row[] = [
@@ -146,7 +160,10 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
     ],
     ...stamp,
   });
-  const l3Networks = [l3(U.l3Private, "L3-Private", "Private", "192.168.100"), l3(U.l3Public, "L3-Public", "Public", "10.10.0")];
+  const l3Networks = [
+    l3(U.l3Private, "L3-Private", "Private", "192.168.100"),
+    l3(U.l3Public, "L3-Public", "Public", "10.10.0"),
+  ];
   const l3Map = new Map(l3Networks.map((n) => [n.uuid, n]));
 
   const conversionHosts: Row[] = [
@@ -181,7 +198,15 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
   ];
 
   const vms: Row[] = [];
-  const zsVm = (uuid: string, name: string, state: string, cpu: number, memGiB: number, disksGiB: number[], host: string) =>
+  const zsVm = (
+    uuid: string,
+    name: string,
+    state: string,
+    cpu: number,
+    memGiB: number,
+    disksGiB: number[],
+    host: string,
+  ) =>
     vms.push(
       buildVm(
         {
@@ -213,7 +238,16 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
   zsVm(U.vmStopped2, "legacy-web-1", "Stopped", 2, 4, [20], U.host2);
   zsVm(U.vmStopped3, "legacy-app-1", "Stopped", 2, 8, [40], U.host2);
 
-  const esxVm = (uuid: string, name: string, state: string, cpu: number, memGiB: number, disksGiB: number[], platform: string, os: string) =>
+  const esxVm = (
+    uuid: string,
+    name: string,
+    state: string,
+    cpu: number,
+    memGiB: number,
+    disksGiB: number[],
+    platform: string,
+    os: string,
+  ) =>
     vms.push(
       buildVm(
         esxVmSpec({

@@ -103,7 +103,11 @@ export function processDue(w: SimWorld, packageUuid: string, at: number, syncMd5
   } else if (rt.failAt !== undefined) {
     w.tables.imagePackages.delete(packageUuid);
     w.tags.delete(packageUuid);
-    w.completeApiJob(rt.apiJob, { error: errorCode("SYS.1006", rt.failDetail ?? DEFAULT_OVA_FAILURE_DETAIL(rt.vmUuid)) }, at);
+    w.completeApiJob(
+      rt.apiJob,
+      { error: errorCode("SYS.1006", rt.failDetail ?? DEFAULT_OVA_FAILURE_DETAIL(rt.vmUuid)) },
+      at,
+    );
   } else {
     const vm = w.get("vms", rt.vmUuid);
     row.exportUrl = downloadUrl(w.hooks.downloadBase(), packageUuid, (vm?.name ?? row.name) as string);
@@ -112,7 +116,8 @@ export function processDue(w: SimWorld, packageUuid: string, at: number, syncMd5
     row.state = "Exported";
     row.lastOpDate = at;
     const bs = w.get("backupStorages", row.backupStorageUuid as string);
-    if (bs && typeof bs.availableCapacity === "number") bs.availableCapacity = Math.max(0, bs.availableCapacity - rt.size);
+    if (bs && typeof bs.availableCapacity === "number")
+      bs.availableCapacity = Math.max(0, bs.availableCapacity - rt.size);
     w.completeApiJob(rt.apiJob, { body: { inventory: row } }, at);
   }
   w.changed();

@@ -42,7 +42,10 @@ export interface V2vStart {
 }
 
 /** Source VM of a `vmware://<uuid>` url, and the bytes to convert after volumeFilters. */
-function resolveSource(w: SimWorld, request: Record<string, unknown>): Pick<LongJobRuntime, "sourceUuid" | "sourceFound" | "sourceDiskBytes"> {
+function resolveSource(
+  w: SimWorld,
+  request: Record<string, unknown>,
+): Pick<LongJobRuntime, "sourceUuid" | "sourceFound" | "sourceDiskBytes"> {
   const url = text(request.url ?? "");
   const m = /^vmware:\/\/(.+)$/.exec(url);
   if (!m) return { sourceFound: true, sourceDiskBytes: GENERIC_SOURCE_DISK_BYTES };
@@ -50,7 +53,9 @@ function resolveSource(w: SimWorld, request: Record<string, unknown>): Pick<Long
   const src = w.get("vms", sourceUuid);
   if (!src || src.hypervisorType !== "ESX") return { sourceUuid, sourceFound: false, sourceDiskBytes: 0 };
   const skipped = skippedDevices(request);
-  const bytes = ((src.allVolumes as Row[]) ?? []).filter((v) => !skipped.has(deviceName(v.deviceId))).reduce((s, v) => s + Number(v.size ?? 0), 0);
+  const bytes = ((src.allVolumes as Row[]) ?? [])
+    .filter((v) => !skipped.has(deviceName(v.deviceId)))
+    .reduce((s, v) => s + Number(v.size ?? 0), 0);
   return { sourceUuid, sourceFound: true, sourceDiskBytes: bytes };
 }
 
@@ -65,7 +70,8 @@ function skippedDevices(request: Record<string, unknown>): Set<string> {
   const filters = request.volumeFilters;
   if (Array.isArray(filters)) {
     for (const f of filters) {
-      if (f && typeof f === "object" && (f as Row).skip === true && typeof (f as Row).deviceId === "string") out.add((f as Row).deviceId as string);
+      if (f && typeof f === "object" && (f as Row).skip === true && typeof (f as Row).deviceId === "string")
+        out.add((f as Row).deviceId as string);
     }
   }
   return out;
@@ -144,7 +150,13 @@ export function processDue(w: SimWorld, uuid: string, at: number): void {
   } else if (rt.failAt !== undefined) {
     rt.progress = rt.failAt;
     rt.segmentStart = undefined;
-    finish(w, row, "Failed", gsonStringify(v2vFailureJobResult(rt.failDetail ?? "", rt.failCause ?? rt.failDetail ?? "")), at);
+    finish(
+      w,
+      row,
+      "Failed",
+      gsonStringify(v2vFailureJobResult(rt.failDetail ?? "", rt.failCause ?? rt.failDetail ?? "")),
+      at,
+    );
   } else {
     rt.progress = 1;
     rt.segmentStart = undefined;
@@ -341,7 +353,11 @@ export function clean(w: SimWorld, uuid: string): void {
   const { row, rt } = requireJob(w, uuid);
   if (row.state !== "Canceling") fail("LONG_JOB.1003", "not supported or state is not Canceling");
   if (rt?.cancelApiJob) {
-    w.completeApiJob(rt.cancelApiJob, { error: errorCode(CANCEL_INTERRUPTED_BY_CLEAN_CODE, cancelInterruptedByClean(uuid)) }, now);
+    w.completeApiJob(
+      rt.cancelApiJob,
+      { error: errorCode(CANCEL_INTERRUPTED_BY_CLEAN_CODE, cancelInterruptedByClean(uuid)) },
+      now,
+    );
   }
   if (rt) {
     rt.cancelApiJob = undefined;

@@ -19,7 +19,8 @@ export function readSnapshotFile(file: string): WorldSnapshot {
 }
 
 export function asSnapshot(value: unknown, origin: string): WorldSnapshot {
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error(`${origin}: a world must be a JSON object`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new Error(`${origin}: a world must be a JSON object`);
   const v = value as Partial<WorldSnapshot>;
   if (!v.tables || typeof v.tables !== "object") throw new Error(`${origin}: a world needs a "tables" object`);
   return { format: "zstack-sim-world", version: 1, ...v, tables: v.tables };

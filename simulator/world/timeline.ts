@@ -35,7 +35,12 @@ export interface LongJobTimelineEntry {
 export type LongJobTimeline = Map<string, LongJobTimelineEntry>;
 
 /** Starts the entry of a new V2V job (its state is noted right after by noteJobState). */
-export function recordSubmission(timeline: LongJobTimeline, row: Row, request: Record<string, unknown>, at: number): void {
+export function recordSubmission(
+  timeline: LongJobTimeline,
+  row: Row,
+  request: Record<string, unknown>,
+  at: number,
+): void {
   const host = request.conversionHostUuid;
   timeline.set(row.uuid, {
     uuid: row.uuid,
@@ -94,7 +99,10 @@ function select(timeline: readonly LongJobTimelineEntry[], filter: TimelineFilte
  * (undefined when nothing ever ran). Intervals are half-open: a job that ends at t and one that starts
  * at t never overlap. An interval still open counts as running from its start on.
  */
-export function maxConcurrency(timeline: readonly LongJobTimelineEntry[], filter: TimelineFilter = {}): { max: number; at?: number } {
+export function maxConcurrency(
+  timeline: readonly LongJobTimelineEntry[],
+  filter: TimelineFilter = {},
+): { max: number; at?: number } {
   const events: Array<[number, number]> = [];
   for (const e of select(timeline, filter)) {
     for (const i of e.intervals) {
@@ -122,7 +130,9 @@ export function maxConcurrency(timeline: readonly LongJobTimelineEntry[], filter
  * `maxConcurrency` per conversion host, keyed by its uuid (jobs whose request named none under the
  * key `""`).
  */
-export function maxConcurrencyByHost(timeline: readonly LongJobTimelineEntry[]): Record<string, { max: number; at?: number }> {
+export function maxConcurrencyByHost(
+  timeline: readonly LongJobTimelineEntry[],
+): Record<string, { max: number; at?: number }> {
   const out: Record<string, { max: number; at?: number }> = {};
   const hosts = new Set(timeline.map((e) => e.conversionHostUuid ?? ""));
   for (const h of hosts) out[h] = maxConcurrency(timeline, { conversionHostUuid: h === "" ? null : h });
@@ -134,7 +144,10 @@ export function maxConcurrencyByHost(timeline: readonly LongJobTimelineEntry[]):
  * open counts up to `now` when given, else not at all. Divided by the number of conversion slots it
  * gives the ideal duration of a wave.
  */
-export function totalRunningMs(timeline: readonly LongJobTimelineEntry[], opts: TimelineFilter & { now?: number } = {}): number {
+export function totalRunningMs(
+  timeline: readonly LongJobTimelineEntry[],
+  opts: TimelineFilter & { now?: number } = {},
+): number {
   let total = 0;
   for (const e of select(timeline, opts)) {
     for (const i of e.intervals) {

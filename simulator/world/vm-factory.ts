@@ -44,16 +44,21 @@ function intToIp(n: number): string {
 }
 
 /** First free address of the L3 network's ranges, given the VMs that exist. */
-export function allocateIp(l3: Row | undefined, vms: Iterable<Row>): { ip?: string; netmask?: string; gateway?: string } {
+export function allocateIp(
+  l3: Row | undefined,
+  vms: Iterable<Row>,
+): { ip?: string; netmask?: string; gateway?: string } {
   if (!l3 || !Array.isArray(l3.ipRanges) || l3.ipRanges.length === 0) return {};
   const used = new Set<string>();
   for (const vm of vms) {
-    for (const nic of (vm.vmNics as Row[] | undefined) ?? []) if (nic.l3NetworkUuid === l3.uuid && nic.ip) used.add(nic.ip as string);
+    for (const nic of (vm.vmNics as Row[] | undefined) ?? [])
+      if (nic.l3NetworkUuid === l3.uuid && nic.ip) used.add(nic.ip as string);
   }
   for (const r of l3.ipRanges as Row[]) {
     for (let n = ipToInt(r.startIp as string); n <= ipToInt(r.endIp as string); n++) {
       const ip = intToIp(n);
-      if (!used.has(ip)) return { ip, netmask: r.netmask as string | undefined, gateway: r.gateway as string | undefined };
+      if (!used.has(ip))
+        return { ip, netmask: r.netmask as string | undefined, gateway: r.gateway as string | undefined };
     }
   }
   return {};
@@ -99,7 +104,9 @@ export function buildVm(spec: VmSpec, prng: Prng, l3s: Map<string, Row>, existin
       state: "Enabled",
       status: "Ready",
       isShareable: false,
-      installPath: spec.primaryStorageUuid ? `/zstack_ps/rootVolumes/acct-36c27e8f/vol-${uuid}/${uuid}.qcow2` : undefined,
+      installPath: spec.primaryStorageUuid
+        ? `/zstack_ps/rootVolumes/acct-36c27e8f/vol-${uuid}/${uuid}.qcow2`
+        : undefined,
       createDate: at,
       lastOpDate: at,
     };

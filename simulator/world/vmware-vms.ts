@@ -37,14 +37,17 @@ export class VmwareVmsError extends Error {}
 
 function positiveInt(v: unknown, what: string, max?: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || (max !== undefined && v > max)) {
-    throw new VmwareVmsError(`${what} must be an integer from 1${max !== undefined ? ` to ${max}` : ""}, got ${JSON.stringify(v)}`);
+    throw new VmwareVmsError(
+      `${what} must be an integer from 1${max !== undefined ? ` to ${max}` : ""}, got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
 
 function optionalText(v: unknown, what: string, fallback: string): string {
   if (v === undefined) return fallback;
-  if (typeof v !== "string" || v === "") throw new VmwareVmsError(`${what} must be a non-empty string, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || v === "")
+    throw new VmwareVmsError(`${what} must be a non-empty string, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -61,20 +64,24 @@ export function addVmwareVms(w: SimWorld, input: AddVmwareVmsSpec): Row[] {
   if (!input || typeof input !== "object") throw new VmwareVmsError('give a JSON object such as {"count": 12}');
   const count = positiveInt(input.count, "count", MAX_VMWARE_VMS);
   const start = input.start === undefined ? 1 : positiveInt(input.start, "start");
-  if (start + count - 1 > MAX_VMWARE_VMS) throw new VmwareVmsError(`start + count - 1 must be at most ${MAX_VMWARE_VMS} (three digits)`);
+  if (start + count - 1 > MAX_VMWARE_VMS)
+    throw new VmwareVmsError(`start + count - 1 must be at most ${MAX_VMWARE_VMS} (three digits)`);
   const prefix = optionalText(input.prefix, "prefix", DEFAULT_VMWARE_VM_PREFIX);
   const cpuNum = input.cpuNum === undefined ? 2 : positiveInt(input.cpuNum, "cpuNum", 1024);
   const memorySize = input.memorySize === undefined ? 4 * GiB : positiveInt(input.memorySize, "memorySize");
-  if (input.diskBytes !== undefined && input.disks !== undefined) throw new VmwareVmsError("give diskBytes or disks, not both");
+  if (input.diskBytes !== undefined && input.disks !== undefined)
+    throw new VmwareVmsError("give diskBytes or disks, not both");
   let disks: number[];
   if (input.disks !== undefined) {
-    if (!Array.isArray(input.disks) || input.disks.length === 0) throw new VmwareVmsError("disks must be a non-empty list of sizes in bytes");
+    if (!Array.isArray(input.disks) || input.disks.length === 0)
+      throw new VmwareVmsError("disks must be a non-empty list of sizes in bytes");
     disks = input.disks.map((d, i) => positiveInt(d, `disks[${i}]`));
   } else {
     disks = [input.diskBytes === undefined ? 40 * GiB : positiveInt(input.diskBytes, "diskBytes")];
   }
   const state = optionalText(input.state, "state", "Running");
-  if (state !== "Running" && state !== "Stopped") throw new VmwareVmsError(`state must be "Running" or "Stopped", got ${JSON.stringify(state)}`);
+  if (state !== "Running" && state !== "Stopped")
+    throw new VmwareVmsError(`state must be "Running" or "Stopped", got ${JSON.stringify(state)}`);
   const platform = optionalText(input.platform, "platform", "Linux");
   const guestOsType = optionalText(input.guestOsType, "guestOsType", "CentOS 7");
 

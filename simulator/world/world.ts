@@ -85,8 +85,12 @@ export class SimWorld {
     this.prng = snapshot.prng && snapshot.prng.length === 4 ? new Prng(snapshot.prng) : prng;
     this.managementNodeUuid = snapshot.managementNodeUuid ?? this.prng.uuid();
     this.seqCounter = snapshot.seq ?? 0;
-    this.tables = Object.fromEntries(TABLES.map((t) => [t, new Map<string, Row>()])) as Record<TableName, Map<string, Row>>;
-    for (const t of TABLES) for (const row of snapshot.tables[t] ?? []) this.tables[t].set(row.uuid, normalizeDates(row));
+    this.tables = Object.fromEntries(TABLES.map((t) => [t, new Map<string, Row>()])) as Record<
+      TableName,
+      Map<string, Row>
+    >;
+    for (const t of TABLES)
+      for (const row of snapshot.tables[t] ?? []) this.tables[t].set(row.uuid, normalizeDates(row));
     for (const [k, v] of Object.entries(snapshot.longJobRuntimes ?? {})) this.jobRuntimes.set(k, v);
     for (const [k, v] of Object.entries(snapshot.exports ?? {})) this.exports.set(k, v);
     for (const j of snapshot.apiJobs ?? []) this.apiJobs.set(j.uuid, j);
@@ -150,7 +154,8 @@ export class SimWorld {
     if (table === "hosts" && ("status" in patch || "state" in patch)) {
       // a conversion host's hostStatus/hostState are its host's (assumptions.ts, NEW_CONVERSION_HOST_SIZE)
       for (const ch of this.tables.conversionHosts.values()) {
-        if (ch.hostUuid === uuid) Object.assign(ch, { hostStatus: row.status as unknown, hostState: row.state as unknown });
+        if (ch.hostUuid === uuid)
+          Object.assign(ch, { hostStatus: row.status as unknown, hostState: row.state as unknown });
       }
     }
     this.changed();
@@ -163,7 +168,8 @@ export class SimWorld {
     if (table === "imagePackages") exportsEngine.forget(this, uuid);
     if (table === "hosts") {
       // deleting a host cascades to its conversion host (V2VConversionHostVO references HostVO)
-      for (const ch of [...this.tables.conversionHosts.values()]) if (ch.hostUuid === uuid) this.delete("conversionHosts", ch.uuid);
+      for (const ch of [...this.tables.conversionHosts.values()])
+        if (ch.hostUuid === uuid) this.delete("conversionHosts", ch.uuid);
     }
     const existed = this.tables[table].delete(uuid);
     this.tags.delete(uuid);
@@ -223,7 +229,11 @@ export class SimWorld {
     const job = this.apiJobs.get(uuid);
     if (!job) return undefined;
     if (!job.done && now >= job.createdAt + job.timeoutMs) {
-      this.completeApiJob(uuid, { error: errorCode("SYS.1001", apiTimeoutDetails(job.api, job.timeoutMs)) }, job.createdAt + job.timeoutMs);
+      this.completeApiJob(
+        uuid,
+        { error: errorCode("SYS.1001", apiTimeoutDetails(job.api, job.timeoutMs)) },
+        job.createdAt + job.timeoutMs,
+      );
     }
     if (job.done && now >= this.expiryOf(job)) return undefined;
     return job;

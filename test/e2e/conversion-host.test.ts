@@ -129,7 +129,11 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     const { ch } = await h.outputs();
     assert.strictEqual(ch.hostUuid, U.host2);
     assert.strictEqual(ch.uuid, before.uuid, "the derived resourceUuid is reused by the new one");
-    assert.strictEqual(sim.world.list("conversionHosts").filter((r) => r.hostUuid === U.host3).length, 0, "the old one was deleted");
+    assert.strictEqual(
+      sim.world.list("conversionHosts").filter((r) => r.hostUuid === U.host3).length,
+      0,
+      "the old one was deleted",
+    );
     assert.strictEqual(sim.world.get("conversionHosts", ch.uuid)!.hostUuid, U.host2);
   });
 

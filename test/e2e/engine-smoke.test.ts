@@ -124,7 +124,11 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
   describe("JavaScript program", function () {
     let h: E2EStack;
     before(async function () {
-      const proj = await createConsumerProject(path.join(tmp, "js"), { program: PROGRAM, withPackage: false, projectName: "smoke" });
+      const proj = await createConsumerProject(path.join(tmp, "js"), {
+        program: PROGRAM,
+        withPackage: false,
+        projectName: "smoke",
+      });
       addProviderPackage(proj.dir);
       h = await withStack(proj.dir, "dev", {
         "smoke:names": JSON.stringify(["a", "b", "c"]),
@@ -153,7 +157,10 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
       assert.equal(rs.length, 3);
       for (const r of rs) {
         const p: string = r.outputs.__provider;
-        assert.ok(typeof p === "string" && p.includes('require("pzm-smoke-provider/index.js")'), `__provider: ${String(p).slice(0, 200)}`);
+        assert.ok(
+          typeof p === "string" && p.includes('require("pzm-smoke-provider/index.js")'),
+          `__provider: ${String(p).slice(0, 200)}`,
+        );
         assert.ok(p.length < 1024, `__provider is ${p.length} bytes`);
       }
       assert.deepEqual(findPlainText(d, { token: TOKEN }), []);

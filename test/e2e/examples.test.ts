@@ -19,7 +19,13 @@ function exampleFiles(name: string): { program: string; files: Record<string, st
   const dir = path.join(EXAMPLES, name);
   const files: Record<string, string> = {};
   for (const f of fs.readdirSync(dir)) {
-    if (f === "index.ts" || f === "package.json" || f === "node_modules" || (f.startsWith("Pulumi.") && f !== "Pulumi.yaml")) continue;
+    if (
+      f === "index.ts" ||
+      f === "package.json" ||
+      f === "node_modules" ||
+      (f.startsWith("Pulumi.") && f !== "Pulumi.yaml")
+    )
+      continue;
     if (fs.statSync(path.join(dir, f)).isFile()) files[f] = fs.readFileSync(path.join(dir, f), "utf8");
   }
   return { program: fs.readFileSync(path.join(dir, "index.ts"), "utf8"), files };
@@ -52,7 +58,10 @@ describe("e2e: examples/", function () {
         const vm = sim.world.get("vms", out.vms[name]);
         assert.ok(vm, `${name} was migrated`);
         assert.strictEqual(vm.state, (v.strategy ?? wave.defaults.strategy) === "JustConvert" ? "Stopped" : "Running");
-        assert.match(out.report, new RegExp(`^\\| ${name} \\| ${v.source} \\| Succeeded \\| ${out.vms[name]} \\|`, "m"));
+        assert.match(
+          out.report,
+          new RegExp(`^\\| ${name} \\| ${v.source} \\| Succeeded \\| ${out.vms[name]} \\|`, "m"),
+        );
       }
       // overrides by name: db-01 on two networks; CPU and memory as given
       const db = sim.world.get("vms", out.vms["db-01"])!;
@@ -88,7 +97,12 @@ describe("e2e: examples/", function () {
       const opts = () => ({ onOutput: (s: string) => (log += s) });
 
       before(async () => {
-        sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN }, quiet: true });
+        sim = await startSimulator({
+          port: 0,
+          speed: 300,
+          jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN },
+          quiet: true,
+        });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), `pzm-example-${name}-`));
         const { program, files } = exampleFiles(name);
         await createConsumerProject(dir, { program, language: "ts", typescript: "ts-node", files });
@@ -110,9 +124,13 @@ describe("e2e: examples/", function () {
 
       it("index.ts type-checks (strict, its own tsconfig) against the installed package", () => {
         // the language host only transpiles: a user's `tsc` in CI would see what this sees
-        const r = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json"), "--noEmit"], {
-          encoding: "utf8",
-        });
+        const r = spawnSync(
+          process.execPath,
+          [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json"), "--noEmit"],
+          {
+            encoding: "utf8",
+          },
+        );
         assert.strictEqual(r.status, 0, `tsc:\n${r.stdout}${r.stderr}`);
       });
 

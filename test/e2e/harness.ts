@@ -23,7 +23,9 @@ import { LocalWorkspace, PulumiCommand, Stack, ConfigMap } from "@pulumi/pulumi/
 /** The repository root (test/e2e/harness.ts → ../..). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The @pulumi/pulumi version the package is developed against; the CLI must be at least this. */
-export const SDK_VERSION: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
+export const SDK_VERSION: string = JSON.parse(
+  fs.readFileSync(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8"),
+).version;
 
 const execFileAsync = promisify(execFile);
 const KEEP_TEMP = process.env.PZM_KEEP_E2E_TEMP === "1";
@@ -177,13 +179,18 @@ function doPack(key: string): string {
     }
     for (const extra of ["LICENSE", "README.md"]) {
       const src = path.join(REPO_ROOT, extra);
-      if (fs.existsSync(src) && !fs.existsSync(path.join(staging, extra))) fs.copyFileSync(src, path.join(staging, extra));
+      if (fs.existsSync(src) && !fs.existsSync(path.join(staging, extra)))
+        fs.copyFileSync(src, path.join(staging, extra));
     }
     const tsc = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
-    const r = spawnSync(process.execPath, [tsc, "-p", path.join(REPO_ROOT, "tsconfig.json"), "--outDir", path.join(staging, "dist")], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      [tsc, "-p", path.join(REPO_ROOT, "tsconfig.json"), "--outDir", path.join(staging, "dist")],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      },
+    );
     if (r.status !== 0) throw new Error(`tsc -p tsconfig.json failed:\n${r.stdout}${r.stderr}`);
     const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], {
       cwd: staging,
@@ -273,7 +280,9 @@ export async function createConsumerProject(dir: string, opts: ConsumerProjectOp
 
   const dependencies: Record<string, string> = {
     "@pulumi/pulumi": devDeps["@pulumi/pulumi"],
-    ...(language === "ts" && tsMode === "ts-node" ? { typescript: devDeps.typescript, "ts-node": devDeps["ts-node"] } : {}),
+    ...(language === "ts" && tsMode === "ts-node"
+      ? { typescript: devDeps.typescript, "ts-node": devDeps["ts-node"] }
+      : {}),
     ...(tarball ? { [PACKAGE_NAME]: `file:${tarball}` } : {}),
     ...(opts.dependencies || {}),
   };
@@ -317,7 +326,8 @@ export async function createConsumerProject(dir: string, opts: ConsumerProjectOp
   );
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: `${projectName}-program`, version: "0.0.0", private: true, main, dependencies }, null, 2) + "\n",
+    JSON.stringify({ name: `${projectName}-program`, version: "0.0.0", private: true, main, dependencies }, null, 2) +
+      "\n",
   );
   for (const [rel, content] of Object.entries(opts.files || {})) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -336,7 +346,10 @@ export async function createConsumerProject(dir: string, opts: ConsumerProjectOp
     if (tarball) installTarball(tarball, path.join(dir, "node_modules", PACKAGE_NAME));
   }
   const packageDir = tarball ? path.join(dir, "node_modules", PACKAGE_NAME) : undefined;
-  if (packageDir && (fs.lstatSync(packageDir).isSymbolicLink() || !fs.existsSync(path.join(packageDir, "package.json")))) {
+  if (
+    packageDir &&
+    (fs.lstatSync(packageDir).isSymbolicLink() || !fs.existsSync(path.join(packageDir, "package.json")))
+  ) {
     throw new Error(`${packageDir} is not a real installation of the tarball`);
   }
   return { dir, tarball, packageDir, main };
@@ -346,11 +359,19 @@ export async function createConsumerProject(dir: string, opts: ConsumerProjectOp
  * Writes a small package straight into `<projectDir>/node_modules/<name>` (package.json + files),
  * e.g. a trivial provider whose module.exports is the provider, so it is captured by reference.
  */
-export function addLocalPackage(projectDir: string, name: string, files: Record<string, string>, main = "index.js"): string {
+export function addLocalPackage(
+  projectDir: string,
+  name: string,
+  files: Record<string, string>,
+  main = "index.js",
+): string {
   const dir = path.join(projectDir, "node_modules", name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, version: "1.0.0", private: true, main }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name, version: "1.0.0", private: true, main }, null, 2),
+  );
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);
@@ -372,7 +393,9 @@ export function transpile(source: string, fileName: string): string {
   });
   const errors = (r.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length) {
-    throw new Error(`${fileName}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`);
+    throw new Error(
+      `${fileName}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`,
+    );
   }
   return r.outputText;
 }
@@ -471,7 +494,12 @@ const openStacks = new Set<E2EStack>();
  * setup-pulumi.sh, a fresh temporary file backend and PULUMI_HOME, the passphrase secrets provider,
  * no update check and no plugin acquisition; sets `config`. Call `dispose()` when done.
  */
-export async function withStack(workDir: string, stackName: string, config: StackConfig = {}, opts: StackOptions = {}): Promise<E2EStack> {
+export async function withStack(
+  workDir: string,
+  stackName: string,
+  config: StackConfig = {},
+  opts: StackOptions = {},
+): Promise<E2EStack> {
   const cli = await getPulumiCli();
   const tmp = makeTempDir("stack");
   const backendDir = path.join(tmp, "backend");
@@ -503,7 +531,14 @@ export async function withStack(workDir: string, stackName: string, config: Stac
     envVars,
     setConfig: (c) => stack.setAllConfig(toConfigMap(c)),
     exportDeployment: async (o?: { showSecrets?: boolean }) => {
-      const args = ["stack", "export", "--stack", stackName, "--non-interactive", ...(o?.showSecrets ? ["--show-secrets"] : [])];
+      const args = [
+        "stack",
+        "export",
+        "--stack",
+        stackName,
+        "--non-interactive",
+        ...(o?.showSecrets ? ["--show-secrets"] : []),
+      ];
       const { stdout } = await execFileAsync(path.join(cli.binDir, "pulumi"), args, {
         cwd: workDir,
         env: { ...process.env, ...envVars, PATH: `${cli.binDir}${path.delimiter}${envVars.PATH}` },
@@ -610,7 +645,11 @@ export function findPlainText(value: unknown, needles: Record<string, string>): 
 
 /** True when a state value is an (encrypted) secret. */
 export function isSecretValue(v: unknown): boolean {
-  return !!v && typeof v === "object" && (v as any)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
+  return (
+    !!v &&
+    typeof v === "object" &&
+    (v as any)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270"
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -864,12 +903,22 @@ process.on("exit", () => {
  * of the run carries a marker, so `processes()` finds them after the CLI is gone. Call `killTree()`
  * when done with it.
  */
-export async function spawnPulumi(h: E2EStack, workDir: string, args: string[], onOutput?: (s: string) => void): Promise<PulumiRun> {
+export async function spawnPulumi(
+  h: E2EStack,
+  workDir: string,
+  args: string[],
+  onOutput?: (s: string) => void,
+): Promise<PulumiRun> {
   const cli = await getPulumiCli();
   const marker = `${process.pid}-${crypto.randomBytes(6).toString("hex")}`;
   const child = spawn(path.join(cli.binDir, "pulumi"), [...args, "--non-interactive"], {
     cwd: workDir,
-    env: { ...process.env, ...h.envVars, PATH: `${cli.binDir}${path.delimiter}${h.envVars.PATH}`, [RUN_MARKER]: marker },
+    env: {
+      ...process.env,
+      ...h.envVars,
+      PATH: `${cli.binDir}${path.delimiter}${h.envVars.PATH}`,
+      [RUN_MARKER]: marker,
+    },
     detached: true, // its own process group, as under a CI runner; nothing here kills groups
     stdio: ["ignore", "pipe", "pipe"],
   });

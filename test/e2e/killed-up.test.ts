@@ -8,7 +8,15 @@ import * as os from "os";
 import * as path from "path";
 import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
 import { ENGINE_PROBE_INTERVAL_MS } from "../../provider/process-lifecycle";
-import { createConsumerProject, ConsumerProject, describeProcesses, E2EStack, spawnPulumi, waitFor, withStack } from "./harness";
+import {
+  createConsumerProject,
+  ConsumerProject,
+  describeProcesses,
+  E2EStack,
+  spawnPulumi,
+  waitFor,
+  withStack,
+} from "./harness";
 
 const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
 const GiB = 1024 ** 3;
@@ -38,7 +46,11 @@ function jobsFor(sim: ZStackSimulator, vmName: string): any[] {
 
 /** Requests that change jobs (submit, cancel, rerun, resume, update, delete), by route. */
 function jobWrites(sim: ZStackSimulator): Record<string, number> {
-  return Object.fromEntries(Object.entries(sim.stats.byRoute).filter(([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route)));
+  return Object.fromEntries(
+    Object.entries(sim.stats.byRoute).filter(
+      ([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route),
+    ),
+  );
 }
 
 describe("e2e: an up killed with SIGKILL leaves no provider process behind", function () {
@@ -51,7 +63,9 @@ describe("e2e: an up killed with SIGKILL leaves no provider process behind", fun
 
   before(async function () {
     sim = await startSimulator({ port: 0, speed: SPEED, jobDurations: { v2vMs: 10 * MIN }, quiet: true });
-    sim.world.update("accounts", U.adminAccount, { password: crypto.createHash("sha512").update(PASSWORD).digest("hex") });
+    sim.world.update("accounts", U.adminAccount, {
+      password: crypto.createHash("sha512").update(PASSWORD).digest("hex"),
+    });
     const program = fs.readFileSync(path.join(__dirname, "fixtures/spec-program/index.js"), "utf8");
     project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-killed-up-")), { program });
     h = await withStack(project.dir, "killed", {
@@ -96,10 +110,16 @@ describe("e2e: an up killed with SIGKILL leaves no provider process behind", fun
     ];
     await h.setConfig({ "e2e:spec": { migrations: [migration("long-01", U.vmwareWeb01), ...wave] } });
     sim.setJobDurations({ v2vMs: 8 * 60 * MIN }); // 8 h simulated = 96 s real: all still running at the kill
-    const run = await spawnPulumi(h, project.dir, ["up", "--yes", "--skip-preview", "--stack", "killed"], (s) => (log += s));
+    const run = await spawnPulumi(
+      h,
+      project.dir,
+      ["up", "--yes", "--skip-preview", "--stack", "killed"],
+      (s) => (log += s),
+    );
     try {
       // the whole wave is submitted and running in ZStack (polled on the simulator itself)
-      const allRunning = () => wave.every((m) => jobsFor(sim, m.name).length === 1 && jobsFor(sim, m.name)[0].state === "Running");
+      const allRunning = () =>
+        wave.every((m) => jobsFor(sim, m.name).length === 1 && jobsFor(sim, m.name)[0].state === "Running");
       assert.ok(await waitFor(allRunning, 120_000), "the wave never ran");
       const providers = run.providerProcesses();
       assert.ok(providers.length > 0, "no provider process found for the run");

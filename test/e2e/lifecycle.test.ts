@@ -26,7 +26,8 @@ const MIN = 60_000;
 
 // Credentials that appear nowhere else, so a plain-text hit in the state is unambiguous.
 const PASSWORD = "e2e-Adm1n-pa55word-7f3c91";
-const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAE2E-MARKER-9d2f41c0\n-----END OPENSSH PRIVATE KEY-----";
+const SSH_KEY =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAE2E-MARKER-9d2f41c0\n-----END OPENSSH PRIVATE KEY-----";
 
 const V2V_OUTPUTS = [
   "uuid",
@@ -163,7 +164,8 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     const out = await h.outputs();
     for (const m of spec.migrations) {
       const o = out.migrations[m.name];
-      for (const k of V2V_OUTPUTS) assert.notStrictEqual(o[k], undefined, `V2vMigration ${m.name}: output ${k} missing`);
+      for (const k of V2V_OUTPUTS)
+        assert.notStrictEqual(o[k], undefined, `V2vMigration ${m.name}: output ${k} missing`);
       assert.strictEqual(o.state, "Succeeded");
       assert.strictEqual(o.jobName, "APIConvertVmFromForeignHypervisorMsg");
       assert.strictEqual(o.longJobName, `v2v ${m.name}`);
@@ -235,7 +237,10 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     const web01 = after.find((r) => r.type === V2V && r.outputs.name === "web-01");
     assert.strictEqual(web01.outputs.cpuNum, 4);
     assert.notStrictEqual(web01.outputs.vmUuid, web01Before.outputs.vmUuid, "a new VM was migrated");
-    assert.ok(sim.world.get("vms", web01Before.outputs.vmUuid), "the replaced migration's VM is kept (default delete semantics)");
+    assert.ok(
+      sim.world.get("vms", web01Before.outputs.vmUuid),
+      "the replaced migration's VM is kept (default delete semantics)",
+    );
     assert.strictEqual(jobsFor(sim, "web-01").length, 1, "the old long-job record was deleted");
     const web02 = after.find((r) => r.type === V2V && r.outputs.name === "web-02");
     assert.strictEqual(sim.world.get("longJobs", web02.id)!.name, "v2v web-02 (renamed)");
@@ -258,7 +263,11 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     assert.ok(failed, "the failed migration is recorded in the stack, not orphaned");
     assert.strictEqual(failed.outputs.state, "Failed");
     assert.strictEqual(sim.world.get("longJobs", failed.id)!.state, "Failed");
-    assert.match(String(failed.outputs.__provider), /require\("pulumi-zstack-migration\//, "the recorded failure can load its provider");
+    assert.match(
+      String(failed.outputs.__provider),
+      /require\("pulumi-zstack-migration\//,
+      "the recorded failure can load its provider",
+    );
 
     // refresh works on the recorded failure (it loads the provider from the recorded outputs)
     const refresh = await h.stack.refresh(opts());
@@ -315,7 +324,12 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     spec.migrations.push(migration("app-02", U.vmwareApp02, { platform: "Windows" }));
     await setSpec();
     sim.setJobDurations({ v2vMs: 4 * 60 * MIN }); // 4 h simulated = 48 s real: certainly still running
-    const run = await spawnPulumi(h, project.dir, ["up", "--yes", "--skip-preview", "--stack", "lifecycle"], (d) => (log += d));
+    const run = await spawnPulumi(
+      h,
+      project.dir,
+      ["up", "--yes", "--skip-preview", "--stack", "lifecycle"],
+      (d) => (log += d),
+    );
     try {
       // wait for the job to exist in ZStack (a condition, polled on the simulator itself)
       assert.ok(await waitFor(() => jobsFor(sim, "app-02").length > 0, 120_000), "the job was never submitted");
@@ -365,7 +379,10 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
       const p = r.outputs.__provider;
       assert.strictEqual(typeof p, "string");
       assert.ok(p.length < 1024, `__provider is ${p.length} bytes`);
-      assert.match(p, /require\("pulumi-zstack-migration\/dist\/provider\/providers\/(v2v-migration|ova-package)(\.js)?"\)/);
+      assert.match(
+        p,
+        /require\("pulumi-zstack-migration\/dist\/provider\/providers\/(v2v-migration|ova-package)(\.js)?"\)/,
+      );
     }
   });
 

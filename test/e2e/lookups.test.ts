@@ -66,7 +66,8 @@ describe("e2e: lookups in a program on the real Pulumi engine", function () {
   let h: E2EStack;
   let log = "";
   const opts = () => ({ onOutput: (s: string) => (log += s) });
-  const stat = (pattern: RegExp): number => Object.entries(sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
+  const stat = (pattern: RegExp): number =>
+    Object.entries(sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
   const logins = () => stat(/^PUT \/v1\/accounts\/login$/);
   const vmQueries = () => stat(/^GET \/v1\/vm-instances$/);
   const conversions = () => stat(/^POST \/v1\/v2vs$/);
@@ -74,7 +75,10 @@ describe("e2e: lookups in a program on the real Pulumi engine", function () {
   before(async function () {
     sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN }, quiet: true });
     sim.world.update("accounts", U.adminAccount, { password: sha512Hex(PASSWORD) });
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lookups-")), { program: PROGRAM, language: "ts" });
+    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lookups-")), {
+      program: PROGRAM,
+      language: "ts",
+    });
     h = await withStack(project.dir, "lookups", {
       "zstack:endpoint": sim.url,
       "zstack:accountName": "admin",
@@ -116,7 +120,10 @@ describe("e2e: lookups in a program on the real Pulumi engine", function () {
     assert.deepStrictEqual([...out.sources].sort(), ["vmware-web-01", "vmware-web-02"]);
     assert.strictEqual(out.conversionHostUuid, U.convHost);
     const migrations = await h.resources(V2V);
-    assert.deepStrictEqual(migrations.map((r) => r.outputs.url).sort(), [`vmware://${U.vmwareWeb01}`, `vmware://${U.vmwareWeb02}`].sort());
+    assert.deepStrictEqual(
+      migrations.map((r) => r.outputs.url).sort(),
+      [`vmware://${U.vmwareWeb01}`, `vmware://${U.vmwareWeb02}`].sort(),
+    );
     for (const r of migrations) {
       assert.strictEqual(r.outputs.conversionHostUuid, U.convHost);
       assert.strictEqual(r.outputs.primaryStorageUuid, U.primaryStorage);

@@ -7,7 +7,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { maxConcurrency, startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, ConsumerProject, describeProcesses, E2EStack, spawnPulumi, waitFor, withStack } from "./harness";
+import {
+  createConsumerProject,
+  ConsumerProject,
+  describeProcesses,
+  E2EStack,
+  spawnPulumi,
+  waitFor,
+  withStack,
+} from "./harness";
 
 const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
 const GiB = 1024 ** 3;
@@ -15,8 +23,14 @@ const TiB = 1024 ** 4;
 const MIN = 60_000;
 const DISK = 100 * GiB;
 
-const defaults = { conversionHostUuid: U.convHost, primaryStorageUuid: U.primaryStorage, l3NetworkUuids: [U.l3Private], platform: "Linux" };
-const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(2, "0")}`);
+const defaults = {
+  conversionHostUuid: U.convHost,
+  primaryStorageUuid: U.primaryStorage,
+  l3NetworkUuids: [U.l3Private],
+  platform: "Linux",
+};
+const names = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(2, "0")}`);
 
 /** Long jobs in ZStack that convert into a VM of this name. */
 function jobsFor(sim: ZStackSimulator, vmName: string): any[] {
@@ -81,11 +95,18 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
     assert.strictEqual(rows.length, 12, out.report);
     for (const vm of wave) {
       const row = rows.find((r) => r.startsWith(`| ${vm} |`))!;
-      assert.match(row, new RegExp(`^\\| ${vm} \\| ${vm} \\| Succeeded \\| ${out.vmUuids[vm]} \\| \\d+m\\d\\ds \\|`), row);
+      assert.match(
+        row,
+        new RegExp(`^\\| ${vm} \\| ${vm} \\| Succeeded \\| ${out.vmUuids[vm]} \\| \\d+m\\d\\ds \\|`),
+        row,
+      );
     }
     assert.match(String(out.report), /12 VMs \(12 Succeeded\)/);
     // the queued migrations said so, naming their Pulumi resource
-    assert.match(log, /V2vMigration wave1-wave-\d\d \("wave-\d\d"\): queued: \d+ ahead of it, 3 of 3 conversions running/);
+    assert.match(
+      log,
+      /V2vMigration wave1-wave-\d\d \("wave-\d\d"\): queued: \d+ ahead of it, 3 of 3 conversions running/,
+    );
   });
 
   it("reordering the entries and renaming the plan with an alias replace nothing", async () => {
@@ -99,10 +120,16 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
   });
 
   it("the re-migration guard: a changed entry of a migrated VM fails the preview; the entry's ignoreChanges keeps it as it is", async () => {
-    const changed = (extra: object) => ({ ...plan, name: "wave-a", vms: plan.vms.map((v, i) => (i === 0 ? { ...v, cpuNum: 8, ...extra } : v)) });
+    const changed = (extra: object) => ({
+      ...plan,
+      name: "wave-a",
+      vms: plan.vms.map((v, i) => (i === 0 ? { ...v, cpuNum: 8, ...extra } : v)),
+    });
     await h.setConfig({ "e2e:plan": changed({}) });
     await assert.rejects(h.stack.preview(opts()), (e: Error) =>
-      /V2vMigration wave-a-wave-01 \("wave-01"\) was already migrated: [^]*The change to cpuNum would replace this resource/.test(e.message),
+      /V2vMigration wave-a-wave-01 \("wave-01"\) was already migrated: [^]*The change to cpuNum would replace this resource/.test(
+        e.message,
+      ),
     );
     await h.setConfig({ "e2e:plan": changed({ ignoreChanges: ["cpuNum"] }) });
     await h.stack.preview({ ...opts(), expectNoChanges: true });
@@ -110,8 +137,12 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
   });
 
   it("a duplicate entry name fails the preview with an error naming both entries", async () => {
-    await h.setConfig({ "e2e:plan": { ...plan, name: "wave-a", vms: [...plan.vms, { source: "big-01", name: "wave-03" }] } });
-    await assert.rejects(h.stack.preview(opts()), (e: Error) => /vms\[2\] and vms\[12\] both have the name "wave-03"/.test(e.message));
+    await h.setConfig({
+      "e2e:plan": { ...plan, name: "wave-a", vms: [...plan.vms, { source: "big-01", name: "wave-03" }] },
+    });
+    await assert.rejects(h.stack.preview(opts()), (e: Error) =>
+      /vms\[2\] and vms\[12\] both have the name "wave-03"/.test(e.message),
+    );
   });
 
   it("the capacity preflight fails the preview, naming the storage (or host), what is needed and what is available", async () => {
@@ -173,7 +204,12 @@ describe("e2e: a MigrationPlan `up` killed midway", function () {
   });
 
   it("re-run after a SIGKILL: the queue submits nothing after the kill, the running jobs are adopted, exactly 12 long jobs in all", async () => {
-    const run = await spawnPulumi(h, project.dir, ["up", "--yes", "--skip-preview", "--stack", "killed"], (s) => (log += s));
+    const run = await spawnPulumi(
+      h,
+      project.dir,
+      ["up", "--yes", "--skip-preview", "--stack", "killed"],
+      (s) => (log += s),
+    );
     let atKill: number;
     try {
       // the first wave of 3 finished and the second one runs: 6 submitted, 6 queued
@@ -197,7 +233,8 @@ describe("e2e: a MigrationPlan `up` killed midway", function () {
     const res = await h.stack.up({ onOutput: (s: string) => (log += s) });
     assert.strictEqual(res.summary.result, "succeeded");
     assert.strictEqual(sim.world.list("longJobs").length, 12);
-    for (const vm of wave) assert.strictEqual(jobsFor(sim, vm).length, 1, `${vm}: ${jobsFor(sim, vm).length} long jobs`);
+    for (const vm of wave)
+      assert.strictEqual(jobsFor(sim, vm).length, 1, `${vm}: ${jobsFor(sim, vm).length} long jobs`);
     assert.strictEqual(sim.stats.byRoute["POST /v1/v2vs"], 12);
     const peak = maxConcurrency(sim.longJobTimeline(), { conversionHostUuid: U.convHost });
     assert.ok(peak.max <= 3, `highest concurrency ${peak.max} across both runs`);

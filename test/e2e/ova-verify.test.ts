@@ -26,7 +26,12 @@ const CASES: Array<{ mode: Mode; verify: "size" | "md5"; vmUuid: string; expecte
     vmUuid: U.vmStopped3,
     expected: /truncated stream from \S+: expected \d+ bytes \(size\), found \d+: the file ends early/,
   },
-  { mode: "missing", verify: "size", vmUuid: U.vmStopped, expected: /file not found: \S+ answers HTTP 404; expected the OVA of \d+ bytes there/ },
+  {
+    mode: "missing",
+    verify: "size",
+    vmUuid: U.vmStopped,
+    expected: /file not found: \S+ answers HTTP 404; expected the OVA of \d+ bytes there/,
+  },
 ];
 
 describe("e2e: OvaPackage verify on the real Pulumi engine", function () {

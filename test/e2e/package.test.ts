@@ -31,9 +31,18 @@ describe("package: tarball contents (npm pack --dry-run --json)", function () {
 
   before(() => {
     // The repository's own dist/ (./test.sh builds it first), exactly what `npm publish` would upload.
-    assert.ok(fs.existsSync(path.join(REPO_ROOT, "dist/sdk/index.js")), "dist/ is not built: run npx tsc -p tsconfig.json");
-    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: REPO_ROOT, encoding: "utf8", env: npmEnv() });
-    files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f: { path: string }) => f.path).sort();
+    assert.ok(
+      fs.existsSync(path.join(REPO_ROOT, "dist/sdk/index.js")),
+      "dist/ is not built: run npx tsc -p tsconfig.json",
+    );
+    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: npmEnv(),
+    });
+    files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files
+      .map((f: { path: string }) => f.path)
+      .sort();
     pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as typeof pkg;
   });
 
@@ -97,12 +106,18 @@ describe("package: tarball contents (npm pack --dry-run --json)", function () {
 
   it("ships declaration maps and JavaScript source maps whose sources are in the tarball (go-to-definition lands in the TypeScript)", () => {
     const maps = files.filter((f) => f.endsWith(".map"));
-    assert.ok(maps.includes("dist/sdk/index.d.ts.map") && maps.includes("dist/sdk/index.js.map"), "declaration and source maps are shipped");
+    assert.ok(
+      maps.includes("dist/sdk/index.d.ts.map") && maps.includes("dist/sdk/index.js.map"),
+      "declaration and source maps are shipped",
+    );
     for (const f of files.filter((x) => /\.(js|d\.ts)$/.test(x) && x.startsWith("dist/"))) {
       assert.ok(maps.includes(`${f}.map`), `${f} has no map`);
     }
     for (const m of maps) {
-      const map = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, m), "utf8")) as { sources: string[]; sourceRoot?: string };
+      const map = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, m), "utf8")) as {
+        sources: string[];
+        sourceRoot?: string;
+      };
       for (const s of map.sources) {
         const rel = path.posix.normalize(path.posix.join(path.posix.dirname(m), map.sourceRoot || "", s));
         assert.ok(files.includes(rel), `${m} points at ${rel}, which is not in the tarball`);
@@ -119,13 +134,28 @@ describe("package: entry points from the packed tarball installed in an empty pr
   before(async () => {
     const tarball = await packPackage();
     dir = makeTempDir("entry-points");
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "empty-project", version: "1.0.0", private: true }, null, 2) + "\n");
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: "empty-project", version: "1.0.0", private: true }, null, 2) + "\n",
+    );
     // A real `npm install` of the tarball; @pulumi/pulumi is the peer dependency, pinned to the tested version.
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball, `@pulumi/pulumi@${SDK_VERSION}`], {
-      cwd: dir,
-      encoding: "utf8",
-      env: npmEnv(),
-    });
+    execFileSync(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        tarball,
+        `@pulumi/pulumi@${SDK_VERSION}`,
+      ],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: npmEnv(),
+      },
+    );
     installed = path.join(dir, "node_modules", PACKAGE_NAME);
     assert.ok(!fs.lstatSync(installed).isSymbolicLink(), "the package is installed as a real directory");
   });
@@ -155,7 +185,13 @@ describe("package: entry points from the packed tarball installed in an empty pr
         `const cjs = createRequire(import.meta.url)("${PACKAGE_NAME}");\n` +
         `console.log(JSON.stringify([V2vMigration === cjs.V2vMigration, typeof OvaPackage, typeof startSimulator, SEED_UUIDS.zone, SEED_CREDENTIALS.accountName]));\n`,
     );
-    assert.deepStrictEqual(JSON.parse(node(dir, ["esm.mjs"])), [true, "function", "function", "f52465036bdd468499040edb9f879503", "admin"]);
+    assert.deepStrictEqual(JSON.parse(node(dir, ["esm.mjs"])), [
+      true,
+      "function",
+      "function",
+      "f52465036bdd468499040edb9f879503",
+      "admin",
+    ]);
   });
 
   it('require("…/simulator") starts a simulator that serves the seeded world', () => {
@@ -173,7 +209,10 @@ describe("package: entry points from the packed tarball installed in an empty pr
 
   it('require("…/package.json") works', () => {
     const version = node(dir, ["-p", `require("${PACKAGE_NAME}/package.json").version`]).trim();
-    assert.strictEqual(version, (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version);
+    assert.strictEqual(
+      version,
+      (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version,
+    );
   });
 
   it("internal modules are not importable (the exports map is the public surface)", () => {
@@ -189,7 +228,9 @@ describe("package: entry points from the packed tarball installed in an empty pr
   it("old providers' dist/provider/providers/*.js paths still resolve: every recorded __provider loads and yields the provider", () => {
     const versions = fs.readdirSync(RECORDED);
     assert.ok(versions.includes("0.1.0"));
-    const requireFromString = require.resolve("require-from-string", { paths: [path.join(dir, "node_modules/@pulumi/pulumi")] });
+    const requireFromString = require.resolve("require-from-string", {
+      paths: [path.join(dir, "node_modules/@pulumi/pulumi")],
+    });
     let checked = 0;
     for (const version of versions) {
       for (const file of fs.readdirSync(path.join(RECORDED, version))) {
@@ -271,7 +312,11 @@ export const all: [typeof V2vMigration, typeof OvaPackage, V2vMigrationArgs, Pro
   }
 
   it("npx zstack-sim --help runs the installed bin", () => {
-    const out = execFileSync("npx", ["--no-install", "zstack-sim", "--help"], { cwd: dir, encoding: "utf8", env: npmEnv() });
+    const out = execFileSync("npx", ["--no-install", "zstack-sim", "--help"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: npmEnv(),
+    });
     assert.match(out, /^usage: zstack-sim/);
   });
 });

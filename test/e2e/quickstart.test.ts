@@ -26,7 +26,10 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
   return new Promise((resolve) => {
     const base = { ...process.env };
     for (const k of Object.keys(base)) if (k.startsWith("ZSTACK_") || k.startsWith("PULUMI_")) delete base[k];
-    const child = spawn("bash", [path.join(REPO_ROOT, "quickstart.sh"), ...args], { cwd: REPO_ROOT, env: { ...base, ...env } });
+    const child = spawn("bash", [path.join(REPO_ROOT, "quickstart.sh"), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...base, ...env },
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -99,7 +102,12 @@ describe("e2e: ./quickstart.sh", function () {
         ZSTACK_ACCOUNT_PASSWORD: "password",
       });
       assert.strictEqual(code, 0, out.slice(-6000));
-      assert.match(out, new RegExp(`Using the ZStack endpoint from the environment: ${sim.url.replace(/\./g, "\\.")} \\(no simulator\\)`));
+      assert.match(
+        out,
+        new RegExp(
+          `Using the ZStack endpoint from the environment: ${sim.url.replace(/\./g, "\\.")} \\(no simulator\\)`,
+        ),
+      );
       assert.doesNotMatch(out, /embedded ZStack simulator/);
       assert.ok(sim.stats.requests > 0, "the configured endpoint was used");
     } finally {

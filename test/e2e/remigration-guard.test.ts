@@ -36,12 +36,16 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
       l3NetworkUuids: [U.l3Private],
     },
   });
-  const spec: { migrations: MigrationSpec[]; ovas: [] } = { migrations: [migration("web-01", U.vmwareWeb01)], ovas: [] };
+  const spec: { migrations: MigrationSpec[]; ovas: [] } = {
+    migrations: [migration("web-01", U.vmwareWeb01)],
+    ovas: [],
+  };
   const web01 = () => spec.migrations[0];
   const setSpec = () => h.setConfig({ "e2e:spec": spec });
   const opts = () => ({ onOutput: (s: string) => (log += s), onError: (s: string) => (log += s) });
   const submitted = () => sim.stats.byRoute["POST /v1/v2vs"] ?? 0;
-  const jobsFor = (vmName: string) => sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
+  const jobsFor = (vmName: string) =>
+    sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
   const recorded = async (name: string) => (await h.resources(V2V)).find((r) => r.outputs.name === name);
 
   before(async function () {
@@ -89,9 +93,14 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
       for (const text of [err.message, log]) {
         assert.match(
           text,
-          new RegExp(`error: V2vMigration web-01 was already migrated: long job ${before.id} Succeeded and created VM ${before.outputs.vmUuid}\\.`),
+          new RegExp(
+            `error: V2vMigration web-01 was already migrated: long job ${before.id} Succeeded and created VM ${before.outputs.vmUuid}\\.`,
+          ),
         );
-        assert.match(text, /The change to cpuNum would replace this resource: the conversion would run again and leave a second VM/);
+        assert.match(
+          text,
+          /The change to cpuNum would replace this resource: the conversion would run again and leave a second VM/,
+        );
         assert.match(text, /revert the change to cpuNum/);
         assert.match(text, /add \["cpuNum"\] to this resource's ignoreChanges option/);
         assert.match(text, /set allowRemigration: true on this resource/);

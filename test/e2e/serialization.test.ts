@@ -54,7 +54,10 @@ const config = { "zstack:endpoint": endpoint, "zstack:accountName": "admin", "zs
 
 function resolveRequireFromString(dir: string): string {
   // require-from-string is a dependency of @pulumi/pulumi; npm may hoist it
-  for (const p of ["node_modules/@pulumi/pulumi/node_modules/require-from-string", "node_modules/require-from-string"]) {
+  for (const p of [
+    "node_modules/@pulumi/pulumi/node_modules/require-from-string",
+    "node_modules/require-from-string",
+  ]) {
     if (fs.existsSync(path.join(dir, p, "index.js"))) return path.join(dir, p, "index.js");
   }
   throw new Error("require-from-string not found next to @pulumi/pulumi");
@@ -104,7 +107,10 @@ describe("packaging: providers serialized and loaded the way the engine does", f
         fs.writeFileSync(textFile, serialized[name].text);
         sim.stats.reset();
         // asynchronously: the simulator it calls runs in this process
-        const { stdout } = await promisify(execFile)(process.execPath, ["load.js", textFile, sim.url, name], { cwd: project.dir, encoding: "utf8" });
+        const { stdout } = await promisify(execFile)(process.execPath, ["load.js", textFile, sim.url, name], {
+          cwd: project.dir,
+          encoding: "utf8",
+        });
         const out = JSON.parse(stdout);
         const props = (out.checkBad.failures || []).map((f: any) => f.property).sort();
         if (name === "ova-package") {

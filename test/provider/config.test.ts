@@ -37,27 +37,39 @@ describe("provider config", () => {
 
   it("falls back to the environment: ZSTACK_ENDPOINT, ZSTACK_HOST + ZSTACK_PORT, account, access key, session", () => {
     assert.strictEqual(readConfig(undefined, { ZSTACK_ENDPOINT: "http://e:8080" }).endpoint, "http://e:8080");
-    assert.strictEqual(readConfig(undefined, { ZSTACK_HOST: "10.0.0.5", ZSTACK_PORT: "9090" }).endpoint, "http://10.0.0.5:9090");
+    assert.strictEqual(
+      readConfig(undefined, { ZSTACK_HOST: "10.0.0.5", ZSTACK_PORT: "9090" }).endpoint,
+      "http://10.0.0.5:9090",
+    );
     assert.strictEqual(readConfig(undefined, { ZSTACK_HOST: "10.0.0.5" }).endpoint, "http://10.0.0.5:8080");
     assert.deepStrictEqual(readConfig(undefined, { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p" }).auth, {
       kind: "account",
       accountName: "a",
       password: "p",
     });
-    assert.deepStrictEqual(readConfig(undefined, { ZSTACK_ACCESS_KEY_ID: "id", ZSTACK_ACCESS_KEY_SECRET: "sec" }).auth, {
-      kind: "accessKey",
-      accessKeyId: "id",
-      accessKeySecret: "sec",
+    assert.deepStrictEqual(
+      readConfig(undefined, { ZSTACK_ACCESS_KEY_ID: "id", ZSTACK_ACCESS_KEY_SECRET: "sec" }).auth,
+      {
+        kind: "accessKey",
+        accessKeyId: "id",
+        accessKeySecret: "sec",
+      },
+    );
+    assert.deepStrictEqual(readConfig(undefined, { ZSTACK_SESSION_ID: "sid" }).auth, {
+      kind: "session",
+      sessionId: "sid",
     });
-    assert.deepStrictEqual(readConfig(undefined, { ZSTACK_SESSION_ID: "sid" }).auth, { kind: "session", sessionId: "sid" });
   });
 
   it("stack config wins over the environment", () => {
-    const cfg = readConfig(config({ "zstack:endpoint": "http://cfg:8080", "zstack:accessKeyId": "id", "zstack:accessKeySecret": "s" }), {
-      ZSTACK_ENDPOINT: "http://env:8080",
-      ZSTACK_ACCOUNT_NAME: "a",
-      ZSTACK_ACCOUNT_PASSWORD: "p",
-    });
+    const cfg = readConfig(
+      config({ "zstack:endpoint": "http://cfg:8080", "zstack:accessKeyId": "id", "zstack:accessKeySecret": "s" }),
+      {
+        ZSTACK_ENDPOINT: "http://env:8080",
+        ZSTACK_ACCOUNT_NAME: "a",
+        ZSTACK_ACCOUNT_PASSWORD: "p",
+      },
+    );
     assert.strictEqual(cfg.endpoint, "http://cfg:8080");
     assert.strictEqual(cfg.auth?.kind, "accessKey");
   });
@@ -110,11 +122,14 @@ describe("provider config", () => {
       ZSTACK_SESSION_ID: "env-sid",
     };
     // the common CI setup: the account name in the stack, the password in a CI secret
-    assert.deepStrictEqual(readConfig(config({ "zstack:accountName": "ops" }), { ZSTACK_ACCOUNT_PASSWORD: "pw-123456" }).auth, {
-      kind: "account",
-      accountName: "ops",
-      password: "pw-123456",
-    });
+    assert.deepStrictEqual(
+      readConfig(config({ "zstack:accountName": "ops" }), { ZSTACK_ACCOUNT_PASSWORD: "pw-123456" }).auth,
+      {
+        kind: "account",
+        accountName: "ops",
+        password: "pw-123456",
+      },
+    );
     // the stack config wins key by key; the environment fills the gap
     assert.deepStrictEqual(readConfig(config({ "zstack:password": "cfg-pw" }), env).auth, {
       kind: "account",
@@ -128,7 +143,10 @@ describe("provider config", () => {
     });
     // a set started in the stack config beats a complete set of higher precedence in the environment
     assert.deepStrictEqual(
-      readConfig(config({ "zstack:accountName": "ops", "zstack:password": "p" }), { ZSTACK_ACCESS_KEY_ID: "i", ZSTACK_ACCESS_KEY_SECRET: "s" }).auth,
+      readConfig(config({ "zstack:accountName": "ops", "zstack:password": "p" }), {
+        ZSTACK_ACCESS_KEY_ID: "i",
+        ZSTACK_ACCESS_KEY_SECRET: "s",
+      }).auth,
       {
         kind: "account",
         accountName: "ops",
@@ -138,17 +156,28 @@ describe("provider config", () => {
     // between sets in one source: access key, then account, then session
     assert.strictEqual(readConfig(undefined, { ...env, ZSTACK_ACCESS_KEY_ID: "i" }).auth?.kind, "accessKey");
     assert.strictEqual(readConfig(undefined, env).auth, undefined);
-    assert.match(readConfig(undefined, env).authProblem!, /zstack:accessKeyId \(or the environment variable ZSTACK_ACCESS_KEY_ID\) is not set/);
+    assert.match(
+      readConfig(undefined, env).authProblem!,
+      /zstack:accessKeyId \(or the environment variable ZSTACK_ACCESS_KEY_ID\) is not set/,
+    );
     assert.strictEqual(
-      readConfig(undefined, { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p", ZSTACK_SESSION_ID: "s" }).auth?.kind,
+      readConfig(undefined, { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p", ZSTACK_SESSION_ID: "s" }).auth
+        ?.kind,
       "account",
     );
-    assert.deepStrictEqual(readConfig(config({ "zstack:sessionId": "cfg-sid" }), { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p" }).auth, {
-      kind: "session",
-      sessionId: "cfg-sid",
-    });
+    assert.deepStrictEqual(
+      readConfig(config({ "zstack:sessionId": "cfg-sid" }), { ZSTACK_ACCOUNT_NAME: "a", ZSTACK_ACCOUNT_PASSWORD: "p" })
+        .auth,
+      {
+        kind: "session",
+        sessionId: "cfg-sid",
+      },
+    );
     // still incomplete after the merge: one clear error naming both the key and the variable
-    const e = readConfig(config({ "zstack:accountName": "ops" }), { ZSTACK_ACCESS_KEY_ID: "i", ZSTACK_ACCESS_KEY_SECRET: "s" });
+    const e = readConfig(config({ "zstack:accountName": "ops" }), {
+      ZSTACK_ACCESS_KEY_ID: "i",
+      ZSTACK_ACCESS_KEY_SECRET: "s",
+    });
     assert.strictEqual(e.auth, undefined);
     assert.throws(
       () => requireConnection({ ...e, endpoint: "http://h" }),
@@ -159,10 +188,19 @@ describe("provider config", () => {
   it("ZSTACK_HOST may carry a scheme, a port or both; ZSTACK_PORT only fills a missing port", () => {
     const ep = (env: Record<string, string>) => readConfig(undefined, env).endpoint;
     assert.strictEqual(ep({ ZSTACK_HOST: "https://mn.example.com:8443" }), "https://mn.example.com:8443");
-    assert.strictEqual(ep({ ZSTACK_HOST: "https://mn.example.com:8443", ZSTACK_PORT: "9090" }), "https://mn.example.com:8443");
-    assert.strictEqual(ep({ ZSTACK_HOST: "https://mn.example.com", ZSTACK_PORT: "8443" }), "https://mn.example.com:8443");
+    assert.strictEqual(
+      ep({ ZSTACK_HOST: "https://mn.example.com:8443", ZSTACK_PORT: "9090" }),
+      "https://mn.example.com:8443",
+    );
+    assert.strictEqual(
+      ep({ ZSTACK_HOST: "https://mn.example.com", ZSTACK_PORT: "8443" }),
+      "https://mn.example.com:8443",
+    );
     assert.strictEqual(ep({ ZSTACK_HOST: "https://mn.example.com" }), "https://mn.example.com");
-    assert.strictEqual(ep({ ZSTACK_HOST: "https://lb.example.com/zs", ZSTACK_PORT: "8443" }), "https://lb.example.com:8443/zs");
+    assert.strictEqual(
+      ep({ ZSTACK_HOST: "https://lb.example.com/zs", ZSTACK_PORT: "8443" }),
+      "https://lb.example.com:8443/zs",
+    );
     assert.strictEqual(ep({ ZSTACK_HOST: "10.0.0.5:8080" }), "http://10.0.0.5:8080");
     assert.strictEqual(ep({ ZSTACK_HOST: "10.0.0.5:8080", ZSTACK_PORT: "9090" }), "http://10.0.0.5:8080");
     assert.strictEqual(ep({ ZSTACK_HOST: "fd00::5" }), "http://[fd00::5]:8080");
@@ -171,13 +209,19 @@ describe("provider config", () => {
       const e = readConfig(undefined, { ZSTACK_HOST: host, ZSTACK_SESSION_ID: "sid" });
       assert.doesNotThrow(() => requireConnection(e), host);
     }
-    assert.throws(() => readConfig(undefined, { ZSTACK_HOST: "10.0.0.5", ZSTACK_PORT: "http" }), /ZSTACK_PORT must be a port number/);
+    assert.throws(
+      () => readConfig(undefined, { ZSTACK_HOST: "10.0.0.5", ZSTACK_PORT: "http" }),
+      /ZSTACK_PORT must be a port number/,
+    );
     assert.throws(() => readConfig(undefined, { ZSTACK_HOST: "ftp://10.0.0.5" }), /http or https/);
     assert.strictEqual(ep({ ZSTACK_ENDPOINT: "http://e:8080", ZSTACK_HOST: "h" }), "http://e:8080");
   });
 
   it("rejects malformed values", () => {
-    assert.throws(() => readConfig(config({ "zstack:insecure": "maybe" }), {}), /zstack:insecure must be true or false/);
+    assert.throws(
+      () => readConfig(config({ "zstack:insecure": "maybe" }), {}),
+      /zstack:insecure must be true or false/,
+    );
     assert.throws(() => readConfig(config({ "zstack:timeZone": "Mars/Olympus" }), {}), /IANA time zone/);
     assert.throws(() => readConfig(config({ "zstack:endpoint": "ftp://h" }), {}), /http or https/);
     assert.throws(() => readConfig(config({ "zstack:caCertificate": "/nonexistent/ca.pem" }), {}), /PEM/);

@@ -11,7 +11,10 @@ describe("providers under transient faults (30% proxy errors + 30% connection re
 
   for (const phase of ["before", "after"] as const) {
     it(`resets ${phase} the MN handled the request: full lifecycle of 2 migrations and 2 exports, no duplicates`, async () => {
-      sim = await newSim({ randomSeed: phase === "before" ? 3 : 5, jobDurations: { v2vMs: 45 * 60_000, ovaMs: 20 * 60_000 } });
+      sim = await newSim({
+        randomSeed: phase === "before" ? 3 : 5,
+        jobDurations: { v2vMs: 45 * 60_000, ovaMs: 20 * 60_000 },
+      });
       const deps = { retry: { maxRetries: 40 } };
       const v2v = await v2vHarness(sim, { deps });
       const ova = await ovaHarness(sim, { deps });
@@ -48,7 +51,10 @@ describe("providers under transient faults (30% proxy errors + 30% connection re
         const { inputs } = await ova.provider.check({}, { vmUuid: vm, backupStorageUuid: U.bsImageStore });
         const created = await ova.provider.create(inputs as never);
         assert.strictEqual(created.outs.state, "Exported");
-        const updated = await ova.provider.update(created.id, created.outs, { ...(inputs as never as object), name: `${vm}.ova` } as never);
+        const updated = await ova.provider.update(created.id, created.outs, {
+          ...(inputs as never as object),
+          name: `${vm}.ova`,
+        } as never);
         assert.strictEqual(updated.outs.name, `${vm}.ova`);
         packages.push(updated);
       }
@@ -62,7 +68,10 @@ describe("providers under transient faults (30% proxy errors + 30% connection re
       sim.faults.clear();
       assert.strictEqual(sim.world.list("longJobs").length, 0);
       assert.strictEqual(sim.world.list("imagePackages").length, 0);
-      assert.strictEqual(sim.world.list("vms", (v) => /^app-0/.test(String(v.name)) && v.state !== "Destroyed").length, 0);
+      assert.strictEqual(
+        sim.world.list("vms", (v) => /^app-0/.test(String(v.name)) && v.state !== "Destroyed").length,
+        0,
+      );
       const injected = Object.entries(sim.stats.byRoute)
         .filter(([r]) => /proxy|reset/.test(r))
         .reduce((s, [, n]) => s + n, 0);

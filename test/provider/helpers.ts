@@ -11,7 +11,10 @@ import { ProviderDeps } from "../../provider/provider-base";
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;
 
 /** A Clock shared by client and simulator: sleeping advances simulated time. */
-export function virtualClock(sim: Sim, hooks: { beforeSleep?: (ms: number) => void | Promise<void> } = {}): Clock & { slept: number } {
+export function virtualClock(
+  sim: Sim,
+  hooks: { beforeSleep?: (ms: number) => void | Promise<void> } = {},
+): Clock & { slept: number } {
   const clock = {
     slept: 0,
     now: () => sim.now(),
@@ -62,7 +65,8 @@ async function make<P extends V2vMigrationProvider | OvaPackageProvider | V2vCon
 
 export const v2vHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(V2vMigrationProvider, sim, opts);
 export const ovaHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(OvaPackageProvider, sim, opts);
-export const conversionHostHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(V2vConversionHostProvider, sim, opts);
+export const conversionHostHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) =>
+  make(V2vConversionHostProvider, sim, opts);
 
 /** Runs `fn` and returns what it threw (failing if it did not throw). */
 export async function rejection(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {

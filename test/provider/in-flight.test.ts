@@ -150,7 +150,9 @@ describe("in-flight limit: V2vMigration create", () => {
   });
 
   it("zstack:maxConcurrentMigrations is the limit of a migration without maxInFlight", async () => {
-    const { provider } = await v2vHarness(sim, { config: accountConfig(sim, { "zstack:maxConcurrentMigrations": "1" }) });
+    const { provider } = await v2vHarness(sim, {
+      config: accountConfig(sim, { "zstack:maxConcurrentMigrations": "1" }),
+    });
     await Promise.all([0, 1, 2].map((i) => provider.create(migration(i, { timeouts: { create: "2h" } }))));
     assert.strictEqual(maxConcurrency(sim.longJobTimeline(), { conversionHostUuid: U.convHost }).max, 1);
   });

@@ -11,7 +11,13 @@ import { Sim, newSim, ovaHarness, rejection, routeCount } from "./helpers";
 
 const RU = "7d2e3f4a5b6c4d7e8f9a0b1c2d3e4f5a";
 const inputs = (over: Partial<Record<keyof OvaPackageInputs, unknown>> = {}): OvaPackageInputs =>
-  ({ vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore, name: "web.ova", resourceUuid: RU, ...over }) as OvaPackageInputs;
+  ({
+    vmUuid: U.vmStopped2,
+    backupStorageUuid: U.bsImageStore,
+    name: "web.ova",
+    resourceUuid: RU,
+    ...over,
+  }) as OvaPackageInputs;
 const withProvider = (i: OvaPackageInputs) => ({ ...i, __provider: "provider code" }) as OvaPackageInputs;
 const asRecord = (x: unknown) => x as Record<string, unknown>;
 const exportCalls = (sim: Sim) => routeCount(sim, /^POST \/v1\/ovf\/ova-packages$/);
@@ -24,14 +30,20 @@ describe("OvaPackage provider: verify", () => {
   it('check accepts "none", "size", "md5" and timeouts.verify, and refuses anything else', async () => {
     const { provider } = await ovaHarness(sim);
     for (const verify of ["none", "size", "md5", undefined]) {
-      assert.deepStrictEqual((await provider.check({}, asRecord(inputs({ verify, timeouts: { verify: "30m" } })))).failures, []);
+      assert.deepStrictEqual(
+        (await provider.check({}, asRecord(inputs({ verify, timeouts: { verify: "30m" } })))).failures,
+        [],
+      );
     }
     const bad = await provider.check({}, asRecord(inputs({ verify: "sha1" })));
     assert.deepStrictEqual(
       bad.failures.map((f) => f.property),
       ["verify"],
     );
-    assert.match(bad.failures[0].reason, /verify must be one of "none", "size" \(the default\) or "md5", got string "sha1"/);
+    assert.match(
+      bad.failures[0].reason,
+      /verify must be one of "none", "size" \(the default\) or "md5", got string "sha1"/,
+    );
   });
 
   it("checks the size by default (one HEAD) and records it in verified", async () => {
@@ -83,16 +95,26 @@ describe("OvaPackage provider: verify", () => {
       assert.match(String(olds.verified?.error), expected);
       assert.strictEqual(olds.verified?.method, method);
       // still broken: the next up fails the same way, still without exporting
-      assert.deepStrictEqual(await provider.diff(RU, asRecord(olds), asRecord(inputs({ verify: method }))), { changes: true, replaces: [] });
+      assert.deepStrictEqual(await provider.diff(RU, asRecord(olds), asRecord(inputs({ verify: method }))), {
+        changes: true,
+        replaces: [],
+      });
       const again = await rejection(() => provider.update(RU, olds, withProvider(inputs({ verify: method }))));
       assert.ok(again instanceof ResourceInitError && expected.test(again.message), String(again));
       sim.faults.clear();
-      const { outs } = await provider.update(RU, again.properties as unknown as OvaPackageOutputs, inputs({ verify: method }));
+      const { outs } = await provider.update(
+        RU,
+        again.properties as unknown as OvaPackageOutputs,
+        inputs({ verify: method }),
+      );
       assert.strictEqual(outs.verified?.error, undefined);
       assert.strictEqual(outs.verified?.size, outs.size);
       if (method === "md5") assert.strictEqual(outs.verified?.md5, outs.md5Sum);
       assert.strictEqual(exportCalls(sim), 1);
-      assert.deepStrictEqual(await provider.diff(RU, asRecord(outs), asRecord(inputs({ verify: method }))), { changes: false, replaces: [] });
+      assert.deepStrictEqual(await provider.diff(RU, asRecord(outs), asRecord(inputs({ verify: method }))), {
+        changes: false,
+        replaces: [],
+      });
     });
   }
 
@@ -111,7 +133,10 @@ describe("OvaPackage provider: verify", () => {
     const { provider } = await ovaHarness(sim);
     const { outs } = await provider.create(inputs());
     const { verified: _, ...older } = outs;
-    assert.deepStrictEqual(await provider.diff(RU, asRecord(older), asRecord(inputs())), { changes: false, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(RU, asRecord(older), asRecord(inputs())), {
+      changes: false,
+      replaces: [],
+    });
     const r = await provider.read(RU, older);
     assert.strictEqual(r.props?.verified?.method, "size");
     assert.strictEqual(r.props?.verified?.size, outs.size);
@@ -120,7 +145,10 @@ describe("OvaPackage provider: verify", () => {
   it('verify "size" -> "md5" updates in place and streams the file; back to "none" drops verified', async () => {
     const { provider } = await ovaHarness(sim);
     const { outs } = await provider.create(inputs());
-    assert.deepStrictEqual(await provider.diff(RU, asRecord(outs), asRecord(inputs({ verify: "md5" }))), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(RU, asRecord(outs), asRecord(inputs({ verify: "md5" }))), {
+      changes: true,
+      replaces: [],
+    });
     const md5 = (await provider.update(RU, outs, inputs({ verify: "md5" }))).outs;
     assert.strictEqual(md5.verified?.md5, md5.md5Sum);
     const none = (await provider.update(RU, md5, inputs({ verify: "none" }))).outs;
@@ -142,7 +170,10 @@ describe("OvaPackage provider: verify", () => {
     assert.match(String(gone.props?.verified?.error), /file not found/);
     assert.strictEqual(gone.props?.verified?.method, "size");
     assert.ok(lines.some((l) => /recorded as drift in verified/.test(l)));
-    assert.deepStrictEqual(await provider.diff(RU, asRecord(gone.props), asRecord(inputs({ verify: "md5" }))), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(RU, asRecord(gone.props), asRecord(inputs({ verify: "md5" }))), {
+      changes: true,
+      replaces: [],
+    });
     sim.faults.clear();
     const back = await provider.update(RU, gone.props, inputs({ verify: "md5" }));
     assert.strictEqual(back.outs.verified?.md5, back.outs.md5Sum);
@@ -162,7 +193,9 @@ describe("OvaPackage provider: verify", () => {
   describe("adoption", () => {
     async function exportByHand(provider: OvaPackageProvider): Promise<string> {
       const c = (provider as unknown as { client(): ZStackClient }).client();
-      const body = await c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, name: "by-hand" } });
+      const body = await c.call("ExportVmOvaPackage", {
+        params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, name: "by-hand" },
+      });
       return c.parse("x", 200, body, schemas().ImagePackageInventory, "inventory").uuid!;
     }
 
@@ -186,7 +219,9 @@ describe("OvaPackage provider: verify", () => {
       const port = (s.address() as AddressInfo).port;
       await new Promise<void>((r) => s.close(() => r()));
       // the backup storage's address is one this machine cannot reach
-      sim.world.update("imagePackages", uuid, { exportUrl: `http://127.0.0.1:${port}/imagestore/download/ova/${uuid}/legacy-app-1.ova` });
+      sim.world.update("imagePackages", uuid, {
+        exportUrl: `http://127.0.0.1:${port}/imagestore/download/ova/${uuid}/legacy-app-1.ova`,
+      });
       const e = await rejection(() => provider.create({ adoptUuid: uuid } as OvaPackageInputs));
       assert.ok(e instanceof ResourceInitError, String(e));
       assert.match(e.message, /download host unreachable: cannot reach 127\.0\.0\.1:\d+ .*set verify: "none"/);

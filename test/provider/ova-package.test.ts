@@ -29,7 +29,12 @@ describe("OvaPackage provider: check (local validation)", () => {
   before(() => provider.configure({ config: config({}) }));
   const MSG = "org.zstack.ovf.APIExportVmOvaPackageMsg";
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
-    ["vmUuid missing", { vmUuid: undefined }, "vmUuid", new RegExp(`field\\[vmUuid\\] of message\\[${MSG}\\] is mandatory, can not be null`)],
+    [
+      "vmUuid missing",
+      { vmUuid: undefined },
+      "vmUuid",
+      new RegExp(`field\\[vmUuid\\] of message\\[${MSG}\\] is mandatory, can not be null`),
+    ],
     ["backupStorageUuid missing", { backupStorageUuid: undefined }, "backupStorageUuid", /is mandatory/],
     ["bad vmUuid", { vmUuid: "vm-1" }, "vmUuid", /32 hexadecimal/],
     ["bad backupStorageUuid", { backupStorageUuid: 7 }, "backupStorageUuid", /must be a string/],
@@ -58,7 +63,10 @@ describe("OvaPackage provider: check (local validation)", () => {
     });
   }
   it("tolerates the preview sentinel and fills/keeps resourceUuid", async () => {
-    const r = await provider.check({}, { vmUuid: UNKNOWN, backupStorageUuid: UNKNOWN, name: UNKNOWN, userTags: [UNKNOWN] });
+    const r = await provider.check(
+      {},
+      { vmUuid: UNKNOWN, backupStorageUuid: UNKNOWN, name: UNKNOWN, userTags: [UNKNOWN] },
+    );
     assert.deepStrictEqual(r.failures, []);
     assert.match(String(r.inputs.resourceUuid), /^[0-9a-f]{32}$/);
     const again = await provider.check(r.inputs, { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore });
@@ -81,7 +89,9 @@ describe("OvaPackage provider: check against ZStack (ZStack's own wording)", () 
   });
   it("reports a VM that does not exist", async () => {
     const r = await provider.check({}, asRecord(inputs({ vmUuid: random })));
-    assert.deepStrictEqual(r.failures, [{ property: "vmUuid", reason: `Not found the vm to be exported with the uuid: ${random}` }]);
+    assert.deepStrictEqual(r.failures, [
+      { property: "vmUuid", reason: `Not found the vm to be exported with the uuid: ${random}` },
+    ]);
   });
   it("reports a VM that is not Stopped", async () => {
     const r = await provider.check({}, asRecord(inputs({ vmUuid: U.vmRunning })));
@@ -100,7 +110,9 @@ describe("OvaPackage provider: check against ZStack (ZStack's own wording)", () 
   });
   it("reports a VM that already has a package, except the one this resource owns", async () => {
     const c = clientOf(provider);
-    const body = await c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore } });
+    const body = await c.call("ExportVmOvaPackage", {
+      params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore },
+    });
     const pkg = c.parse("x", 200, body, schemas().ImagePackageInventory, "inventory");
     const r = await provider.check({}, asRecord(inputs({ vmUuid: U.vmStopped2 })));
     assert.deepStrictEqual(r.failures, [
@@ -109,14 +121,20 @@ describe("OvaPackage provider: check against ZStack (ZStack's own wording)", () 
         reason: `Vm[uuid: ${U.vmStopped2}] is already exported as the ova package[uuid: ${pkg.uuid}], please delete the package and try again.`,
       },
     ]);
-    assert.deepStrictEqual((await provider.check({}, asRecord(inputs({ vmUuid: U.vmStopped2, resourceUuid: pkg.uuid })))).failures, []);
+    assert.deepStrictEqual(
+      (await provider.check({}, asRecord(inputs({ vmUuid: U.vmStopped2, resourceUuid: pkg.uuid })))).failures,
+      [],
+    );
     assert.deepStrictEqual((await provider.check({}, { adoptUuid: pkg.uuid })).failures, []);
     const bad = await provider.check({}, { adoptUuid: random });
     assert.match(bad.failures[0].reason, /type:ImagePackageVO\] not found/);
   });
   it("does not re-check an existing package whose replace inputs are unchanged (the VM may run again)", async () => {
     const olds = asRecord(inputs({ vmUuid: U.vmRunning }));
-    assert.deepStrictEqual((await provider.check(olds, asRecord(inputs({ vmUuid: U.vmRunning, name: "renamed" })))).failures, []);
+    assert.deepStrictEqual(
+      (await provider.check(olds, asRecord(inputs({ vmUuid: U.vmRunning, name: "renamed" })))).failures,
+      [],
+    );
   });
 });
 
@@ -131,7 +149,10 @@ describe("OvaPackage provider: diff", () => {
     ...over,
   });
   it("no change, __provider ignored", async () => {
-    assert.deepStrictEqual(await provider.diff(RU, olds(), { ...asRecord(inputs()), __provider: "b" }), { changes: false, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(RU, olds(), { ...asRecord(inputs()), __provider: "b" }), {
+      changes: false,
+      replaces: [],
+    });
   });
   for (const [key, value] of [
     ["vmUuid", U.vmStopped2],
@@ -156,20 +177,29 @@ describe("OvaPackage provider: diff", () => {
     ["timeouts", { create: "1h" }],
   ] as const) {
     it(`updates in place when ${key} changes`, async () => {
-      assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ [key]: value }))), { changes: true, replaces: [] });
+      assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ [key]: value }))), {
+        changes: true,
+        replaces: [],
+      });
     });
   }
   it("an unset name keeps ZStack's default; unknowns and an Exporting state are changes", async () => {
-    assert.deepStrictEqual(await provider.diff(RU, olds({ name: "exported-vm-x" }), asRecord(inputs({ name: undefined }))), {
-      changes: false,
-      replaces: [],
-    });
+    assert.deepStrictEqual(
+      await provider.diff(RU, olds({ name: "exported-vm-x" }), asRecord(inputs({ name: undefined }))),
+      {
+        changes: false,
+        replaces: [],
+      },
+    );
     assert.deepStrictEqual(await provider.diff(RU, olds(), asRecord(inputs({ vmUuid: UNKNOWN }))), {
       changes: true,
       replaces: ["vmUuid"],
       deleteBeforeReplace: true,
     });
-    assert.deepStrictEqual(await provider.diff(RU, olds({ state: "Exporting" }), asRecord(inputs())), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(RU, olds({ state: "Exporting" }), asRecord(inputs())), {
+      changes: true,
+      replaces: [],
+    });
   });
   it("an adopted package does not need vmUuid/backupStorageUuid in the program", async () => {
     const d = await provider.diff(RU, olds({ adoptUuid: RU }), {
@@ -229,7 +259,9 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
 
   it("an export that outlives timeouts.create is recorded as Exporting; the next update waits for it", async () => {
     const { provider } = await ovaHarness(sim);
-    const e = await rejection(() => provider.create({ ...inputs({ timeouts: { create: "5m" } }), __provider: "provider code" } as OvaPackageInputs));
+    const e = await rejection(() =>
+      provider.create({ ...inputs({ timeouts: { create: "5m" } }), __provider: "provider code" } as OvaPackageInputs),
+    );
     assert.ok(e instanceof ResourceInitError, String(e));
     assert.strictEqual(e.id, RU);
     assert.strictEqual(e.properties.state, "Exporting");
@@ -268,7 +300,9 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
   it("adoptUuid takes over an existing package without exporting; a package of another VM is refused", async () => {
     const { provider } = await ovaHarness(sim);
     const c = clientOf(provider);
-    const body = await c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, name: "by-hand" } });
+    const body = await c.call("ExportVmOvaPackage", {
+      params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, name: "by-hand" },
+    });
     const pkg = c.parse("x", 200, body, schemas().ImagePackageInventory, "inventory");
     sim.stats.reset();
     const { id, outs } = await provider.create({ adoptUuid: pkg.uuid } as OvaPackageInputs);
@@ -277,7 +311,10 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
     assert.strictEqual(outs.vmUuid, U.vmStopped3);
     assert.strictEqual(outs.state, "Exported");
     assert.strictEqual(routeCount(sim, /^POST \/v1\/ovf\/ova-packages$/), 0);
-    await assert.rejects(() => provider.create({ adoptUuid: pkg.uuid, vmUuid: U.vmStopped } as OvaPackageInputs), /names the ova package of vm/);
+    await assert.rejects(
+      () => provider.create({ adoptUuid: pkg.uuid, vmUuid: U.vmStopped } as OvaPackageInputs),
+      /names the ova package of vm/,
+    );
     await assert.rejects(
       () => provider.create({ adoptUuid: "0123456789abcdef0123456789abcdef" } as OvaPackageInputs),
       /no image package with this uuid/,
@@ -305,7 +342,9 @@ describe("OvaPackage provider: lifecycle against the simulator", () => {
     assert.deepStrictEqual(await provider.read(id, outs), { id: undefined });
     await provider.delete(id, outs);
 
-    const again = await provider.create(inputs({ vmUuid: U.vmStopped2, resourceUuid: "7a2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" }));
+    const again = await provider.create(
+      inputs({ vmUuid: U.vmStopped2, resourceUuid: "7a2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" }),
+    );
     sim.world.delete("imagePackages", again.id);
     assert.deepStrictEqual(await provider.read(again.id, again.outs), { id: undefined });
   });

@@ -87,14 +87,20 @@ describe("OVA verifier (provider/ova-verify)", () => {
     assert.strictEqual(downloads(), 1);
     const steps = lines.filter((l) => /verified [\d.]+ MiB of 3\.0 MiB \(\d0%\), [\d.]+ MiB\/s, ETA \d+s$/.test(l));
     assert.ok(steps.length >= 5, lines.join("\n"));
-    assert.match(lines[lines.length - 1], new RegExp(`verified ${url.replace(/\./g, "\\.")}: ${SIZE} bytes, MD5 ${md5Sum}`));
+    assert.match(
+      lines[lines.length - 1],
+      new RegExp(`verified ${url.replace(/\./g, "\\.")}: ${SIZE} bytes, MD5 ${md5Sum}`),
+    );
   });
 
   it("flip: an MD5 mismatch naming expected and found", async () => {
     sim.faults.corruptDownloads("flip");
     const e = await rejection(() => verifyOva(opts()));
     assert.ok(e instanceof OvaVerifyError && e.failure === "md5", e.message);
-    assert.match(e.message, new RegExp(`MD5 mismatch at .*: expected ${md5Sum} \\(md5Sum\\), found [0-9a-f]{32} over ${SIZE} bytes`));
+    assert.match(
+      e.message,
+      new RegExp(`MD5 mismatch at .*: expected ${md5Sum} \\(md5Sum\\), found [0-9a-f]{32} over ${SIZE} bytes`),
+    );
     assert.notStrictEqual((e as unknown as OvaVerifyError).found.md5, md5Sum);
     // "size" cannot see a flipped byte
     assert.strictEqual((await verifyOva(opts({ method: "size" }))).size, SIZE);
@@ -103,12 +109,17 @@ describe("OVA verifier (provider/ova-verify)", () => {
   it("truncate: a wrong size by HEAD, a truncated stream by MD5", async () => {
     sim.faults.corruptDownloads("truncate");
     const bySize = await rejection(() => verifyOva(opts({ method: "size" })));
-    assert.match(bySize.message, new RegExp(`wrong size at .*: expected ${SIZE} bytes \\(size\\), found ${Math.floor(SIZE / 2)} bytes`));
+    assert.match(
+      bySize.message,
+      new RegExp(`wrong size at .*: expected ${SIZE} bytes \\(size\\), found ${Math.floor(SIZE / 2)} bytes`),
+    );
     const byMd5 = await rejection(() => verifyOva(opts()));
     assert.strictEqual((byMd5 as unknown as OvaVerifyError).failure, "truncated");
     assert.match(
       byMd5.message,
-      new RegExp(`truncated stream from .*: expected ${SIZE} bytes \\(size\\), found ${Math.floor(SIZE / 2)}: the file ends early`),
+      new RegExp(
+        `truncated stream from .*: expected ${SIZE} bytes \\(size\\), found ${Math.floor(SIZE / 2)}: the file ends early`,
+      ),
     );
   });
 
@@ -117,7 +128,12 @@ describe("OVA verifier (provider/ova-verify)", () => {
     for (const method of ["size", "md5"] as const) {
       const e = await rejection(() => verifyOva(opts({ method })));
       assert.strictEqual((e as unknown as OvaVerifyError).failure, "missing");
-      assert.match(e.message, new RegExp(`file not found: ${url.replace(/\./g, "\\.")} answers HTTP 404; expected the OVA of ${SIZE} bytes there`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `file not found: ${url.replace(/\./g, "\\.")} answers HTTP 404; expected the OVA of ${SIZE} bytes there`,
+        ),
+      );
     }
   });
 
@@ -137,16 +153,23 @@ describe("OVA verifier (provider/ova-verify)", () => {
     assert.strictEqual((e as unknown as OvaVerifyError).failure, "truncated");
     assert.match(
       e.message,
-      new RegExp(`truncated stream from .*: expected ${SIZE} bytes \\(size\\), found 0: the download broke off 5 times without progress`),
+      new RegExp(
+        `truncated stream from .*: expected ${SIZE} bytes \\(size\\), found 0: the download broke off 5 times without progress`,
+      ),
     );
     assert.strictEqual(downloads(), 5);
   });
 
   it('says the download host is unreachable and how to set verify: "none"', async () => {
     const port = await closedPort();
-    const e = await rejection(() => verifyOva(opts({ method: "size", url: `http://127.0.0.1:${port}/imagestore/download/ova/${PKG}/x.ova` })));
+    const e = await rejection(() =>
+      verifyOva(opts({ method: "size", url: `http://127.0.0.1:${port}/imagestore/download/ova/${PKG}/x.ova` })),
+    );
     assert.strictEqual((e as unknown as OvaVerifyError).failure, "unreachable");
-    assert.match(e.message, /download host unreachable: cannot reach 127\.0\.0\.1:\d+ .*ECONNREFUSED.*set verify: "none"/);
+    assert.match(
+      e.message,
+      /download host unreachable: cannot reach 127\.0\.0\.1:\d+ .*ECONNREFUSED.*set verify: "none"/,
+    );
   });
 
   it("stops at its own deadline (timeouts.verify)", async () => {
@@ -163,10 +186,13 @@ describe("OVA verifier (provider/ova-verify)", () => {
     beforeEach(async () => {
       const target = new URL(url);
       proxy = https.createServer({ cert, key }, (req, res) => {
-        const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
+        const up = http.request(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
         req.pipe(up);
       });
       await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
@@ -179,7 +205,10 @@ describe("OVA verifier (provider/ova-verify)", () => {
     });
 
     it("skips verification with the endpoint's insecure switch", async () => {
-      assert.strictEqual((await verifyOva(opts({ method: "size", url: httpsUrl, tls: { insecure: true } }))).size, SIZE);
+      assert.strictEqual(
+        (await verifyOva(opts({ method: "size", url: httpsUrl, tls: { insecure: true } }))).size,
+        SIZE,
+      );
     });
 
     it("reports an untrusted certificate as a TLS failure, not as unreachable", async () => {

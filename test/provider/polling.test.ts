@@ -100,7 +100,12 @@ describe("polling: progress-aware waits", () => {
         deadline: 2 * 3_600_000,
         startedAt: 0,
         label: "job",
-        probe: () => Promise.resolve({ done: false as const, percent: now < 600_000 ? Math.floor(now / 60_000) * 4 : 42, state: "Running" }),
+        probe: () =>
+          Promise.resolve({
+            done: false as const,
+            percent: now < 600_000 ? Math.floor(now / 60_000) * 4 : 42,
+            state: "Running",
+          }),
         log: (l) => stuck.push(l),
       }),
     );
@@ -121,7 +126,9 @@ describe("polling: progress-aware waits", () => {
           probe: job.probe,
           log: () => undefined,
         }),
-      (e: unknown) => e instanceof ZStackTimeoutError && /job x: still Running, 1[0-9]% after 10m0\ds \(timeout\)/.test((e as Error).message),
+      (e: unknown) =>
+        e instanceof ZStackTimeoutError &&
+        /job x: still Running, 1[0-9]% after 10m0\ds \(timeout\)/.test((e as Error).message),
     );
   });
 

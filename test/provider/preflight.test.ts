@@ -58,7 +58,8 @@ describe("capacity preflight (check against ZStack)", () => {
     await first.create(checked.inputs as never); // submitted, then the run was killed before the engine recorded it
     sim.world.update("primaryStorages", U.primaryStorage, { availableCapacity: 5 * TiB });
     const rerun = (await v2vHarness(sim)).provider;
-    for (const s of ["big-01", "big-02", "big-03"]) assert.deepStrictEqual((await rerun.check({}, byName(s))).failures, [], s);
+    for (const s of ["big-01", "big-02", "big-03"])
+      assert.deepStrictEqual((await rerun.check({}, byName(s))).failures, [], s);
   });
 
   it("a conversion host's availableSize against the largest set that may run at once (maxInFlight)", async () => {
@@ -67,7 +68,8 @@ describe("capacity preflight (check against ZStack)", () => {
     sim.world.update("conversionHosts", U.convHost, { availableSize: 3 * TiB });
     const { provider } = await v2vHarness(sim);
     // maxInFlight 1: only one at a time, the biggest (2 TiB) fits in 3 TiB
-    for (const s of ["big-01", "big-02", "small-01"]) assert.deepStrictEqual((await provider.check({}, byName(s, { maxInFlight: 1 }))).failures, []);
+    for (const s of ["big-01", "big-02", "small-01"])
+      assert.deepStrictEqual((await provider.check({}, byName(s, { maxInFlight: 1 }))).failures, []);
     // maxInFlight 2: the two biggest (4 TiB) at once do not
     const r = await provider.check({}, byName("big-03", { maxInFlight: 2 }));
     assert.deepStrictEqual(
@@ -83,7 +85,9 @@ describe("capacity preflight (check against ZStack)", () => {
   it("the default limit (zstack:maxConcurrentMigrations) sizes the set that runs at once", async () => {
     sim.addVmwareVms({ count: 2, prefix: "big", diskBytes: 2 * TiB });
     sim.world.update("conversionHosts", U.convHost, { availableSize: 3 * TiB });
-    const { provider } = await v2vHarness(sim, { config: accountConfig(sim, { "zstack:maxConcurrentMigrations": "1" }) });
+    const { provider } = await v2vHarness(sim, {
+      config: accountConfig(sim, { "zstack:maxConcurrentMigrations": "1" }),
+    });
     for (const s of ["big-01", "big-02"]) assert.deepStrictEqual((await provider.check({}, byName(s))).failures, []);
   });
 
@@ -137,7 +141,8 @@ describe("check cache and capacity ledger", () => {
 
   it("the largest set at once on a host is the limit's biggest", () => {
     const l = new CapacityLedger();
-    for (const [i, bytes] of [5, 1, 9, 3].entries()) l.add(`r${i}`, { bytes, conversionHostUuid: "h", primaryStorageUuid: "p", limit: 2 });
+    for (const [i, bytes] of [5, 1, 9, 3].entries())
+      l.add(`r${i}`, { bytes, conversionHostUuid: "h", primaryStorageUuid: "p", limit: 2 });
     assert.deepStrictEqual(l.atOnceOnHost("h", 2), { count: 2, bytes: 14 });
     assert.deepStrictEqual(l.onStorage("p"), { count: 4, bytes: 18 });
   });

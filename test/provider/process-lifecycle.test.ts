@@ -6,12 +6,19 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { ENGINE_PROBE_INTERVAL_MS, engineAddressFromArgs, installProcessLifecycle, isDynamicProviderMain } from "../../provider/process-lifecycle";
+import {
+  ENGINE_PROBE_INTERVAL_MS,
+  engineAddressFromArgs,
+  installProcessLifecycle,
+  isDynamicProviderMain,
+} from "../../provider/process-lifecycle";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const SERVER_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
 const PRELOAD = path.join(__dirname, "fixtures/dynamic-provider-preload.js");
-const ENTRY_MODULES = ["v2v-migration", "ova-package"].map((m) => path.join(REPO_ROOT, "provider/providers", `${m}.ts`));
+const ENTRY_MODULES = ["v2v-migration", "ova-package"].map((m) =>
+  path.join(REPO_ROOT, "provider/providers", `${m}.ts`),
+);
 
 interface Child {
   proc: ChildProcess;
@@ -23,11 +30,15 @@ interface Child {
 
 /** Starts the SDK's dynamic-provider server with `args`; resolves once the preload has run. */
 async function startServer(args: string[], env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "-r", PRELOAD, SERVER_SCRIPT, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["-r", require.resolve("ts-node/register/transpile-only"), "-r", PRELOAD, SERVER_SCRIPT, ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   proc.stdout.on("data", (d) => (out += d));
@@ -57,11 +68,17 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<b
 }
 
 /** Resolves with the exit, or rejects after `ms` (the child is then still running). */
-function exitWithin(child: Child, ms: number, what: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function exitWithin(
+  child: Child,
+  ms: number,
+  what: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     child.exited.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms))),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms)),
+    ),
   ]);
 }
 
@@ -105,7 +122,10 @@ describe("provider process lifecycle (the real dynamic-provider server, as the e
       engines.push(engine);
       const child = await startServer(["--logtostderr", "-v=9", engine.address], { PZM_TEST_PROVIDER_MODULE: entry });
       // alive while the engine is: several probes answered (the engine is polled, not guessed)
-      assert.ok(await waitUntil(() => engine.connections() >= 3, 10 * ENGINE_PROBE_INTERVAL_MS), "the engine address is never probed");
+      assert.ok(
+        await waitUntil(() => engine.connections() >= 3, 10 * ENGINE_PROBE_INTERVAL_MS),
+        "the engine address is never probed",
+      );
       assert.ok(child.alive(), "the process ended while the engine was alive");
       const printed = child.stdout() + child.stderr();
       await engine.close();
@@ -126,7 +146,10 @@ describe("provider process lifecycle (the real dynamic-provider server, as the e
   it("ends at once, quietly, when its output pipes break, instead of looping in the SDK's uncaughtException handler", async () => {
     const engine = await fakeEngine();
     engines.push(engine);
-    const child = await startServer([engine.address], { PZM_TEST_PROVIDER_MODULE: ENTRY_MODULES[0], PZM_TEST_PROGRESS_MS: "50" });
+    const child = await startServer([engine.address], {
+      PZM_TEST_PROVIDER_MODULE: ENTRY_MODULES[0],
+      PZM_TEST_PROGRESS_MS: "50",
+    });
     assert.ok(await waitUntil(() => child.stdout().includes("Running 42%"), 5000), "no progress line");
     // the engine's ends of the pipes go away, the engine itself stays (so only the pipes can tell)
     child.proc.stdout!.destroy();
@@ -170,10 +193,13 @@ describe("provider process lifecycle (the real dynamic-provider server, as the e
 
   it("finds the engine address after the engine's flags", () => {
     assert.deepStrictEqual(engineAddressFromArgs(["127.0.0.1:40123"]), { host: "127.0.0.1", port: 40123 });
-    assert.deepStrictEqual(engineAddressFromArgs(["--logtostderr", "-v=9", "--tracing", "127.0.0.1:9411", "127.0.0.1:5"]), {
-      host: "127.0.0.1",
-      port: 5,
-    });
+    assert.deepStrictEqual(
+      engineAddressFromArgs(["--logtostderr", "-v=9", "--tracing", "127.0.0.1:9411", "127.0.0.1:5"]),
+      {
+        host: "127.0.0.1",
+        port: 5,
+      },
+    );
     assert.deepStrictEqual(engineAddressFromArgs(["[::1]:7000"]), { host: "::1", port: 7000 });
     assert.strictEqual(engineAddressFromArgs(["--tracing", "127.0.0.1:9411"]), undefined);
     assert.strictEqual(engineAddressFromArgs([]), undefined);

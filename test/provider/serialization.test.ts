@@ -13,7 +13,9 @@ import ovaProvider = require("../../provider/providers/ova-package");
 import conversionHostProvider = require("../../provider/providers/v2v-conversion-host");
 import { config } from "./helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const requireFromString = require("require-from-string") as (code: string) => { handler(): Record<string, (...a: unknown[]) => Promise<unknown>> };
+const requireFromString = require("require-from-string") as (code: string) => {
+  handler(): Record<string, (...a: unknown[]) => Promise<unknown>>;
+};
 
 describe("providers: serialized by value and run from the serialized text", function () {
   this.timeout(60_000);
@@ -25,7 +27,8 @@ describe("providers: serialized by value and run from the serialized text", func
   });
   after(async () => sim.stop());
 
-  const cfg = () => config({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": "Sup3r-Secret-Pw" });
+  const cfg = () =>
+    config({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": "Sup3r-Secret-Pw" });
 
   for (const [name, provider] of [
     ["V2vMigration", v2vProvider],
@@ -38,7 +41,13 @@ describe("providers: serialized by value and run from the serialized text", func
       assert.strictEqual(s.containsSecrets, false);
       assert.ok(!s.text.includes("Sup3r-Secret-Pw"), "the password was captured");
       const copy = requireFromString(s.text).handler();
-      await copy.configure({ config: config({ "zstack:endpoint": sim.url, "zstack:accountName": C.accountName, "zstack:password": C.password }) });
+      await copy.configure({
+        config: config({
+          "zstack:endpoint": sim.url,
+          "zstack:accountName": C.accountName,
+          "zstack:password": C.password,
+        }),
+      });
       if (name === "V2vMigration") {
         const checked = (await copy.check(
           {},
@@ -55,18 +64,27 @@ describe("providers: serialized by value and run from the serialized text", func
         assert.deepStrictEqual(checked.failures, []);
         const created = (await copy.create(checked.inputs)) as { id: string; outs: Record<string, unknown> };
         assert.strictEqual(created.outs.state, "Succeeded");
-        assert.deepStrictEqual(await copy.diff(created.id, created.outs, checked.inputs), { changes: false, replaces: [] });
+        assert.deepStrictEqual(await copy.diff(created.id, created.outs, checked.inputs), {
+          changes: false,
+          replaces: [],
+        });
         await copy.delete(created.id, created.outs);
         assert.deepStrictEqual(await copy.read(created.id, created.outs), { id: undefined });
       } else if (name === "V2vConversionHost") {
-        const checked = (await copy.check({}, { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM", state: "Disabled" })) as {
+        const checked = (await copy.check(
+          {},
+          { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM", state: "Disabled" },
+        )) as {
           inputs: Record<string, unknown>;
           failures: unknown[];
         };
         assert.deepStrictEqual(checked.failures, []);
         const created = (await copy.create(checked.inputs)) as { id: string; outs: Record<string, unknown> };
         assert.strictEqual(created.outs.state, "Disabled");
-        assert.deepStrictEqual(await copy.diff(created.id, created.outs, checked.inputs), { changes: false, replaces: [] });
+        assert.deepStrictEqual(await copy.diff(created.id, created.outs, checked.inputs), {
+          changes: false,
+          replaces: [],
+        });
         await copy.delete(created.id, created.outs);
         assert.deepStrictEqual(await copy.read(created.id, created.outs), { id: undefined });
       } else {

@@ -55,7 +55,10 @@ describe("V2vConversionHost provider: check (local validation)", () => {
     assert.strictEqual(r.inputs.state, undefined);
   });
   it("tolerates the preview sentinel", async () => {
-    assert.deepStrictEqual((await provider.check({}, asRecord(inputs({ hostUuid: UNKNOWN, name: UNKNOWN })))).failures, []);
+    assert.deepStrictEqual(
+      (await provider.check({}, asRecord(inputs({ hostUuid: UNKNOWN, name: UNKNOWN })))).failures,
+      [],
+    );
   });
   for (const [what, patch, property, reason] of cases) {
     it(`reports ${what} on ${property}`, async () => {
@@ -159,7 +162,9 @@ describe("V2vConversionHost provider against the simulator", () => {
       replaces: ["hostUuid"],
       deleteBeforeReplace: true,
     });
-    assert.deepStrictEqual((await provider.diff(id, asRecord(after), asRecord(inputs({ type: "KVM" })))).replaces, ["type"]);
+    assert.deepStrictEqual((await provider.diff(id, asRecord(after), asRecord(inputs({ type: "KVM" })))).replaces, [
+      "type",
+    ]);
   });
 
   it("an interrupted create adopts the conversion host it added instead of adding it twice", async () => {
@@ -184,7 +189,9 @@ describe("V2vConversionHost provider against the simulator", () => {
     assert.strictEqual(outs.type, "VMWARE");
     assert.strictEqual(sim.world.get("conversionHosts", id)!.state, "Enabled");
     assert.strictEqual(sim.world.get("conversionHosts", id)!.name, "adopted");
-    const wrongHost = await rejection(() => provider.create({ ...(c.inputs as unknown as V2vConversionHostInputs), hostUuid: U.host1 }));
+    const wrongHost = await rejection(() =>
+      provider.create({ ...(c.inputs as unknown as V2vConversionHostInputs), hostUuid: U.host1 }),
+    );
     assert.match(wrongHost.message, /names the conversion host on host .* but hostUuid is/);
   });
 
@@ -194,7 +201,11 @@ describe("V2vConversionHost provider against the simulator", () => {
     const read = await provider.read(id, outs);
     assert.strictEqual(read.props!.name, "renamed-in-ui");
     assert.strictEqual(read.props!.state, "Disabled");
-    assert.strictEqual((await provider.diff(id, asRecord(read.props), asRecord(inputs()))).changes, true, "drift is a change");
+    assert.strictEqual(
+      (await provider.diff(id, asRecord(read.props), asRecord(inputs()))).changes,
+      true,
+      "drift is a change",
+    );
     sim.world.delete("conversionHosts", id);
     assert.deepStrictEqual(await provider.read(id, outs), { id: undefined });
     const upd = await rejection(() => provider.update(id, outs, inputs()));
@@ -219,7 +230,9 @@ describe("V2vConversionHost provider against the simulator", () => {
       },
     );
     assert.deepStrictEqual(m.failures, []);
-    await v2v.provider.create(m.inputs as never).catch((e: unknown) => assert.ok(e instanceof ResourceInitError, String(e)));
+    await v2v.provider
+      .create(m.inputs as never)
+      .catch((e: unknown) => assert.ok(e instanceof ResourceInitError, String(e)));
     const refused = await rejection(() => provider.delete(id, outs));
     assert.match(
       refused.message,

@@ -21,7 +21,17 @@ function byName(over: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 function esxRow(uuid: string, name: string, hypervisorType = "ESX"): { uuid: string } & Record<string, unknown> {
-  return { uuid, name, hypervisorType, state: "Running", cpuNum: 1, memorySize: GiB, type: "UserVm", allVolumes: [], vmNics: [] };
+  return {
+    uuid,
+    name,
+    hypervisorType,
+    state: "Running",
+    cpuNum: 1,
+    memorySize: GiB,
+    type: "UserVm",
+    allVolumes: [],
+    vmNics: [],
+  };
 }
 
 describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
@@ -49,7 +59,10 @@ describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
   });
 
   it("a vmware:// url without cpuNum or memorySize takes them from the source VM too", async () => {
-    const r = await provider.check({}, byName({ sourceVmName: undefined, url: `vmware://${U.vmwareApp01}`, memorySize: 6 * GiB }));
+    const r = await provider.check(
+      {},
+      byName({ sourceVmName: undefined, url: `vmware://${U.vmwareApp01}`, memorySize: 6 * GiB }),
+    );
     assert.deepStrictEqual(r.failures, []);
     assert.strictEqual(r.inputs.cpuNum, 4);
     assert.strictEqual(r.inputs.memorySize, 6 * GiB);
@@ -62,7 +75,10 @@ describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
         r.failures.map((f) => f.property),
         ["sourceVmName"],
       );
-      assert.match(r.failures[0].reason, new RegExp(`no VmInstance with name="${name}" and hypervisorType=ESX exists in ZStack`));
+      assert.match(
+        r.failures[0].reason,
+        new RegExp(`no VmInstance with name="${name}" and hypervisorType=ESX exists in ZStack`),
+      );
       assert.strictEqual(r.inputs.url, undefined);
     }
   });
@@ -78,7 +94,10 @@ describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
       );
       const reason = r.failures[0].reason;
       assert.match(reason, /2 VMs match VmInstance with name="vmware-db-01" and hypervisorType=ESX/);
-      assert.ok(reason.includes(`${U.vmwareDb01} ("vmware-db-01")`) && reason.includes(`${twin} ("vmware-db-01")`), reason);
+      assert.ok(
+        reason.includes(`${U.vmwareDb01} ("vmware-db-01")`) && reason.includes(`${twin} ("vmware-db-01")`),
+        reason,
+      );
       assert.match(reason, /give url: "vmware:\/\/<uuid>"/);
     } finally {
       sim.world.delete("vms", twin);
@@ -121,24 +140,41 @@ describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
 
 describe("V2vMigration provider: diff of a migration by name", () => {
   const provider = new V2vMigrationProvider();
-  const recorded = { ...byName(), url: `vmware://${U.vmwareDb01}`, cpuNum: 8, memorySize: 32 * GiB, uuid: "u", state: "Succeeded" };
+  const recorded = {
+    ...byName(),
+    url: `vmware://${U.vmwareDb01}`,
+    cpuNum: 8,
+    memorySize: 32 * GiB,
+    uuid: "u",
+    state: "Succeeded",
+  };
 
   it("the program's name-only inputs against the recorded url, CPU and memory: no change", async () => {
     assert.deepStrictEqual(await provider.diff("u", recorded, byName()), { changes: false, replaces: [] });
-    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName(), url: recorded.url, cpuNum: 8, memorySize: 32 * GiB }), {
-      changes: false,
-      replaces: [],
-    });
+    assert.deepStrictEqual(
+      await provider.diff("u", recorded, { ...byName(), url: recorded.url, cpuNum: 8, memorySize: 32 * GiB }),
+      {
+        changes: false,
+        replaces: [],
+      },
+    );
   });
 
   it("another name, or a set cpuNum/memorySize that differs, replaces (with allowRemigration: the job Succeeded)", async () => {
     const optIn = { allowRemigration: true };
-    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ sourceVmName: "vmware-web-01", ...optIn }))).replaces, ["sourceVmName"]);
+    assert.deepStrictEqual(
+      (await provider.diff("u", recorded, byName({ sourceVmName: "vmware-web-01", ...optIn }))).replaces,
+      ["sourceVmName"],
+    );
     assert.deepStrictEqual((await provider.diff("u", recorded, byName({ cpuNum: 4, ...optIn }))).replaces, ["cpuNum"]);
-    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ memorySize: GiB, ...optIn }))).replaces, ["memorySize"]);
-    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ sourceVmName: "x", url: `vmware://${U.vmwareWeb01}`, ...optIn }))).replaces, [
-      "url",
+    assert.deepStrictEqual((await provider.diff("u", recorded, byName({ memorySize: GiB, ...optIn }))).replaces, [
+      "memorySize",
     ]);
+    assert.deepStrictEqual(
+      (await provider.diff("u", recorded, byName({ sourceVmName: "x", url: `vmware://${U.vmwareWeb01}`, ...optIn })))
+        .replaces,
+      ["url"],
+    );
     // without it, the re-migration guard refuses: another source VM's name would migrate it again
     await assert.rejects(provider.diff("u", recorded, byName({ sourceVmName: "vmware-web-01" })), {
       name: "RemigrationError",
@@ -147,14 +183,20 @@ describe("V2vMigration provider: diff of a migration by name", () => {
   });
 
   it("a name that check resolved to the recorded url (the VM was renamed), or the same url given instead, is recorded in place", async () => {
-    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName({ sourceVmName: "db-01-renamed" }), url: recorded.url }), {
-      changes: true,
-      replaces: [],
-    });
-    assert.deepStrictEqual(await provider.diff("u", recorded, { ...byName({ sourceVmName: undefined }), url: recorded.url }), {
-      changes: true,
-      replaces: [],
-    });
+    assert.deepStrictEqual(
+      await provider.diff("u", recorded, { ...byName({ sourceVmName: "db-01-renamed" }), url: recorded.url }),
+      {
+        changes: true,
+        replaces: [],
+      },
+    );
+    assert.deepStrictEqual(
+      await provider.diff("u", recorded, { ...byName({ sourceVmName: undefined }), url: recorded.url }),
+      {
+        changes: true,
+        replaces: [],
+      },
+    );
   });
 });
 
@@ -228,14 +270,22 @@ describe("V2vMigration provider: lifecycle of a migration by name", () => {
     assert.strictEqual(updated.cpuNum, 8);
     assert.strictEqual(updated.memorySize, 32 * GiB);
     // an update from inputs that never held the resolution (check skipped) keeps the recorded ones
-    const { outs: again } = await provider.update(id, updated, byName({ longJobName: "db-01 wave 2" }) as unknown as V2vMigrationInputs);
+    const { outs: again } = await provider.update(
+      id,
+      updated,
+      byName({ longJobName: "db-01 wave 2" }) as unknown as V2vMigrationInputs,
+    );
     assert.strictEqual(again.url, `vmware://${U.vmwareDb01}`);
     assert.strictEqual(again.cpuNum, 8);
 
     await provider.delete(id, again);
     assert.strictEqual(sim.world.get("longJobs", id), undefined);
     assert.ok(sim.world.get("vms", outs.vmUuid!), "the migrated VM is kept");
-    assert.strictEqual(routeCount(sim, /vm-instances/), 0, `the source was looked up: ${JSON.stringify(sim.stats.byRoute)}`);
+    assert.strictEqual(
+      routeCount(sim, /vm-instances/),
+      0,
+      `the source was looked up: ${JSON.stringify(sim.stats.byRoute)}`,
+    );
   });
 });
 

@@ -68,7 +68,10 @@ describe("V2vMigration provider: check (local validation)", () => {
 
   it("uses the SDK's defaultResourceUuid for a new resource, and keeps a recorded uuid over a new default", async () => {
     const derived = "7d2d3e4f5a6b5c7d8e9f0a1b2c3d4e5f";
-    const fresh = await provider.check({}, { ...asRecord(inputs({ resourceUuid: undefined })), defaultResourceUuid: derived });
+    const fresh = await provider.check(
+      {},
+      { ...asRecord(inputs({ resourceUuid: undefined })), defaultResourceUuid: derived },
+    );
     assert.deepStrictEqual(fresh.failures, []);
     assert.strictEqual(fresh.inputs.resourceUuid, derived);
     assert.ok(!("defaultResourceUuid" in fresh.inputs), "defaultResourceUuid must not reach the state");
@@ -79,20 +82,30 @@ describe("V2vMigration provider: check (local validation)", () => {
     });
     assert.strictEqual(renamed.inputs.resourceUuid, derived);
     const olds = { ...fresh.inputs, uuid: derived, state: "Succeeded" };
-    assert.deepStrictEqual(await new V2vMigrationProvider().diff(derived, olds, renamed.inputs), { changes: false, replaces: [] });
+    assert.deepStrictEqual(await new V2vMigrationProvider().diff(derived, olds, renamed.inputs), {
+      changes: false,
+      replaces: [],
+    });
     // a resourceUuid the program sets wins, and changing it replaces (a Succeeded job: with the opt-in)
     const explicit = await provider.check(fresh.inputs, {
       ...asRecord(inputs({ resourceUuid: "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f", allowRemigration: true })),
       defaultResourceUuid: derived,
     });
     assert.strictEqual(explicit.inputs.resourceUuid, "9f2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
-    assert.deepStrictEqual((await new V2vMigrationProvider().diff(derived, olds, explicit.inputs)).replaces, ["resourceUuid"]);
+    assert.deepStrictEqual((await new V2vMigrationProvider().diff(derived, olds, explicit.inputs)).replaces, [
+      "resourceUuid",
+    ]);
   });
 
   const MSG = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["neither url nor sourceVmName", { url: undefined }, "url", /exactly one of url and sourceVmName must be set/],
-    ["both url and sourceVmName", { sourceVmName: "vmware-web-01" }, "sourceVmName", /exactly one of url and sourceVmName must be set, not both/],
+    [
+      "both url and sourceVmName",
+      { sourceVmName: "vmware-web-01" },
+      "sourceVmName",
+      /exactly one of url and sourceVmName must be set, not both/,
+    ],
     ["sourceVmName empty", { url: undefined, sourceVmName: " " }, "sourceVmName", /cannot be an empty string/],
     ["sourceVmName not a string", { url: undefined, sourceVmName: 7 }, "sourceVmName", /must be a string/],
     ["name missing", { name: undefined }, "name", /field\[name\].*is mandatory/],
@@ -102,12 +115,22 @@ describe("V2vMigration provider: check (local validation)", () => {
       "cpuNum",
       new RegExp(`field\\[cpuNum\\] of message\\[${MSG}\\] is mandatory.*only for a VMware source`),
     ],
-    ["memorySize missing for a source that is not VMware", { url: "kvm://10.0.0.9/vm-1", memorySize: undefined }, "memorySize", /is mandatory/],
+    [
+      "memorySize missing for a source that is not VMware",
+      { url: "kvm://10.0.0.9/vm-1", memorySize: undefined },
+      "memorySize",
+      /is mandatory/,
+    ],
     ["primaryStorageUuid missing", { primaryStorageUuid: undefined }, "primaryStorageUuid", /is mandatory/],
     ["l3NetworkUuids missing", { l3NetworkUuids: undefined }, "l3NetworkUuids", /is mandatory/],
     ["url not a string", { url: 42 }, "url", /must be a string/],
     ["url empty", { url: " " }, "url", /cannot be an empty string/],
-    ["url too long", { url: "x".repeat(1025) }, "url", /exceeds max length of string. expected was <= 1024, actual was 1025/],
+    [
+      "url too long",
+      { url: "x".repeat(1025) },
+      "url",
+      /exceeds max length of string. expected was <= 1024, actual was 1025/,
+    ],
     ["malformed vmware url", { url: "vmware://web-01" }, "url", /vmware:\/\/<uuid/],
     ["name too long", { name: "n".repeat(256) }, "name", /expected was <= 255/],
     ["description too long", { description: "d".repeat(2049) }, "description", /expected was <= 2048/],
@@ -121,11 +144,26 @@ describe("V2vMigration provider: check (local validation)", () => {
     ["bad clusterUuid", { clusterUuid: "g".repeat(32) }, "clusterUuid", /32 hexadecimal/],
     ["bad hostUuid", { hostUuid: "4f1" }, "hostUuid", /32 hexadecimal/],
     ["bad primaryStorageUuid", { primaryStorageUuid: "ps" }, "primaryStorageUuid", /32 hexadecimal/],
-    ["empty l3NetworkUuids", { l3NetworkUuids: [] }, "l3NetworkUuids", /field\[l3NetworkUuids\] must be a nonempty list/],
-    ["null in l3NetworkUuids", { l3NetworkUuids: [U.l3Private, null] }, "l3NetworkUuids", /cannot contain a NULL element/],
+    [
+      "empty l3NetworkUuids",
+      { l3NetworkUuids: [] },
+      "l3NetworkUuids",
+      /field\[l3NetworkUuids\] must be a nonempty list/,
+    ],
+    [
+      "null in l3NetworkUuids",
+      { l3NetworkUuids: [U.l3Private, null] },
+      "l3NetworkUuids",
+      /cannot contain a NULL element/,
+    ],
     ["bad uuid in l3NetworkUuids", { l3NetworkUuids: ["l3"] }, "l3NetworkUuids", /not a 32-character hex UUID/],
     ["l3NetworkUuids not a list", { l3NetworkUuids: U.l3Private }, "l3NetworkUuids", /must be a list/],
-    ["default L3 not among the L3s", { defaultL3NetworkUuid: "a".repeat(32) }, "defaultL3NetworkUuid", /is not in l3NetworkUuids/],
+    [
+      "default L3 not among the L3s",
+      { defaultL3NetworkUuid: "a".repeat(32) },
+      "defaultL3NetworkUuid",
+      /is not in l3NetworkUuids/,
+    ],
     [
       "bad platform",
       { platform: "Solaris" },
@@ -134,11 +172,31 @@ describe("V2vMigration provider: check (local validation)", () => {
     ],
     ["bad type", { type: "Container" }, "type", /are \[UserVm, ApplianceVm\], but Container found/],
     ["bad strategy", { strategy: "Later" }, "strategy", /are \[InstantStart, JustConvert\]/],
-    ["bad convertStrategy", { convertStrategy: "Fast" }, "convertStrategy", /are \[CapacityOptimized, EfficiencyFirst\]/],
+    [
+      "bad convertStrategy",
+      { convertStrategy: "Fast" },
+      "convertStrategy",
+      /are \[CapacityOptimized, EfficiencyFirst\]/,
+    ],
     ["longJobName too long", { longJobName: "j".repeat(256) }, "longJobName", /expected was <= 255/],
-    ["longJobDescription too long", { longJobDescription: "j".repeat(2049) }, "longJobDescription", /expected was <= 2048/],
-    ["resourceUuid with dashes", { resourceUuid: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f" }, "resourceUuid", /resourceUuid\[.*\] is not a valid uuid/],
-    ["resourceUuid of version 0", { resourceUuid: "1c2d3e4f5a6b0c7d8e9f0a1b2c3d4e5f" }, "resourceUuid", /is not a valid uuid/],
+    [
+      "longJobDescription too long",
+      { longJobDescription: "j".repeat(2049) },
+      "longJobDescription",
+      /expected was <= 2048/,
+    ],
+    [
+      "resourceUuid with dashes",
+      { resourceUuid: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f" },
+      "resourceUuid",
+      /resourceUuid\[.*\] is not a valid uuid/,
+    ],
+    [
+      "resourceUuid of version 0",
+      { resourceUuid: "1c2d3e4f5a6b0c7d8e9f0a1b2c3d4e5f" },
+      "resourceUuid",
+      /is not a valid uuid/,
+    ],
     ["sshPrivKey not a string", { sshPrivKey: 1 }, "sshPrivKey", /must be a string/],
     ["pauseVm not a boolean", { pauseVm: "yes" }, "pauseVm", /must be true or false/],
     ["waitForCompletion not a boolean", { waitForCompletion: 1 }, "waitForCompletion", /must be true or false/],
@@ -166,7 +224,10 @@ describe("V2vMigration provider: check (local validation)", () => {
   }
 
   it("reports one failure per property when many are wrong", async () => {
-    const r = await provider.check({}, asRecord(inputs({ url: undefined, cpuNum: 0, platform: "x", l3NetworkUuids: [] })));
+    const r = await provider.check(
+      {},
+      asRecord(inputs({ url: undefined, cpuNum: 0, platform: "x", l3NetworkUuids: [] })),
+    );
     assert.deepStrictEqual(r.failures.map((f) => f.property).sort(), ["cpuNum", "l3NetworkUuids", "platform", "url"]);
   });
 
@@ -210,10 +271,30 @@ describe("V2vMigration provider: check against ZStack", () => {
       "url",
       /invalid field\[url\], resource\[uuid:0123456789abcdef0123456789abcdef, type:VmInstanceVO\] not found/,
     ],
-    ["a source VM that is not VMware", { url: `vmware://${U.vmRunning}` }, "url", /is a KVM VM, not a VMware \(ESX\) VM/],
-    ["an unknown conversion host", { conversionHostUuid: random }, "conversionHostUuid", /type:V2VConversionHostVO\] not found/],
-    ["a Disabled conversion host", { conversionHostUuid: U.convHostDisabled }, "conversionHostUuid", /is Disabled; only an Enabled conversion host/],
-    ["an unknown primary storage", { primaryStorageUuid: random }, "primaryStorageUuid", /type:PrimaryStorageVO\] not found/],
+    [
+      "a source VM that is not VMware",
+      { url: `vmware://${U.vmRunning}` },
+      "url",
+      /is a KVM VM, not a VMware \(ESX\) VM/,
+    ],
+    [
+      "an unknown conversion host",
+      { conversionHostUuid: random },
+      "conversionHostUuid",
+      /type:V2VConversionHostVO\] not found/,
+    ],
+    [
+      "a Disabled conversion host",
+      { conversionHostUuid: U.convHostDisabled },
+      "conversionHostUuid",
+      /is Disabled; only an Enabled conversion host/,
+    ],
+    [
+      "an unknown primary storage",
+      { primaryStorageUuid: random },
+      "primaryStorageUuid",
+      /type:PrimaryStorageVO\] not found/,
+    ],
     [
       "an unknown L3 network",
       { l3NetworkUuids: [U.l3Private, random], defaultL3NetworkUuid: U.l3Private },
@@ -239,7 +320,9 @@ describe("V2vMigration provider: check against ZStack", () => {
     });
   }
 
-  const unusableCases: Array<[string, string, string, Record<string, unknown>, Record<string, unknown>, string, RegExp]> = [
+  const unusableCases: Array<
+    [string, string, string, Record<string, unknown>, Record<string, unknown>, string, RegExp]
+  > = [
     [
       "a Disabled primary storage",
       "primaryStorages",
@@ -306,7 +389,10 @@ describe("V2vMigration provider: check against ZStack", () => {
 
   it("does not re-check references of an existing resource whose conversion inputs are unchanged", async () => {
     const olds = asRecord(inputs({ conversionHostUuid: U.convHostDisabled }));
-    const r = await provider.check(olds, asRecord(inputs({ conversionHostUuid: U.convHostDisabled, longJobName: "renamed" })));
+    const r = await provider.check(
+      olds,
+      asRecord(inputs({ conversionHostUuid: U.convHostDisabled, longJobName: "renamed" })),
+    );
     assert.deepStrictEqual(r.failures, []);
   });
 
@@ -322,15 +408,24 @@ describe("V2vMigration provider: check against ZStack", () => {
   it("is switched off by zstack:validateReferences=false", async () => {
     const p = new V2vMigrationProvider({ clock: virtualClock(sim), log: () => undefined });
     await p.configure({ config: accountConfig(sim, { "zstack:validateReferences": "false" }) });
-    const r = await p.check({}, asRecord(inputs({ conversionHostUuid: U.convHostDisabled, primaryStorageUuid: random })));
+    const r = await p.check(
+      {},
+      asRecord(inputs({ conversionHostUuid: U.convHostDisabled, primaryStorageUuid: random })),
+    );
     assert.deepStrictEqual(r.failures, []);
   });
 
   it("is skipped, with a note, when ZStack is not reachable", async () => {
     const notes: string[] = [];
     const password = "N0t-in-any-note-9f3e";
-    const p = new V2vMigrationProvider({ clock: virtualClock(sim), log: (l) => notes.push(l), retry: { maxRetries: 1 } });
-    await p.configure({ config: accountConfig(sim, { "zstack:endpoint": "http://127.0.0.1:1", "zstack:password": password }) });
+    const p = new V2vMigrationProvider({
+      clock: virtualClock(sim),
+      log: (l) => notes.push(l),
+      retry: { maxRetries: 1 },
+    });
+    await p.configure({
+      config: accountConfig(sim, { "zstack:endpoint": "http://127.0.0.1:1", "zstack:password": password }),
+    });
     const r = await p.check({}, asRecord(inputs({ primaryStorageUuid: random })));
     assert.deepStrictEqual(r.failures, []);
     assert.ok(
@@ -356,7 +451,10 @@ describe("V2vMigration provider: diff", () => {
   });
 
   it("reports no change when nothing changed (and ignores __provider)", async () => {
-    assert.deepStrictEqual(await provider.diff("u", olds(), { ...asRecord(inputs()), __provider: "new code" }), { changes: false, replaces: [] });
+    assert.deepStrictEqual(await provider.diff("u", olds(), { ...asRecord(inputs()), __provider: "new code" }), {
+      changes: false,
+      replaces: [],
+    });
   });
 
   const replacing: Array<[string, unknown]> = [
@@ -393,10 +491,17 @@ describe("V2vMigration provider: diff", () => {
       assert.deepStrictEqual(failed, { changes: true, replaces: [key], deleteBeforeReplace: true });
     });
     it(`refuses to replace a Succeeded migration when ${key} changes (the re-migration guard)`, async () => {
-      const e = await rejection(() => provider.diff("u", olds({ vmUuid: "v".repeat(32) }), asRecord(inputs({ [key]: value }))));
+      const e = await rejection(() =>
+        provider.diff("u", olds({ vmUuid: "v".repeat(32) }), asRecord(inputs({ [key]: value }))),
+      );
       assert.ok(e instanceof RemigrationError, String(e));
       assert.deepStrictEqual(e.changed, [key]);
-      assert.match(e.message, new RegExp(`^V2vMigration "web-01" was already migrated: long job u Succeeded and created VM ${"v".repeat(32)}\\.`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `^V2vMigration "web-01" was already migrated: long job u Succeeded and created VM ${"v".repeat(32)}\\.`,
+        ),
+      );
       assert.match(e.message, new RegExp(`The change to ${key} would replace this resource`));
     });
   }
@@ -410,12 +515,19 @@ describe("V2vMigration provider: diff", () => {
     ["allowRemigration", true],
   ] as const) {
     it(`updates in place when ${key} changes`, async () => {
-      assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ [key]: value }))), { changes: true, replaces: [] });
+      assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ [key]: value }))), {
+        changes: true,
+        replaces: [],
+      });
     });
   }
 
   it("does not treat an unset longJobName as a change (ZStack's default name stays)", async () => {
-    const d = await provider.diff("u", olds({ longJobName: "APIConvertVmFromForeignHypervisorMsg" }), asRecord(inputs({ longJobName: undefined })));
+    const d = await provider.diff(
+      "u",
+      olds({ longJobName: "APIConvertVmFromForeignHypervisorMsg" }),
+      asRecord(inputs({ longJobName: undefined })),
+    );
     assert.deepStrictEqual(d, { changes: false, replaces: [] });
   });
 
@@ -425,19 +537,32 @@ describe("V2vMigration provider: diff", () => {
       replaces: ["cpuNum"],
       deleteBeforeReplace: true,
     });
-    assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ longJobName: UNKNOWN }))), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff("u", olds(), asRecord(inputs({ longJobName: UNKNOWN }))), {
+      changes: true,
+      replaces: [],
+    });
   });
 
   it("a recorded job that is not Succeeded is an in-place change (the next up finishes it)", async () => {
     for (const state of ["Failed", "Canceled", "Running"]) {
-      assert.deepStrictEqual(await provider.diff("u", olds({ state }), asRecord(inputs())), { changes: true, replaces: [] });
+      assert.deepStrictEqual(await provider.diff("u", olds({ state }), asRecord(inputs())), {
+        changes: true,
+        replaces: [],
+      });
     }
-    assert.deepStrictEqual(await provider.diff("u", olds({ state: "Running" }), asRecord(inputs({ waitForCompletion: false }))), {
-      changes: true,
-      replaces: [],
-    });
     assert.deepStrictEqual(
-      await provider.diff("u", olds({ state: "Running", waitForCompletion: false }), asRecord(inputs({ waitForCompletion: false }))),
+      await provider.diff("u", olds({ state: "Running" }), asRecord(inputs({ waitForCompletion: false }))),
+      {
+        changes: true,
+        replaces: [],
+      },
+    );
+    assert.deepStrictEqual(
+      await provider.diff(
+        "u",
+        olds({ state: "Running", waitForCompletion: false }),
+        asRecord(inputs({ waitForCompletion: false })),
+      ),
       { changes: false, replaces: [] },
     );
   });
@@ -446,8 +571,15 @@ describe("V2vMigration provider: diff", () => {
 describe("V2vMigration provider: the re-migration guard (diff of a Succeeded migration)", () => {
   const provider = new V2vMigrationProvider();
   const VM = "9d8c7b6a5f4e4d3c2b1a0f9e8d7c6b5a";
-  const olds = (over: Record<string, unknown> = {}) => ({ ...asRecord(inputs()), uuid: "u", state: "Succeeded", vmUuid: VM, ...over });
-  const refusal = (o: Record<string, unknown>, news: Record<string, unknown>) => rejection(() => provider.diff("u", o, news));
+  const olds = (over: Record<string, unknown> = {}) => ({
+    ...asRecord(inputs()),
+    uuid: "u",
+    state: "Succeeded",
+    vmUuid: VM,
+    ...over,
+  });
+  const refusal = (o: Record<string, unknown>, news: Record<string, unknown>) =>
+    rejection(() => provider.diff("u", o, news));
 
   it("one error: already migrated (VM and job uuids), the changed inputs by name only, what applying does, how to proceed", async () => {
     const e = await refusal(olds(), asRecord(inputs({ cpuNum: 17, sshPrivKey: "other-key-MARKER" })));
@@ -475,8 +607,14 @@ describe("V2vMigration provider: the re-migration guard (diff of a Succeeded mig
 
   it("says the migrated VM is destroyed when the recorded deleteMigratedVm is set", async () => {
     const e = await refusal(olds({ deleteMigratedVm: true }), asRecord(inputs({ cpuNum: 4, deleteMigratedVm: true })));
-    assert.match(e.message, /the migrated VM would be destroyed \(deleteMigratedVm is set\) and a new one made from the source/);
-    assert.match(e.message, new RegExp(`the migrated VM ${VM} is destroyed and expunged \\(deleteMigratedVm is set\\)`));
+    assert.match(
+      e.message,
+      /the migrated VM would be destroyed \(deleteMigratedVm is set\) and a new one made from the source/,
+    );
+    assert.match(
+      e.message,
+      new RegExp(`the migrated VM ${VM} is destroyed and expunged \\(deleteMigratedVm is set\\)`),
+    );
   });
 
   it("the program's allowRemigration decides, not the recorded one", async () => {
@@ -487,7 +625,14 @@ describe("V2vMigration provider: the re-migration guard (diff of a Succeeded mig
   });
 
   it("does not block in-place updates of a Succeeded migration", async () => {
-    const news = asRecord(inputs({ longJobName: "renamed", longJobDescription: "wave 2", timeouts: { create: "1h" }, deleteMigratedVm: true }));
+    const news = asRecord(
+      inputs({
+        longJobName: "renamed",
+        longJobDescription: "wave 2",
+        timeouts: { create: "1h" },
+        deleteMigratedVm: true,
+      }),
+    );
     assert.deepStrictEqual(await provider.diff("u", olds(), news), { changes: true, replaces: [] });
   });
 
@@ -497,22 +642,32 @@ describe("V2vMigration provider: the re-migration guard (diff of a Succeeded mig
       assert.deepStrictEqual(d, { changes: true, replaces: ["cpuNum"], deleteBeforeReplace: true }, state);
     }
     const notWaited = olds({ state: "Running", vmUuid: undefined, waitForCompletion: false });
-    assert.deepStrictEqual(await provider.diff("u", notWaited, asRecord(inputs({ cpuNum: 4, waitForCompletion: false }))), {
-      changes: true,
-      replaces: ["cpuNum"],
-      deleteBeforeReplace: true,
-    });
+    assert.deepStrictEqual(
+      await provider.diff("u", notWaited, asRecord(inputs({ cpuNum: 4, waitForCompletion: false }))),
+      {
+        changes: true,
+        replaces: ["cpuNum"],
+        deleteBeforeReplace: true,
+      },
+    );
   });
 
   it("leaves a change it cannot see yet (an unknown in preview) to up, and refuses the known ones", async () => {
-    assert.deepStrictEqual((await provider.diff("u", olds(), asRecord(inputs({ cpuNum: UNKNOWN })))).replaces, ["cpuNum"]);
+    assert.deepStrictEqual((await provider.diff("u", olds(), asRecord(inputs({ cpuNum: UNKNOWN })))).replaces, [
+      "cpuNum",
+    ]);
     const e = await refusal(olds(), asRecord(inputs({ cpuNum: UNKNOWN, memorySize: GiB })));
     assert.deepStrictEqual(e.changed, ["memorySize"]);
   });
 
   it("follows the ignore rules first: an unset cpuNum, memorySize or url (sourceVmName given) is the recorded one", async () => {
-    const byName = asRecord(inputs({ url: undefined, sourceVmName: "vmware-web-01", cpuNum: undefined, memorySize: undefined }));
-    assert.deepStrictEqual(await provider.diff("u", olds({ sourceVmName: "vmware-web-01" }), byName), { changes: false, replaces: [] });
+    const byName = asRecord(
+      inputs({ url: undefined, sourceVmName: "vmware-web-01", cpuNum: undefined, memorySize: undefined }),
+    );
+    assert.deepStrictEqual(await provider.diff("u", olds({ sourceVmName: "vmware-web-01" }), byName), {
+      changes: false,
+      replaces: [],
+    });
   });
 });
 
@@ -608,7 +763,10 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     }
     assert.ok(outs.jobData && !outs.jobData.includes("b3BlbnNzaC1rZXktdjEAAAAA"), "jobData leaks the private key");
     const session = sim.world.list("sessions")[0].uuid;
-    assert.ok(!outs.jobData.includes(session) && !String(outs.jobResult).includes(session), "jobData leaks the session");
+    assert.ok(
+      !outs.jobData.includes(session) && !String(outs.jobResult).includes(session),
+      "jobData leaks the session",
+    );
     assert.strictEqual(JSON.parse(outs.jobData).url, inputs().url);
     assert.strictEqual(routeCount(sim, /^POST \/v1\/v2vs$/), 1);
     // completion noticed within 10 s of the job's end
@@ -625,7 +783,9 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
   it("create: a job that fails is recorded (partial create) with ZStack's reason; the next update reruns it", async () => {
     const { provider } = await v2vHarness(sim);
     sim.faults.failNextJob("v2v", { details: "virt-v2v: disk copy failed: no space left on device" });
-    const e = await rejection(() => provider.create({ ...inputs(), __provider: "exports.handler = provider code" } as V2vMigrationInputs));
+    const e = await rejection(() =>
+      provider.create({ ...inputs(), __provider: "exports.handler = provider code" } as V2vMigrationInputs),
+    );
     assert.ok(e instanceof ResourceInitError, String(e));
     assert.strictEqual(e.id, "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
     assert.strictEqual(e.properties.state, "Failed");
@@ -635,7 +795,10 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.match(e.reasons[0], /no space left on device/);
     assert.ok(!JSON.stringify(e.properties).includes("undefined"));
     const olds = e.properties as unknown as V2vMigrationOutputs;
-    assert.deepStrictEqual(await provider.diff(e.id, asRecord(olds), asRecord(inputs())), { changes: true, replaces: [] });
+    assert.deepStrictEqual(await provider.diff(e.id, asRecord(olds), asRecord(inputs())), {
+      changes: true,
+      replaces: [],
+    });
     const { outs } = await provider.update(e.id, olds, inputs());
     assert.strictEqual(outs.state, "Succeeded");
     assert.ok(outs.vmUuid && sim.world.get("vms", outs.vmUuid));
@@ -648,7 +811,9 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     const clock = virtualClock(sim, {
       beforeSleep: async () => {
         if (++n === 3) {
-          const c = (harness.provider as unknown as { client(): import("../../provider/client").ZStackClient }).client();
+          const c = (
+            harness.provider as unknown as { client(): import("../../provider/client").ZStackClient }
+          ).client();
           await c.call("CancelLongJob", { pathVars: { uuid: "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" } });
         }
       },
@@ -722,7 +887,10 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
       () => provider.create({ adoptUuid: "0123456789abcdef0123456789abcdef" } as V2vMigrationInputs),
       /no long job with this uuid exists/,
     );
-    await assert.rejects(() => provider.create(inputs({ adoptUuid: job.uuid })), /names the conversion of vmware:\/\/.*, but url is/);
+    await assert.rejects(
+      () => provider.create(inputs({ adoptUuid: job.uuid })),
+      /names the conversion of vmware:\/\/.*, but url is/,
+    );
     sim.world.insert("longJobs", {
       uuid: "abcdefabcdefabcdefabcdefabcdefab",
       jobName: "APIAddImageMsg",
@@ -756,7 +924,11 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
   it("update renames the long job in place and returns every output", async () => {
     const { provider } = await v2vHarness(sim);
     const { id, outs } = await provider.create(inputs());
-    const r = await provider.update(id, outs, inputs({ longJobName: "renamed", longJobDescription: "wave 2", deleteMigratedVm: true }));
+    const r = await provider.update(
+      id,
+      outs,
+      inputs({ longJobName: "renamed", longJobDescription: "wave 2", deleteMigratedVm: true }),
+    );
     assert.strictEqual(r.outs.longJobName, "renamed");
     assert.strictEqual(r.outs.longJobDescription, "wave 2");
     assert.strictEqual(r.outs.deleteMigratedVm, true);
@@ -787,7 +959,9 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.strictEqual(sim.world.get("longJobs", kept.id), undefined);
     assert.ok(sim.world.get("vms", kept.outs.vmUuid!), "the VM was deleted");
 
-    const gone = await provider.create(inputs({ name: "web-01-b", resourceUuid: "4c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f", deleteMigratedVm: true }));
+    const gone = await provider.create(
+      inputs({ name: "web-01-b", resourceUuid: "4c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f", deleteMigratedVm: true }),
+    );
     await provider.delete(gone.id, gone.outs);
     assert.strictEqual(sim.world.get("longJobs", gone.id), undefined);
     assert.strictEqual(sim.world.get("vms", gone.outs.vmUuid!), undefined, "the VM was not expunged");
@@ -811,7 +985,11 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     await provider.delete(id, outs);
     assert.strictEqual(sim.world.get("longJobs", id), undefined);
     assert.ok(!lines.some((l) => /resuming/.test(l)), lines.join("\n"));
-    assert.strictEqual(sim.world.list("vms", (v) => v.name === "web-01").length, 0, "the canceled conversion made a VM");
+    assert.strictEqual(
+      sim.world.list("vms", (v) => v.name === "web-01").length,
+      0,
+      "the canceled conversion made a VM",
+    );
   });
 
   it("create without waiting still reports an adopted job that already failed", async () => {
@@ -819,7 +997,9 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     sim.faults.failNextJob("v2v", { details: "datastore offline", atFraction: 0.01 });
     const first = await rejection(() => provider.create(inputs()));
     assert.ok(first instanceof ResourceInitError);
-    const e = await rejection(() => provider.create({ ...inputs({ waitForCompletion: false }), __provider: "code" } as V2vMigrationInputs));
+    const e = await rejection(() =>
+      provider.create({ ...inputs({ waitForCompletion: false }), __provider: "code" } as V2vMigrationInputs),
+    );
     assert.ok(e instanceof ResourceInitError, String(e));
     assert.strictEqual(e.properties.state, "Failed");
     assert.match(e.message, /datastore offline/);

@@ -55,7 +55,11 @@ describe("sdk: lookups against the simulator", function () {
   });
   beforeEach(() => {
     setProgramConfig(
-      { "zstack:endpoint": sim.url, "zstack:accountName": SEED_CREDENTIALS.accountName, "zstack:password": SEED_CREDENTIALS.password },
+      {
+        "zstack:endpoint": sim.url,
+        "zstack:accountName": SEED_CREDENTIALS.accountName,
+        "zstack:password": SEED_CREDENTIALS.password,
+      },
       ["zstack:password"],
     );
   });
@@ -145,7 +149,10 @@ describe("sdk: lookups against the simulator", function () {
   describe("filters, conditions and the plural form", () => {
     it("filters are field equalities, numbers and booleans included, ANDed with each other", async () => {
       const esx = await getVmInstances({ filters: { hypervisorType: "ESX" } });
-      assert.deepStrictEqual(esx.map((v) => v.uuid).sort(), [U.vmwareWeb01, U.vmwareWeb02, U.vmwareDb01, U.vmwareApp01, U.vmwareApp02].sort());
+      assert.deepStrictEqual(
+        esx.map((v) => v.uuid).sort(),
+        [U.vmwareWeb01, U.vmwareWeb02, U.vmwareDb01, U.vmwareApp01, U.vmwareApp02].sort(),
+      );
       const stopped = await getVmInstance({ filters: { hypervisorType: "ESX", state: "Stopped" } });
       assert.strictEqual(stopped.uuid, U.vmwareApp02);
       const fourCpus = await getVmInstances({ filters: { hypervisorType: "ESX", cpuNum: 4 } });
@@ -173,7 +180,10 @@ describe("sdk: lookups against the simulator", function () {
     });
 
     it("a match set larger than one page is fetched whole, page by page", async () => {
-      const c = new ZStackClient({ endpoint: sim.url, auth: { kind: "account", accountName: "admin", password: SEED_CREDENTIALS.password } });
+      const c = new ZStackClient({
+        endpoint: sim.url,
+        auth: { kind: "account", accountName: "admin", password: SEED_CREDENTIALS.password },
+      });
       const before = routeCount(sim, /^GET \/v1\/vm-instances$/);
       const all = await queryAll(c, "VmInstance", [], 2);
       const total = sim.world.list("vms").length;
@@ -208,7 +218,10 @@ describe("sdk: lookups against the simulator", function () {
     it("a condition ZStack refuses fails with ZStack's reason and the criteria", async () => {
       const e = await rejection(() => getVmInstances({ conditions: ["no operator here"] }));
       assert.ok(e instanceof ZStackLookupError);
-      assert.match(e.message, /^getVmInstances: querying VmInstance where no operator here failed: .*Invalid query parameter/);
+      assert.match(
+        e.message,
+        /^getVmInstances: querying VmInstance where no operator here failed: .*Invalid query parameter/,
+      );
       const f = await rejection(() => getVmInstances({ filters: { noSuchField: "x" } }));
       assert.match(f.message, /^getVmInstances: querying VmInstance where noSuchField=x failed: /);
     });
@@ -262,7 +275,9 @@ describe("sdk: lookups against the simulator", function () {
       const none = await rejection(() => getZone());
       assert.match(none.message, /^getZone: ZStack is not configured\. Set zstack:endpoint/);
       const wrong = "Wr0ng-pa55word-91c2e";
-      setProgramConfig({ "zstack:endpoint": sim.url, "zstack:accountName": "admin", "zstack:password": wrong }, ["zstack:password"]);
+      setProgramConfig({ "zstack:endpoint": sim.url, "zstack:accountName": "admin", "zstack:password": wrong }, [
+        "zstack:password",
+      ]);
       const e = await rejection(() => getVmInstance({ name: "vmware-web-01" }));
       assert.match(e.message, /ZStack refused the login of account "admin"/);
       assert.ok(!e.message.includes(wrong) && !String(e.stack).includes(wrong), e.message);
@@ -285,7 +300,10 @@ describe("sdk: lookups against the simulator", function () {
     });
 
     it("a failing lookup fails its Output with the lookup's error", async () => {
-      await assert.rejects(value(getVmInstanceOutput({ name: "nope" })), /getVmInstance: no VmInstance matches name=nope/);
+      await assert.rejects(
+        value(getVmInstanceOutput({ name: "nope" })),
+        /getVmInstance: no VmInstance matches name=nope/,
+      );
     });
   });
 });

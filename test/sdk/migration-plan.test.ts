@@ -26,7 +26,9 @@ describe("sdk: MigrationPlan (setMocks)", function () {
               state: failed ? "Failed" : "Succeeded",
               vmUuid: failed ? undefined : `${args.inputs.name}-vm`,
               executeTime: 1260,
-              jobResult: failed ? JSON.stringify({ message: "conversion failed", detail: "qemu-img: disk vdb | unreadable" }) : undefined,
+              jobResult: failed
+                ? JSON.stringify({ message: "conversion failed", detail: "qemu-img: disk vdb | unreadable" })
+                : undefined,
             });
           }
           return { id: `${args.name}-id`, state };
@@ -42,7 +44,12 @@ describe("sdk: MigrationPlan (setMocks)", function () {
   it("one child per entry, named <plan>-<entry>, with defaults, overrides, the source and maxInFlight", async () => {
     const plan = new MigrationPlan("wave1", {
       maxInFlight: 3,
-      defaults: { conversionHostUuid: "c".repeat(32), primaryStorageUuid: "p".repeat(32), l3NetworkUuids: ["l".repeat(32)], platform: "Linux" },
+      defaults: {
+        conversionHostUuid: "c".repeat(32),
+        primaryStorageUuid: "p".repeat(32),
+        l3NetworkUuids: ["l".repeat(32)],
+        platform: "Linux",
+      },
       vms: [
         { source: "vmware-web-01" },
         { source: "vmware-db-01", name: "db-01", cpuNum: 8, l3NetworkUuids: undefined },
@@ -67,12 +74,26 @@ describe("sdk: MigrationPlan (setMocks)", function () {
     assert.strictEqual(app.inputs.strategy, "JustConvert");
     assert.strictEqual(registered.get("wave1")!.type, MIGRATION_PLAN_TYPE);
 
-    assert.deepStrictEqual(await value(plan.states), { "vmware-web-01": "Succeeded", "db-01": "Failed", "app-01": "Succeeded" });
-    assert.deepStrictEqual(await value(plan.vmUuids), { "vmware-web-01": "vmware-web-01-vm", "db-01": undefined, "app-01": "app-01-vm" });
+    assert.deepStrictEqual(await value(plan.states), {
+      "vmware-web-01": "Succeeded",
+      "db-01": "Failed",
+      "app-01": "Succeeded",
+    });
+    assert.deepStrictEqual(await value(plan.vmUuids), {
+      "vmware-web-01": "vmware-web-01-vm",
+      "db-01": undefined,
+      "app-01": "app-01-vm",
+    });
     assert.match(report, /^\*\*MigrationPlan wave1\*\*: 3 VMs \(2 Succeeded, 1 Failed\)$/m);
-    assert.match(report, /^\| app-01 \| 0123456789ABCDEF0123456789abcdef \| Succeeded \| app-01-vm \| 21m00s \| {2}\|$/m);
+    assert.match(
+      report,
+      /^\| app-01 \| 0123456789ABCDEF0123456789abcdef \| Succeeded \| app-01-vm \| 21m00s \| {2}\|$/m,
+    );
     // ZStack's reason, on one line, its pipe escaped
-    assert.match(report, /^\| db-01 \| vmware-db-01 \| Failed \| {2}\| 21m00s \| qemu-img: disk vdb \\\| unreadable; conversion failed \|$/m);
+    assert.match(
+      report,
+      /^\| db-01 \| vmware-db-01 \| Failed \| {2}\| 21m00s \| qemu-img: disk vdb \\\| unreadable; conversion failed \|$/m,
+    );
   });
 
   it("a duplicate entry name, an empty source or a bad maxInFlight fails before anything is registered", () => {
@@ -81,7 +102,10 @@ describe("sdk: MigrationPlan (setMocks)", function () {
       () => new MigrationPlan("w", { vms: [{ source: "a" }, { source: "b", name: "a" }] }),
       /MigrationPlan "w": vms\[0\] and vms\[1\] both have the name "a"; entry names \(name, default: source\) must be unique/,
     );
-    assert.throws(() => new MigrationPlan("w2", { vms: [{ source: "" }] }), /vms\[0\]\.source must be the VMware VM's name or uuid in ZStack/);
+    assert.throws(
+      () => new MigrationPlan("w2", { vms: [{ source: "" }] }),
+      /vms\[0\]\.source must be the VMware VM's name or uuid in ZStack/,
+    );
     assert.throws(() => new MigrationPlan("w3", { vms: [] }), /vms must be a non-empty list/);
     assert.throws(
       () => new MigrationPlan("w4", { vms: [{ source: "a" }], maxInFlight: 0 }),

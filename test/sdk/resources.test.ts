@@ -3,7 +3,14 @@
 // tested in test/provider. Serialization of the provider does run here (by value, in the repo).
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { OvaPackage, OVA_PACKAGE_TYPE, V2vConversionHost, V2V_CONVERSION_HOST_TYPE, V2vMigration, V2V_MIGRATION_TYPE } from "../../sdk";
+import {
+  OvaPackage,
+  OVA_PACKAGE_TYPE,
+  V2vConversionHost,
+  V2V_CONVERSION_HOST_TYPE,
+  V2vMigration,
+  V2V_MIGRATION_TYPE,
+} from "../../sdk";
 import { deriveResourceUuid } from "../../sdk/resource-uuid";
 import { SEED_UUIDS as U } from "../../simulator/seed-uuids";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider module uses `export =`; imported as the SDK imports it
@@ -34,13 +41,23 @@ describe("sdk: resource wiring (setMocks)", function () {
     // a configured provider must never leak its credentials into __provider
     await v2vProvider.configure({
       config: {
-        get: (k: string) => ({ "zstack:endpoint": "http://127.0.0.1:1", "zstack:accountName": "admin", "zstack:password": "s3cret-Passw0rd" })[k],
+        get: (k: string) =>
+          ({
+            "zstack:endpoint": "http://127.0.0.1:1",
+            "zstack:accountName": "admin",
+            "zstack:password": "s3cret-Passw0rd",
+          })[k],
       },
     });
     await pulumi.runtime.setMocks(
       {
         newResource: (args) => {
-          registered.set(args.name, { type: args.type, name: args.name, inputs: args.inputs, additionalSecretOutputs: [] });
+          registered.set(args.name, {
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs,
+            additionalSecretOutputs: [],
+          });
           const state: Record<string, unknown> = { ...args.inputs };
           delete state.__provider;
           if (args.type === V2V_MIGRATION_TYPE) {
@@ -84,7 +101,11 @@ describe("sdk: resource wiring (setMocks)", function () {
     );
     const monitor = pulumi.runtime.getMonitor() as unknown as {
       registerResource: (
-        req: { getName(): string; getAdditionalsecretoutputsList(): string[]; getObject(): { toJavaScript(): Record<string, unknown> } | undefined },
+        req: {
+          getName(): string;
+          getAdditionalsecretoutputsList(): string[];
+          getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+        },
         cb: unknown,
       ) => unknown;
     };
@@ -127,7 +148,8 @@ describe("sdk: resource wiring (setMocks)", function () {
     assert.strictEqual(typeof r.inputs.__provider, "string");
     assert.ok(!String(r.inputs.__provider).includes("s3cret-Passw0rd"), "__provider captured the password");
     // output-only keys are seeded but never sent as inputs (so check can reject unknown keys)
-    for (const k of ["uuid", "vmUuid", "state", "jobData", "apiId"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
+    for (const k of ["uuid", "vmUuid", "state", "jobData", "apiId"])
+      assert.ok(!(k in r.inputs), `${k} was sent as an input`);
     assert.deepStrictEqual(secretOutputs.get("web-01"), ["sshPrivKey"]);
     assert.strictEqual(await value(m.urn), "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/zstack:V2vMigration::web-01");
     assert.deepStrictEqual(rejections, []);
@@ -161,7 +183,11 @@ describe("sdk: resource wiring (setMocks)", function () {
     });
     await value(m.urn);
     const sent = sentObjects.get("kvm-01")!.sshPrivKey as Record<string, unknown>;
-    assert.strictEqual(sent?.[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig, `sshPrivKey sent as ${JSON.stringify(sent)}`);
+    assert.strictEqual(
+      sent?.[pulumi.runtime.specialSigKey],
+      pulumi.runtime.specialSecretSig,
+      `sshPrivKey sent as ${JSON.stringify(sent)}`,
+    );
     assert.strictEqual(sent.value, key);
     assert.strictEqual(await pulumi.isSecret(m.sshPrivKey), true);
   });
@@ -188,7 +214,8 @@ describe("sdk: resource wiring (setMocks)", function () {
     assert.strictEqual(r.type, OVA_PACKAGE_TYPE);
     assert.strictEqual(r.inputs.defaultResourceUuid, deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01-ova", "proj", "dev"));
     assert.strictEqual(await value(p.uuid), deriveResourceUuid(OVA_PACKAGE_TYPE, "web-01-ova", "proj", "dev"));
-    for (const k of ["uuid", "exportUrl", "md5Sum", "size", "state", "name"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
+    for (const k of ["uuid", "exportUrl", "md5Sum", "size", "state", "name"])
+      assert.ok(!(k in r.inputs), `${k} was sent as an input`);
     assert.deepStrictEqual(secretOutputs.get("web-01-ova"), []);
     assert.deepStrictEqual(rejections, []);
   });
@@ -211,14 +238,20 @@ describe("sdk: resource wiring (setMocks)", function () {
     const r = registered.get("v2v-host-3")!;
     assert.strictEqual(r.type, "pulumi-nodejs:dynamic/zstack:V2vConversionHost");
     assert.strictEqual(r.type, V2V_CONVERSION_HOST_TYPE);
-    assert.strictEqual(r.inputs.defaultResourceUuid, deriveResourceUuid(V2V_CONVERSION_HOST_TYPE, "v2v-host-3", "proj", "dev"));
+    assert.strictEqual(
+      r.inputs.defaultResourceUuid,
+      deriveResourceUuid(V2V_CONVERSION_HOST_TYPE, "v2v-host-3", "proj", "dev"),
+    );
     assert.strictEqual(await value(ch.uuid), deriveResourceUuid(V2V_CONVERSION_HOST_TYPE, "v2v-host-3", "proj", "dev"));
     assert.strictEqual(r.inputs.state, "Disabled");
     assert.deepStrictEqual(r.inputs.userTags, ["team::v2v"]);
     for (const k of ["uuid", "totalSize", "availableSize", "hostStatus", "hostState", "createDate", "lastOpDate"])
       assert.ok(!(k in r.inputs), `${k} was sent as an input`);
     assert.deepStrictEqual(secretOutputs.get("v2v-host-3"), []);
-    assert.strictEqual(await value(ch.urn), "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/zstack:V2vConversionHost::v2v-host-3");
+    assert.strictEqual(
+      await value(ch.urn),
+      "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/zstack:V2vConversionHost::v2v-host-3",
+    );
     const adopted = new V2vConversionHost("adopted-ch", { adoptUuid: U.convHost });
     await value(adopted.urn);
     assert.strictEqual(registered.get("adopted-ch")!.inputs.adoptUuid, U.convHost);

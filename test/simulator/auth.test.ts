@@ -13,7 +13,9 @@ describe("simulator authentication", () => {
 
   describe("session login", () => {
     it("logs in with the SHA-512 hex of the password and returns a SessionInventory", async () => {
-      const r = await h.call("PUT", "/v1/accounts/login", { body: { logInByAccount: { accountName: "admin", password: SHA512_PASSWORD } } });
+      const r = await h.call("PUT", "/v1/accounts/login", {
+        body: { logInByAccount: { accountName: "admin", password: SHA512_PASSWORD } },
+      });
       assert.equal(r.status, 200);
       const inv = r.json().inventory;
       assert.match(inv.uuid, /^[0-9a-f]{32}$/);
@@ -25,7 +27,9 @@ describe("simulator authentication", () => {
 
     it("rejects a wrong password (or a plaintext one) with 503 ID.1000", async () => {
       for (const password of ["password", "0".repeat(128)]) {
-        const r = await h.call("PUT", "/v1/accounts/login", { body: { logInByAccount: { accountName: "admin", password } } });
+        const r = await h.call("PUT", "/v1/accounts/login", {
+          body: { logInByAccount: { accountName: "admin", password } },
+        });
         expectError(r, 503, "ID.1000", "wrong account name or password");
         assert.equal(r.json().error.description, "Unable to authenticate a user");
       }
@@ -37,7 +41,12 @@ describe("simulator authentication", () => {
 
     it("validates mandatory login fields with SYS.1007", async () => {
       const r = await h.call("PUT", "/v1/accounts/login", { body: { logInByAccount: { password: SHA512_PASSWORD } } });
-      expectError(r, 503, "SYS.1007", `field[accountName] of message[${ID_MSG}.APILogInByAccountMsg] is mandatory, can not be null`);
+      expectError(
+        r,
+        503,
+        "SYS.1007",
+        `field[accountName] of message[${ID_MSG}.APILogInByAccountMsg] is mandatory, can not be null`,
+      );
     });
 
     it("validates, renews and logs out sessions", async () => {
@@ -72,7 +81,9 @@ describe("simulator authentication", () => {
 
     it("caps concurrent sessions at 500 per account (ID.1006)", async () => {
       for (let i = 0; i < 500; i++) await h.login();
-      const r = await h.call("PUT", "/v1/accounts/login", { body: { logInByAccount: { accountName: "admin", password: SHA512_PASSWORD } } });
+      const r = await h.call("PUT", "/v1/accounts/login", {
+        body: { logInByAccount: { accountName: "admin", password: SHA512_PASSWORD } },
+      });
       expectError(r, 503, "ID.1006", "Login sessions hit limit of max allowed concurrent login sessions");
       assert.equal(r.json().error.description, "Max number of active sessions exceeded");
     });
@@ -98,9 +109,14 @@ describe("simulator authentication", () => {
     });
 
     it("fails a sync API with 503 ID.1001 for an unknown session", async () => {
-      const r = await h.call("GET", "/v1/zones", { headers: { Authorization: "OAuth 0123456789abcdef0123456789abcdef" } });
+      const r = await h.call("GET", "/v1/zones", {
+        headers: { Authorization: "OAuth 0123456789abcdef0123456789abcdef" },
+      });
       expectError(r, 503, "ID.1001", "Session expired");
-      assert.equal(r.json().error.description, "The session is invalid, either wrong session id or the session has been expired");
+      assert.equal(
+        r.json().error.description,
+        "The session is invalid, either wrong session id or the session has been expired",
+      );
       const empty = await h.call("GET", "/v1/zones", { headers: { Authorization: "OAuth" } });
       expectError(empty, 503, "ID.1001", "session uuid is null");
     });
@@ -120,7 +136,10 @@ describe("simulator authentication", () => {
 
   describe("access keys", () => {
     it("reproduces the access-key test vector of docs/zstack-wire.md §4.3", () => {
-      assert.equal(accessKeySignature(C.accessKeySecret, "GET", "Fri, 06 Aug 2021 17:58:34 PRC", "/v1/vm-instances"), "hPToRHeHdV49D4u20G8OlE0yJho=");
+      assert.equal(
+        accessKeySignature(C.accessKeySecret, "GET", "Fri, 06 Aug 2021 17:58:34 PRC", "/v1/vm-instances"),
+        "hPToRHeHdV49D4u20G8OlE0yJho=",
+      );
     });
 
     it("authenticates that test vector's exact request when the simulated clock reads its local time", async () => {
@@ -128,7 +147,10 @@ describe("simulator authentication", () => {
       const vec = await Harness.start({ startTime: at });
       try {
         const r = await vec.call("GET", "/v1/vm-instances", {
-          headers: { Date: "Fri, 06 Aug 2021 17:58:34 PRC", Authorization: `ZStack ${C.accessKeyId}:hPToRHeHdV49D4u20G8OlE0yJho=` },
+          headers: {
+            Date: "Fri, 06 Aug 2021 17:58:34 PRC",
+            Authorization: `ZStack ${C.accessKeyId}:hPToRHeHdV49D4u20G8OlE0yJho=`,
+          },
         });
         assert.equal(r.status, 200, r.text);
         assert.ok(r.json().inventories.length > 0);
@@ -174,13 +196,33 @@ describe("simulator authentication", () => {
       const auth = { Authorization: `ZStack ${C.accessKeyId}:abc` };
       const cases: Array<[Record<string, string>, number, string]> = [
         [auth, 400, "'Date' must be incuded in request header"],
-        [{ ...auth, Date: "2021-08-06T17:58:34Z" }, 400, "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'"],
-        [{ ...auth, Date: formatAkDate(h.sim.now(), "+0800") }, 400, "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'"],
+        [
+          { ...auth, Date: "2021-08-06T17:58:34Z" },
+          400,
+          "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'",
+        ],
+        [
+          { ...auth, Date: formatAkDate(h.sim.now(), "+0800") },
+          400,
+          "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'",
+        ],
         [{ ...auth, Date: "Fri, 06 Aug 2021 17:58:34 GMT" }, 403, "requestTimeTooSkewed"],
-        [{ Date: formatAkDate(h.sim.now()), Authorization: `ZStack ${C.accessKeyId}` }, 400, "accessKey format is 'ZStack AccessKeyId:Signature'"],
-        [{ Date: formatAkDate(h.sim.now()), Authorization: "ZStack a:b:c" }, 400, "accessKey format is 'ZStack AccessKeyId:Signature'"],
+        [
+          { Date: formatAkDate(h.sim.now()), Authorization: `ZStack ${C.accessKeyId}` },
+          400,
+          "accessKey format is 'ZStack AccessKeyId:Signature'",
+        ],
+        [
+          { Date: formatAkDate(h.sim.now()), Authorization: "ZStack a:b:c" },
+          400,
+          "accessKey format is 'ZStack AccessKeyId:Signature'",
+        ],
         [{ Date: formatAkDate(h.sim.now()), Authorization: "ZStack :sig" }, 400, "Invalid authKey format"],
-        [signed("GET", uri, undefined, C.accessKeySecret, "NoSuchKey123"), 403, "access key id: NoSuchKey123 does not existed or disabled"],
+        [
+          signed("GET", uri, undefined, C.accessKeySecret, "NoSuchKey123"),
+          403,
+          "access key id: NoSuchKey123 does not existed or disabled",
+        ],
         [signed("GET", uri, undefined, "wrong-secret-0123456789"), 403, "wrong accessKey signature"],
         [signed("GET", "/v1/clusters"), 403, "wrong accessKey signature"],
       ];
@@ -212,7 +254,10 @@ describe("simulator authentication", () => {
         const uri = "/v1/zones";
         const at = (offsetMs: number) => {
           const date = formatAkDate(start + offsetMs, "CST");
-          return { Date: date, Authorization: `ZStack ${C.accessKeyId}:${accessKeySignature(C.accessKeySecret, "GET", date, uri)}` };
+          return {
+            Date: date,
+            Authorization: `ZStack ${C.accessKeyId}:${accessKeySignature(C.accessKeySecret, "GET", date, uri)}`,
+          };
         };
         for (const offset of [0, 15 * MINUTE, -15 * MINUTE]) {
           const r = await old.call("GET", uri, { headers: at(offset) });
@@ -236,7 +281,9 @@ describe("simulator authentication", () => {
       await h.login();
       const MSG = "org.zstack.accessKey.APICreateAccessKeyMsg";
       const create = (extra: Record<string, unknown>) =>
-        h.async("POST", "/v1/accesskeys", { params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, ...extra } });
+        h.async("POST", "/v1/accesskeys", {
+          params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, ...extra },
+        });
       const tooShort = (field: string, min: number, actual: number) =>
         `field[${field}] of message[${MSG}] less than the min length of string. expected was >= ${min}, actual was ${actual}`;
       const tooLong = (field: string, max: number, actual: number) =>
@@ -260,16 +307,27 @@ describe("simulator authentication", () => {
     it("rejects a disabled key and creates new keys through CreateAccessKey", async () => {
       await h.login();
       const created = await h.async("POST", "/v1/accesskeys", {
-        params: { accountUuid: U.adminAccount, userUuid: U.adminAccount, AccessKeyID: "NewKeyId0001", AccessKeySecret: "NewSecret-0123456789" },
+        params: {
+          accountUuid: U.adminAccount,
+          userUuid: U.adminAccount,
+          AccessKeyID: "NewKeyId0001",
+          AccessKeySecret: "NewSecret-0123456789",
+        },
       });
       assert.equal(created.status, 200, created.text);
       const inv = created.json().inventory;
       assert.equal(inv.AccessKeyID, "NewKeyId0001");
       assert.equal(inv.state, "Enabled");
       const uri = "/v1/hosts";
-      assert.equal((await h.call("GET", uri, { headers: signed("GET", uri, undefined, "NewSecret-0123456789", "NewKeyId0001") })).status, 200);
+      assert.equal(
+        (await h.call("GET", uri, { headers: signed("GET", uri, undefined, "NewSecret-0123456789", "NewKeyId0001") }))
+          .status,
+        200,
+      );
       h.sim.world.update("accessKeys", inv.uuid, { state: "Disabled" });
-      const r = await h.call("GET", uri, { headers: signed("GET", uri, undefined, "NewSecret-0123456789", "NewKeyId0001") });
+      const r = await h.call("GET", uri, {
+        headers: signed("GET", uri, undefined, "NewSecret-0123456789", "NewKeyId0001"),
+      });
       assert.equal(r.status, 403);
       assert.equal(r.text, "access key id: NewKeyId0001 does not existed or disabled");
       const keys = await h.query("/v1/accesskeys?q=AccessKeyID=NewKeyId0001");

@@ -17,7 +17,9 @@ async function checkServes(cli: CliProcess): Promise<void> {
     body: { logInByAccount: { accountName: C.accountName, password: SHA512_PASSWORD } },
   });
   assert.equal(login.status, 200, login.text);
-  const zones = await request(cli.url, "GET", "/zstack/v1/zones", { headers: { Authorization: `OAuth ${login.json().inventory.uuid}` } });
+  const zones = await request(cli.url, "GET", "/zstack/v1/zones", {
+    headers: { Authorization: `OAuth ${login.json().inventory.uuid}` },
+  });
   assert.equal(zones.json().inventories[0].uuid, U.zone);
 }
 
@@ -36,7 +38,9 @@ describe("zstack-sim CLI", function () {
         body: { logInByAccount: { accountName: C.accountName, password: SHA512_PASSWORD } },
       });
       assert.equal(login.status, 200);
-      const zones = await request(cli.url, "GET", "/zstack/v1/zones", { headers: { Authorization: `OAuth ${login.json().inventory.uuid}` } });
+      const zones = await request(cli.url, "GET", "/zstack/v1/zones", {
+        headers: { Authorization: `OAuth ${login.json().inventory.uuid}` },
+      });
       assert.equal(zones.json().inventories[0].uuid, U.zone);
       assert.equal(zones.headers["x-zstack-simulator"], "zstack-sim");
     } finally {
@@ -72,10 +76,14 @@ describe("zstack-sim CLI", function () {
   });
 
   it("rejects unknown flags with a usage message and exit code 2", async () => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), "--bogus"], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
-    });
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), "--bogus"],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
+      },
+    );
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -94,7 +102,10 @@ describe("zstack-sim CLI", function () {
     const binRel: string = pkg.bin["zstack-sim"];
     assert.equal(binRel, "dist/simulator/cli.js");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zstack-sim-bin-"));
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: pkg.name, version: pkg.version, bin: pkg.bin }));
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: pkg.name, version: pkg.version, bin: pkg.bin }),
+    );
     fs.writeFileSync(
       path.join(dir, "tsconfig.json"),
       JSON.stringify({
@@ -110,10 +121,14 @@ describe("zstack-sim CLI", function () {
         include: [path.join(REPO_ROOT, "simulator/**/*.ts")],
       }),
     );
-    const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
+    const tsc = spawnSync(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      },
+    );
     assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
     const bin = path.join(dir, binRel);
     assert.match(fs.readFileSync(bin, "utf8"), /^#!\/usr\/bin\/env node\n/);
@@ -129,7 +144,11 @@ describe("zstack-sim CLI", function () {
     // `npx zstack-sim` resolves the package's own bin; `--no` forbids fetching anything from a registry
     const npxDir = path.dirname(process.execPath);
     const npx = fs.existsSync(path.join(npxDir, "npx")) ? path.join(npxDir, "npx") : "npx";
-    const viaNpx = await spawnUntilListening(npx, ["--no", "--", "zstack-sim", "--port", "0"], { cwd: dir, detached: true, timeoutMs: 60_000 });
+    const viaNpx = await spawnUntilListening(npx, ["--no", "--", "zstack-sim", "--port", "0"], {
+      cwd: dir,
+      detached: true,
+      timeoutMs: 60_000,
+    });
     try {
       await checkServes(viaNpx);
     } finally {
@@ -141,8 +160,27 @@ describe("zstack-sim CLI", function () {
 
   it("parses flags, including inline values and durations", () => {
     assert.deepEqual(
-      parseArgs(["--port=0", "--host", "0.0.0.0", "--state", "s.json", "--seed", "seed.json", "--ova-duration", "2m", "--session-timeout", "60"]),
-      { port: 0, host: "0.0.0.0", statePath: "s.json", seed: "seed.json", sessionTimeoutSeconds: 60, jobDurations: { ovaMs: 120_000 } },
+      parseArgs([
+        "--port=0",
+        "--host",
+        "0.0.0.0",
+        "--state",
+        "s.json",
+        "--seed",
+        "seed.json",
+        "--ova-duration",
+        "2m",
+        "--session-timeout",
+        "60",
+      ]),
+      {
+        port: 0,
+        host: "0.0.0.0",
+        statePath: "s.json",
+        seed: "seed.json",
+        sessionTimeoutSeconds: 60,
+        jobDurations: { ovaMs: 120_000 },
+      },
     );
     assert.deepEqual(parseArgs(["--no-sim-header", "--port", "1"]), { simulatorHeader: false, port: 1 });
     assert.equal(parseArgs(["--port", "1"]).simulatorHeader, undefined, "the header is on by default");
@@ -161,11 +199,15 @@ describe("zstack-sim CLI", function () {
     assert.equal(await cli.exited, 0);
   });
   it("--help lists every flag with its default, exactly as the flag table of docs/simulator.md does", () => {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), "--help"], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), "--help"],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     // docs/simulator.md's table: | `--flag ARG` | default | meaning |, code spans stripped.
     const readme = fs.readFileSync(path.join(REPO_ROOT, "docs", "simulator.md"), "utf8");

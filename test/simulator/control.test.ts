@@ -46,7 +46,11 @@ describe("simulator control endpoint (/_sim)", () => {
 
   it("queues job failures and sets job durations", async () => {
     assert.deepEqual((await ctl("POST", "/job-durations", { v2v: "90s" })).json(), { v2vMs: 90_000 });
-    assert.deepEqual((await ctl("POST", "/job-durations", { ova: "30000", cancelMs: 0 })).json(), { v2vMs: 90_000, ovaMs: 30_000, cancelMs: 0 });
+    assert.deepEqual((await ctl("POST", "/job-durations", { ova: "30000", cancelMs: 0 })).json(), {
+      v2vMs: 90_000,
+      ovaMs: 30_000,
+      cancelMs: 0,
+    });
     await ctl("POST", "/faults/fail-next-job", { kind: "v2v", details: "boom", atFraction: 0.5 });
     const job = await startJob();
     await ctl("POST", "/clock/advance", { ms: 45_000 });
@@ -99,7 +103,11 @@ describe("simulator control endpoint (/_sim)", () => {
     assert.equal((await ctl("GET", `/world/longJobs/${job}`)).json().state, "Running");
     assert.deepEqual((await ctl("DELETE", `/world/longJobs/${job}`)).json(), { deleted: true });
     assert.deepEqual(await h.query(`/v1/longjobs/${job}`), []);
-    const inserted = await ctl("POST", "/world/zones", { uuid: "0123456789abcdef0123456789abcdef", name: "ZONE-2", state: "Enabled" });
+    const inserted = await ctl("POST", "/world/zones", {
+      uuid: "0123456789abcdef0123456789abcdef",
+      name: "ZONE-2",
+      state: "Enabled",
+    });
     assert.equal(inserted.status, 200);
     assert.equal((await h.query("/v1/zones")).length, 2);
     assert.equal((await ctl("GET", "/world/nothing")).status, 400);

@@ -16,7 +16,10 @@ describe("simulator V2V conversion hosts", () => {
   afterEach(() => h.stop());
 
   const add = (params: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    h.async("POST", PATH, { params: { name: "ch3", hostUuid: U.host3, storagePath: "/v2v/cache", type: "VMWARE", ...params }, ...extra });
+    h.async("POST", PATH, {
+      params: { name: "ch3", hostUuid: U.host3, storagePath: "/v2v/cache", type: "VMWARE", ...params },
+      ...extra,
+    });
 
   it("adds a conversion host with every inventory field, Enabled, its host's status and state, tags queryable", async () => {
     const uuid = "0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d";
@@ -62,7 +65,12 @@ describe("simulator V2V conversion hosts", () => {
       "SYS.1007",
       new RegExp(`host\\[uuid:${U.esxHost}\\] is not a KVM host \\(hypervisorType: ESX\\)`),
     );
-    expectError(await add({ hostUuid: U.host1 }), 503, "SYS.1007", `host[uuid:${U.host1}] is already a v2v conversion host[uuid:${U.convHost}]`);
+    expectError(
+      await add({ hostUuid: U.host1 }),
+      503,
+      "SYS.1007",
+      `host[uuid:${U.host1}] is already a v2v conversion host[uuid:${U.convHost}]`,
+    );
     assert.equal((await h.query(PATH)).length, 2, "nothing was added");
   });
 
@@ -93,8 +101,18 @@ describe("simulator V2V conversion hosts", () => {
       );
     }
     expectError(await add({ storagePath: `/${"p".repeat(2048)}` }), 503, "SYS.1007", /field\[storagePath\].*2048/);
-    expectError(await add({ storagePath: undefined }), 503, "SYS.1007", `field[storagePath] of message[${ADD}] is mandatory, can not be null`);
-    expectError(await add({ type: "HYPERV" }), 503, "SYS.1007", /valid value for field\[type\].*\[VMWARE, KVM\], but HYPERV found/);
+    expectError(
+      await add({ storagePath: undefined }),
+      503,
+      "SYS.1007",
+      `field[storagePath] of message[${ADD}] is mandatory, can not be null`,
+    );
+    expectError(
+      await add({ type: "HYPERV" }),
+      503,
+      "SYS.1007",
+      /valid value for field\[type\].*\[VMWARE, KVM\], but HYPERV found/,
+    );
     const uuid = (await add({})).json().inventory.uuid;
     expectError(
       await h.async("PUT", `${PATH}/${uuid}/actions`, { updateV2VConversionHost: { storagePath: "tmp" } }),
@@ -102,18 +120,26 @@ describe("simulator V2V conversion hosts", () => {
       "SYS.1007",
       /storagePath\[tmp\] is invalid/,
     );
-    const upd = await h.async("PUT", `${PATH}/${uuid}/actions`, { updateV2VConversionHost: { storagePath: "/data/v2v", description: "moved" } });
+    const upd = await h.async("PUT", `${PATH}/${uuid}/actions`, {
+      updateV2VConversionHost: { storagePath: "/data/v2v", description: "moved" },
+    });
     assert.equal(upd.json().inventory.storagePath, "/data/v2v");
     assert.equal(upd.json().inventory.description, "moved");
     assert.equal(upd.json().inventory.name, "ch3", "unset fields stay");
   });
 
   it("changes state with stateEvent enable/disable; the same state again is a no-op", async () => {
-    const act = (stateEvent: unknown) => h.async("PUT", `${PATH}/${U.convHost}/actions`, { changeV2VConversionHostState: { stateEvent } });
+    const act = (stateEvent: unknown) =>
+      h.async("PUT", `${PATH}/${U.convHost}/actions`, { changeV2VConversionHostState: { stateEvent } });
     assert.equal((await act("disable")).json().inventory.state, "Disabled");
     assert.equal((await act("disable")).json().inventory.state, "Disabled");
     assert.equal((await act("enable")).json().inventory.state, "Enabled");
-    expectError(await act("Disabled"), 503, "SYS.1007", /valid value for field\[stateEvent\].*\[enable, disable\], but Disabled found/);
+    expectError(
+      await act("Disabled"),
+      503,
+      "SYS.1007",
+      /valid value for field\[stateEvent\].*\[enable, disable\], but Disabled found/,
+    );
   });
 
   it("refuses to delete a conversion host while a conversion runs on it, unless Enforcing; deletes it once the job ends", async () => {

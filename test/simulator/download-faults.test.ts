@@ -57,7 +57,9 @@ describe("simulator download faults and HEAD on export URLs", () => {
   beforeEach(async () => {
     h = await Harness.start();
     await h.login();
-    await h.async("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore, name: "web" } });
+    await h.async("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore, name: "web" },
+    });
     h.sim.advance(HOUR);
     [pkg] = await h.query("/v1/image-packages?q=name=web");
   });
@@ -75,7 +77,10 @@ describe("simulator download faults and HEAD on export URLs", () => {
     assert.equal(one.status, 206);
     assert.equal(one.headers["content-range"], `bytes 0-0/${pkg.size}`);
     assert.equal(one.size, 1);
-    const missing = await fetchFile(`${h.sim.url}/imagestore/download/ova/0123456789abcdef0123456789abcdef/x.ova`, "HEAD");
+    const missing = await fetchFile(
+      `${h.sim.url}/imagestore/download/ova/0123456789abcdef0123456789abcdef/x.ova`,
+      "HEAD",
+    );
     assert.equal(missing.status, 404);
   });
 
@@ -135,9 +140,15 @@ describe("simulator download faults and HEAD on export URLs", () => {
   });
 
   it("counts down on the control endpoint and refuses bad arguments", async () => {
-    assert.deepEqual((await ctl("/faults/corrupt-downloads", { mode: "flip", count: 2 })).json().corruptDownloads, { mode: "flip", remaining: 2 });
+    assert.deepEqual((await ctl("/faults/corrupt-downloads", { mode: "flip", count: 2 })).json().corruptDownloads, {
+      mode: "flip",
+      remaining: 2,
+    });
     await fetchFile(pkg.exportUrl);
-    assert.deepEqual((await request(h.sim.url, "GET", "/_sim/faults")).json().corruptDownloads, { mode: "flip", remaining: 1 });
+    assert.deepEqual((await request(h.sim.url, "GET", "/_sim/faults")).json().corruptDownloads, {
+      mode: "flip",
+      remaining: 1,
+    });
     assert.equal((await ctl("/faults/corrupt-downloads", { mode: "shred" })).status, 400);
     assert.equal((await ctl("/faults/corrupt-downloads", { mode: "flip", count: 0 })).status, 400);
     assert.equal((await ctl("/faults/drop-downloads", { afterBytes: -1 })).status, 400);

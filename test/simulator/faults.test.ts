@@ -18,7 +18,10 @@ describe("simulator faults", () => {
     for (let i = 0; i < 30; i++) {
       const r = await h.call("POST", "/v1/v2vs", { body: convert, headers: h.auth() });
       assert.ok([502, 503, 504].includes(r.status), String(r.status));
-      assert.equal(r.text, `${r.status} ${{ 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" }[r.status]}`);
+      assert.equal(
+        r.text,
+        `${r.status} ${{ 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" }[r.status]}`,
+      );
       assert.equal(r.headers["content-type"], "text/plain");
       seen.add(r.status);
     }

@@ -4,7 +4,13 @@
  */
 import { createHash } from "node:crypto";
 import * as http from "node:http";
-import { SEED_CREDENTIALS, SEED_UUIDS, startSimulator, type SimulatorOptions, type ZStackSimulator } from "../../simulator";
+import {
+  SEED_CREDENTIALS,
+  SEED_UUIDS,
+  startSimulator,
+  type SimulatorOptions,
+  type ZStackSimulator,
+} from "../../simulator";
 
 export const SHA512_PASSWORD = createHash("sha512").update(SEED_CREDENTIALS.password).digest("hex");
 
@@ -24,7 +30,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export function request(baseUrl: string, method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
+export function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<RawResponse> {
   const url = new URL(path, baseUrl);
   const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   return new Promise((resolve, reject) => {
@@ -34,7 +45,10 @@ export function request(baseUrl: string, method: string, path: string, opts: Req
         port: url.port,
         method,
         path: url.pathname + url.search,
-        headers: { ...(payload !== undefined ? { "Content-Length": Buffer.byteLength(payload) } : {}), ...opts.headers },
+        headers: {
+          ...(payload !== undefined ? { "Content-Length": Buffer.byteLength(payload) } : {}),
+          ...opts.headers,
+        },
         agent: false,
       },
       (res) => {
@@ -100,13 +114,19 @@ export class Harness {
     headers: Record<string, string> = {},
   ): Promise<{ submit: RawResponse; jobPath: string }> {
     const submit = await this.call(method, path, { body, headers: { ...this.auth(), ...headers } });
-    if (submit.status !== 202) throw new Error(`expected 202 from ${method} ${path}, got ${submit.status} ${submit.text}`);
+    if (submit.status !== 202)
+      throw new Error(`expected 202 from ${method} ${path}, got ${submit.status} ${submit.text}`);
     const location: string = submit.json().location;
     return { submit, jobPath: location.replace(/^https?:\/\/[^/]+\/zstack/, "") };
   }
 
   /** Submits an async API and polls once (the simulator finishes most APIs at once). */
-  async async(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
+  async async(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<RawResponse> {
     const { jobPath } = await this.submit(method, path, body, headers);
     return this.call("GET", jobPath);
   }
@@ -158,11 +178,15 @@ export interface CliProcess {
 
 /** Runs `node -r ts-node/register simulator/cli.ts ...args` and waits for its "listening on" line. */
 export function spawnCli(args: string[], timeoutMs = 30_000): Promise<CliProcess> {
-  return spawnUntilListening(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
-    timeoutMs,
-  });
+  return spawnUntilListening(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "simulator/cli.ts"), ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, "tsconfig.json") },
+      timeoutMs,
+    },
+  );
 }
 
 /**
@@ -175,7 +199,12 @@ export function spawnUntilListening(
   args: string[],
   opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; detached?: boolean },
 ): Promise<CliProcess> {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.detached,
+  });
   let out = "";
   let err = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

@@ -10,7 +10,9 @@ const SIM = path.join(ROOT, "simulator");
 function sources(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+    );
 }
 
 describe("simulator: isolation", () => {
@@ -24,7 +26,8 @@ describe("simulator: isolation", () => {
       for (const s of specs) {
         const target = s.startsWith(".") ? path.resolve(path.dirname(f), s) : s;
         const rel = path.relative(ROOT, target);
-        if (/^(provider|sdk)(\/|$)/.test(rel) || s.startsWith("pulumi-zstack-migration")) offenders.push(`${path.relative(ROOT, f)} → ${s}`);
+        if (/^(provider|sdk)(\/|$)/.test(rel) || s.startsWith("pulumi-zstack-migration"))
+          offenders.push(`${path.relative(ROOT, f)} → ${s}`);
       }
     }
     assert.deepStrictEqual(offenders, []);

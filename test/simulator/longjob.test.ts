@@ -41,7 +41,12 @@ describe("simulator long-job APIs", () => {
       assert.equal((await act(j.uuid, { cancelLongJob: {} })).status, 200);
       const ok = await startJob("ok");
       h.sim.advance(HOUR);
-      expectError(await act(ok.uuid, { cancelLongJob: {} }), 503, "SYS.1007", "cannot cancel longjob that is succeeded");
+      expectError(
+        await act(ok.uuid, { cancelLongJob: {} }),
+        503,
+        "SYS.1007",
+        "cannot cancel longjob that is succeeded",
+      );
       h.sim.faults.failNextJob("v2v");
       const bad = await startJob("bad");
       h.sim.advance(HOUR);
@@ -97,7 +102,12 @@ describe("simulator long-job APIs", () => {
       assert.equal(await percent(j.apiId), 25);
       h.sim.advance(HOUR);
       assert.equal((await job(j.uuid)).state, "Canceled");
-      expectError(await act(j.uuid, { resumeLongJob: {} }), 503, "SYS.1007", "can only resume longjob that is Suspended");
+      expectError(
+        await act(j.uuid, { resumeLongJob: {} }),
+        503,
+        "SYS.1007",
+        "can only resume longjob that is Suspended",
+      );
     });
 
     it("fails the pending CancelLongJob api-job (SYS.1006) when the Canceling job is cleaned", async () => {
@@ -110,7 +120,12 @@ describe("simulator long-job APIs", () => {
       const cleaned = await act(j.uuid, { cleanLongJob: {} });
       assert.equal(cleaned.status, 200);
       assert.equal(cleaned.text, "{}");
-      expectError(await h.call("GET", jobPath), 503, "SYS.1006", `long job[uuid:${j.uuid}] was cleaned before its cancellation completed`);
+      expectError(
+        await h.call("GET", jobPath),
+        503,
+        "SYS.1006",
+        `long job[uuid:${j.uuid}] was cleaned before its cancellation completed`,
+      );
       const failed = await job(j.uuid);
       assert.equal(failed.state, "Failed");
       const detail = `long job[uuid:${j.uuid}] was cleaned while canceling`;
@@ -123,7 +138,12 @@ describe("simulator long-job APIs", () => {
 
     it("refuses CleanLongJob unless the job is Canceling", async () => {
       const j = await startJob();
-      expectError(await act(j.uuid, { cleanLongJob: {} }), 503, "LONG_JOB.1003", "not supported or state is not Canceling");
+      expectError(
+        await act(j.uuid, { cleanLongJob: {} }),
+        503,
+        "LONG_JOB.1003",
+        "not supported or state is not Canceling",
+      );
     });
   });
 
@@ -148,11 +168,18 @@ describe("simulator long-job APIs", () => {
 
     it("refuses to resume a job that is not Suspended", async () => {
       const j = await startJob();
-      expectError(await act(j.uuid, { resumeLongJob: {} }), 503, "SYS.1007", "can only resume longjob that is Suspended");
+      expectError(
+        await act(j.uuid, { resumeLongJob: {} }),
+        503,
+        "SYS.1007",
+        "can only resume longjob that is Suspended",
+      );
     });
 
     it("fails pending api-jobs and rolls back exports in progress", async () => {
-      const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } });
+      const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", {
+        params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore },
+      });
       assert.equal((await h.query("/v1/image-packages")).length, 1);
       h.sim.faults.restartManagementNode();
       expectError(await h.call("GET", jobPath), 503, "SYS.1012", /restarted/);
@@ -188,14 +215,24 @@ describe("simulator long-job APIs", () => {
 
     it("refuses to rerun a job that has not finished", async () => {
       const j = await startJob();
-      expectError(await act(j.uuid, { rerunLongJob: {} }), 503, "SYS.1007", "rerun longjob only when it's succeeded, canceled, or failed");
+      expectError(
+        await act(j.uuid, { rerunLongJob: {} }),
+        503,
+        "SYS.1007",
+        "rerun longjob only when it's succeeded, canceled, or failed",
+      );
     });
   });
 
   describe("DeleteLongJob, UpdateLongJob, QueryLongJob", () => {
     it("deletes only finished jobs, and succeeds for unknown uuids", async () => {
       const j = await startJob();
-      expectError(await h.async("DELETE", `/v1/longjobs/${j.uuid}`), 503, "SYS.1007", "delete longjob only when it's succeeded, canceled, or failed");
+      expectError(
+        await h.async("DELETE", `/v1/longjobs/${j.uuid}`),
+        503,
+        "SYS.1007",
+        "delete longjob only when it's succeeded, canceled, or failed",
+      );
       h.sim.advance(HOUR);
       const r = await h.async("DELETE", `/v1/longjobs/${j.uuid}?deleteMode=Permissive`);
       assert.equal(r.status, 200);
@@ -223,7 +260,10 @@ describe("simulator long-job APIs", () => {
         (await h.query(`/v1/longjobs?q=apiId=${b.apiId}`)).map((x) => x.uuid),
         [b.uuid],
       );
-      assert.equal((await h.query("/v1/longjobs?q=name=APIConvertVmFromForeignHypervisorMsg&q=state?=Running,Canceled")).length, 2);
+      assert.equal(
+        (await h.query("/v1/longjobs?q=name=APIConvertVmFromForeignHypervisorMsg&q=state?=Running,Canceled")).length,
+        2,
+      );
       assert.equal((await h.get("/v1/longjobs?count=true")).json().total, 2);
     });
 

@@ -32,7 +32,13 @@ function download(
           if (size <= 1024 * 1024) chunks.push(c);
         });
         res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, size, md5: md5.digest("hex"), headers: res.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            size,
+            md5: md5.digest("hex"),
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
         );
         res.on("error", reject);
       })
@@ -52,7 +58,11 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
 
   it("shows the package Exporting at once while the api-job stays 202, then Exported", async () => {
     const pkgUuid = "7b1e9c3a5d2f4e6a8b0c1d2e3f4a5b6c";
-    const { submit, jobPath } = await exportVm({ vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, resourceUuid: pkgUuid });
+    const { submit, jobPath } = await exportVm({
+      vmUuid: U.vmStopped,
+      backupStorageUuid: U.bsImageStore,
+      resourceUuid: pkgUuid,
+    });
     assert.equal(submit.json().apiTimeout, 259200000);
     const [exporting] = await h.query(`/v1/image-packages/${pkgUuid}`);
     assert.equal(exporting.state, "Exporting");
@@ -80,7 +90,9 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
   });
 
   it("serves exactly `size` deterministic bytes whose MD5 is md5Sum, with Range support", async () => {
-    const r = await h.async("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore, name: "web" } });
+    const r = await h.async("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore, name: "web" },
+    });
     assert.equal(r.status, 202);
     h.sim.advance(HOUR);
     const [pkg] = await h.query("/v1/image-packages?q=name=web");
@@ -105,10 +117,23 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
 
   describe("validation, in OvfInterceptor order", () => {
     it("answers a body without the params wrapper with the mandatory-field error", async () => {
-      const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore });
-      expectError(await h.call("GET", jobPath), 503, "SYS.1007", `field[vmUuid] of message[${MSG}] is mandatory, can not be null`);
+      const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", {
+        vmUuid: U.vmStopped,
+        backupStorageUuid: U.bsImageStore,
+      });
+      expectError(
+        await h.call("GET", jobPath),
+        503,
+        "SYS.1007",
+        `field[vmUuid] of message[${MSG}] is mandatory, can not be null`,
+      );
       const { jobPath: p2 } = await exportVm({ vmUuid: U.vmStopped });
-      expectError(await h.call("GET", p2), 503, "SYS.1007", `field[backupStorageUuid] of message[${MSG}] is mandatory, can not be null`);
+      expectError(
+        await h.call("GET", p2),
+        503,
+        "SYS.1007",
+        `field[backupStorageUuid] of message[${MSG}] is mandatory, can not be null`,
+      );
     });
 
     it("1. one package per VM", async () => {
@@ -138,8 +163,16 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
     });
 
     it("3. the VM exists", async () => {
-      const { jobPath } = await exportVm({ vmUuid: "0123456789abcdef0123456789abcdef", backupStorageUuid: U.bsImageStore });
-      expectError(await h.call("GET", jobPath), 503, "SYS.1007", "Not found the vm to be exported with the uuid: 0123456789abcdef0123456789abcdef");
+      const { jobPath } = await exportVm({
+        vmUuid: "0123456789abcdef0123456789abcdef",
+        backupStorageUuid: U.bsImageStore,
+      });
+      expectError(
+        await h.call("GET", jobPath),
+        503,
+        "SYS.1007",
+        "Not found the vm to be exported with the uuid: 0123456789abcdef0123456789abcdef",
+      );
     });
 
     it("4. the VM is Stopped", async () => {
@@ -160,14 +193,22 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
     });
 
     it("checks resourceUuid format and limits name length", async () => {
-      const { jobPath } = await exportVm({ vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, name: "x".repeat(256) });
+      const { jobPath } = await exportVm({
+        vmUuid: U.vmStopped,
+        backupStorageUuid: U.bsImageStore,
+        name: "x".repeat(256),
+      });
       expectError(
         await h.call("GET", jobPath),
         503,
         "SYS.1007",
         `field[name] of message[${MSG}] exceeds max length of string. expected was <= 255, actual was 256`,
       );
-      const { jobPath: p2 } = await exportVm({ vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, resourceUuid: "XYZ" });
+      const { jobPath: p2 } = await exportVm({
+        vmUuid: U.vmStopped,
+        backupStorageUuid: U.bsImageStore,
+        resourceUuid: "XYZ",
+      });
       expectError(await h.call("GET", p2), 503, "SYS.1007", /^resourceUuid\[XYZ\] is not a valid uuid/);
     });
   });
@@ -187,12 +228,16 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
   it("updates name and description, ignoring blank values", async () => {
     await exportVm({ vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore, name: "before" });
     const [pkg] = await h.query("/v1/image-packages");
-    const r = await h.async("PUT", `/v1/image-packages/${pkg.uuid}`, { updateImagePackage: { name: "after", description: "  " } });
+    const r = await h.async("PUT", `/v1/image-packages/${pkg.uuid}`, {
+      updateImagePackage: { name: "after", description: "  " },
+    });
     assert.equal(r.status, 200);
     assert.equal(r.json().inventory.name, "after");
     assert.equal(r.json().inventory.description, pkg.description);
     expectError(
-      await h.async("PUT", "/v1/image-packages/0123456789abcdef0123456789abcdef", { updateImagePackage: { name: "x" } }),
+      await h.async("PUT", "/v1/image-packages/0123456789abcdef0123456789abcdef", {
+        updateImagePackage: { name: "x" },
+      }),
       503,
       "SYS.1003",
       "invalid field[uuid], resource[uuid:0123456789abcdef0123456789abcdef, type:ImagePackageVO] not found",
@@ -271,7 +316,11 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
       const size = exportedOvaSize(450 * GiB, pkgUuid);
       assert.ok(size > 190 * 1024 * 1024, String(size));
       assert.equal(cachedOvaMd5(pkgUuid, size), undefined);
-      const { jobPath } = await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: pkgUuid });
+      const { jobPath } = await exportVm({
+        vmUuid: U.vmStopped3,
+        backupStorageUuid: U.bsImageStore,
+        resourceUuid: pkgUuid,
+      });
       h.sim.advance(2 * HOUR); // the export is due (50 min) long before its MD5 can be ready
       // a synchronous MD5 would have finished the export inside advance(); instead it is still pending
       assert.equal(h.sim.world.get("imagePackages", pkgUuid)!.state, "Exporting");
@@ -293,7 +342,11 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
     it("lets the control endpoint and settled() wait for it too", async () => {
       growVm();
       const pkgUuid = "6f1d3b5c7e9a4b2d8f4c6e8a0b2d4f6c";
-      const { jobPath } = await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: pkgUuid });
+      const { jobPath } = await exportVm({
+        vmUuid: U.vmStopped3,
+        backupStorageUuid: U.bsImageStore,
+        resourceUuid: pkgUuid,
+      });
       const advanced = await request(h.sim.url, "POST", "/_sim/clock/advance", { body: { duration: "2h" } });
       assert.equal(advanced.status, 200);
       const row = (await request(h.sim.url, "GET", `/_sim/world/imagePackages/${pkgUuid}`)).json();
@@ -304,7 +357,12 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
       // in process: advance(), then settled()
       await h.call("DELETE", `/v1/image-packages/${pkgUuid}`, { headers: h.auth() });
       h.sim.world.update("vms", U.vmStopped3, {
-        allVolumes: [{ ...(h.sim.world.get("vms", U.vmStopped3)!.allVolumes as Array<Record<string, unknown>>)[0], actualSize: 449 * GiB }],
+        allVolumes: [
+          {
+            ...(h.sim.world.get("vms", U.vmStopped3)!.allVolumes as Array<Record<string, unknown>>)[0],
+            actualSize: 449 * GiB,
+          },
+        ],
       });
       const second = "7a2e4c6d8f0b4c3e9a5d7f9b1d3f5a7c";
       await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: second });
@@ -317,7 +375,11 @@ describe("simulator OVA export (ExportVmOvaPackage)", () => {
     it("does not let a management-node restart roll back an export that ended before it", async () => {
       growVm();
       const pkgUuid = "8b3f5d7e9a1c4d4f8b6e8a0c2e4a6b8d";
-      const { jobPath } = await exportVm({ vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, resourceUuid: pkgUuid });
+      const { jobPath } = await exportVm({
+        vmUuid: U.vmStopped3,
+        backupStorageUuid: U.bsImageStore,
+        resourceUuid: pkgUuid,
+      });
       h.sim.advance(2 * HOUR);
       h.sim.faults.restartManagementNode();
       assert.equal(h.sim.world.get("imagePackages", pkgUuid)!.state, "Exported");

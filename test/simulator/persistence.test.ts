@@ -19,9 +19,12 @@ describe("simulator persistence", () => {
     let h = await Harness.start({ statePath: file });
     const sid = await h.login();
     const job = (await h.async("POST", "/v1/v2vs", convert)).json().inventory;
-    await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } });
+    await h.submit("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore },
+    });
     h.sim.advance(HOUR);
-    const runningJob = (await h.async("POST", "/v1/v2vs", { params: { ...convert.params, name: "second" } })).json().inventory;
+    const runningJob = (await h.async("POST", "/v1/v2vs", { params: { ...convert.params, name: "second" } })).json()
+      .inventory;
     h.sim.advance(5 * MINUTE);
     const { jobPath: pendingExport } = await h.submit("POST", "/v1/ovf/ova-packages", {
       params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore },
@@ -40,7 +43,11 @@ describe("simulator persistence", () => {
       assert.equal((await h.query(`/v1/longjobs/${job.uuid}`))[0].state, "Succeeded");
       assert.equal((await h.query(`/v1/longjobs/${runningJob.uuid}`))[0].state, "Suspended");
       assert.equal((await h.call("GET", pendingExport)).status, 503, "pending api-jobs failed with the restart");
-      assert.equal((await h.query(`/v1/image-packages?q=vmUuid=${U.vmStopped2}`)).length, 0, "the unfinished export was rolled back");
+      assert.equal(
+        (await h.query(`/v1/image-packages?q=vmUuid=${U.vmStopped2}`)).length,
+        0,
+        "the unfinished export was rolled back",
+      );
       const [again] = await h.query(`/v1/image-packages/${pkg.uuid}`);
       assert.equal(again.exportUrl, pkg.exportUrl.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${h.sim.port}`));
       const dl = await request(again.exportUrl, "GET", new URL(again.exportUrl).pathname);
@@ -59,7 +66,9 @@ describe("simulator persistence", () => {
     const file = tmpState();
     let h = await Harness.start({ statePath: file, jobDurations: { ovaMs: 1000 } });
     await h.login();
-    await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+    await h.submit("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore },
+    });
     h.sim.advance(1000);
     const [pkg] = await h.query("/v1/image-packages");
     await h.stop();
@@ -83,7 +92,12 @@ describe("simulator persistence", () => {
     assert.equal(fs.readFileSync(file, "utf8"), '{"a":2}');
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ["world.json"]);
     // a crash during a write leaves only a partial temp file next to the last complete state
-    const sim = await startSimulator({ port: 0, manualClock: true, statePath: file.replace("world.json", "w2.json"), quiet: true });
+    const sim = await startSimulator({
+      port: 0,
+      manualClock: true,
+      statePath: file.replace("world.json", "w2.json"),
+      quiet: true,
+    });
     await sim.stop();
     const good = file.replace("world.json", "w2.json");
     fs.writeFileSync(path.join(path.dirname(good), ".w2.json.tmp-99999"), '{"format":"zstack-sim-world","tab');
@@ -172,9 +186,10 @@ describe("simulator persistence", () => {
       let stop = false;
       const load = (async () => {
         while (!stop) {
-          await request(cli.url, "POST", "/zstack/v1/v2vs", { body: { params: { ...convert.params, name: `w${round}` } }, headers: auth }).catch(
-            () => undefined,
-          );
+          await request(cli.url, "POST", "/zstack/v1/v2vs", {
+            body: { params: { ...convert.params, name: `w${round}` } },
+            headers: auth,
+          }).catch(() => undefined);
         }
       })();
       await new Promise((r) => setTimeout(r, 300 + round * 170));

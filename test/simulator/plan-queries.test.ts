@@ -45,7 +45,10 @@ describe("simulator queries behind MigrationPlan", () => {
     assert.equal(wrapped.status, 200, wrapped.text);
     const submitted = wrapped.json().inventory.uuid as string;
 
-    for (const path of [`/v1/longjobs?${NOT_FINAL}`, `/v1/longjobs?${NOT_FINAL.replace(/\?=/g, "%3F%3D").replace(/,/g, "%2C")}`]) {
+    for (const path of [
+      `/v1/longjobs?${NOT_FINAL}`,
+      `/v1/longjobs?${NOT_FINAL.replace(/\?=/g, "%3F%3D").replace(/,/g, "%2C")}`,
+    ]) {
       const jobs = await h.query(path);
       assert.deepEqual(
         jobs.map((j) => [j.uuid, j.state]),
@@ -67,8 +70,12 @@ describe("simulator queries behind MigrationPlan", () => {
     assert.equal((await h.query(`/v1/longjobs/${done}`))[0].state, "Succeeded");
     assert.equal((await h.query(`/v1/longjobs/${canceled}`))[0].state, "Canceled");
     // paging and counting on the same query
-    const page1 = (await h.get(`/v1/longjobs?${NOT_FINAL}&sort=+createDate&limit=3&start=0&replyWithCount=true`)).json();
-    const page2 = (await h.get(`/v1/longjobs?${NOT_FINAL}&sort=+createDate&limit=3&start=3&replyWithCount=true`)).json();
+    const page1 = (
+      await h.get(`/v1/longjobs?${NOT_FINAL}&sort=+createDate&limit=3&start=0&replyWithCount=true`)
+    ).json();
+    const page2 = (
+      await h.get(`/v1/longjobs?${NOT_FINAL}&sort=+createDate&limit=3&start=3&replyWithCount=true`)
+    ).json();
     assert.equal(page1.total, 4);
     assert.equal(page2.total, 4);
     assert.equal(page1.inventories.length, 3);
@@ -91,14 +98,17 @@ describe("simulator queries behind MigrationPlan", () => {
       for (const v of vm.allVolumes) {
         assert.equal(typeof v.size, "number", vm.name);
         assert.ok(v.size > 0);
-        for (const k of Object.keys(v)) assert.ok((VM_VOLUME_FIELDS as readonly string[]).includes(k), `${k} is recorded in VM_VOLUME_FIELDS`);
+        for (const k of Object.keys(v))
+          assert.ok((VM_VOLUME_FIELDS as readonly string[]).includes(k), `${k} is recorded in VM_VOLUME_FIELDS`);
       }
     }
     const wave = all.inventories.filter((v: any) => v.name.startsWith("wave-"));
     assert.ok(wave.every((v: any) => v.allVolumes.reduce((s: number, x: any) => s + x.size, 0) === 40 * GiB));
     const seen: string[] = [];
     for (let start = 0; ; start += 64) {
-      const page = (await h.get(`/v1/vm-instances?q=hypervisorType=ESX&sort=+uuid&limit=64&start=${start}&replyWithCount=true`)).json();
+      const page = (
+        await h.get(`/v1/vm-instances?q=hypervisorType=ESX&sort=+uuid&limit=64&start=${start}&replyWithCount=true`)
+      ).json();
       assert.equal(page.total, 205);
       seen.push(...page.inventories.map((v: any) => v.uuid));
       if (page.inventories.length < 64) break;
@@ -127,9 +137,15 @@ describe("simulator queries behind MigrationPlan", () => {
     h.sim.world.update("conversionHosts", U.convHost, { availableSize: 2 * GiB });
     assert.equal((await h.query(`/v1/primary-storage/${U.primaryStorage}`))[0].availableCapacity, 1 * GiB);
     assert.equal((await h.query(`/v1/v2v-conversion-hosts/${U.convHost}`))[0].availableSize, 2 * GiB);
-    assert.deepEqual((await h.get(`/v1/primary-storage?q=uuid?=${U.primaryStorage}&fields=uuid,availableCapacity`)).json(), {
-      inventories: [{ uuid: U.primaryStorage, availableCapacity: 1 * GiB }],
-    });
-    assert.equal((await ctl("PATCH", "/world/primaryStorages/00000000000000000000000000000000", { availableCapacity: 1 })).status, 404);
+    assert.deepEqual(
+      (await h.get(`/v1/primary-storage?q=uuid?=${U.primaryStorage}&fields=uuid,availableCapacity`)).json(),
+      {
+        inventories: [{ uuid: U.primaryStorage, availableCapacity: 1 * GiB }],
+      },
+    );
+    assert.equal(
+      (await ctl("PATCH", "/world/primaryStorages/00000000000000000000000000000000", { availableCapacity: 1 })).status,
+      404,
+    );
   });
 });

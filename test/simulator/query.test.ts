@@ -23,10 +23,14 @@ describe("simulator query APIs", () => {
 
   it("applies the other query parameters on the uuid form: it is the query with uuid=<uuid> added (docs/zstack-wire.md §3.7)", async () => {
     const path = `/v1/vm-instances/${U.vmStopped}`;
-    assert.deepEqual((await h.get(`${path}?fields=uuid,name`)).json(), { inventories: [{ uuid: U.vmStopped, name: "legacy-db-1" }] });
+    assert.deepEqual((await h.get(`${path}?fields=uuid,name`)).json(), {
+      inventories: [{ uuid: U.vmStopped, name: "legacy-db-1" }],
+    });
     assert.deepEqual((await h.get(`${path}?fields=state`)).json(), { inventories: [{ state: "Stopped" }] });
     assert.deepEqual((await h.get(`${path}?count=true`)).json(), { total: 1 });
-    assert.deepEqual((await h.get("/v1/vm-instances/00000000000000000000000000000000?count=true")).json(), { total: 0 });
+    assert.deepEqual((await h.get("/v1/vm-instances/00000000000000000000000000000000?count=true")).json(), {
+      total: 0,
+    });
     const withCount = (await h.get(`${path}?replyWithCount=true`)).json();
     assert.equal(withCount.total, 1);
     assert.equal(withCount.inventories[0].uuid, U.vmStopped);
@@ -78,10 +82,16 @@ describe("simulator query APIs", () => {
     assert.deepEqual(await names("/v1/vm-instances?q=name=legacy-db-1"), ["legacy-db-1"]);
     assert.equal((await names("/v1/vm-instances?q=hypervisorType!=ESX")).length, 4);
     assert.deepEqual(await names("/v1/vm-instances?q=cpuNum>=8"), ["vmware-db-01"]);
-    assert.deepEqual((await names("/v1/vm-instances?q=cpuNum<=2&q=hypervisorType=KVM")).sort(), ["legacy-app-1", "legacy-web-1"]);
+    assert.deepEqual((await names("/v1/vm-instances?q=cpuNum<=2&q=hypervisorType=KVM")).sort(), [
+      "legacy-app-1",
+      "legacy-web-1",
+    ]);
     assert.deepEqual(await names("/v1/vm-instances?q=cpuNum>4"), ["vmware-db-01"]);
     assert.equal((await names("/v1/vm-instances?q=cpuNum<4")).length, 4);
-    assert.deepEqual((await names(`/v1/vm-instances?q=uuid?=${U.vmStopped},${U.vmRunning}`)).sort(), ["app-server-1", "legacy-db-1"]);
+    assert.deepEqual((await names(`/v1/vm-instances?q=uuid?=${U.vmStopped},${U.vmRunning}`)).sort(), [
+      "app-server-1",
+      "legacy-db-1",
+    ]);
     assert.equal((await names(`/v1/vm-instances?q=uuid!?=${U.vmStopped},${U.vmRunning}`)).length, 7);
     assert.deepEqual(await names("/v1/vm-instances?q=name~=vmware-web%25&q=name!~=%25-02"), ["vmware-web-01"]);
     assert.deepEqual(await names("/v1/vm-instances?q=name~=legacy-___-1"), ["legacy-web-1", "legacy-app-1"]);
@@ -95,7 +105,9 @@ describe("simulator query APIs", () => {
     const ip = vm.vmNics[0].ip;
     assert.deepEqual(await names(`/v1/vm-instances?q=vmNics.ip=${ip}`), ["legacy-db-1"]);
     assert.deepEqual(await names(`/v1/vm-instances?q=allVolumes.type=Data`), ["legacy-db-1", "vmware-db-01"]);
-    await h.async("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } });
+    await h.async("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore },
+    });
     assert.equal((await h.query("/v1/image-packages?q=vmInstance.name=legacy-db-1")).length, 1);
     assert.equal((await h.query("/v1/image-packages?q=backupStorage.type=SftpBackupStorage")).length, 0);
   });
@@ -128,7 +140,10 @@ describe("simulator query APIs", () => {
         "Invalid query parameter. The 'name' in the parameter[q] doesn't contain any query operator. Valid query operators are [!=, >=, <=, !?=, !~=, ~=, ?=, =, >, <, is null, not null]",
       ],
       ["/v1/zones?q=name=", "Invalid query parameter. The 'name=' in parameter[q] is not a key-value pair split by ="],
-      ["/v1/zones?q=uuid!?=", "Invalid query parameter. The 'uuid!?=' in parameter[q] is not a key-value pair split by not in"],
+      [
+        "/v1/zones?q=uuid!?=",
+        "Invalid query parameter. The 'uuid!?=' in parameter[q] is not a key-value pair split by not in",
+      ],
       ["/v1/zones?limit=ten", "Invalid query parameter. 'limit' must be an integer"],
       ["/v1/zones?start=1.5", "Invalid query parameter. 'start' must be an integer"],
       ["/v1/zones?fields=,", "Invalid query parameter. 'fields' contains zero field"],

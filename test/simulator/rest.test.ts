@@ -43,7 +43,12 @@ describe("simulator REST conventions", () => {
 
   it("serves the async protocol: 202 {location, apiTimeout}, then 200 with the result", async () => {
     const jobId = "0123456789abcdef0123456789abcdef";
-    const { submit, jobPath } = await h.submit("POST", "/v1/v2vs", { params: convertParams() }, { "X-Job-UUID": jobId });
+    const { submit, jobPath } = await h.submit(
+      "POST",
+      "/v1/v2vs",
+      { params: convertParams() },
+      { "X-Job-UUID": jobId },
+    );
     const body = submit.json();
     assert.deepEqual(Object.keys(body).sort(), ["apiTimeout", "location"]);
     assert.equal(body.location, `http://127.0.0.1:${h.sim.port}/zstack/v1/api-jobs/${jobId}`);
@@ -65,7 +70,9 @@ describe("simulator REST conventions", () => {
   });
 
   it("polls api-jobs: 202 {} while running, 404 for unknown ids, 405 for other methods", async () => {
-    const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } });
+    const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore },
+    });
     const pending = await h.call("GET", jobPath);
     assert.equal(pending.status, 202);
     assert.equal(pending.text, "{}");
@@ -88,12 +95,18 @@ describe("simulator REST conventions", () => {
   });
 
   it("checks X-Job-UUID: 32 characters, no duplicates for POST/PUT/DELETE", async () => {
-    const bad = await h.call("POST", "/v1/v2vs", { body: { params: convertParams() }, headers: { ...h.auth(), "X-Job-UUID": "abc" } });
+    const bad = await h.call("POST", "/v1/v2vs", {
+      body: { params: convertParams() },
+      headers: { ...h.auth(), "X-Job-UUID": "abc" },
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.text, "Invalid header[X-Job-UUID], it must be a UUID with '-' stripped");
     const id = "11111111111111111111111111111111";
     await h.submit("POST", "/v1/v2vs", { params: convertParams() }, { "X-Job-UUID": id });
-    const dup = await h.call("POST", "/v1/v2vs", { body: { params: convertParams() }, headers: { ...h.auth(), "X-Job-UUID": id } });
+    const dup = await h.call("POST", "/v1/v2vs", {
+      body: { params: convertParams() },
+      headers: { ...h.auth(), "X-Job-UUID": id },
+    });
     assert.equal(dup.status, 400);
     assert.equal(dup.text, `Duplicate job uuid[${id}]`);
     // a query API ignores the header entirely
@@ -102,7 +115,10 @@ describe("simulator REST conventions", () => {
   });
 
   it("picks the action API from the body key on shared paths", async () => {
-    const none = await h.call("PUT", `/v1/longjobs/${U.zone}/actions`, { body: { somethingElse: {} }, headers: h.auth() });
+    const none = await h.call("PUT", `/v1/longjobs/${U.zone}/actions`, {
+      body: { somethingElse: {} },
+      headers: h.auth(),
+    });
     assert.equal(none.status, 400);
     assert.equal(none.text, `the body doesn't contain action mapping to the URL[/v1/longjobs/${U.zone}/actions]`);
     const empty = await h.call("PUT", `/v1/longjobs/${U.zone}/actions`, { headers: h.auth() });
@@ -111,7 +127,10 @@ describe("simulator REST conventions", () => {
     const head = await h.call("HEAD", "/v1/longjobs", { headers: h.auth() });
     assert.equal(head.status, 405);
     // (a HEAD answer has no body: read the text from the pipeline itself)
-    const rest = new RestServer(h.sim.world, ALL_APIS, { sessionTimeoutMs: 7200_000, advertisedHost: () => "127.0.0.1:8080" });
+    const rest = new RestServer(h.sim.world, ALL_APIS, {
+      sessionTimeoutMs: 7200_000,
+      advertisedHost: () => "127.0.0.1:8080",
+    });
     const headText = rest.handle({
       method: "HEAD",
       rawPath: "/zstack/v1/longjobs",
@@ -143,7 +162,10 @@ describe("simulator REST conventions", () => {
     const r = await h.call("POST", "/v1/v2vs", { body: { params: ["x"] }, headers: h.auth() });
     assert.equal(r.status, 500);
     assert.match(r.text, /Expected BEGIN_OBJECT but was BEGIN_ARRAY/);
-    const t = await h.call("POST", "/v1/v2vs", { body: { params: convertParams() }, headers: { ...h.auth(), "X-API-Timeout": "soon" } });
+    const t = await h.call("POST", "/v1/v2vs", {
+      body: { params: convertParams() },
+      headers: { ...h.auth(), "X-API-Timeout": "soon" },
+    });
     assert.equal(t.status, 500);
     assert.equal(t.text, 'For input string: "soon"');
   });
@@ -152,11 +174,20 @@ describe("simulator REST conventions", () => {
     const r = await h.call("POST", "/v1/v2vs", { body: { params: convertParams({ cpuNum: 1.5 }) }, headers: h.auth() });
     assert.equal(r.status, 400);
     assert.equal(r.text, "[cpuNum] field is excepted an int or long, but was [1.5].");
-    const s = await h.call("POST", "/v1/v2vs", { body: { params: convertParams({ memorySize: "lots" }) }, headers: h.auth() });
+    const s = await h.call("POST", "/v1/v2vs", {
+      body: { params: convertParams({ memorySize: "lots" }) },
+      headers: h.auth(),
+    });
     assert.equal(s.text, "[memorySize] field is excepted an int or long, but was [lots].");
-    const b = await h.call("POST", "/v1/v2vs", { body: { params: convertParams({ pauseVm: "yes" }) }, headers: h.auth() });
+    const b = await h.call("POST", "/v1/v2vs", {
+      body: { params: convertParams({ pauseVm: "yes" }) },
+      headers: h.auth(),
+    });
     assert.equal(b.status, 400);
-    assert.equal(b.text, "Invalid value for boolean field [pauseVm], [yes] is not a valid boolean string[true, false].");
+    assert.equal(
+      b.text,
+      "Invalid value for boolean field [pauseVm], [yes] is not a valid boolean string[true, false].",
+    );
   });
 
   it("accepts integral JSON numbers such as 1.0 and 1.073741824E9", async () => {
@@ -166,7 +197,12 @@ describe("simulator REST conventions", () => {
 
   it("reads parameters only from the wrapper: a top-level body becomes an empty message failing on the poll", async () => {
     const { jobPath } = await h.submit("POST", "/v1/v2vs", convertParams());
-    expectError(await h.call("GET", jobPath), 503, "SYS.1007", `field[url] of message[${V2V_MSG}] is mandatory, can not be null`);
+    expectError(
+      await h.call("GET", jobPath),
+      503,
+      "SYS.1007",
+      `field[url] of message[${V2V_MSG}] is mandatory, can not be null`,
+    );
   });
 
   it("omits null fields and renders Java 8 timestamps", async () => {
@@ -250,7 +286,12 @@ describe("simulator REST conventions", () => {
       }
       // a well-formed query, or one naming an unknown field (the query facade's check), gets ID.1001
       expectError(await h.call("GET", "/v1/zones?limit=1", { headers: bad }), 503, "ID.1001", "Session expired");
-      expectError(await h.call("GET", "/v1/zones?q=noSuchField=1", { headers: bad }), 503, "ID.1001", "Session expired");
+      expectError(
+        await h.call("GET", "/v1/zones?q=noSuchField=1", { headers: bad }),
+        503,
+        "ID.1001",
+        "Session expired",
+      );
       // a missing Authorization header is reported before anything else
       const none = await h.call("GET", "/v1/zones?limit=x");
       assert.equal(none.status, 400);
@@ -273,11 +314,19 @@ describe("simulator REST conventions", () => {
       const sim = await Harness.start({ host });
       try {
         await sim.login();
-        const { submit } = await sim.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+        const { submit } = await sim.submit("POST", "/v1/ovf/ova-packages", {
+          params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore },
+        });
         const location: string = submit.json().location;
         sim.sim.advance(HOUR);
         const polled = await request(location, "GET", new URL(location).pathname);
-        return { port: sim.sim.port, url: sim.sim.url, location, polled, exportUrl: polled.json().inventory?.exportUrl as string };
+        return {
+          port: sim.sim.port,
+          url: sim.sim.url,
+          location,
+          polled,
+          exportUrl: polled.json().inventory?.exportUrl as string,
+        };
       } finally {
         await sim.stop();
       }
@@ -324,7 +373,9 @@ describe("simulator REST conventions", () => {
         await request(quiet.sim.url, "GET", "/outside"),
       ];
       for (const r of responses) assert.equal(r.headers["x-zstack-simulator"], undefined, `${r.status} ${r.text}`);
-      const { jobPath } = await quiet.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+      const { jobPath } = await quiet.submit("POST", "/v1/ovf/ova-packages", {
+        params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore },
+      });
       quiet.sim.advance(HOUR);
       const inv = (await quiet.call("GET", jobPath)).json().inventory;
       const dl = await request(inv.exportUrl, "HEAD", new URL(inv.exportUrl).pathname);
@@ -334,9 +385,14 @@ describe("simulator REST conventions", () => {
       await quiet.stop();
     }
     // and by default the download carries it too
-    const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore } });
+    const { jobPath } = await h.submit("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore },
+    });
     h.sim.advance(HOUR);
     const inv = (await h.call("GET", jobPath)).json().inventory;
-    assert.equal((await request(inv.exportUrl, "HEAD", new URL(inv.exportUrl).pathname)).headers["x-zstack-simulator"], "zstack-sim");
+    assert.equal(
+      (await request(inv.exportUrl, "HEAD", new URL(inv.exportUrl).pathname)).headers["x-zstack-simulator"],
+      "zstack-sim",
+    );
   });
 });

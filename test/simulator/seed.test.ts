@@ -7,7 +7,14 @@ import { Harness } from "./helpers";
 
 const seed = {
   tables: {
-    zones: [{ uuid: "aa11aa11aa114aa1aa11aa11aa11aa11", name: "edge-zone", state: "Enabled", createDate: "May 10, 2022 5:24:03 AM" }],
+    zones: [
+      {
+        uuid: "aa11aa11aa114aa1aa11aa11aa11aa11",
+        name: "edge-zone",
+        state: "Enabled",
+        createDate: "May 10, 2022 5:24:03 AM",
+      },
+    ],
     vms: [
       {
         uuid: "bb22bb22bb224bb2bb22bb22bb22bb22",

@@ -2,10 +2,21 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { maxConcurrency, maxConcurrencyByHost, SEED_UUIDS as U, timelineSpan, totalRunningMs, type LongJobTimelineEntry } from "../../simulator";
+import {
+  maxConcurrency,
+  maxConcurrencyByHost,
+  SEED_UUIDS as U,
+  timelineSpan,
+  totalRunningMs,
+  type LongJobTimelineEntry,
+} from "../../simulator";
 import { Harness, HOUR, MINUTE, request, v2vParams } from "./helpers";
 
-const entry = (uuid: string, conversionHostUuid: string | undefined, ...intervals: Array<[number, number?]>): LongJobTimelineEntry => ({
+const entry = (
+  uuid: string,
+  conversionHostUuid: string | undefined,
+  ...intervals: Array<[number, number?]>
+): LongJobTimelineEntry => ({
   uuid,
   name: uuid,
   conversionHostUuid,
@@ -30,7 +41,10 @@ describe("simulator long-job timeline", () => {
       assert.deepEqual(maxConcurrency(timeline, { conversionHostUuid: null }), { max: 1, at: 12 });
       assert.deepEqual(maxConcurrency(timeline), { max: 4, at: 12 }, "b, c, d and e at 12");
       assert.deepEqual(maxConcurrency(timeline, { conversionHostUuid: "nope" }), { max: 0, at: undefined });
-      assert.deepEqual(maxConcurrency([entry("x", "h", [0, 10]), entry("y", "h", [10, 20]), entry("z", "h", [20, 30])]), { max: 1, at: 0 });
+      assert.deepEqual(
+        maxConcurrency([entry("x", "h", [0, 10]), entry("y", "h", [10, 20]), entry("z", "h", [20, 30])]),
+        { max: 1, at: 0 },
+      );
     });
 
     it("an open interval runs from its start on; an empty one never runs", () => {
@@ -45,7 +59,11 @@ describe("simulator long-job timeline", () => {
     });
 
     it("maxConcurrencyByHost, totalRunningMs and timelineSpan", () => {
-      assert.deepEqual(maxConcurrencyByHost(timeline), { h1: { max: 2, at: 5 }, h2: { max: 1, at: 0 }, "": { max: 1, at: 12 } });
+      assert.deepEqual(maxConcurrencyByHost(timeline), {
+        h1: { max: 2, at: 5 },
+        h2: { max: 1, at: 0 },
+        "": { max: 1, at: 12 },
+      });
       assert.equal(totalRunningMs(timeline), 10 + 10 + 10 + 30 + 1);
       assert.equal(totalRunningMs(timeline, { conversionHostUuid: "h1" }), 30);
       assert.equal(totalRunningMs([entry("a", "h", [0])]), 0, "an open interval counts only with now");
@@ -144,7 +162,11 @@ describe("simulator long-job timeline", () => {
       const f = await submit("rerun", { conversionHostUuid: U.convHost });
       h.sim.advance(HOUR);
       assert.equal(byUuid(f).state, "Failed");
-      assert.deepEqual(byUuid(f).intervals, [{ start: t1, end: t1 + 5 * MINUTE }], "the failure ends the interval at its due time");
+      assert.deepEqual(
+        byUuid(f).intervals,
+        [{ start: t1, end: t1 + 5 * MINUTE }],
+        "the failure ends the interval at its due time",
+      );
       const t2 = h.sim.now();
       await h.login(); // the first session expired after two simulated hours
       const rerun = await act(f, { rerunLongJob: {} });
@@ -201,9 +223,12 @@ describe("simulator long-job timeline", () => {
     let h = await Harness.start({ statePath: file, jobDurations: { v2vMs: 10 * MINUTE } });
     await h.login();
     const t0 = h.sim.now();
-    const done = (await h.async("POST", "/v1/v2vs", { params: v2vParams({ name: "done", conversionHostUuid: U.convHost }) })).json().inventory.uuid;
+    const done = (
+      await h.async("POST", "/v1/v2vs", { params: v2vParams({ name: "done", conversionHostUuid: U.convHost }) })
+    ).json().inventory.uuid;
     h.sim.advance(10 * MINUTE);
-    const running = (await h.async("POST", "/v1/v2vs", { params: v2vParams({ name: "running" }) })).json().inventory.uuid;
+    const running = (await h.async("POST", "/v1/v2vs", { params: v2vParams({ name: "running" }) })).json().inventory
+      .uuid;
     h.sim.advance(3 * MINUTE);
     const saved = h.sim.now();
     await h.stop();

@@ -98,7 +98,11 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
 
   it("derives the duration from the disks that volumeFilters keep, or uses the configured one", async () => {
     const db = await convert({ url: `vmware://${U.vmwareDb01}` }); // 2 x 100 GiB: 60 min
-    const skip = await convert({ url: `vmware://${U.vmwareDb01}`, name: "db-root-only", volumeFilters: [{ deviceId: "vdb", skip: true }] }); // 35 min
+    const skip = await convert({
+      url: `vmware://${U.vmwareDb01}`,
+      name: "db-root-only",
+      volumeFilters: [{ deviceId: "vdb", skip: true }],
+    }); // 35 min
     h.sim.advance(35 * MINUTE);
     assert.equal((await longJob(skip.job.uuid)).state, "Succeeded");
     assert.equal((await longJob(db.job.uuid)).state, "Running");
@@ -138,7 +142,10 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
     h.sim.advance(MINUTE);
     const failed = await longJob(job.uuid);
     assert.equal(failed.state, "Failed");
-    assert.match(JSON.parse(failed.jobResult).detail, /cannot find the source vm\[uuid:0123456789abcdef0123456789abcdef\]/);
+    assert.match(
+      JSON.parse(failed.jobResult).detail,
+      /cannot find the source vm\[uuid:0123456789abcdef0123456789abcdef\]/,
+    );
   });
 
   it("accepts a non-vmware url as an opaque string", async () => {
@@ -149,7 +156,11 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
 
   it("supports SubmitLongJob with the wrapped ConvertVm message", async () => {
     const r = await h.async("POST", "/v1/longjobs", {
-      params: { jobName: "APIConvertVmFromForeignHypervisorMsg", jobData: JSON.stringify(params({ name: "via-submit" })), name: "submitted" },
+      params: {
+        jobName: "APIConvertVmFromForeignHypervisorMsg",
+        jobData: JSON.stringify(params({ name: "via-submit" })),
+        name: "submitted",
+      },
     });
     assert.equal(r.status, 200, r.text);
     const job = r.json().inventory;
@@ -167,23 +178,45 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
     const unknown = await h.async("POST", "/v1/longjobs", { params: { jobName: "noSuchThing", jobData: "{}" } });
     expectError(unknown, 503, "SYS.1007", "noSuchThing is not an API");
     assert.equal((await h.query("/v1/longjobs")).length, 1, "refused submissions create no job");
-    const notJson = await h.async("POST", "/v1/longjobs", { params: { jobName: "APIConvertVmFromForeignHypervisorMsg", jobData: "{" } });
-    expectError(notJson, 503, "SYS.1007", "jobData of message[org.zstack.header.longjob.APISubmitLongJobMsg] is not a valid JSON string");
+    const notJson = await h.async("POST", "/v1/longjobs", {
+      params: { jobName: "APIConvertVmFromForeignHypervisorMsg", jobData: "{" },
+    });
+    expectError(
+      notJson,
+      503,
+      "SYS.1007",
+      "jobData of message[org.zstack.header.longjob.APISubmitLongJobMsg] is not a valid JSON string",
+    );
   });
 
   describe("validation (503 on the poll)", () => {
     const cases: Array<[string, Record<string, unknown>, string, string]> = [
       ["url missing", { url: undefined }, "SYS.1007", `field[url] of message[${MSG}] is mandatory, can not be null`],
       ["name missing", { name: undefined }, "SYS.1007", `field[name] of message[${MSG}] is mandatory, can not be null`],
-      ["cpuNum missing", { cpuNum: undefined }, "SYS.1007", `field[cpuNum] of message[${MSG}] is mandatory, can not be null`],
-      ["memorySize missing", { memorySize: undefined }, "SYS.1007", `field[memorySize] of message[${MSG}] is mandatory, can not be null`],
+      [
+        "cpuNum missing",
+        { cpuNum: undefined },
+        "SYS.1007",
+        `field[cpuNum] of message[${MSG}] is mandatory, can not be null`,
+      ],
+      [
+        "memorySize missing",
+        { memorySize: undefined },
+        "SYS.1007",
+        `field[memorySize] of message[${MSG}] is mandatory, can not be null`,
+      ],
       [
         "primaryStorageUuid missing",
         { primaryStorageUuid: undefined },
         "SYS.1007",
         `field[primaryStorageUuid] of message[${MSG}] is mandatory, can not be null`,
       ],
-      ["l3NetworkUuids missing", { l3NetworkUuids: undefined }, "SYS.1007", `field[l3NetworkUuids] of message[${MSG}] is mandatory, can not be null`],
+      [
+        "l3NetworkUuids missing",
+        { l3NetworkUuids: undefined },
+        "SYS.1007",
+        `field[l3NetworkUuids] of message[${MSG}] is mandatory, can not be null`,
+      ],
       ["empty url", { url: "  " }, "SYS.1007", "field[url] cannot be an empty string"],
       [
         "long name",
@@ -212,7 +245,12 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
         "SYS.1007",
         `valid value for field[strategy] of message[${MSG}] are [InstantStart, JustConvert], but Later found`,
       ],
-      ["bad type", { type: "Pet" }, "SYS.1007", `valid value for field[type] of message[${MSG}] are [UserVm, ApplianceVm], but Pet found`],
+      [
+        "bad type",
+        { type: "Pet" },
+        "SYS.1007",
+        `valid value for field[type] of message[${MSG}] are [UserVm, ApplianceVm], but Pet found`,
+      ],
       [
         "bad convertStrategy",
         { convertStrategy: "Fast" },
@@ -220,7 +258,12 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
         `valid value for field[convertStrategy] of message[${MSG}] are [CapacityOptimized, EfficiencyFirst], but Fast found`,
       ],
       ["empty l3 list", { l3NetworkUuids: [] }, "SYS.1007", "field[l3NetworkUuids] must be a nonempty list"],
-      ["null l3", { l3NetworkUuids: [U.l3Private, null] }, "SYS.1007", "field[l3NetworkUuids] cannot contain a NULL element"],
+      [
+        "null l3",
+        { l3NetworkUuids: [U.l3Private, null] },
+        "SYS.1007",
+        "field[l3NetworkUuids] cannot contain a NULL element",
+      ],
       [
         "unknown primary storage",
         { primaryStorageUuid: "0123456789abcdef0123456789abcdef" },
@@ -239,7 +282,12 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
         "SYS.1003",
         "invalid field[conversionHostUuid], resource[uuid:c0ffee, type:V2VConversionHostVO] not found",
       ],
-      ["unknown cluster", { clusterUuid: "c1" }, "SYS.1003", "invalid field[clusterUuid], resource[uuid:c1, type:ClusterVO] not found"],
+      [
+        "unknown cluster",
+        { clusterUuid: "c1" },
+        "SYS.1003",
+        "invalid field[clusterUuid], resource[uuid:c1, type:ClusterVO] not found",
+      ],
       [
         "disabled conversion host",
         { conversionHostUuid: U.convHostDisabled },
@@ -287,7 +335,12 @@ describe("simulator V2V (ConvertVmFromForeignHypervisor)", () => {
       // the resourceUuid format comes before every field; a Disabled host before uniqueness
       const taken = "5f0c7e2a9d3b4c1e8a6f2b7d9c0e1a3b";
       await convert({ resourceUuid: taken });
-      expectError(await first({ name: undefined, resourceUuid: "bad" }), 503, "SYS.1007", /^resourceUuid\[bad\] is not a valid uuid/);
+      expectError(
+        await first({ name: undefined, resourceUuid: "bad" }),
+        503,
+        "SYS.1007",
+        /^resourceUuid\[bad\] is not a valid uuid/,
+      );
       expectError(
         await first({ resourceUuid: taken, conversionHostUuid: U.convHostDisabled }),
         503,

@@ -45,11 +45,20 @@ describe("simulator VmInstance APIs", () => {
     await h.async("DELETE", `/v1/vm-instances/${U.vmStopped3}`);
     assert.equal((await act(U.vmStopped3, { expungeVmInstance: {} })).status, 200);
     assert.deepEqual(await h.query(`/v1/vm-instances/${U.vmStopped3}`), []);
-    assert.equal((await h.async("DELETE", `/v1/vm-instances/${U.vmStopped3}`)).status, 200, "destroying a missing VM succeeds");
+    assert.equal(
+      (await h.async("DELETE", `/v1/vm-instances/${U.vmStopped3}`)).status,
+      200,
+      "destroying a missing VM succeeds",
+    );
   });
 
   it("refuses to expunge a VM that is not Destroyed, and unknown VMs", async () => {
-    expectError(await act(U.vmRunning, { expungeVmInstance: {} }), 503, "VM.1010", /current vm instance state\[Running\]/);
+    expectError(
+      await act(U.vmRunning, { expungeVmInstance: {} }),
+      503,
+      "VM.1010",
+      /current vm instance state\[Running\]/,
+    );
     expectError(
       await act("0123456789abcdef0123456789abcdef", { stopVmInstance: {} }),
       503,
@@ -59,7 +68,9 @@ describe("simulator VmInstance APIs", () => {
   });
 
   it("clears the vmUuid of a package whose VM is expunged", async () => {
-    await h.async("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } });
+    await h.async("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore },
+    });
     h.sim.advance(HOUR);
     await h.async("DELETE", `/v1/vm-instances/${U.vmStopped}`);
     await act(U.vmStopped, { expungeVmInstance: {} });
@@ -70,7 +81,9 @@ describe("simulator VmInstance APIs", () => {
 
   it("lets a stopped VM be made exportable after stopping the running one", async () => {
     await act(U.vmRunning, { stopVmInstance: {} });
-    const r = await h.async("POST", "/v1/ovf/ova-packages", { params: { vmUuid: U.vmRunning, backupStorageUuid: U.bsImageStore } });
+    const r = await h.async("POST", "/v1/ovf/ova-packages", {
+      params: { vmUuid: U.vmRunning, backupStorageUuid: U.bsImageStore },
+    });
     assert.equal(r.status, 202);
   });
 
@@ -79,16 +92,25 @@ describe("simulator VmInstance APIs", () => {
       changeV2VConversionHostState: { stateEvent: "enable" },
     });
     assert.equal(enable.json().inventory.state, "Enabled");
-    const add = await h.async("POST", "/v1/v2v-conversion-hosts", { params: { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM" } });
+    const add = await h.async("POST", "/v1/v2v-conversion-hosts", {
+      params: { name: "ch3", hostUuid: U.host3, storagePath: "/cache", type: "KVM" },
+    });
     assert.equal(add.status, 200, add.text);
     const uuid = add.json().inventory.uuid;
-    const upd = await h.async("PUT", `/v1/v2v-conversion-hosts/${uuid}/actions`, { updateV2VConversionHost: { name: "ch3b" } });
+    const upd = await h.async("PUT", `/v1/v2v-conversion-hosts/${uuid}/actions`, {
+      updateV2VConversionHost: { name: "ch3b" },
+    });
     assert.equal(upd.json().inventory.name, "ch3b");
-    assert.equal((await h.async("PUT", `/v1/v2v/conversion/host/${uuid}/actions`, { cleanV2VConversionCache: {} })).status, 200);
+    assert.equal(
+      (await h.async("PUT", `/v1/v2v/conversion/host/${uuid}/actions`, { cleanV2VConversionCache: {} })).status,
+      200,
+    );
     assert.equal((await h.async("DELETE", `/v1/v2v-conversion-hosts/${uuid}`)).status, 200);
     assert.deepEqual(await h.query(`/v1/v2v-conversion-hosts/${uuid}`), []);
     expectError(
-      await h.async("PUT", `/v1/v2v-conversion-hosts/${uuid}/actions`, { changeV2VConversionHostState: { stateEvent: "disable" } }),
+      await h.async("PUT", `/v1/v2v-conversion-hosts/${uuid}/actions`, {
+        changeV2VConversionHostState: { stateEvent: "disable" },
+      }),
       503,
       "SYS.1003",
       `invalid field[uuid], resource[uuid:${uuid}, type:V2VConversionHostVO] not found`,

@@ -52,7 +52,13 @@ describe("simulator bulk VMware VMs (addVmwareVms, POST /_sim/vmware-vms)", () =
   });
 
   it("takes cpuNum, memorySize and the disk sizes; a V2V of one converts its disks", async () => {
-    const [one] = h.sim.addVmwareVms({ count: 1, prefix: "big", cpuNum: 8, memorySize: 16 * GiB, disks: [50 * GiB, 150 * GiB] });
+    const [one] = h.sim.addVmwareVms({
+      count: 1,
+      prefix: "big",
+      cpuNum: 8,
+      memorySize: 16 * GiB,
+      disks: [50 * GiB, 150 * GiB],
+    });
     const [vm] = await h.query(`/v1/vm-instances/${one.uuid}`);
     assert.equal(vm.cpuNum, 8);
     assert.equal(vm.memorySize, 16 * GiB);
@@ -100,7 +106,11 @@ describe("simulator bulk VMware VMs (addVmwareVms, POST /_sim/vmware-vms)", () =
       rows.map((x: any) => x.name),
       ["http-01", "http-02", "http-03"],
     );
-    assert.ok(rows.every((x: any) => typeof x.uuid === "string" && x.uuid.length === 32 && x.hypervisorType === "ESX" && x.cpuNum === 4));
+    assert.ok(
+      rows.every(
+        (x: any) => typeof x.uuid === "string" && x.uuid.length === 32 && x.hypervisorType === "ESX" && x.cpuNum === 4,
+      ),
+    );
     assert.equal((await h.query("/v1/vm-instances?q=hypervisorType=ESX&q=name~=http-%25")).length, 3);
     const more = await ctl("POST", "/vmware-vms", { count: 2, prefix: "http", start: 4 });
     assert.deepEqual(
@@ -111,15 +121,22 @@ describe("simulator bulk VMware VMs (addVmwareVms, POST /_sim/vmware-vms)", () =
 
   it("refuses a duplicate name with a clear 400, creating none", async () => {
     await ctl("POST", "/vmware-vms", { count: 2, prefix: "dup" });
-    const esxCount = async () => (await h.get("/v1/vm-instances?count=true&q=hypervisorType=ESX")).json().total as number;
+    const esxCount = async () =>
+      (await h.get("/v1/vm-instances?count=true&q=hypervisorType=ESX")).json().total as number;
     const before = await esxCount();
     const r = await ctl("POST", "/vmware-vms", { count: 3, prefix: "dup" });
     assert.equal(r.status, 400);
-    assert.match(r.json().error, /VM names must be unique: 2 of the names to create already exist: dup-01 \(uuid [0-9a-f]{32}\), dup-02/);
+    assert.match(
+      r.json().error,
+      /VM names must be unique: 2 of the names to create already exist: dup-01 \(uuid [0-9a-f]{32}\), dup-02/,
+    );
     assert.equal((await h.query("/v1/vm-instances?q=name=dup-03")).length, 0, "nothing created");
     assert.equal(await esxCount(), before);
     // a seeded name clashes too
-    assert.throws(() => h.sim.addVmwareVms({ count: 1, prefix: "vmware-web" }), /vmware-web-01 \(uuid 24e0673e037a4cae904a40a071329d9e\)/);
+    assert.throws(
+      () => h.sim.addVmwareVms({ count: 1, prefix: "vmware-web" }),
+      /vmware-web-01 \(uuid 24e0673e037a4cae904a40a071329d9e\)/,
+    );
   });
 
   it("refuses invalid fields naming them", async () => {

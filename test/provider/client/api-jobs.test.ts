@@ -41,7 +41,10 @@ describe("client: endpoint and api-job location", () => {
       client.resolveLocation(`http://192.168.0.9:8080/other/v1/api-jobs/${id}`, id),
       `http://10.0.0.5:8080/zstack/v1/api-jobs/${id}`,
     );
-    assert.throws(() => proxied.resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${"f".repeat(32)}`, id), /differs from the X-Job-UUID/);
+    assert.throws(
+      () => proxied.resolveLocation(`http://192.168.0.9:8080/zstack/v1/api-jobs/${"f".repeat(32)}`, id),
+      /differs from the X-Job-UUID/,
+    );
   });
 
   it("rejects hostile locations", () => {
@@ -80,7 +83,10 @@ describe("api-jobs: resolveLocation is a pure function of the location, the job 
         resolveLocation(`http://secret-host:8080/zstack/v1/api-jobs/${"f".repeat(32)}`, id, "http://h:1/zstack", (t) =>
           t.replace("secret-host", "***"),
         ),
-      (e: Error) => e instanceof ZStackLocationError && !e.message.includes("secret-host") && /differs from the X-Job-UUID/.test(e.message),
+      (e: Error) =>
+        e instanceof ZStackLocationError &&
+        !e.message.includes("secret-host") &&
+        /differs from the X-Job-UUID/.test(e.message),
     );
   });
 });

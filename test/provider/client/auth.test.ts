@@ -24,6 +24,9 @@ describe("client: credentials on the wire", () => {
     const t = Date.UTC(2021, 7, 6, 9, 58, 34); // 17:58:34 in Shanghai
     assert.strictEqual(formatAccessKeyDate(t, "Asia/Shanghai"), "Fri, 06 Aug 2021 17:58:34 GMT+08:00");
     assert.strictEqual(formatAccessKeyDate(t, "UTC"), "Fri, 06 Aug 2021 09:58:34 GMT");
-    assert.strictEqual(formatAccessKeyDate(Date.UTC(2021, 0, 2, 3, 4, 5), "America/New_York"), "Fri, 01 Jan 2021 22:04:05 GMT-05:00");
+    assert.strictEqual(
+      formatAccessKeyDate(Date.UTC(2021, 0, 2, 3, 4, 5), "America/New_York"),
+      "Fri, 01 Jan 2021 22:04:05 GMT-05:00",
+    );
   });
 });

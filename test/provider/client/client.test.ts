@@ -36,7 +36,10 @@ function clientFor(sim: Sim, over: Partial<ZStackClientOptions> = {}, clock = vi
  * A reverse proxy on 127.0.0.1 that serves the simulator's `/zstack` under `prefix` (e.g. `/zs`),
  * passing bodies through untouched (so the MN's api-job location still says `/zstack`).
  */
-async function reverseProxy(sim: Sim, prefix: string): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
+async function reverseProxy(
+  sim: Sim,
+  prefix: string,
+): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
   const target = new URL(sim.url);
   const paths: string[] = [];
   const server = http.createServer((req, res) => {
@@ -48,7 +51,13 @@ async function reverseProxy(sim: Sim, prefix: string): Promise<{ url: string; pa
     }
     const headers = { ...req.headers, host: target.host };
     const up = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: `/zstack${path.slice(prefix.length)}`, headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: `/zstack${path.slice(prefix.length)}`,
+        headers,
+      },
       (r) => {
         res.writeHead(r.statusCode ?? 502, r.headers);
         r.pipe(res);
@@ -59,7 +68,11 @@ async function reverseProxy(sim: Sim, prefix: string): Promise<{ url: string; pa
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}${prefix}`, paths, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    paths,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** A one-handler HTTP server on 127.0.0.1 standing in for a misbehaving management node or proxy. */
@@ -77,10 +90,12 @@ async function fakeServer(
 
 /** Everything an error exposes, as one string to search for leaks. */
 function everything(e: Error & Record<string, unknown>): string {
-  const fields = ["message", "stack", "details", "description", "elaboration", "body", "errorCode", "causeChain"].map((k) => {
-    const v = (e as Record<string, unknown>)[k];
-    return typeof v === "string" ? v : JSON.stringify(v);
-  });
+  const fields = ["message", "stack", "details", "description", "elaboration", "body", "errorCode", "causeChain"].map(
+    (k) => {
+      const v = (e as Record<string, unknown>)[k];
+      return typeof v === "string" ? v : JSON.stringify(v);
+    },
+  );
   let cause: unknown = e.cause;
   while (cause instanceof Error) {
     fields.push(cause.message, String(cause.stack));
@@ -150,7 +165,9 @@ describe("client: authentication", () => {
   });
 
   it("signs every request with an access key (no login) in the management node's local time", async () => {
-    const c = clientFor(sim, { auth: { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: C.accessKeySecret } });
+    const c = clientFor(sim, {
+      auth: { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: C.accessKeySecret },
+    });
     assert.strictEqual((await getVmInstance(c, U.vmStopped))?.state, "Stopped");
     const body = await c.call("ConvertVmFromForeignHypervisor", { params: v2vParams("ak") });
     assert.strictEqual(c.parse("x", 200, body, schemas().LongJobInventory, "inventory").state, "Running");
@@ -158,14 +175,19 @@ describe("client: authentication", () => {
   });
 
   it("a wrong access-key secret or a skewed zone gives a clear error naming the keys", async () => {
-    const bad = clientFor(sim, { auth: { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: "not-the-Secret-123" } });
+    const bad = clientFor(sim, {
+      auth: { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: "not-the-Secret-123" },
+    });
     const e = await rejection(() => getVmInstance(bad, U.vmStopped));
     assert.ok(e instanceof ZStackConfigError, String(e));
     assert.match(e.message, /zstack:accessKeyId and zstack:accessKeySecret/);
     assert.ok(!e.message.includes("not-the-Secret-123"));
     const local = -new Date(sim.now()).getTimezoneOffset() / 60;
     const far = local >= 0 ? "Pacific/Honolulu" : "Asia/Tokyo";
-    const skewed = clientFor(sim, { auth: { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: C.accessKeySecret }, timeZone: far });
+    const skewed = clientFor(sim, {
+      auth: { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: C.accessKeySecret },
+      timeZone: far,
+    });
     const e2 = await rejection(() => getVmInstance(skewed, U.vmStopped));
     assert.ok(e2 instanceof ZStackConfigError, String(e2));
     assert.match(e2.message, /zstack:timeZone/);
@@ -196,7 +218,10 @@ describe("client: async api jobs", () => {
     const job = await c.submit("ConvertVmFromForeignHypervisor", { params: v2vParams("nat") }, sid);
     assert.strictEqual(job.pollUrl, `${sim.url}/zstack/v1/api-jobs/${job.jobUuid}`);
     const body = await c.waitApiJob(job);
-    assert.strictEqual(c.parse("x", 200, body, schemas().LongJobInventory, "inventory").jobName, "APIConvertVmFromForeignHypervisorMsg");
+    assert.strictEqual(
+      c.parse("x", 200, body, schemas().LongJobInventory, "inventory").jobName,
+      "APIConvertVmFromForeignHypervisorMsg",
+    );
   });
 
   it("behind a reverse proxy whose context path differs from the MN's (/zs → /zstack), polls through the proxy", async () => {
@@ -228,7 +253,9 @@ describe("client: async api jobs", () => {
   it("turns an API failure into a typed error and never retries it", async () => {
     sim = await newSim();
     const c = clientFor(sim);
-    const e = await rejection(() => c.call("ConvertVmFromForeignHypervisor", { params: { ...v2vParams("x"), cpuNum: 2000 } }));
+    const e = await rejection(() =>
+      c.call("ConvertVmFromForeignHypervisor", { params: { ...v2vParams("x"), cpuNum: 2000 } }),
+    );
     assert.ok(e instanceof ZStackApiError, String(e));
     assert.strictEqual(e.code, "SYS.1007");
     assert.strictEqual(e.description, "One or more API argument is invalid");
@@ -265,7 +292,11 @@ describe("client: async api jobs", () => {
     const c = clientFor(sim, { apiPoll: { slackMs: 0 } }, clock);
     const sid = await c.sessionId();
     sim.stats.reset();
-    const job = await c.submit("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } }, sid);
+    const job = await c.submit(
+      "ExportVmOvaPackage",
+      { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } },
+      sid,
+    );
     const e = await rejection(() => c.waitApiJob(job, clock.now() + 120_000));
     assert.ok(e instanceof ZStackTimeoutError, String(e));
     // 1 s ×1.5 up to 5 s over two minutes: about 30 polls, never once a second throughout
@@ -280,13 +311,20 @@ describe("client: async api jobs", () => {
       hits++;
       res.writeHead(202);
       res.end(
-        JSON.stringify({ location: `http://attacker:pw@127.0.0.1:1/zstack/v1/api-jobs/${String(req.headers["x-job-uuid"])}`, apiTimeout: 1000 }),
+        JSON.stringify({
+          location: `http://attacker:pw@127.0.0.1:1/zstack/v1/api-jobs/${String(req.headers["x-job-uuid"])}`,
+          apiTimeout: 1000,
+        }),
       );
     });
     await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
     try {
       const port = (evil.address() as AddressInfo).port;
-      const c = new ZStackClient({ endpoint: `http://127.0.0.1:${port}`, auth: { kind: "session", sessionId: "s" }, clock: virtualClock(sim) });
+      const c = new ZStackClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        auth: { kind: "session", sessionId: "s" },
+        clock: virtualClock(sim),
+      });
       const e = await rejection(() => c.call("DeleteLongJob", { pathVars: { uuid: "a".repeat(32) } }));
       assert.ok(e instanceof ZStackLocationError, String(e));
       assert.match(e.message, /userinfo/);
@@ -318,7 +356,10 @@ describe("client: transient faults at a high injected rate", () => {
 
   for (const phase of ["before", "after"] as const) {
     it(`30% proxy errors + 30% connection resets (${phase}): no failed and no duplicated resource`, async () => {
-      sim = await newSim({ randomSeed: phase === "before" ? 7 : 11, jobDurations: { v2vMs: 20 * 60_000, ovaMs: 10 * 60_000 } });
+      sim = await newSim({
+        randomSeed: phase === "before" ? 7 : 11,
+        jobDurations: { v2vMs: 20 * 60_000, ovaMs: 10 * 60_000 },
+      });
       clearSessionCache();
       const c = clientFor(sim, { retry: { maxRetries: 40 } });
       sim.faults.setProxyErrorRate(0.3);
@@ -329,7 +370,9 @@ describe("client: transient faults at a high injected rate", () => {
         const body = await c.call("ConvertVmFromForeignHypervisor", { params: { ...v2vParams(name), resourceUuid } });
         jobs.push(c.parse("x", 200, body, schemas().LongJobInventory, "inventory").uuid!);
       }
-      const exported = await c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } });
+      const exported = await c.call("ExportVmOvaPackage", {
+        params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore },
+      });
       assert.strictEqual((exported as { inventory: { state: string } }).inventory.state, "Exported");
       sim.faults.clear();
       assert.strictEqual(new Set(jobs).size, 3);
@@ -360,12 +403,15 @@ describe("client: secrets in ZStack's answers", () => {
       .find((u) => u !== first)!;
     assert.ok(second && second !== first);
     // ZStack cuts details at 4096 characters: the END line of the key is lost
-    const details = `export failed (session ${second}, earlier ${first}, pw ${sha512Hex(C.password)}): ssh -i ${PRIVATE_KEY}`.padStart(
-      4096 + 200,
-      "~",
-    );
+    const details =
+      `export failed (session ${second}, earlier ${first}, pw ${sha512Hex(C.password)}): ssh -i ${PRIVATE_KEY}`.padStart(
+        4096 + 200,
+        "~",
+      );
     sim.faults.failNextJob("ova", { details, atFraction: 0.5 });
-    const e = await rejection(() => c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } }));
+    const e = await rejection(() =>
+      c.call("ExportVmOvaPackage", { params: { vmUuid: U.vmStopped, backupStorageUuid: U.bsImageStore } }),
+    );
     assert.ok(e instanceof ZStackApiError, String(e));
     assert.strictEqual(e.code, "SYS.1006");
     assert.ok(!e.details.includes("-----END"), "the simulator did not cut the key");
@@ -431,7 +477,9 @@ describe("client: secrets in ZStack's answers", () => {
     for (const reply of [
       JSON.stringify({ inventory: { uuid: sid, accountUuid: 42, expiredDate: "May 10, 2022 5:24:03 AM" } }),
       `{"inventory": {"uuid": "${sid}", "accountUuid": "a"`, // cut short: not JSON
-      JSON.stringify({ inventory: { uuid: sid.replace(/(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-"), accountUuid: false } }),
+      JSON.stringify({
+        inventory: { uuid: sid.replace(/(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-"), accountUuid: false },
+      }),
     ]) {
       const srv = await fakeServer((req, res) => {
         res.writeHead(200);
@@ -475,7 +523,10 @@ describe("client: reads by uuid and gone resources", () => {
       const c = clientFor(sim, { endpoint: srv.url, auth: { kind: "session", sessionId: "s".repeat(32) } });
       assert.strictEqual(await getVmInstance(c, U.vmRunning), undefined);
       assert.strictEqual((await getVmInstance(c, U.vmStopped))?.name, "same, other case");
-      assert.strictEqual(await getByUuid(c, "QueryVmInstance", schemas().BasicInventory, "22222222222222222222222222222222"), undefined);
+      assert.strictEqual(
+        await getByUuid(c, "QueryVmInstance", schemas().BasicInventory, "22222222222222222222222222222222"),
+        undefined,
+      );
     } finally {
       await srv.close();
     }
@@ -496,7 +547,13 @@ describe("client: reads by uuid and gone resources", () => {
     }
     // a 404 from the REST layer ("no api mapping", "the job has been expired") is not about the resource
     const e404 = await rejection(() =>
-      c.pollApiJob({ api: "x", jobUuid: gone, pollUrl: `${sim.url}/zstack/v1/api-jobs/${gone}`, apiTimeoutMs: 1000, submittedAt: 0 }),
+      c.pollApiJob({
+        api: "x",
+        jobUuid: gone,
+        pollUrl: `${sim.url}/zstack/v1/api-jobs/${gone}`,
+        apiTimeoutMs: 1000,
+        submittedAt: 0,
+      }),
     );
     assert.ok(e404 instanceof ZStackHttpError && e404.status === 404, String(e404));
     assert.ok(!isNotFoundError(e404, gone));

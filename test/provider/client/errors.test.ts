@@ -31,14 +31,18 @@ describe("client: is the resource gone?", () => {
   });
 
   it("without a uuid (the old call): only SYS.1003 with ZStack's template", () => {
-    assert.ok(api("SYS.1003", `invalid field[uuid], resource[uuid:${target}, type:VmInstanceVO] not found`).isNotFound());
+    assert.ok(
+      api("SYS.1003", `invalid field[uuid], resource[uuid:${target}, type:VmInstanceVO] not found`).isNotFound(),
+    );
     assert.ok(!api("SYS.1006", `ova package[uuid: ${target}] not found.`).isNotFound());
     assert.ok(!api("SYS.1006", "host not found").isNotFound());
     assert.ok(!api("SYS.1003", "something else").isNotFound());
   });
 
   it("HTTP 404s count only when they say that this uuid is not found", () => {
-    assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, `no api mapping to /v1/image-packages/${target}`), target));
+    assert.ok(
+      !isNotFoundError(new ZStackHttpError("x", 404, `no api mapping to /v1/image-packages/${target}`), target),
+    );
     assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, "the job has been expired"), target));
     assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, "Not Found"), target));
     assert.ok(isNotFoundError(new ZStackHttpError("x", 404, `image package[uuid:${target}] not found`), target));

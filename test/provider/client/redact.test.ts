@@ -1,22 +1,45 @@
 // Redaction of secrets (provider/client/redact.ts and the errors that use it). No HTTP here.
 import * as assert from "assert";
-import { REDACTED, ZStackApiError, ZStackHttpError, ZStackResponseError, redactJsonString, redactText } from "../../../provider/client";
+import {
+  REDACTED,
+  ZStackApiError,
+  ZStackHttpError,
+  ZStackResponseError,
+  redactJsonString,
+  redactText,
+} from "../../../provider/client";
 
 describe("client: redaction", () => {
   it("removes session ids, access-key signatures, private keys and secret JSON fields", () => {
     const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAB3NzaC1yc2E\n-----END OPENSSH PRIVATE KEY-----";
     const text = `Authorization: OAuth 0123456789abcdef0123456789abcdef; Authorization: ZStack AKID:c2lnbmF0dXJl=; ${key}; {"password":"b109f3","sshPrivKey":"x"} hunter2pw`;
     const out = redactText(text, ["hunter2pw"]);
-    for (const leaked of ["0123456789abcdef0123456789abcdef", "c2lnbmF0dXJl", "AAAAB3NzaC1yc2E", "b109f3", "hunter2pw"]) {
+    for (const leaked of [
+      "0123456789abcdef0123456789abcdef",
+      "c2lnbmF0dXJl",
+      "AAAAB3NzaC1yc2E",
+      "b109f3",
+      "hunter2pw",
+    ]) {
       assert.ok(!out.includes(leaked), `${leaked} leaked: ${out}`);
     }
     assert.ok(out.includes(REDACTED));
   });
 
   it("redacts jobData JSON by key, recursively, keeping the rest", () => {
-    const jobData = JSON.stringify({ url: "vmware://x", session: { uuid: "s1", accountUuid: "a" }, sshPrivKey: "KEY", nested: { password: "p" } });
+    const jobData = JSON.stringify({
+      url: "vmware://x",
+      session: { uuid: "s1", accountUuid: "a" },
+      sshPrivKey: "KEY",
+      nested: { password: "p" },
+    });
     const out = JSON.parse(redactJsonString(jobData)!) as Record<string, unknown>;
-    assert.deepStrictEqual(out, { url: "vmware://x", session: REDACTED, sshPrivKey: REDACTED, nested: { password: REDACTED } });
+    assert.deepStrictEqual(out, {
+      url: "vmware://x",
+      session: REDACTED,
+      sshPrivKey: REDACTED,
+      nested: { password: REDACTED },
+    });
   });
 
   it("typed API errors carry code, description, details and the cause chain, redacted", () => {
@@ -106,7 +129,8 @@ describe("client: redaction of cut and echoed secrets", () => {
 
   it("bounds a hostile cause tree", () => {
     let ec: Record<string, unknown> = { code: "LEAF" };
-    for (let i = 0; i < 500; i++) ec = { code: `L${i}`, details: "x".repeat(100), cause: ec, causes: [{ code: "S" }, { code: "S" }] };
+    for (let i = 0; i < 500; i++)
+      ec = { code: `L${i}`, details: "x".repeat(100), cause: ec, causes: [{ code: "S" }, { code: "S" }] };
     const e = new ZStackApiError("x", ec);
     assert.ok(e.causeChain.length <= 100, String(e.causeChain.length));
     assert.ok(e.message.length < 6000, String(e.message.length));

@@ -9,7 +9,11 @@ import { createCallArgs } from "../../../provider/input-table";
 import { Sim, newSim, rejection, routeCount, virtualClock } from "../helpers";
 
 const clientFor = (sim: Sim) =>
-  new ZStackClient({ endpoint: sim.url, auth: { kind: "account", accountName: C.accountName, password: C.password }, clock: virtualClock(sim) });
+  new ZStackClient({
+    endpoint: sim.url,
+    auth: { kind: "account", accountName: C.accountName, password: C.password },
+    clock: virtualClock(sim),
+  });
 
 const v2vParams = (name: string) => ({
   url: `vmware://${U.vmwareWeb01}`,
@@ -43,7 +47,9 @@ describe("client: async APIs answered synchronously", () => {
     sim = await newSim({ synchronousApis: ["*"] });
     const c = clientFor(sim);
     const e = await rejection(() =>
-      convertVmFromForeignHypervisor(c, { params: { ...v2vParams("refused"), conversionHostUuid: U.convHostDisabled } }),
+      convertVmFromForeignHypervisor(c, {
+        params: { ...v2vParams("refused"), conversionHostUuid: U.convHostDisabled },
+      }),
     );
     assert.match(e.message, /SYS.1007|Disabled/i);
   });
@@ -51,9 +57,13 @@ describe("client: async APIs answered synchronously", () => {
   it("ExportVmOvaPackage answered once the export ends (a blocking call) gives the exported package", async () => {
     sim = await newSim({ synchronousApis: ["ExportVmOvaPackage"], jobDurations: { ovaMs: 60_000 } });
     const c = clientFor(sim);
-    const pending = exportVmOvaPackage(c, createCallArgs(OVA_PACKAGE_INPUTS, { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore }));
+    const pending = exportVmOvaPackage(
+      c,
+      createCallArgs(OVA_PACKAGE_INPUTS, { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore }),
+    );
     // the answer is held until the export is done in simulated time
-    while (!sim.world.list("imagePackages").some((p) => p.vmUuid === U.vmStopped2)) await new Promise((r) => setImmediate(r));
+    while (!sim.world.list("imagePackages").some((p) => p.vmUuid === U.vmStopped2))
+      await new Promise((r) => setImmediate(r));
     sim.advance(61_000);
     const pkg = await pending;
     assert.strictEqual(pkg.state, "Exported");
@@ -73,7 +83,10 @@ describe("client: async APIs answered synchronously", () => {
       body: JSON.stringify({ apis: ["ConvertVmFromForeignHypervisor"] }),
     });
     assert.deepStrictEqual(await on.json(), { apis: ["ConvertVmFromForeignHypervisor"] });
-    const bad = await fetch(`${sim.url}/_sim/synchronous-apis`, { method: "POST", body: JSON.stringify({ apis: "all" }) });
+    const bad = await fetch(`${sim.url}/_sim/synchronous-apis`, {
+      method: "POST",
+      body: JSON.stringify({ apis: "all" }),
+    });
     assert.strictEqual(bad.status, 400);
   });
 });

@@ -13,7 +13,12 @@ describe("client: ZStack timestamps", () => {
 
   it("accepts the JDK 9+/ICU variants: comma after the year, narrow no-break space, lower case", () => {
     const want = utc(2022, 5, 10, 17, 24, 3);
-    for (const s of ["May 10, 2022, 5:24:03 PM", "May 10, 2022 5:24:03\u202fPM", "May 10, 2022, 5:24:03\u00a0pm", "May 10, 2022 5:24:03PM"]) {
+    for (const s of [
+      "May 10, 2022, 5:24:03 PM",
+      "May 10, 2022 5:24:03\u202fPM",
+      "May 10, 2022, 5:24:03\u00a0pm",
+      "May 10, 2022 5:24:03PM",
+    ]) {
       assert.strictEqual(parseZStackTimestamp(s, "UTC"), want, s);
     }
   });

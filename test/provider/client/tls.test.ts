@@ -20,7 +20,11 @@ describe("client: https endpoints", () => {
     server = https.createServer({ cert, key }, (req, res) => {
       hits++;
       res.writeHead(200);
-      res.end(JSON.stringify({ inventories: [{ uuid: "f52465036bdd468499040edb9f879503", name: "zone-1", state: "Enabled" }] }));
+      res.end(
+        JSON.stringify({
+          inventories: [{ uuid: "f52465036bdd468499040edb9f879503", name: "zone-1", state: "Enabled" }],
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -28,7 +32,12 @@ describe("client: https endpoints", () => {
   after(async () => new Promise<void>((r) => server.close(() => r())));
 
   const client = (tls: { caCertificate?: string; insecure?: boolean }) =>
-    new ZStackClient({ endpoint: url, auth: { kind: "session", sessionId: "0".repeat(32) }, tls, retry: { maxRetries: 3 } });
+    new ZStackClient({
+      endpoint: url,
+      auth: { kind: "session", sessionId: "0".repeat(32) },
+      tls,
+      retry: { maxRetries: 3 },
+    });
 
   it("trusts a private CA given as zstack:caCertificate", async () => {
     const zone = await getReference(client({ caCertificate: cert }), "QueryZone", "f52465036bdd468499040edb9f879503");
@@ -45,7 +54,10 @@ describe("client: https endpoints", () => {
     const c = client({});
     await assert.rejects(
       () => getReference(c, "QueryZone", "f52465036bdd468499040edb9f879503"),
-      (e: unknown) => e instanceof ZStackConnectionError && /self[- ]signed|certificate/i.test((e as Error).message) && e.attempts === 1,
+      (e: unknown) =>
+        e instanceof ZStackConnectionError &&
+        /self[- ]signed|certificate/i.test((e as Error).message) &&
+        e.attempts === 1,
     );
     assert.strictEqual(c.requestCount, 1);
     assert.strictEqual(hits, 0);
