@@ -4,8 +4,8 @@
  * `pulumi.dynamic.Resource`, derived from the resource's input table.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { InputSets } from "../provider/input-table";
-import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME } from "../provider/lifecycle";
+import { InputSets } from "../provider/core/input-table";
+import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME } from "../provider/core/lifecycle";
 import { deriveResourceUuid } from "./resource-uuid";
 
 /** A plain value type as a program may give it: each level an `Input`. */

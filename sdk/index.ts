@@ -2,8 +2,8 @@ export { V2vMigration, V2V_MIGRATION_TYPE } from "./v2v-migration";
 export type { V2vMigrationArgs, V2vMigrationAdoptArgs, V2vMigrationTimeoutsArgs } from "./v2v-migration";
 export { OvaPackage, OVA_PACKAGE_TYPE } from "./ova-package";
 export type { OvaPackageArgs, OvaPackageAdoptArgs, OvaPackageTimeoutsArgs } from "./ova-package";
-export type { V2vMigrationInputs, V2vMigrationOutputs } from "../provider/v2v-migration-inputs";
-export type { OvaPackageInputs, OvaPackageOutputs } from "../provider/ova-package-inputs";
+export type { V2vMigrationInputs, V2vMigrationOutputs } from "../provider/v2v-migration/inputs";
+export type { OvaPackageInputs, OvaPackageOutputs } from "../provider/ova-package/inputs";
 // lookups (data sources)
 export {
   getZone,
@@ -40,7 +40,7 @@ export type {
 // V2vConversionHost
 export { V2vConversionHost, V2V_CONVERSION_HOST_TYPE } from "./v2v-conversion-host";
 export type { V2vConversionHostArgs, V2vConversionHostAdoptArgs } from "./v2v-conversion-host";
-export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "../provider/v2v-conversion-host-inputs";
+export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "../provider/v2v-conversion-host/inputs";
 // MigrationPlan (a wave of migrations as data)
 export { MigrationPlan, MIGRATION_PLAN_TYPE, migrationReport, planEntryNames } from "./migration-plan";
 export type { MigrationPlanArgs, MigrationPlanEntry, MigrationPlanDefaults, ReportRow } from "./migration-plan";

@@ -19,12 +19,12 @@ import {
   VmInstanceInventory,
   ZoneInventory,
 } from "../provider/client";
-import { ConfigSource } from "../provider/config";
-import { Found, LookupArgs, lookupAll, lookupOne } from "../provider/lookups";
+import { ConfigSource } from "../provider/core/config";
+import { Found, LookupArgs, lookupAll, lookupOne } from "../provider/lookups/lookups";
 import { ArgsOf } from "./dynamic-resource";
 
-export { ZStackLookupError } from "../provider/lookups";
-export type { Found, LookupArgs } from "../provider/lookups";
+export { ZStackLookupError } from "../provider/lookups/lookups";
+export type { Found, LookupArgs } from "../provider/lookups/lookups";
 
 /** {@link LookupArgs} of the `...Output` forms: every value may be an `Input`. */
 export type LookupOutputArgs = ArgsOf<LookupArgs>;

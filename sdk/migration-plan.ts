@@ -3,7 +3,7 @@
  * conversions in flight per conversion host, and a Markdown report of the wave.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_IN_FLIGHT_LIMIT } from "../provider/config";
+import { MAX_IN_FLIGHT_LIMIT } from "../provider/core/config";
 import { V2vMigration, V2vMigrationArgs } from "./v2v-migration";
 import { ReportRow, migrationReport } from "./migration-report";
 

@@ -7,7 +7,7 @@ import {
   OvaPackageInputs,
   OvaPackageOutputs,
   OvaPackageTimeouts,
-} from "../provider/ova-package-inputs";
+} from "../provider/ova-package/inputs";
 import { ArgsOf, OutputsOf, ResourceShape, resourceOptions, resourceProps } from "./dynamic-resource";
 
 /** Type token of {@link OvaPackage}. */

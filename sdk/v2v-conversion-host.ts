@@ -6,7 +6,7 @@ import {
   V2V_CONVERSION_HOST_OUTPUTS,
   V2vConversionHostInputs,
   V2vConversionHostOutputs,
-} from "../provider/v2v-conversion-host-inputs";
+} from "../provider/v2v-conversion-host/inputs";
 import { ArgsOf, OutputsOf, ResourceShape, resourceOptions, resourceProps } from "./dynamic-resource";
 
 /** Type token of {@link V2vConversionHost}. */

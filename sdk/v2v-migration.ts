@@ -7,7 +7,7 @@ import {
   V2vMigrationInputs,
   V2vMigrationOutputs,
   V2vMigrationTimeouts,
-} from "../provider/v2v-migration-inputs";
+} from "../provider/v2v-migration/inputs";
 import { ArgsOf, OutputsOf, ResourceShape, resourceOptions, resourceProps } from "./dynamic-resource";
 
 /** Type token of {@link V2vMigration}. */

@@ -1,7 +1,7 @@
 // Stable entry module (a public path: dist/provider/providers/ova-package.js). Its module.exports
 // IS the provider, so a serialized `__provider` is a one-line require of the installed package.
-import { OvaPackageProvider } from "../ova-package-provider";
-import { installProcessLifecycle } from "../process-lifecycle";
+import { OvaPackageProvider } from "../ova-package/resource";
+import { installProcessLifecycle } from "../hosts/dynamic/process-lifecycle";
 
 // In the engine's dynamic-provider process: end with the engine (see process-lifecycle.ts).
 installProcessLifecycle();

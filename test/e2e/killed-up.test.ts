@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { ENGINE_PROBE_INTERVAL_MS } from "../../provider/process-lifecycle";
+import { ENGINE_PROBE_INTERVAL_MS } from "../../provider/hosts/dynamic/process-lifecycle";
 import {
   createConsumerProject,
   ConsumerProject,

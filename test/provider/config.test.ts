@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ZStackConfigError } from "../../provider/client";
-import { readConfig, requireConnection } from "../../provider/config";
+import { readConfig, requireConnection } from "../../provider/core/config";
 import { config } from "./helpers";
 
 describe("provider config", () => {

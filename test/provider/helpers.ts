@@ -2,11 +2,11 @@
 // it (so every wait is instant and deterministic), configured providers and a log collector.
 import { startSimulator, SEED_CREDENTIALS } from "../../simulator";
 import { Clock, clearSessionCache } from "../../provider/client";
-import { ConfigSource } from "../../provider/config";
-import { OvaPackageProvider } from "../../provider/ova-package-provider";
-import { V2vMigrationProvider } from "../../provider/v2v-migration-provider";
-import { V2vConversionHostProvider } from "../../provider/v2v-conversion-host-provider";
-import { ProviderDeps } from "../../provider/provider-base";
+import { ConfigSource } from "../../provider/core/config";
+import { OvaPackageProvider } from "../../provider/ova-package/resource";
+import { V2vMigrationProvider } from "../../provider/v2v-migration/resource";
+import { V2vConversionHostProvider } from "../../provider/v2v-conversion-host/resource";
+import { ProviderDeps } from "../../provider/core/context";
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;
 

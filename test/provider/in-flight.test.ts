@@ -3,9 +3,9 @@
 // once; and V2vMigration's create and rerun going through them.
 import * as assert from "assert";
 import { maxConcurrency, SEED_UUIDS as U } from "../../simulator";
-import { V2V_JOB_NAME } from "../../provider/v2v-migration-inputs";
-import { V2vMigrationInputs } from "../../provider/v2v-migration-provider";
-import { HostSlots, SlotRequest, conversionHostOfJob } from "../../provider/in-flight";
+import { V2V_JOB_NAME } from "../../provider/v2v-migration/inputs";
+import { V2vMigrationInputs } from "../../provider/v2v-migration/resource";
+import { HostSlots, SlotRequest, conversionHostOfJob } from "../../provider/v2v-migration/in-flight";
 import { ZStackClient, convertVmFromForeignHypervisor } from "../../provider/client";
 import { SEED_CREDENTIALS } from "../../simulator";
 import { Sim, accountConfig, newSim, v2vHarness, virtualClock } from "./helpers";

@@ -5,8 +5,8 @@ import * as net from "net";
 import type { AddressInfo } from "net";
 import { SEED_UUIDS as U } from "../../simulator";
 import { ZStackClient, schemas } from "../../provider/client";
-import { ResourceInitError } from "../../provider/lifecycle";
-import { OvaPackageInputs, OvaPackageOutputs, OvaPackageProvider } from "../../provider/ova-package-provider";
+import { ResourceInitError } from "../../provider/core/lifecycle";
+import { OvaPackageInputs, OvaPackageOutputs, OvaPackageProvider } from "../../provider/ova-package/resource";
 import { Sim, newSim, ovaHarness, rejection, routeCount } from "./helpers";
 
 const RU = "7d2e3f4a5b6c4d7e8f9a0b1c2d3e4f5a";

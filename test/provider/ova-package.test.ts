@@ -2,9 +2,9 @@
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
 import { ZStackApiError, ZStackClient, schemas } from "../../provider/client";
-import { ResourceInitError } from "../../provider/lifecycle";
-import { UNKNOWN } from "../../provider/values";
-import { OvaPackageInputs, OvaPackageOutputs, OvaPackageProvider } from "../../provider/ova-package-provider";
+import { ResourceInitError } from "../../provider/core/lifecycle";
+import { UNKNOWN } from "../../provider/core/values";
+import { OvaPackageInputs, OvaPackageOutputs, OvaPackageProvider } from "../../provider/ova-package/resource";
 import { Sim, config, newSim, ovaHarness, rejection, routeCount, virtualClock } from "./helpers";
 
 const RU = "5a2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f";

@@ -10,7 +10,7 @@ import type { AddressInfo } from "net";
 import { SEED_UUIDS as U } from "../../simulator";
 import { ovaMd5 } from "../../simulator/http/download";
 import { Clock } from "../../provider/client";
-import { OvaVerifyError, VerifyOptions, verifyOva } from "../../provider/ova-verify";
+import { OvaVerifyError, VerifyOptions, verifyOva } from "../../provider/ova-package/download-check";
 import { Sim, newSim, rejection, routeCount, virtualClock } from "./helpers";
 
 const MiB = 1024 * 1024;

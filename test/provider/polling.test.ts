@@ -1,7 +1,7 @@
 // The progress-aware waiter: how often it polls and how late it notices completion.
 import * as assert from "assert";
 import { Clock, ZStackTimeoutError } from "../../provider/client";
-import { DEFAULT_POLL_POLICY, ProgressEstimator, parseDuration, waitWithProgress } from "../../provider/polling";
+import { DEFAULT_POLL_POLICY, ProgressEstimator, parseDuration, waitWithProgress } from "../../provider/core/polling";
 
 /** A job of `durationMs` whose integer percent grows linearly; time is virtual. */
 function simulatedJob(durationMs: number, opts: { progress?: boolean; start?: number } = {}) {

@@ -2,7 +2,7 @@
 // HTTP: one provider instance is one run (one provider process per `pulumi up`).
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
-import { CapacityLedger, CheckCache, formatBytes, sourceDiskBytes } from "../../provider/preflight";
+import { CapacityLedger, CheckCache, formatBytes, sourceDiskBytes } from "../../provider/v2v-migration/preflight";
 import { deriveResourceUuid } from "../../sdk/resource-uuid";
 import { Sim, accountConfig, newSim, routeCount, v2vHarness } from "./helpers";
 

@@ -11,7 +11,7 @@ import {
   engineAddressFromArgs,
   installProcessLifecycle,
   isDynamicProviderMain,
-} from "../../provider/process-lifecycle";
+} from "../../provider/hosts/dynamic/process-lifecycle";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const SERVER_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");

@@ -2,7 +2,7 @@
 // the provider's check/diff/create/read/update/delete against the simulator over real HTTP.
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
-import { V2vMigrationInputs, V2vMigrationProvider } from "../../provider/v2v-migration-provider";
+import { V2vMigrationInputs, V2vMigrationProvider } from "../../provider/v2v-migration/resource";
 import { Sim, accountConfig, newSim, rejection, routeCount, v2vHarness, virtualClock } from "./helpers";
 
 const GiB = 1024 ** 3;

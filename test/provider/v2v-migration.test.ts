@@ -3,10 +3,10 @@
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
 import { ZStackConfigError, schemas } from "../../provider/client";
-import { ResourceInitError } from "../../provider/lifecycle";
-import { RemigrationError } from "../../provider/v2v-remigration-guard";
-import { UNKNOWN } from "../../provider/values";
-import { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationProvider } from "../../provider/v2v-migration-provider";
+import { ResourceInitError } from "../../provider/core/lifecycle";
+import { RemigrationError } from "../../provider/v2v-migration/remigration-guard";
+import { UNKNOWN } from "../../provider/core/values";
+import { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationProvider } from "../../provider/v2v-migration/resource";
 import { Sim, accountConfig, config, newSim, rejection, routeCount, v2vHarness, virtualClock } from "./helpers";
 
 const GiB = 1024 ** 3;

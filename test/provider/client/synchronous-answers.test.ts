@@ -4,8 +4,8 @@
 import * as assert from "assert";
 import { SEED_CREDENTIALS as C, SEED_UUIDS as U } from "../../../simulator";
 import { ZStackClient, convertVmFromForeignHypervisor, exportVmOvaPackage } from "../../../provider/client";
-import { OVA_PACKAGE_INPUTS } from "../../../provider/ova-package-inputs";
-import { createCallArgs } from "../../../provider/input-table";
+import { OVA_PACKAGE_INPUTS } from "../../../provider/ova-package/inputs";
+import { createCallArgs } from "../../../provider/core/input-table";
 import { Sim, newSim, rejection, routeCount, virtualClock } from "../helpers";
 
 const clientFor = (sim: Sim) =>

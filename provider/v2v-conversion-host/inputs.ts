@@ -3,7 +3,7 @@
  * whether it is sent to AddV2VConversionHost) and the typed interfaces the provider and the SDK
  * share (docs/zstack-wire.md §7.5).
  */
-import { SameKeys, describeInputs } from "./input-table";
+import { SameKeys, describeInputs } from "../core/input-table";
 
 /** The add's API message, for ZStack's validation messages. */
 export const CONVERSION_HOST_MESSAGE = "org.zstack.v2v.APIAddV2VConversionHostMsg";

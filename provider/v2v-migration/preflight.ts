@@ -9,7 +9,7 @@
  * storage over fails its check, naming the storage, the migrations' need and what is available;
  * the ones after it fail too, so `preview` fails whatever the order.
  */
-import type { VmInstanceInventory } from "./client";
+import type { VmInstanceInventory } from "../client";
 
 /** How long an answer serves later checks of the same run (a run's checks take seconds). */
 export const CHECK_CACHE_TTL_MS = 60_000;

@@ -18,8 +18,8 @@
  * A killed run submits nothing from its queue: the process ends synchronously with its engine
  * (`process-lifecycle.ts`), so no waiter ever wakes.
  */
-import { Clock, LongJobInventory, ZStackClient, longJobsIn } from "./client";
-import { formatDuration } from "./polling";
+import { Clock, LongJobInventory, ZStackClient, longJobsIn } from "../client";
+import { formatDuration } from "../core/polling";
 
 /** The long-job states in which a conversion occupies its host (docs/zstack-wire.md §6.2). */
 export const OCCUPYING_STATES = ["Waiting", "Running", "Canceling"] as const;

@@ -17,8 +17,8 @@ import {
   isNotFoundError,
   randomZStackUuid,
   updateV2VConversionHost,
-} from "./client";
-import { createCallArgs } from "./input-table";
+} from "../client";
+import { createCallArgs } from "../core/input-table";
 import {
   DiffResult,
   ResourceInitError,
@@ -30,9 +30,9 @@ import {
   resourceLabel,
   unlessUnreachable,
   vanishedBeforeUpdate,
-} from "./lifecycle";
-import { ProviderDeps, ZStackProviderBase } from "./provider-base";
-import { CheckFailure, Validator, tagItem, uuidItem } from "./validation";
+} from "../core/lifecycle";
+import { ProviderDeps, ZStackProviderBase } from "../core/context";
+import { CheckFailure, Validator, tagItem, uuidItem } from "../core/validation";
 import {
   CONVERSION_HOST_MESSAGE,
   CONVERSION_HOST_STATES,
@@ -41,10 +41,10 @@ import {
   V2V_CONVERSION_HOST_INPUTS,
   V2vConversionHostInputs,
   V2vConversionHostOutputs,
-} from "./v2v-conversion-host-inputs";
-import { withoutUndefined } from "./values";
+} from "./inputs";
+import { withoutUndefined } from "../core/values";
 
-export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "./v2v-conversion-host-inputs";
+export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "./inputs";
 
 const TYPE_NAME = "V2vConversionHost";
 

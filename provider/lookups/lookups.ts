@@ -4,8 +4,8 @@
  * the client for a configuration, shared by every lookup of the process.
  */
 import { createHash } from "crypto";
-import { LookupInventories, LookupKind, ZStackClient, queryAll } from "./client";
-import { ConfigSource, readConfig, requireConnection } from "./config";
+import { LookupInventories, LookupKind, ZStackClient, queryAll } from "../client";
+import { ConfigSource, readConfig, requireConnection } from "../core/config";
 
 /** What a lookup matches: every criterion given, ANDed (as ZStack ANDs its query conditions). */
 export interface LookupArgs {

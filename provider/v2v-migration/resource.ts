@@ -36,8 +36,8 @@ import {
   resumeLongJob,
   taskProgressPercent,
   updateLongJob,
-} from "./client";
-import { createCallArgs } from "./input-table";
+} from "../client";
+import { createCallArgs } from "../core/input-table";
 import {
   DiffResult,
   ResourceInitError,
@@ -50,12 +50,12 @@ import {
   resourceLabel,
   unlessUnreachable,
   vanishedBeforeUpdate,
-} from "./lifecycle";
+} from "../core/lifecycle";
 import { HostSlots, Slot, SlotRequest, hostSlots } from "./in-flight";
-import { waitWithProgress } from "./polling";
-import { MAX_IN_FLIGHT_LIMIT } from "./config";
-import { ZStackProviderBase } from "./provider-base";
-import { CheckFailure, Validator, tagItem, timeoutOf, typeName, uuidItem } from "./validation";
+import { waitWithProgress } from "../core/polling";
+import { MAX_IN_FLIGHT_LIMIT } from "../core/config";
+import { ZStackProviderBase } from "../core/context";
+import { CheckFailure, Validator, tagItem, timeoutOf, typeName, uuidItem } from "../core/validation";
 import {
   CONVERT_STRATEGIES,
   PLATFORMS,
@@ -67,8 +67,8 @@ import {
   VM_TYPES,
   V2vMigrationInputs,
   V2vMigrationOutputs,
-} from "./v2v-migration-inputs";
-import { containsUnknown, jsonEqual, withoutUndefined } from "./values";
+} from "./inputs";
+import { containsUnknown, jsonEqual, withoutUndefined } from "../core/values";
 import {
   SourceVmError,
   needsSource,
@@ -77,12 +77,12 @@ import {
   sourceVmFromListing,
   vmwareUuidOf,
   withSourceDefaults,
-} from "./v2v-source";
+} from "./source";
 import { CapacityLedger, formatBytes, sourceDiskBytes } from "./preflight";
-import { remigrationError } from "./v2v-remigration-guard";
+import { remigrationError } from "./remigration-guard";
 
-export type { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationTimeouts } from "./v2v-migration-inputs";
-export { CONVERT_STRATEGIES, PLATFORMS, STRATEGIES, V2V_JOB_NAME, V2V_MESSAGE, VM_TYPES } from "./v2v-migration-inputs";
+export type { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationTimeouts } from "./inputs";
+export { CONVERT_STRATEGIES, PLATFORMS, STRATEGIES, V2V_JOB_NAME, V2V_MESSAGE, VM_TYPES } from "./inputs";
 
 const TYPE_NAME = "V2vMigration";
 

@@ -2,8 +2,8 @@
  * OvaPackage's inputs and outputs, declared once: the table (how each input changes and whether it
  * is sent to ExportVmOvaPackage) and the typed interfaces the provider and the SDK share.
  */
-import { SameKeys, describeInputs } from "./input-table";
-import type { Verified, VerifyMethod } from "./ova-verify";
+import { SameKeys, describeInputs } from "../core/input-table";
+import type { Verified, VerifyMethod } from "./download-check";
 
 /** The export's API message, for ZStack's validation messages. */
 export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";

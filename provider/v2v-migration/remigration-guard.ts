@@ -4,7 +4,7 @@
  * refused in `diff`, so `preview` and `up` fail before anything is sent to ZStack, unless the
  * resource opts in with `allowRemigration: true`.
  */
-import { containsUnknown } from "./values";
+import { containsUnknown } from "../core/values";
 
 /** Why `diff` refuses to replace a migrated VM; names inputs only, never their values. */
 export class RemigrationError extends Error {

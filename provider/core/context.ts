@@ -2,10 +2,10 @@
  * The base of every provider: its configuration (from `configure` or the environment), the ZStack
  * client built from it, and the injectable clock, poll policy and log.
  */
-import { Clock, RetryPolicy, ZStackClient, ZStackConfigError, realClock } from "./client";
+import { Clock, RetryPolicy, ZStackClient, ZStackConfigError, realClock } from "../client";
 import { ConfigSource, ProviderConfig, readConfig, requireConnection } from "./config";
 import { DEFAULT_POLL_POLICY, PollPolicy } from "./polling";
-import { CapacityLedger, CheckCache } from "./preflight";
+import { CapacityLedger, CheckCache } from "../v2v-migration/preflight";
 
 /** Optional dependencies of a provider (tests and the benchmark inject a virtual clock). */
 export interface ProviderDeps {

@@ -4,8 +4,8 @@
  * memory a migration defaults to. A recorded migration never resolves its source again: the values
  * recorded at create are carried over ({@link recordedSource}).
  */
-import { VmInstanceInventory, ZStackClient, ZStackError, esxVmInstancesNamed, getVmInstance } from "./client";
-import { jsonEqual } from "./values";
+import { VmInstanceInventory, ZStackClient, ZStackError, esxVmInstancesNamed, getVmInstance } from "../client";
+import { jsonEqual } from "../core/values";
 
 /** The source VM cannot be resolved: no VM, several, or not a VMware one. */
 export class SourceVmError extends ZStackError {

@@ -11,7 +11,7 @@ import {
   ZStackTimeoutError,
   isNotFoundError,
   randomZStackUuid,
-} from "./client";
+} from "../client";
 import { InputSets } from "./input-table";
 import { CheckFailure, RESOURCE_UUID, Validator } from "./validation";
 import { containsUnknown, jsonEqual, pickInputs, withoutUndefined } from "./values";

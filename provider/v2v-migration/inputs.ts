@@ -3,7 +3,7 @@
  * it is sent to ConvertVmFromForeignHypervisor), the valid values, and the typed interfaces the
  * provider and the SDK share (the SDK's argument and output types are mapped from these).
  */
-import { SameKeys, describeInputs } from "./input-table";
+import { SameKeys, describeInputs } from "../core/input-table";
 
 /** The long job's API message, for ZStack's validation messages. */
 export const V2V_MESSAGE = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";

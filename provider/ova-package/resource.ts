@@ -19,8 +19,8 @@ import {
   randomZStackUuid,
   taskProgressPercent,
   updateImagePackage,
-} from "./client";
-import { createCallArgs } from "./input-table";
+} from "../client";
+import { createCallArgs } from "../core/input-table";
 import {
   DiffResult,
   ResourceInitError,
@@ -34,22 +34,16 @@ import {
   resourceLabel,
   unlessUnreachable,
   vanishedBeforeUpdate,
-} from "./lifecycle";
-import {
-  OVA_DEFAULT_TIMEOUTS,
-  OVA_MESSAGE,
-  OVA_PACKAGE_INPUTS,
-  OvaPackageInputs,
-  OvaPackageOutputs,
-} from "./ova-package-inputs";
-import { Verified, checkVerifyInput, needsVerification, recheckOnRefresh, verifyOrRecord } from "./ova-package-verify";
-import { waitWithProgress } from "./polling";
-import { ZStackProviderBase } from "./provider-base";
-import { CheckFailure, Validator, tagItem, timeoutOf, uuidItem } from "./validation";
-import { withoutUndefined } from "./values";
+} from "../core/lifecycle";
+import { OVA_DEFAULT_TIMEOUTS, OVA_MESSAGE, OVA_PACKAGE_INPUTS, OvaPackageInputs, OvaPackageOutputs } from "./inputs";
+import { Verified, checkVerifyInput, needsVerification, recheckOnRefresh, verifyOrRecord } from "./verify";
+import { waitWithProgress } from "../core/polling";
+import { ZStackProviderBase } from "../core/context";
+import { CheckFailure, Validator, tagItem, timeoutOf, uuidItem } from "../core/validation";
+import { withoutUndefined } from "../core/values";
 
-export type { OvaPackageInputs, OvaPackageOutputs, OvaPackageTimeouts } from "./ova-package-inputs";
-export { OVA_MESSAGE } from "./ova-package-inputs";
+export type { OvaPackageInputs, OvaPackageOutputs, OvaPackageTimeouts } from "./inputs";
+export { OVA_MESSAGE } from "./inputs";
 
 const TYPE_NAME = "OvaPackage";
 

@@ -3,14 +3,14 @@
  * after a failed check, refresh), what a failure records, and what the user is told. The checking
  * itself is ova-verify.ts.
  */
-import { Clock, ImagePackageInventory, TlsOptions } from "./client";
-import { ResourceInitError } from "./lifecycle";
-import { OVA_DEFAULT_TIMEOUTS } from "./ova-package-inputs";
-import { DEFAULT_VERIFY, OvaVerifyError, VERIFY_METHODS, Verified, VerifyMethod, verifyOva } from "./ova-verify";
-import { Validator, timeoutOf, typeName } from "./validation";
-import { UNKNOWN } from "./values";
+import { Clock, ImagePackageInventory, TlsOptions } from "../client";
+import { ResourceInitError } from "../core/lifecycle";
+import { OVA_DEFAULT_TIMEOUTS } from "./inputs";
+import { DEFAULT_VERIFY, OvaVerifyError, VERIFY_METHODS, Verified, VerifyMethod, verifyOva } from "./download-check";
+import { Validator, timeoutOf, typeName } from "../core/validation";
+import { UNKNOWN } from "../core/values";
 
-export { Verified, VerifyMethod } from "./ova-verify";
+export { Verified, VerifyMethod } from "./download-check";
 
 /** The `verify` input of check(). */
 export function checkVerifyInput(v: Validator): void {

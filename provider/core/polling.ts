@@ -11,7 +11,7 @@
  *
  * Without progress it backs off from `minDelayMs` by `factor` to `noProgressMaxDelayMs`.
  */
-import { Clock, ZStackTimeoutError } from "./client";
+import { Clock, ZStackTimeoutError } from "../client";
 
 export interface PollPolicy {
   /** first poll after the wait starts */

@@ -13,9 +13,9 @@ import { createHash } from "crypto";
 import type { IncomingMessage } from "http";
 import * as http from "http";
 import * as https from "https";
-import { Clock, TlsOptions, ZStackError } from "./client";
-import { agentFor } from "./client/transport";
-import { formatDuration } from "./polling";
+import { Clock, TlsOptions, ZStackError } from "../client";
+import { agentFor } from "../client/transport";
+import { formatDuration } from "../core/polling";
 
 export const VERIFY_METHODS = ["none", "size", "md5"] as const;
 export type VerifyMethod = (typeof VERIFY_METHODS)[number];
