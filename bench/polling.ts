@@ -4,8 +4,9 @@
 // Client and simulator share one virtual clock, so the 2 hours pass in a few seconds.
 import { startSimulator, SEED_CREDENTIALS as C, SEED_UUIDS as U } from "../simulator";
 import { Clock, ZStackClient, clearSessionCache, getLongJob, schemas } from "../provider/client";
-import { V2vMigrationProvider, V2vMigrationInputs } from "../provider/v2v-migration/resource";
-import { OvaPackageProvider } from "../provider/ova-package/resource";
+import { V2vMigrationProvider } from "../provider/hosts/dynamic/providers";
+import { V2vMigrationInputs } from "../provider/v2v-migration/inputs";
+import { OvaPackageProvider } from "../provider/hosts/dynamic/providers";
 
 const JOB_MS = 2 * 3_600_000;
 

@@ -1,6 +1,6 @@
 /** The Markdown report of a migration wave, one row per VM, ready to post as a pull-request comment. */
-import { formatDuration } from "../provider/core/polling";
-import { jobResultReasons } from "../provider/v2v-migration/resource";
+import { formatDuration } from "../provider/core/units";
+import { jobResultReasons } from "../provider/client/long-job";
 
 /** What the report shows of one migration (its V2vMigration's outputs). */
 export interface ReportRow {

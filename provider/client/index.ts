@@ -9,4 +9,6 @@ export * from "./time";
 export { DEFAULT_RETRY, RetryPolicy, TlsOptions } from "./transport";
 export * from "./resources";
 export * from "./api-jobs";
+export * from "./long-job";
+export * from "./registry";
 export { clearSessionCache } from "./session";

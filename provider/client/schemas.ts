@@ -7,6 +7,7 @@
  * functions, which Pulumi's closure serializer cannot capture when a provider is serialized by value.
  */
 import { z } from "zod";
+import { processRegistry, registered } from "./registry";
 
 export const LONG_JOB_STATES = [
   "Waiting",
@@ -68,6 +69,19 @@ function buildSchemas() {
     createDate: str,
     lastOpDate: str,
     executeTime: num,
+  });
+
+  /** A long job's `jobData`: the API message's fields, as JSON text (docs/zstack-wire.md §6.1). */
+  const LongJobData = z.looseObject({ url: str, conversionHostUuid: str });
+  /**
+   * A long job's `jobResult`, as JSON text: the API event's `inventory` when it succeeded, ZStack's
+   * reason (`{message, detail, cause}`) when it failed. Each part may be a text or a nested object.
+   */
+  const LongJobResult = z.looseObject({
+    inventory: z.looseObject({ uuid: str }).optional(),
+    message: z.unknown().optional(),
+    detail: z.unknown().optional(),
+    cause: z.unknown().optional(),
   });
 
   const ImagePackageInventory = z.looseObject({
@@ -281,6 +295,8 @@ function buildSchemas() {
   return {
     SessionInventory,
     LongJobInventory,
+    LongJobData,
+    LongJobResult,
     ImagePackageInventory,
     TaskProgressInventory,
     VmInstanceInventory,
@@ -299,16 +315,16 @@ function buildSchemas() {
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
-const CACHE_KEY = "__pulumiZStackMigrationSchemas_v1";
 
 /** The schemas, built once per process. */
 export function schemas(): Schemas {
-  const g = globalThis as unknown as Record<string, Schemas | undefined>;
-  return g[CACHE_KEY] ?? (g[CACHE_KEY] = buildSchemas());
+  return registered(processRegistry<"schemas", Schemas>("Schemas"), "schemas", buildSchemas);
 }
 
 export type SessionInventory = z.infer<Schemas["SessionInventory"]>;
 export type LongJobInventory = z.infer<Schemas["LongJobInventory"]>;
+export type LongJobData = z.infer<Schemas["LongJobData"]>;
+export type LongJobResult = z.infer<Schemas["LongJobResult"]>;
 export type ImagePackageInventory = z.infer<Schemas["ImagePackageInventory"]>;
 export type TaskProgressInventory = z.infer<Schemas["TaskProgressInventory"]>;
 export type VmInstanceInventory = z.infer<Schemas["VmInstanceInventory"]>;

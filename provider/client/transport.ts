@@ -5,14 +5,15 @@
  * request timeouts, and 502/503/504 whose body is not ZStack's JSON `{"error": …}` (a proxy or a
  * restarting node). ZStack's own 503 `{"error": …}` is an API failure and is never retried here.
  *
- * One keep-alive agent per process and TLS setting, kept on `globalThis` rather than in a module
- * variable so that a provider serialized by value never captures a live agent.
+ * One keep-alive agent per process and TLS setting, in a process-wide registry (`registry.ts`), so
+ * that a provider serialized by value never captures a live agent.
  */
 import * as http from "http";
 import * as https from "https";
 import { createHash } from "crypto";
 import fetch from "node-fetch";
 import type { Clock } from "./clock";
+import { processRegistry, registered } from "./registry";
 
 export interface TlsOptions {
   /** PEM bundle trusted in addition to (instead of) the system CAs */
@@ -60,29 +61,22 @@ export class TransientFault extends Error {
   }
 }
 
-const AGENTS_KEY = "__pulumiZStackMigrationAgents_v1";
-
 /** The process-wide keep-alive agent for a protocol and TLS setting. */
 export function agentFor(protocol: string, tls: TlsOptions): http.Agent {
-  const g = globalThis as unknown as Record<string, Map<string, http.Agent> | undefined>;
-  const agents = g[AGENTS_KEY] ?? (g[AGENTS_KEY] = new Map<string, http.Agent>());
   const isHttps = protocol === "https:";
   const key = isHttps
     ? `https|${tls.insecure ? "insecure" : "verify"}|${tls.caCertificate ? createHash("sha256").update(tls.caCertificate).digest("hex") : "system"}`
     : "http";
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = isHttps
+  return registered(processRegistry<string, http.Agent>("Agents"), key, () =>
+    isHttps
       ? new https.Agent({
           keepAlive: true,
           maxSockets: 16,
           ca: tls.caCertificate || undefined,
           rejectUnauthorized: !tls.insecure,
         })
-      : new http.Agent({ keepAlive: true, maxSockets: 16 });
-    agents.set(key, agent);
-  }
-  return agent;
+      : new http.Agent({ keepAlive: true, maxSockets: 16 }),
+  );
 }
 
 const TRANSIENT_CODES = new Set([
@@ -140,7 +134,42 @@ export async function exchange(req: HttpRequest, tls: TlsOptions, timeoutMs: num
   return out;
 }
 
-function classifyFetchError(e: unknown): Error {
+/** An answer whose body is read as a stream (a download of any size). */
+export interface HttpStream {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** the body: iterate it chunk by chunk (backpressure), or `resume()`/`destroy()` it */
+  body: http.IncomingMessage;
+}
+
+/**
+ * Sends one request and answers with the body unread, for downloads: the same agents and TLS
+ * settings as `exchange`, and the same classification of failures (TransientFault for retryable
+ * ones). `idleTimeoutMs` limits a socket that sends nothing (not the whole transfer).
+ */
+export function openStream(
+  req: { method: "GET" | "HEAD"; url: string; headers: Record<string, string> },
+  tls: TlsOptions,
+  idleTimeoutMs: number,
+): Promise<HttpStream> {
+  const url = new URL(req.url);
+  const lib = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const r = lib.request(
+      url,
+      { method: req.method, headers: req.headers, agent: agentFor(url.protocol, tls) },
+      (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
+    );
+    r.setTimeout(idleTimeoutMs, () =>
+      r.destroy(Object.assign(new Error("no data for too long"), { code: "ETIMEDOUT" })),
+    );
+    r.on("error", (e) => reject(classifyFetchError(e)));
+    r.end();
+  });
+}
+
+/** A network failure as TransientFault when retrying may help, else as it is. */
+export function classifyFetchError(e: unknown): Error {
   const err = e as { code?: string; errno?: string; type?: string; message?: string; name?: string };
   const code = err.code ?? err.errno;
   if (err.type === "request-timeout" || err.type === "body-timeout")

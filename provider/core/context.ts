@@ -1,11 +1,12 @@
 /**
- * The base of every provider: its configuration (from `configure` or the environment), the ZStack
- * client built from it, and the injectable clock, poll policy and log.
+ * What a resource's logic runs with, whichever host serves it: the configuration (from the host's
+ * `configure`, or the environment), the ZStack clients built from it, the injectable clock, poll
+ * policy and log, and what the checks of one run share.
  */
 import { Clock, RetryPolicy, ZStackClient, ZStackConfigError, realClock } from "../client";
+import { CheckCache } from "./check-cache";
 import { ConfigSource, ProviderConfig, readConfig, requireConnection } from "./config";
 import { DEFAULT_POLL_POLICY, PollPolicy } from "./polling";
-import { CapacityLedger, CheckCache } from "../v2v-migration/preflight";
 
 /** Optional dependencies of a provider (tests and the benchmark inject a virtual clock). */
 export interface ProviderDeps {
@@ -16,93 +17,70 @@ export interface ProviderDeps {
   log?: (line: string) => void;
 }
 
-interface RuntimeState {
-  config?: ProviderConfig;
-  client?: ZStackClient;
-  /** what this run's checks learned: remote answers, and the capacity the run's creations need */
-  checks?: { cache: CheckCache; ledger: CapacityLedger };
-}
-
 /** `check` must answer quickly: fewer retries and a shorter request timeout than the other methods. */
 const CHECK_RETRY: Partial<RetryPolicy> = { maxRetries: 2, requestTimeoutMs: 15_000 };
 
-const STATE_KEY = "__pulumiZStackMigrationProviderState_v1";
-
-/**
- * Runtime state of a provider instance, kept outside the instance (on a WeakMap on globalThis) so
- * that a provider serialized by value never captures a configured client or credentials.
- */
-function runtimeOf(p: object): RuntimeState {
-  const g = globalThis as unknown as Record<string, WeakMap<object, RuntimeState> | undefined>;
-  const map = g[STATE_KEY] ?? (g[STATE_KEY] = new WeakMap<object, RuntimeState>());
-  let s = map.get(p);
-  if (!s) {
-    s = {};
-    map.set(p, s);
-  }
-  return s;
+/** The one way a client is made from a configuration (providers, checks and lookups). */
+export function clientFor(
+  cfg: ProviderConfig,
+  opts: { clock?: Clock; retry?: Partial<RetryPolicy> } = {},
+): ZStackClient {
+  const { endpoint, auth } = requireConnection(cfg);
+  return new ZStackClient({
+    endpoint,
+    auth,
+    tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure },
+    timeZone: cfg.timeZone,
+    clock: opts.clock,
+    retry: opts.retry,
+  });
 }
 
-/** Base of both providers: configuration, the client and injectable time. */
-export abstract class ZStackProviderBase {
+/**
+ * One provider's context. A host makes one per provider instance and keeps it outside that
+ * instance (see `hosts/dynamic/provider.ts`), so that a provider serialized by value never captures
+ * a configured client or credentials.
+ */
+// (fields are assigned in the constructor: Pulumi's closure serializer drops field initializers)
+export class ProviderContext {
   readonly deps: ProviderDeps;
+  private configured?: ProviderConfig;
+  private cachedClient?: ZStackClient;
+  private checks?: Map<string, unknown>;
 
   constructor(deps?: ProviderDeps) {
     this.deps = deps ?? {};
   }
 
-  /** Called once per provider process with the whole stack config (fully qualified keys). */
-  // Synchronous work; a Promise because Pulumi's ResourceProvider.configure returns one. The executor
-  // runs at once, and a throw (an invalid config) rejects the promise, as the async method did.
-  configure(req: { config: ConfigSource }): Promise<void> {
-    return new Promise((resolve) => {
-      const s = runtimeOf(this);
-      s.config = readConfig(req.config);
-      s.client = undefined;
-      s.checks = undefined;
-      resolve();
-    });
+  /** The whole stack config (fully qualified keys), once per provider process; throws on an invalid one. */
+  configure(config: ConfigSource): void {
+    this.configured = readConfig(config);
+    this.cachedClient = undefined;
+    this.checks = undefined;
   }
 
-  protected clock(): Clock {
+  clock(): Clock {
     return this.deps.clock ?? realClock;
   }
 
-  protected pollPolicy(): PollPolicy {
+  pollPolicy(): PollPolicy {
     return { ...DEFAULT_POLL_POLICY, ...this.deps.pollPolicy };
   }
 
-  protected log(line: string): void {
+  log(line: string): void {
     (this.deps.log ?? ((l: string) => console.log(l)))(line);
   }
 
-  /** What the checks of this run (this provider process) share: see `preflight.ts`. */
-  protected checkState(): { cache: CheckCache; ledger: CapacityLedger } {
-    const s = runtimeOf(this);
-    return (s.checks ??= { cache: new CheckCache(), ledger: new CapacityLedger() });
-  }
-
   /** The configuration from configure(), or from the environment when configure was not called. */
-  protected config(): ProviderConfig {
-    const s = runtimeOf(this);
-    return s.config ?? readConfig(undefined);
+  config(): ProviderConfig {
+    return this.configured ?? readConfig(undefined);
   }
 
-  /** The client for this provider's configuration; throws one clear error when it is incomplete. */
-  protected client(): ZStackClient {
-    const s = runtimeOf(this);
-    if (s.client) return s.client;
-    const cfg = this.config();
-    const { endpoint, auth } = requireConnection(cfg);
-    const client = new ZStackClient({
-      endpoint,
-      auth,
-      tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure },
-      timeZone: cfg.timeZone,
-      clock: this.clock(),
-      retry: this.deps.retry,
-    });
-    if (s.config) s.client = client; // env-only configuration is re-read on every call
+  /** The client for this configuration; throws one clear error when it is incomplete. */
+  client(): ZStackClient {
+    if (this.cachedClient) return this.cachedClient;
+    const client = clientFor(this.config(), { clock: this.clock(), retry: this.deps.retry });
+    if (this.configured) this.cachedClient = client; // env-only configuration is re-read on every call
     return client;
   }
 
@@ -110,7 +88,7 @@ export abstract class ZStackProviderBase {
    * A client for `check`'s reference validation: few retries, and undefined when the connection
    * is not configured or validation is switched off.
    */
-  protected checkClient(): ZStackClient | undefined {
+  checkClient(): ZStackClient | undefined {
     let cfg: ProviderConfig;
     try {
       cfg = this.config();
@@ -119,17 +97,26 @@ export abstract class ZStackProviderBase {
     }
     if (!cfg.validateReferences || !cfg.endpoint || !cfg.auth) return undefined;
     try {
-      return new ZStackClient({
-        endpoint: cfg.endpoint,
-        auth: cfg.auth,
-        tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure },
-        timeZone: cfg.timeZone,
-        clock: this.clock(),
-        retry: { ...CHECK_RETRY, ...this.deps.retry },
-      });
+      return clientFor(cfg, { clock: this.clock(), retry: { ...CHECK_RETRY, ...this.deps.retry } });
     } catch (e) {
       if (e instanceof ZStackConfigError) return undefined;
       throw e;
     }
+  }
+
+  /** The remote answers this run's checks share (a 200-VM wave asks once per distinct reference). */
+  checkCache(): CheckCache {
+    return this.runState("check-cache", () => new CheckCache(this.clock()));
+  }
+
+  /**
+   * State that lives as long as this provider's configuration (one run: the engine configures each
+   * provider process once), by key: what a resource's checks add up across the run (e.g. the
+   * capacity preflight's ledger).
+   */
+  runState<T>(key: string, make: () => T): T {
+    const checks = (this.checks ??= new Map<string, unknown>());
+    if (!checks.has(key)) checks.set(key, make());
+    return checks.get(key) as T;
   }
 }

@@ -4,6 +4,7 @@
  * partial-create error the engine records, and "already gone" on delete.
  */
 import {
+  ZStackClient,
   ZStackConfigError,
   ZStackConnectionError,
   ZStackError,
@@ -11,6 +12,7 @@ import {
   ZStackTimeoutError,
   isNotFoundError,
   randomZStackUuid,
+  redactText,
 } from "../client";
 import { InputSets } from "./input-table";
 import { CheckFailure, RESOURCE_UUID, Validator } from "./validation";
@@ -18,29 +20,51 @@ import { containsUnknown, jsonEqual, pickInputs, withoutUndefined } from "./valu
 
 /**
  * Thrown when the ZStack object exists but the operation did not end well (a long job Failed or
- * Canceled, a wait that timed out). The dynamic-provider server turns `{id, properties, reasons}`
- * into ErrorResourceInitFailed, so the engine records the resource instead of orphaning it.
- *
- * The engine stores `properties` as the resource's whole outputs, and the server does not add
- * `__provider` to them as it does to a successful result: without it, the next `refresh` or
- * `destroy` cannot load the provider. So `__provider` is copied from the method's inputs.
+ * Canceled, a wait that timed out, a check of the result that failed): the host records the
+ * resource with `outputs` (its id, its state, the finding) instead of orphaning it, so the next
+ * `pulumi up` finishes or retries it without creating it again. Make it with {@link recordedFailure}.
  */
-export class ResourceInitError extends Error {
-  readonly id: string;
-  readonly properties: Record<string, unknown>;
-  readonly reasons: string[];
-  /** `inputs`: the create inputs or update news the engine sent (they carry `__provider`). */
-  constructor(message: string, id: string, properties: object, reasons: string[], inputs: object) {
+export class RecordedFailure extends ZStackError {
+  constructor(
+    message: string,
+    readonly id: string,
+    /** the resource's outputs as they are now */
+    readonly outputs: object,
+    readonly reasons: string[],
+  ) {
     super(message);
-    this.name = "ResourceInitError";
-    this.id = id;
-    const provider = (inputs as Record<string, unknown>).__provider;
-    this.properties = withoutUndefined({
-      ...properties,
-      ...(typeof provider === "string" ? { __provider: provider } : {}),
-    });
-    this.reasons = reasons;
+    this.name = "RecordedFailure";
   }
+}
+
+/** The one way a resource records a failed create or update: the reason redacted of `secrets`. */
+export function recordedFailure(
+  reason: string,
+  id: string,
+  outputs: object,
+  secrets: readonly string[],
+): RecordedFailure {
+  const text = redactText(reason, secrets);
+  return new RecordedFailure(text, id, withoutUndefined(outputs), [text]);
+}
+
+/** Values to redact from anything a resource records or reports: the client's credentials and the secret inputs. */
+export function secretsOf(c: ZStackClient, spec: InputSets, inputs: object): string[] {
+  const values = inputs as Record<string, unknown>;
+  const secretInputs = spec.secrets.map((k) => values[k]).filter((x): x is string => typeof x === "string" && x !== "");
+  return [...c.secrets(), ...secretInputs];
+}
+
+/**
+ * ZStack's answer to a write when it carries the object (its uuid), else the object read again
+ * (an answer without the inventory), else `fallback`.
+ */
+export async function answerOrRefetch<T extends { uuid?: string }>(
+  answer: T,
+  refetch: () => Promise<T | undefined>,
+  fallback: T,
+): Promise<T> {
+  return answer.uuid ? answer : ((await refetch()) ?? fallback);
 }
 
 /**
@@ -217,8 +241,8 @@ export function recordedInputs<T>(spec: InputSets, props: object): T {
 }
 
 /** The error of an update whose ZStack object was deleted behind Pulumi's back. */
-export function vanishedBeforeUpdate(label: string, kind: string, id: string): ZStackError {
-  return new ZStackError(
+export function vanishedBeforeUpdate(label: string, kind: string, id: string): VanishedError {
+  return new VanishedError(
     `${label}: ${kind} ${id} no longer exists in ZStack; run pulumi refresh to drop it from the stack`,
   );
 }

@@ -12,6 +12,7 @@
  * Without progress it backs off from `minDelayMs` by `factor` to `noProgressMaxDelayMs`.
  */
 import { Clock, ZStackTimeoutError } from "../client";
+import { formatDuration } from "./units";
 
 export interface PollPolicy {
   /** first poll after the wait starts */
@@ -120,16 +121,6 @@ export class ProgressEstimator {
   }
 }
 
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h) return `${h}h${String(m).padStart(2, "0")}m${String(sec).padStart(2, "0")}s`;
-  if (m) return `${m}m${String(sec).padStart(2, "0")}s`;
-  return `${sec}s`;
-}
-
 /** Without any change in percent or state, a progress line is printed every this many log intervals. */
 export const HEARTBEAT_INTERVALS = 5;
 
@@ -178,21 +169,4 @@ export async function waitWithProgress<T>(wait: WaitOptions<T>): Promise<T> {
     }
     delay = estimator.nextDelay(now, r.percent);
   }
-}
-
-/** Parses a duration such as `90s`, `45m`, `3h`, `1h30m`, `2d` (or a bare number of seconds). */
-export function parseDuration(text: string): number | undefined {
-  const s = text.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  const re = /\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
-  let total = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) {
-    const n = Number(m[1]);
-    total += n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "ms" | "s" | "m" | "h" | "d"];
-    matched = re.lastIndex;
-  }
-  if (matched !== s.length || s.length === 0) return undefined;
-  return Math.round(total);
 }

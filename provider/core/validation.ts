@@ -3,7 +3,7 @@
  * has words for it (docs/zstack-wire.md §5.3), tolerating the preview sentinel anywhere.
  */
 import { UNKNOWN, containsUnknown } from "./values";
-import { parseDuration } from "./polling";
+import { parseDuration } from "./units";
 
 export interface CheckFailure {
   property: string;

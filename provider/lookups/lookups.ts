@@ -4,7 +4,8 @@
  * the client for a configuration, shared by every lookup of the process.
  */
 import { createHash } from "crypto";
-import { LookupInventories, LookupKind, ZStackClient, queryAll } from "../client";
+import { LookupInventories, LookupKind, ZStackClient, processRegistry, queryAll, registered } from "../client";
+import { clientFor } from "../core/context";
 import { ConfigSource, readConfig, requireConnection } from "../core/config";
 
 /** What a lookup matches: every criterion given, ANDed (as ZStack ANDs its query conditions). */
@@ -36,8 +37,6 @@ export class ZStackLookupError extends Error {
 
 // ---------------------------------------------------------------------------------- connection
 
-const CLIENTS_KEY = "__pulumiZStackMigrationLookupClients_v1";
-
 /**
  * The client for the program's configuration, shared by every lookup of this process (keyed by a
  * hash of the connection settings, so a changed configuration gets its own client).
@@ -48,19 +47,7 @@ function lookupClient(config: ConfigSource): ZStackClient {
   const key = createHash("sha256")
     .update(JSON.stringify([endpoint, auth, cfg.caCertificate ?? null, cfg.insecure, cfg.timeZone ?? null]))
     .digest("hex");
-  const g = globalThis as unknown as Record<string, Map<string, ZStackClient> | undefined>;
-  const clients = g[CLIENTS_KEY] ?? (g[CLIENTS_KEY] = new Map<string, ZStackClient>());
-  let client = clients.get(key);
-  if (!client) {
-    client = new ZStackClient({
-      endpoint,
-      auth,
-      tls: { caCertificate: cfg.caCertificate, insecure: cfg.insecure },
-      timeZone: cfg.timeZone,
-    });
-    clients.set(key, client);
-  }
-  return client;
+  return registered(processRegistry<string, ZStackClient>("LookupClients"), key, () => clientFor(cfg));
 }
 
 // ---------------------------------------------------------------------------------- criteria

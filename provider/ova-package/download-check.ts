@@ -11,11 +11,9 @@
  */
 import { createHash } from "crypto";
 import type { IncomingMessage } from "http";
-import * as http from "http";
-import * as https from "https";
 import { Clock, TlsOptions, ZStackError } from "../client";
-import { agentFor } from "../client/transport";
-import { formatDuration } from "../core/polling";
+import { HttpStream, RetryPolicy, TransientFault, backoffDelay, openStream, withRetries } from "../client/transport";
+import { formatBytes, formatDuration } from "../core/units";
 
 export const VERIFY_METHODS = ["none", "size", "md5"] as const;
 export type VerifyMethod = (typeof VERIFY_METHODS)[number];
@@ -66,27 +64,22 @@ export interface VerifyOptions {
   /** e.g. `OvaPackage "web-01.ova"` */
   label: string;
   log: (line: string) => void;
-  /** real-time inactivity limit of one request (a socket that hangs); default 60 s */
+  /** real-time inactivity limit of one request (a socket that sends nothing); default 60 s */
   requestTimeoutMs?: number;
 }
 
 /** attempts in a row that bring no new byte before the check gives up */
 export const MAX_STALLED_ATTEMPTS = 5;
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-const CONNECT_FAILURES = new Set([
-  "ECONNREFUSED",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "ECONNRESET",
-  "EADDRNOTAVAIL",
-]);
+/** The client transport's retry rules, for a download: MAX_STALLED_ATTEMPTS attempts, 0.5 s → 8 s backoff. */
+const DOWNLOAD_RETRY: RetryPolicy = {
+  maxRetries: MAX_STALLED_ATTEMPTS - 1,
+  baseDelayMs: 500,
+  maxDelayMs: 8000,
+  requestTimeoutMs: 60_000,
+};
 const TLS_FAILURE = /certificate|CERT_|SSL|TLS|self[- ]signed/i;
 
-const MiB = 1024 * 1024;
-const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
+const mib = (n: number) => formatBytes(n, { digits: 1, unit: "MiB" });
 
 /** Checks the file at `check.url`; resolves with the `verified` output, or throws OvaVerifyError. */
 export async function verifyOva(check: VerifyOptions): Promise<Verified> {
@@ -104,58 +97,39 @@ export async function verifyOva(check: VerifyOptions): Promise<Verified> {
 
 // ---------------------------------------------------------------------------- one request
 
-interface Answer {
-  res: IncomingMessage;
-  status: number;
-}
-
-/** One request; rejects with the socket error (code kept) or a timeout error. */
-function send(check: VerifyOptions, method: "GET" | "HEAD", headers: Record<string, string>): Promise<Answer> {
-  const url = new URL(check.url);
-  const lib = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method, headers, agent: agentFor(url.protocol, check.tls) }, (res) =>
-      resolve({ res, status: res.statusCode ?? 0 }),
-    );
-    req.setTimeout(check.requestTimeoutMs ?? 60_000, () =>
-      req.destroy(Object.assign(new Error("no data for too long"), { code: "ETIMEDOUT" })),
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-/** A request that fails before any answer: retried with backoff; an unreachable host gets the clear error. */
+/**
+ * One request through the client's transport, retried by its rules (connection failures, socket
+ * timeouts) on the injected clock; what cannot be retried, or still fails, is an OvaVerifyError.
+ */
 async function sendRetrying(
   check: VerifyOptions,
   method: "GET" | "HEAD",
   headers: Record<string, string>,
-): Promise<Answer> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send(check, method, headers);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (TLS_FAILURE.test(`${err.code ?? ""} ${err.message}`)) {
-        throw new OvaVerifyError(
-          `${check.label}: cannot verify ${check.url}: TLS failure (${err.message}); the download uses the endpoint's TLS settings (zstack:caCertificate, zstack:insecure), or set verify: "none" to skip the check`,
-          "tls",
-          {},
-          { cause: e },
-        );
-      }
-      if (!(err.code && CONNECT_FAILURES.has(err.code))) {
-        throw new OvaVerifyError(
-          `${check.label}: cannot verify ${check.url}: ${err.message}`,
-          "http",
-          {},
-          { cause: e },
-        );
-      }
-      if (attempt + 1 >= MAX_STALLED_ATTEMPTS) throw unreachable(check, err);
-      await check.clock.sleep(BACKOFF_MS[attempt]);
-      checkDeadline(check, {}, 0);
+): Promise<HttpStream> {
+  try {
+    const { value } = await withRetries(check.clock, DOWNLOAD_RETRY, (n) => {
+      if (n > 0) checkDeadline(check, {}, 0);
+      return openStream(
+        { method, url: check.url, headers },
+        check.tls,
+        check.requestTimeoutMs ?? DOWNLOAD_RETRY.requestTimeoutMs,
+      );
+    });
+    return value;
+  } catch (e) {
+    if (e instanceof OvaVerifyError) throw e;
+    const err = (e instanceof TransientFault && e.cause instanceof Error ? e.cause : e) as NodeJS.ErrnoException;
+    if (TLS_FAILURE.test(`${err.code ?? ""} ${err.message}`)) {
+      throw new OvaVerifyError(
+        `${check.label}: cannot verify ${check.url}: TLS failure (${err.message}); the download uses the endpoint's TLS settings (zstack:caCertificate, zstack:insecure), or set verify: "none" to skip the check`,
+        "tls",
+        {},
+        { cause: e },
+      );
     }
+    // retried to the end, or a socket-level failure that retrying cannot mend (an unknown host)
+    if (e instanceof TransientFault || /^E[A-Z_]+$/.test(err.code ?? "")) throw unreachable(check, err);
+    throw new OvaVerifyError(`${check.label}: cannot verify ${check.url}: ${err.message}`, "http", {}, { cause: e });
   }
 }
 
@@ -199,16 +173,16 @@ function checkDeadline(check: VerifyOptions, found: { size?: number }, done: num
 /** Content-Length of a HEAD, or the total of a one-byte Range GET's Content-Range. */
 async function checkSize(check: VerifyOptions): Promise<{ size: number }> {
   const head = await sendRetrying(check, "HEAD", {});
-  head.res.resume();
+  head.body.resume();
   let length: number | undefined;
-  if (head.status === 200) length = contentLength(head.res);
+  if (head.status === 200) length = contentLength(head.body);
   else if (head.status !== 405 && head.status !== 501) throw statusError(check, head.status, {});
   if (length === undefined) {
     const one = await sendRetrying(check, "GET", { Range: "bytes=0-0" });
-    one.res.destroy();
+    one.body.destroy();
     if (one.status === 206)
-      length = Number(/\/(\d+)$/.exec(String(one.res.headers["content-range"] ?? ""))?.[1] ?? NaN);
-    else if (one.status === 200) length = contentLength(one.res);
+      length = Number(/\/(\d+)$/.exec(String(one.body.headers["content-range"] ?? ""))?.[1] ?? NaN);
+    else if (one.status === 200) length = contentLength(one.body);
     else throw statusError(check, one.status, {});
     if (length === undefined || !Number.isFinite(length)) {
       throw new OvaVerifyError(
@@ -260,7 +234,7 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
     checkDeadline(check, { size: done }, done);
     const headers: Record<string, string> =
       done > 0 ? { Range: `bytes=${done}-`, ...(etag ? { "If-Range": etag } : {}) } : {};
-    const { res, status } = await sendRetrying(check, "GET", headers);
+    const { body: res, status } = await sendRetrying(check, "GET", headers);
     if (done > 0 && status === 200) {
       // the server ignored the Range (or, with If-Range, the file changed): start over
       check.log(`${check.label}: the server did not resume at byte ${done}; reading ${check.url} again from the start`);
@@ -320,7 +294,7 @@ async function checkMd5(check: VerifyOptions): Promise<{ size: number; md5: stri
     check.log(
       `${check.label}: the download of ${check.url} broke off at byte ${done} of ${check.size} (${dropped.message}); resuming with a Range request`,
     );
-    await check.clock.sleep(BACKOFF_MS[Math.min(stalled - 1, BACKOFF_MS.length - 1)]);
+    await check.clock.sleep(backoffDelay(stalled - 1, DOWNLOAD_RETRY));
   }
   const hex = md5.digest("hex");
   if (done !== check.size) {

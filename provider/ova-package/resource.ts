@@ -1,7 +1,7 @@
 /**
- * The OvaPackage dynamic provider: ExportVmOvaPackage of one stopped VM to an ImageStore backup
- * storage (docs/zstack-wire.md §8), tracked as an ImagePackage. Its inputs are declared in
- * `ova-package-inputs.ts`.
+ * The OvaPackage resource: ExportVmOvaPackage of one stopped VM to an ImageStore backup storage
+ * (docs/zstack-wire.md §8), tracked as an ImagePackage. Its inputs are declared in `inputs.ts`; the
+ * check of the exported file is `verify.ts` (when and what it records) over `download-check.ts`.
  */
 import {
   ApiJob,
@@ -21,29 +21,29 @@ import {
   updateImagePackage,
 } from "../client";
 import { createCallArgs } from "../core/input-table";
+import { ProviderContext } from "../core/context";
 import {
   DiffResult,
-  ResourceInitError,
   VanishedError,
   adoptOrSubmit,
+  answerOrRefetch,
   checkInputs,
   diffInputs,
   echoedInputs,
-  recordedInputs,
   ignoreGone,
+  recordedFailure,
+  recordedInputs,
   resourceLabel,
+  secretsOf,
   unlessUnreachable,
   vanishedBeforeUpdate,
 } from "../core/lifecycle";
+import { CheckResult, ResourceLogic } from "../core/resource";
 import { OVA_DEFAULT_TIMEOUTS, OVA_MESSAGE, OVA_PACKAGE_INPUTS, OvaPackageInputs, OvaPackageOutputs } from "./inputs";
 import { Verified, checkVerifyInput, needsVerification, recheckOnRefresh, verifyOrRecord } from "./verify";
 import { waitWithProgress } from "../core/polling";
-import { ZStackProviderBase } from "../core/context";
-import { CheckFailure, Validator, tagItem, timeoutOf, uuidItem } from "../core/validation";
+import { Validator, tagItem, timeoutOf, uuidItem } from "../core/validation";
 import { withoutUndefined } from "../core/values";
-
-export type { OvaPackageInputs, OvaPackageOutputs, OvaPackageTimeouts } from "./inputs";
-export { OVA_MESSAGE } from "./inputs";
 
 const TYPE_NAME = "OvaPackage";
 
@@ -61,13 +61,14 @@ function validateInputs(v: Validator, adopting: boolean): void {
   checkVerifyInput(v);
 }
 
-export class OvaPackageProvider extends ZStackProviderBase {
+export class OvaPackageResource implements ResourceLogic<OvaPackageInputs, OvaPackageOutputs> {
+  readonly typeName = TYPE_NAME;
+
+  constructor(private readonly ctx: ProviderContext) {}
+
   // ------------------------------------------------------------------ check
 
-  async check(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResult> {
     return checkInputs(olds, news, {
       typeName: TYPE_NAME,
       message: OVA_MESSAGE,
@@ -79,7 +80,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   /** ExportVmOvaPackage's own checks (OvfInterceptor order), against ZStack, before anything is created. */
   private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
-    const c = this.checkClient();
+    const c = this.ctx.checkClient();
     if (!c) return;
     const vmUuid = v.value("vmUuid") as string | undefined;
     const bsUuid = v.value("backupStorageUuid") as string | undefined;
@@ -87,7 +88,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     const adoptUuid = v.value("adoptUuid") as string | undefined;
     await unlessUnreachable(
       TYPE_NAME,
-      (l) => this.log(l),
+      (l) => this.ctx.log(l),
       async () => {
         if (adopting) {
           if (!adoptUuid) return;
@@ -133,12 +134,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ diff
 
-  // Synchronous; a Promise because Pulumi's ResourceProvider.diff returns one (a throw rejects it).
-  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
-    return new Promise((resolve) => resolve(this.diffNow(olds, news)));
-  }
-
-  private diffNow(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
     return diffInputs(OVA_PACKAGE_INPUTS, olds, news, {
       // an adopted package's vm and storage come from ZStack when the program does not name them
       ignore: (k) =>
@@ -152,8 +148,8 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ create
 
   async create(inputs: OvaPackageInputs): Promise<{ id: string; outs: OvaPackageOutputs }> {
-    const c = this.client();
-    const clock = this.clock();
+    const c = this.ctx.client();
+    const clock = this.ctx.clock();
     const deadline = clock.now() + timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).ms;
     const label = resourceLabel(TYPE_NAME, inputs, inputs.name ?? inputs.adoptUuid ?? inputs.vmUuid);
     let { found: pkg } = await adoptOrSubmit({
@@ -164,7 +160,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
       get: (uuid) => getImagePackage(c, uuid),
       verify: (found, field) => this.verifyPackage(found, inputs, field),
       submit: (resourceUuid) => this.export(c, { ...inputs, resourceUuid }, deadline, label),
-      log: (l) => this.log(l),
+      log: (l) => this.ctx.log(l),
     });
     if (pkg.state !== "Exported") pkg = await this.waitOrRecord(c, pkg, inputs, deadline, label);
     const verified = await verifyOrRecord(this.verifyContext(c, inputs, pkg, label), pkg);
@@ -178,17 +174,17 @@ export class OvaPackageProvider extends ZStackProviderBase {
     deadline: number,
     label: string,
   ): Promise<ImagePackageInventory> {
-    const clock = this.clock();
+    const clock = this.ctx.clock();
     const startedAt = clock.now();
     const waiter = (job: ApiJob) => {
-      this.log(`${label}: exporting VM ${inputs.vmUuid} as image package ${inputs.resourceUuid}`);
+      this.ctx.log(`${label}: exporting VM ${inputs.vmUuid} as image package ${inputs.resourceUuid}`);
       return waitWithProgress({
         clock,
-        policy: this.pollPolicy(),
+        policy: this.ctx.pollPolicy(),
         deadline,
         startedAt,
         label: `${label} (image package ${inputs.resourceUuid})`,
-        log: (l) => this.log(l),
+        log: (l) => this.ctx.log(l),
         probe: async () => {
           const r = await c.pollApiJob(job);
           if (r.done) return { done: true, value: r.body };
@@ -206,13 +202,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
         const pkg = await getImagePackage(c, inputs.resourceUuid).catch(() => undefined);
         if (pkg) {
           const reason = `${label}: image package ${pkg.uuid} is still ${pkg.state} at the create timeout (${timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).text}); the export continues in ZStack and the next pulumi up waits for it again`;
-          throw new ResourceInitError(
-            c.redact(reason),
-            pkg.uuid!,
-            this.outputs(inputs, pkg),
-            [c.redact(reason)],
-            inputs,
-          );
+          throw recordedFailure(reason, pkg.uuid!, this.outputs(inputs, pkg), secretsOf(c, OVA_PACKAGE_INPUTS, inputs));
         }
       }
       if (e instanceof ZStackHttpError && e.status === 404) {
@@ -251,12 +241,11 @@ export class OvaPackageProvider extends ZStackProviderBase {
     } catch (e) {
       if (e instanceof ZStackTimeoutError) {
         const reason = `${label}: image package ${pkg.uuid} is still ${latest.state} at the timeout (${timeoutOf(inputs.timeouts, "create", OVA_DEFAULT_TIMEOUTS).text}); the next pulumi up waits for it again`;
-        throw new ResourceInitError(
-          c.redact(reason),
+        throw recordedFailure(
+          reason,
           pkg.uuid!,
           this.outputs(inputs, latest),
-          [c.redact(reason)],
-          inputs,
+          secretsOf(c, OVA_PACKAGE_INPUTS, inputs),
         );
       }
       throw e;
@@ -271,11 +260,11 @@ export class OvaPackageProvider extends ZStackProviderBase {
     seen: (p: ImagePackageInventory) => void = () => undefined,
   ): Promise<ImagePackageInventory> {
     return waitWithProgress({
-      clock: this.clock(),
-      policy: this.pollPolicy(),
+      clock: this.ctx.clock(),
+      policy: this.ctx.pollPolicy(),
       deadline,
       label: `${label} (image package ${uuid})`,
-      log: (l) => this.log(l),
+      log: (l) => this.ctx.log(l),
       probe: async () => {
         const p = await getImagePackage(c, uuid);
         if (!p)
@@ -291,12 +280,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ read
 
   async read(id: string, props: OvaPackageOutputs): Promise<{ id?: string; props?: OvaPackageOutputs }> {
-    const c = this.client();
+    const c = this.ctx.client();
     const pkg = await getImagePackage(c, id);
     if (!pkg) return { id: undefined };
     const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
     const verified = await recheckOnRefresh(
-      { clock: this.clock(), tls: c.tls, log: (l) => this.log(l), label, inputs: props },
+      { clock: this.ctx.clock(), tls: c.tls, log: (l) => this.ctx.log(l), label, inputs: props },
       pkg,
       props.verified,
     );
@@ -306,12 +295,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ update
 
   async update(id: string, olds: OvaPackageOutputs, news: OvaPackageInputs): Promise<{ outs: OvaPackageOutputs }> {
-    const c = this.client();
+    const c = this.ctx.client();
     const label = resourceLabel(TYPE_NAME, news, news.name ?? id);
     let pkg = await getImagePackage(c, id);
     if (!pkg) throw vanishedBeforeUpdate(label, "image package", id);
     if (pkg.state === "Exporting") {
-      const deadline = this.clock().now() + timeoutOf(news.timeouts, "create", OVA_DEFAULT_TIMEOUTS).ms;
+      const deadline = this.ctx.clock().now() + timeoutOf(news.timeouts, "create", OVA_DEFAULT_TIMEOUTS).ms;
       pkg = await this.waitOrRecord(c, pkg, news, deadline, label);
     }
     const change: Record<string, string> = {};
@@ -319,7 +308,7 @@ export class OvaPackageProvider extends ZStackProviderBase {
     if (news.description !== undefined && news.description !== pkg.description) change.description = news.description;
     if (Object.keys(change).length) {
       const updated = await updateImagePackage(c, id, change);
-      pkg = updated.uuid ? updated : ((await getImagePackage(c, id)) ?? pkg);
+      pkg = await answerOrRefetch(updated, () => getImagePackage(c, id), pkg);
     }
     const verified = await verifyOrRecord(this.verifyContext(c, news, pkg, label), pkg, olds.verified);
     return { outs: this.outputs(news, pkg, verified) };
@@ -328,13 +317,15 @@ export class OvaPackageProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ delete
 
   async delete(id: string, props: OvaPackageOutputs): Promise<void> {
-    const c = this.client();
+    const c = this.ctx.client();
     const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
     const pkg = await getImagePackage(c, id);
     if (!pkg) return;
     if (pkg.state === "Exporting") {
-      this.log(`${label}: image package ${id} is still Exporting; waiting for the export to end before deleting it`);
-      const deadline = this.clock().now() + timeoutOf(props.timeouts, "delete", OVA_DEFAULT_TIMEOUTS).ms;
+      this.ctx.log(
+        `${label}: image package ${id} is still Exporting; waiting for the export to end before deleting it`,
+      );
+      const deadline = this.ctx.clock().now() + timeoutOf(props.timeouts, "delete", OVA_DEFAULT_TIMEOUTS).ms;
       const done = await this.waitForPackage(c, id, deadline, label).catch((e: unknown) => {
         if (e instanceof VanishedError) return undefined;
         throw e;
@@ -349,11 +340,12 @@ export class OvaPackageProvider extends ZStackProviderBase {
   /** What verifyOrRecord needs. */
   private verifyContext(c: ZStackClient, inputs: OvaPackageInputs, pkg: ImagePackageInventory, label: string) {
     return {
-      clock: this.clock(),
+      clock: this.ctx.clock(),
       tls: c.tls,
-      log: (l: string) => this.log(l),
+      log: (l: string) => this.ctx.log(l),
       label,
       inputs,
+      secrets: secretsOf(c, OVA_PACKAGE_INPUTS, inputs),
       outputs: (v: Verified | undefined) => this.outputs(inputs, pkg, v),
     };
   }

@@ -1,10 +1,10 @@
 /**
  * OvaPackage's `verify` input: when the exported file is checked (create, adoption, the next `up`
  * after a failed check, refresh), what a failure records, and what the user is told. The checking
- * itself is ova-verify.ts.
+ * itself is download-check.ts.
  */
 import { Clock, ImagePackageInventory, TlsOptions } from "../client";
-import { ResourceInitError } from "../core/lifecycle";
+import { recordedFailure } from "../core/lifecycle";
 import { OVA_DEFAULT_TIMEOUTS } from "./inputs";
 import { DEFAULT_VERIFY, OvaVerifyError, VERIFY_METHODS, Verified, VerifyMethod, verifyOva } from "./download-check";
 import { Validator, timeoutOf, typeName } from "../core/validation";
@@ -42,15 +42,17 @@ export interface VerifyContext {
   tls: TlsOptions;
   log: (line: string) => void;
   label: string;
-  /** the create inputs or update news (they carry `__provider` for the partial-create record) */
+  /** the create inputs or update news */
   inputs: { verify?: unknown; timeouts?: unknown };
+  /** values to redact from what a failure records */
+  secrets: readonly string[];
   /** the resource outputs for this package and `verified` */
   outputs: (verified: Verified | undefined) => object;
 }
 
 /**
  * Checks an Exported package as `verify` asks, keeping `previous` when it already covers that check.
- * A failed check throws a ResourceInitError: the package is recorded in the stack with the finding
+ * A failed check throws a RecordedFailure: the package is recorded in the stack with the finding
  * in `verified`, so the next `pulumi up` checks again without exporting again.
  */
 export async function verifyOrRecord(
@@ -88,7 +90,7 @@ export async function verifyOrRecord(
       `${e.message}. Image package ${pkg.uuid} stays recorded in the stack, with this finding in \`verified\`: ` +
       `the next \`pulumi up\` verifies the file again without exporting again; \`pulumi up --replace\` exports the package anew`;
     const verified: Verified = { method, ...e.found, at: at(), error: e.message };
-    throw new ResourceInitError(message, pkg.uuid!, ctx.outputs(verified), [message], ctx.inputs);
+    throw recordedFailure(message, pkg.uuid!, ctx.outputs(verified), ctx.secrets);
   }
 }
 
@@ -98,7 +100,7 @@ export async function verifyOrRecord(
  * `verified` as it is (no diff at every refresh); a host this machine cannot reach changes nothing.
  */
 export async function recheckOnRefresh(
-  ctx: Omit<VerifyContext, "outputs">,
+  ctx: Omit<VerifyContext, "outputs" | "secrets">,
   pkg: ImagePackageInventory,
   recorded?: Verified,
 ): Promise<Verified | undefined> {

@@ -1,9 +1,5 @@
-// Stable entry module (a public path: dist/provider/providers/v2v-conversion-host.js). Its module.exports
-// IS the provider, so a serialized `__provider` is a one-line require of the installed package.
-import { installProcessLifecycle } from "../hosts/dynamic/process-lifecycle";
-import { V2vConversionHostProvider } from "../v2v-conversion-host/resource";
+// Stable entry module (a public path: dist/provider/providers/v2v-conversion-host.js, which stacks' recorded `__provider`
+// requires). Its module.exports IS the provider, so a serialized `__provider` is a one-line require of the package.
+import { V2vConversionHostProvider, entryProvider } from "../hosts/dynamic/providers";
 
-// In the engine's dynamic-provider process: end with the engine (see process-lifecycle.ts).
-installProcessLifecycle();
-
-export = new V2vConversionHostProvider();
+export = entryProvider(() => new V2vConversionHostProvider());

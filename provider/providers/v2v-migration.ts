@@ -1,9 +1,5 @@
-// Stable entry module (a public path: dist/provider/providers/v2v-migration.js). Its module.exports
-// IS the provider, so a serialized `__provider` is a one-line require of the installed package.
-import { V2vMigrationProvider } from "../v2v-migration/resource";
-import { installProcessLifecycle } from "../hosts/dynamic/process-lifecycle";
+// Stable entry module (a public path: dist/provider/providers/v2v-migration.js, which stacks' recorded `__provider`
+// requires). Its module.exports IS the provider, so a serialized `__provider` is a one-line require of the package.
+import { V2vMigrationProvider, entryProvider } from "../hosts/dynamic/providers";
 
-// In the engine's dynamic-provider process: end with the engine (see process-lifecycle.ts).
-installProcessLifecycle();
-
-export = new V2vMigrationProvider();
+export = entryProvider(() => new V2vMigrationProvider());

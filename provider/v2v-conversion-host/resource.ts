@@ -1,7 +1,7 @@
 /**
- * The V2vConversionHost dynamic provider: a KVM host registered as a V2V conversion host
+ * The V2vConversionHost resource: a KVM host registered as a V2V conversion host
  * (AddV2VConversionHost, docs/zstack-wire.md §7.5), its name, description, cache directory and
- * state kept as the program says. Its inputs are declared in `v2v-conversion-host-inputs.ts`.
+ * state kept as the program says. Its inputs are declared in `inputs.ts`.
  */
 import {
   V2VConversionHostInventory,
@@ -19,10 +19,14 @@ import {
   updateV2VConversionHost,
 } from "../client";
 import { createCallArgs } from "../core/input-table";
+import { ProviderContext } from "../core/context";
 import {
   DiffResult,
-  ResourceInitError,
   adoptOrSubmit,
+  answerOrRefetch,
+  recordedFailure,
+  recordedInputs,
+  secretsOf,
   checkInputs,
   diffInputs,
   echoedInputs,
@@ -31,8 +35,8 @@ import {
   unlessUnreachable,
   vanishedBeforeUpdate,
 } from "../core/lifecycle";
-import { ProviderDeps, ZStackProviderBase } from "../core/context";
-import { CheckFailure, Validator, tagItem, uuidItem } from "../core/validation";
+import { CheckResult, ResourceLogic } from "../core/resource";
+import { Validator, tagItem, uuidItem } from "../core/validation";
 import {
   CONVERSION_HOST_MESSAGE,
   CONVERSION_HOST_STATES,
@@ -43,8 +47,6 @@ import {
   V2vConversionHostOutputs,
 } from "./inputs";
 import { withoutUndefined } from "../core/values";
-
-export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "./inputs";
 
 const TYPE_NAME = "V2vConversionHost";
 
@@ -75,17 +77,14 @@ function validateInputs(v: Validator, adopting: boolean): void {
   v.list("userTags", tagItem);
 }
 
-export class V2vConversionHostProvider extends ZStackProviderBase {
-  constructor(deps?: ProviderDeps) {
-    super(deps);
-  }
+export class V2vConversionHostResource implements ResourceLogic<V2vConversionHostInputs, V2vConversionHostOutputs> {
+  readonly typeName = TYPE_NAME;
+
+  constructor(private readonly ctx: ProviderContext) {}
 
   // ------------------------------------------------------------------ check
 
-  async check(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResult> {
     const r = await checkInputs(olds, news, {
       typeName: TYPE_NAME,
       message: CONVERSION_HOST_MESSAGE,
@@ -105,7 +104,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   /** AddV2VConversionHost's refusals, asked of ZStack before anything is added. */
   private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
-    const c = this.checkClient();
+    const c = this.ctx.checkClient();
     if (!c) return;
     const hostUuid = v.value("hostUuid") as string | undefined;
     const type = v.value("type") as string | undefined;
@@ -113,7 +112,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
     const adoptUuid = v.value("adoptUuid") as string | undefined;
     await unlessUnreachable(
       TYPE_NAME,
-      (l) => this.log(l),
+      (l) => this.ctx.log(l),
       async () => {
         if (adopting) {
           if (!adoptUuid) return;
@@ -160,11 +159,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
 
   // ------------------------------------------------------------------ diff
 
-  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResult> {
-    return new Promise((resolve) => resolve(this.diffNow(olds, news)));
-  }
-
-  private diffNow(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult {
     return diffInputs(V2V_CONVERSION_HOST_INPUTS, olds, news, {
       // an adopted conversion host's host and type come from ZStack when the program does not name them
       ignore: (k) => (k === "hostUuid" || k === "type") && news.adoptUuid !== undefined && news[k] === undefined,
@@ -174,7 +169,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ create
 
   async create(inputs: V2vConversionHostInputs): Promise<{ id: string; outs: V2vConversionHostOutputs }> {
-    const c = this.client();
+    const c = this.ctx.client();
     const label = resourceLabel(TYPE_NAME, inputs, inputs.name ?? inputs.adoptUuid);
     const { found } = await adoptOrSubmit({
       label,
@@ -184,26 +179,29 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
       get: (uuid) => getConversionHost(c, uuid),
       verify: (ch, field) => verifyHost(ch, inputs, field),
       submit: async (resourceUuid) => {
-        this.log(
+        this.ctx.log(
           `${label}: adding host ${inputs.hostUuid} as V2V conversion host ${resourceUuid} (${inputs.type}, cache ${inputs.storagePath})`,
         );
         const ch = await addV2VConversionHost(
           c,
           createCallArgs(V2V_CONVERSION_HOST_INPUTS, { ...inputs, resourceUuid }),
         );
-        return ch.uuid ? ch : ((await getConversionHost(c, resourceUuid)) ?? { ...ch, uuid: resourceUuid });
+        return answerOrRefetch(ch, () => getConversionHost(c, resourceUuid), { ...ch, uuid: resourceUuid });
       },
-      log: (l) => this.log(l),
+      log: (l) => this.ctx.log(l),
     });
     try {
       const ch = await this.converge(c, found, inputs, label);
       return { id: ch.uuid!, outs: this.outputs(inputs, ch) };
     } catch (e) {
       // the conversion host exists: record it, so that the next up retries the rest instead of adding again
-      const reason = c.redact(
-        `${label}: conversion host ${found.uuid} was added, but setting it as declared failed: ${(e as Error).message}`,
+      const reason = `${label}: conversion host ${found.uuid} was added, but setting it as declared failed: ${(e as Error).message}`;
+      throw recordedFailure(
+        reason,
+        found.uuid!,
+        this.outputs(inputs, found),
+        secretsOf(c, V2V_CONVERSION_HOST_INPUTS, inputs),
       );
-      throw new ResourceInitError(reason, found.uuid!, this.outputs(inputs, found), [reason], inputs);
     }
   }
 
@@ -221,15 +219,15 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
     }
     let latest = ch;
     if (Object.keys(change).length) {
-      this.log(`${label}: updating ${Object.keys(change).join(", ")} of conversion host ${uuid}`);
+      this.ctx.log(`${label}: updating ${Object.keys(change).join(", ")} of conversion host ${uuid}`);
       const updated = await updateV2VConversionHost(c, uuid, change);
-      latest = updated.uuid ? updated : ((await getConversionHost(c, uuid)) ?? latest);
+      latest = await answerOrRefetch(updated, () => getConversionHost(c, uuid), latest);
     }
     const state = want.state;
     if (state && state !== latest.state) {
-      this.log(`${label}: ${state === "Enabled" ? "enabling" : "disabling"} conversion host ${uuid}`);
+      this.ctx.log(`${label}: ${state === "Enabled" ? "enabling" : "disabling"} conversion host ${uuid}`);
       const changed = await changeV2VConversionHostState(c, uuid, state);
-      latest = changed.uuid ? changed : ((await getConversionHost(c, uuid)) ?? latest);
+      latest = await answerOrRefetch(changed, () => getConversionHost(c, uuid), latest);
     }
     return latest;
   }
@@ -237,10 +235,10 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ read
 
   async read(id: string, props: V2vConversionHostOutputs): Promise<{ id?: string; props?: V2vConversionHostOutputs }> {
-    const c = this.client();
+    const c = this.ctx.client();
     const ch = await getConversionHost(c, id);
     if (!ch) return { id: undefined };
-    return { id, props: this.outputs(inputsOf(props), ch) };
+    return { id, props: this.outputs(recordedInputs<V2vConversionHostInputs>(V2V_CONVERSION_HOST_INPUTS, props), ch) };
   }
 
   // ------------------------------------------------------------------ update
@@ -250,7 +248,7 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
     _olds: V2vConversionHostOutputs,
     news: V2vConversionHostInputs,
   ): Promise<{ outs: V2vConversionHostOutputs }> {
-    const c = this.client();
+    const c = this.ctx.client();
     const label = resourceLabel(TYPE_NAME, news, news.name ?? id);
     const ch = await getConversionHost(c, id);
     if (!ch) throw vanishedBeforeUpdate(label, "conversion host", id);
@@ -260,10 +258,10 @@ export class V2vConversionHostProvider extends ZStackProviderBase {
   // ------------------------------------------------------------------ delete
 
   async delete(id: string, props: V2vConversionHostOutputs): Promise<void> {
-    const c = this.client();
+    const c = this.ctx.client();
     const label = resourceLabel(TYPE_NAME, props, props.name ?? id);
     if (!(await getConversionHost(c, id))) return;
-    this.log(`${label}: deleting conversion host ${id}`);
+    this.ctx.log(`${label}: deleting conversion host ${id}`);
     try {
       await ignoreGone(deleteV2VConversionHost(c, id), id);
     } catch (e) {
@@ -312,14 +310,4 @@ function verifyHost(ch: V2VConversionHostInventory, inputs: V2vConversionHostInp
   if (inputs.type && ch.type && ch.type !== inputs.type) {
     throw new ZStackError(`${field} ${ch.uuid} names a conversion host of type ${ch.type}, but type is ${inputs.type}`);
   }
-}
-
-/** The input part of recorded outputs (for read); the outputs carry ZStack's name, description, cache path and state. */
-function inputsOf(props: V2vConversionHostOutputs): V2vConversionHostInputs {
-  return echoedInputs<V2vConversionHostInputs>(V2V_CONVERSION_HOST_INPUTS, props, [
-    "name",
-    "description",
-    "storagePath",
-    "state",
-  ]);
 }

@@ -18,8 +18,8 @@
  * A killed run submits nothing from its queue: the process ends synchronously with its engine
  * (`process-lifecycle.ts`), so no waiter ever wakes.
  */
-import { Clock, LongJobInventory, ZStackClient, longJobsIn } from "../client";
-import { formatDuration } from "../core/polling";
+import { Clock, LongJobInventory, ZStackClient, longJobData, longJobsIn, processRegistry, registered } from "../client";
+import { formatDuration } from "../core/units";
 
 /** The long-job states in which a conversion occupies its host (docs/zstack-wire.md §6.2). */
 export const OCCUPYING_STATES = ["Waiting", "Running", "Canceling"] as const;
@@ -56,13 +56,7 @@ interface Waiter extends SlotRequest {
 
 /** The conversion host a long job's request names (its `jobData`), if any. */
 export function conversionHostOfJob(job: LongJobInventory): string | undefined {
-  if (!job.jobData) return undefined;
-  try {
-    const data = JSON.parse(job.jobData) as { conversionHostUuid?: unknown };
-    return typeof data.conversionHostUuid === "string" ? data.conversionHostUuid : undefined;
-  } catch {
-    return undefined;
-  }
+  return longJobData(job)?.conversionHostUuid;
 }
 
 /** The slots of one conversion host of one ZStack, in this process. */
@@ -217,9 +211,6 @@ export class HostSlots {
   }
 }
 
-/** On globalThis, by a string (a provider serialized by value cannot capture a Symbol.for key). */
-const REGISTRY_KEY = "__pulumiZStackMigrationInFlight_v1";
-
 /** The slots of a conversion host of the ZStack `client` talks to, shared by the whole process. */
 export function hostSlots(
   client: ZStackClient,
@@ -227,13 +218,10 @@ export function hostSlots(
   conversionHostUuid: string | undefined,
   jobName: string,
 ): HostSlots {
-  const g = globalThis as unknown as Record<string, Map<string, HostSlots> | undefined>;
-  const registry = g[REGISTRY_KEY] ?? (g[REGISTRY_KEY] = new Map<string, HostSlots>());
   const key = `${client.base.href}|${conversionHostUuid ?? ""}`;
-  let slots = registry.get(key);
-  if (!slots) {
-    slots = new HostSlots(client, clock, conversionHostUuid, jobName);
-    registry.set(key, slots);
-  }
-  return slots;
+  return registered(
+    processRegistry<string, HostSlots>("InFlight"),
+    key,
+    () => new HostSlots(client, clock, conversionHostUuid, jobName),
+  );
 }

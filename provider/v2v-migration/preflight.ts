@@ -1,7 +1,5 @@
 /**
- * What `check` knows across the resources of one run: the remote answers it already has (so a
- * 200-VM wave that shares its targets asks ZStack once per distinct reference, not once per VM),
- * and the capacity preflight: the source disks of the migrations this run creates, added up per
+ * The capacity preflight: the source disks of the migrations this run creates, added up per
  * primary storage and per conversion host, against what ZStack reports available.
  *
  * The engine checks the resources of a run one after the other in one provider process (see
@@ -9,48 +7,9 @@
  * storage over fails its check, naming the storage, the migrations' need and what is available;
  * the ones after it fail too, so `preview` fails whatever the order.
  */
-import type { VmInstanceInventory } from "../client";
-
-/** How long an answer serves later checks of the same run (a run's checks take seconds). */
-export const CHECK_CACHE_TTL_MS = 60_000;
-
-/** Remote answers by key, each for {@link CHECK_CACHE_TTL_MS}; a failed one is asked again. */
-// (fields are assigned in constructors: Pulumi's closure serializer drops field initializers)
-export class CheckCache {
-  private readonly entries: Map<string, { at: number; value: Promise<unknown> }>;
-  private readonly now: () => number;
-  private readonly ttlMs: number;
-
-  constructor(now: () => number = () => Date.now(), ttlMs = CHECK_CACHE_TTL_MS) {
-    this.entries = new Map();
-    this.now = now;
-    this.ttlMs = ttlMs;
-  }
-
-  /** `ttlMs` Infinity: the first answer of the run serves the whole run (a capacity the ledger is measured against). */
-  get<T>(key: string, load: () => Promise<T>, ttlMs = this.ttlMs): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit && this.now() - hit.at < ttlMs) return hit.value as Promise<T>;
-    const value = load();
-    this.entries.set(key, { at: this.now(), value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    return value;
-  }
-}
-
-/** Bytes as `1.50 TiB`, `200.00 GiB` (binary units, as ZStack's UI shows capacity). */
-export function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(2)} ${units[i]}`;
-}
+import type { PrimaryStorageInventory, V2VConversionHostInventory, VmInstanceInventory } from "../client";
+import { formatBytes } from "../core/units";
+import { Validator } from "../core/validation";
 
 /** `vda`, `vdb`, … of a volume's `deviceId` 0, 1, … (how `volumeFilters` name disks, UNCONFIRMED: docs/zstack-wire.md §7). */
 function deviceName(deviceId: unknown): string | undefined {
@@ -122,5 +81,49 @@ export class CapacityLedger {
       .sort((a, b) => b - a)
       .slice(0, limit);
     return { count: sizes.length, bytes: sizes.reduce((s, b) => s + b, 0) };
+  }
+}
+
+/**
+ * The capacity preflight of a migration this run creates: the source disks of the run's migrations
+ * per primary storage against its `availableCapacity`, and the largest set that may convert at once
+ * on the conversion host (its in-flight limit) against its `availableSize`. Fails `v`'s fields.
+ */
+export function capacityPreflight(
+  v: Validator,
+  ledger: CapacityLedger,
+  inputs: Record<string, unknown>,
+  limit: number,
+  found: {
+    source: VmInstanceInventory;
+    storage?: PrimaryStorageInventory;
+    conversionHost?: V2VConversionHostInventory;
+  },
+): void {
+  const { source, storage, conversionHost } = found;
+  ledger.add(inputs.resourceUuid as string, {
+    bytes: sourceDiskBytes(source, inputs.volumeFilters),
+    primaryStorageUuid: inputs.primaryStorageUuid as string | undefined,
+    conversionHostUuid: inputs.conversionHostUuid as string | undefined,
+    limit,
+  });
+  const plural = (n: number) => (n === 1 ? "migration" : "migrations");
+  if (storage?.uuid && typeof storage.availableCapacity === "number") {
+    const need = ledger.onStorage(storage.uuid);
+    if (need.bytes > storage.availableCapacity) {
+      v.fail(
+        "primaryStorageUuid",
+        `primary storage ${storage.name ?? ""} [uuid:${storage.uuid}]: the ${need.count} ${plural(need.count)} this run creates on it need ${formatBytes(need.bytes)} of source disks; ZStack reports ${formatBytes(storage.availableCapacity)} available (availableCapacity)`,
+      );
+    }
+  }
+  if (conversionHost?.uuid && typeof conversionHost.availableSize === "number") {
+    const need = ledger.atOnceOnHost(conversionHost.uuid, limit);
+    if (need.bytes > conversionHost.availableSize) {
+      v.fail(
+        "conversionHostUuid",
+        `V2V conversion host ${conversionHost.name ?? ""} [uuid:${conversionHost.uuid}]: the ${need.count} largest ${plural(need.count)} this run may convert on it at once (maxInFlight ${limit}) need ${formatBytes(need.bytes)}; ZStack reports ${formatBytes(conversionHost.availableSize)} available (availableSize)`,
+      );
+    }
   }
 }

@@ -15,10 +15,24 @@ export class SourceVmError extends ZStackError {
   }
 }
 
+/** `vmware://<32 hex>`: a VMware VM by the uuid of its ESX VmInstance in ZStack. */
+const VMWARE_URL = /^vmware:\/\/([0-9a-fA-F]{32})$/;
+
 /** `vmware://<32 hex>`: the uuid of the ESX VmInstance, or undefined for another url. */
 export function vmwareUuidOf(url: unknown): string | undefined {
-  const m = typeof url === "string" ? /^vmware:\/\/([0-9a-fA-F]{32})$/.exec(url) : null;
+  const m = typeof url === "string" ? VMWARE_URL.exec(url) : null;
   return m ? m[1] : undefined;
+}
+
+/** A url that means a VMware source (`vmware://…`) but is not `vmware://<32 hex>`. */
+export function isMalformedVmwareUrl(url: string): boolean {
+  return /^vmware:\/\//i.test(url) && vmwareUuidOf(url) === undefined;
+}
+
+/** Why the VM a `vmware://` url names is no source: it is no ESX VM (undefined when it is one). */
+export function notVmwareVm(vm: VmInstanceInventory, uuid: string): string | undefined {
+  if (!vm.hypervisorType || vm.hypervisorType === "ESX") return undefined;
+  return `the VM[uuid:${uuid}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`;
 }
 
 export const vmwareUrl = (uuid: string): string => `vmware://${uuid}`;
@@ -59,11 +73,8 @@ export async function sourceVmByUrl(c: ZStackClient, uuid: string): Promise<VmIn
     throw new SourceVmError(
       `url: no VmInstance with uuid ${uuid} exists in ZStack, so cpuNum and memorySize cannot default to the source VM's; set them`,
     );
-  if (vm.hypervisorType && vm.hypervisorType !== "ESX") {
-    throw new SourceVmError(
-      `url: the VM[uuid:${uuid}] named by url is a ${vm.hypervisorType} VM, not a VMware (ESX) VM known to ZStack through vCenter`,
-    );
-  }
+  const notVmware = notVmwareVm(vm, uuid);
+  if (notVmware) throw new SourceVmError(`url: ${notVmware}`);
   return vm;
 }
 

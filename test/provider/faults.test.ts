@@ -2,7 +2,7 @@
 // faults at a high rate: every operation must succeed, and nothing may be created twice.
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
-import { V2vMigrationInputs } from "../../provider/v2v-migration/resource";
+import { V2vMigrationInputs } from "../../provider/v2v-migration/inputs";
 import { Sim, newSim, ovaHarness, v2vHarness } from "./helpers";
 
 describe("providers under transient faults (30% proxy errors + 30% connection resets)", () => {

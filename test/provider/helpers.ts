@@ -3,9 +3,9 @@
 import { startSimulator, SEED_CREDENTIALS } from "../../simulator";
 import { Clock, clearSessionCache } from "../../provider/client";
 import { ConfigSource } from "../../provider/core/config";
-import { OvaPackageProvider } from "../../provider/ova-package/resource";
-import { V2vMigrationProvider } from "../../provider/v2v-migration/resource";
-import { V2vConversionHostProvider } from "../../provider/v2v-conversion-host/resource";
+import { OvaPackageProvider } from "../../provider/hosts/dynamic/providers";
+import { V2vMigrationProvider } from "../../provider/hosts/dynamic/providers";
+import { V2vConversionHostProvider } from "../../provider/hosts/dynamic/providers";
 import { ProviderDeps } from "../../provider/core/context";
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;

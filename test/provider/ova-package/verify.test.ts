@@ -3,11 +3,12 @@
 import * as assert from "assert";
 import * as net from "net";
 import type { AddressInfo } from "net";
-import { SEED_UUIDS as U } from "../../simulator";
-import { ZStackClient, schemas } from "../../provider/client";
-import { ResourceInitError } from "../../provider/core/lifecycle";
-import { OvaPackageInputs, OvaPackageOutputs, OvaPackageProvider } from "../../provider/ova-package/resource";
-import { Sim, newSim, ovaHarness, rejection, routeCount } from "./helpers";
+import { SEED_UUIDS as U } from "../../../simulator";
+import { schemas } from "../../../provider/client";
+import { ResourceInitError } from "../../../provider/hosts/dynamic/providers";
+import { OvaPackageProvider } from "../../../provider/hosts/dynamic/providers";
+import { OvaPackageInputs, OvaPackageOutputs } from "../../../provider/ova-package/inputs";
+import { Sim, newSim, ovaHarness, rejection, routeCount } from "../helpers";
 
 const RU = "7d2e3f4a5b6c4d7e8f9a0b1c2d3e4f5a";
 const inputs = (over: Partial<Record<keyof OvaPackageInputs, unknown>> = {}): OvaPackageInputs =>
@@ -192,7 +193,7 @@ describe("OvaPackage provider: verify", () => {
 
   describe("adoption", () => {
     async function exportByHand(provider: OvaPackageProvider): Promise<string> {
-      const c = (provider as unknown as { client(): ZStackClient }).client();
+      const c = provider.context().client();
       const body = await c.call("ExportVmOvaPackage", {
         params: { vmUuid: U.vmStopped3, backupStorageUuid: U.bsImageStore, name: "by-hand" },
       });

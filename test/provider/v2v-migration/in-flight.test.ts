@@ -2,13 +2,13 @@
 // slots, first come first served, seeded from ZStack's unfinished V2V jobs, an adopted job counted
 // once; and V2vMigration's create and rerun going through them.
 import * as assert from "assert";
-import { maxConcurrency, SEED_UUIDS as U } from "../../simulator";
-import { V2V_JOB_NAME } from "../../provider/v2v-migration/inputs";
-import { V2vMigrationInputs } from "../../provider/v2v-migration/resource";
-import { HostSlots, SlotRequest, conversionHostOfJob } from "../../provider/v2v-migration/in-flight";
-import { ZStackClient, convertVmFromForeignHypervisor } from "../../provider/client";
-import { SEED_CREDENTIALS } from "../../simulator";
-import { Sim, accountConfig, newSim, v2vHarness, virtualClock } from "./helpers";
+import { maxConcurrency, SEED_UUIDS as U } from "../../../simulator";
+import { V2V_JOB_NAME } from "../../../provider/v2v-migration/inputs";
+import { V2vMigrationInputs } from "../../../provider/v2v-migration/inputs";
+import { HostSlots, SlotRequest, conversionHostOfJob } from "../../../provider/v2v-migration/in-flight";
+import { ZStackClient, convertVmFromForeignHypervisor } from "../../../provider/client";
+import { SEED_CREDENTIALS } from "../../../simulator";
+import { Sim, accountConfig, newSim, v2vHarness, virtualClock } from "../helpers";
 
 const GiB = 1024 ** 3;
 const MIN = 60_000;

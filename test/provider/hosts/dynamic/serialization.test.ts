@@ -3,15 +3,15 @@
 // serialize without capturing credentials or live objects, deserialize, and work against ZStack.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { SEED_CREDENTIALS as C, SEED_UUIDS as U, startSimulator } from "../../simulator";
-import { clearSessionCache } from "../../provider/client";
+import { SEED_CREDENTIALS as C, SEED_UUIDS as U, startSimulator } from "../../../../simulator";
+import { clearSessionCache } from "../../../../provider/client";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider modules use `export =`; imported as the SDK imports them
-import v2vProvider = require("../../provider/providers/v2v-migration");
+import v2vProvider = require("../../../../provider/providers/v2v-migration");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider modules use `export =`; imported as the SDK imports them
-import ovaProvider = require("../../provider/providers/ova-package");
+import ovaProvider = require("../../../../provider/providers/ova-package");
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
-import conversionHostProvider = require("../../provider/providers/v2v-conversion-host");
-import { config } from "./helpers";
+import conversionHostProvider = require("../../../../provider/providers/v2v-conversion-host");
+import { config } from "../../helpers";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require("require-from-string") as (code: string) => {
   handler(): Record<string, (...a: unknown[]) => Promise<unknown>>;

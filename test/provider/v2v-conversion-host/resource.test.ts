@@ -1,10 +1,11 @@
 // The V2vConversionHost provider called directly against the simulator over real HTTP, virtual time.
 import * as assert from "assert";
-import { SEED_UUIDS as U } from "../../simulator";
-import { ResourceInitError } from "../../provider/core/lifecycle";
-import { UNKNOWN } from "../../provider/core/values";
-import { V2vConversionHostInputs, V2vConversionHostProvider } from "../../provider/v2v-conversion-host/resource";
-import { Sim, config, conversionHostHarness, newSim, rejection, routeCount, v2vHarness } from "./helpers";
+import { SEED_UUIDS as U } from "../../../simulator";
+import { ResourceInitError } from "../../../provider/hosts/dynamic/providers";
+import { UNKNOWN } from "../../../provider/core/values";
+import { V2vConversionHostProvider } from "../../../provider/hosts/dynamic/providers";
+import { V2vConversionHostInputs } from "../../../provider/v2v-conversion-host/inputs";
+import { Sim, config, conversionHostHarness, newSim, rejection, routeCount, v2vHarness } from "../helpers";
 
 const RU = "6b3e4f5a6b7c4d8e9f0a1b2c3d4e5f60";
 const MSG = "org.zstack.v2v.APIAddV2VConversionHostMsg";

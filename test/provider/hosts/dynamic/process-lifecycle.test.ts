@@ -11,11 +11,11 @@ import {
   engineAddressFromArgs,
   installProcessLifecycle,
   isDynamicProviderMain,
-} from "../../provider/hosts/dynamic/process-lifecycle";
+} from "../../../../provider/hosts/dynamic/process-lifecycle";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..");
 const SERVER_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-const PRELOAD = path.join(__dirname, "fixtures/dynamic-provider-preload.js");
+const PRELOAD = path.join(__dirname, "../../fixtures/dynamic-provider-preload.js");
 const ENTRY_MODULES = ["v2v-migration", "ova-package"].map((m) =>
   path.join(REPO_ROOT, "provider/providers", `${m}.ts`),
 );

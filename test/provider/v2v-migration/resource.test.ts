@@ -1,13 +1,14 @@
 // The V2vMigration provider called directly (check/diff/create/read/update/delete) against the
 // simulator over real HTTP, with a virtual clock: every wait is instant and deterministic.
 import * as assert from "assert";
-import { SEED_UUIDS as U } from "../../simulator";
-import { ZStackConfigError, schemas } from "../../provider/client";
-import { ResourceInitError } from "../../provider/core/lifecycle";
-import { RemigrationError } from "../../provider/v2v-migration/remigration-guard";
-import { UNKNOWN } from "../../provider/core/values";
-import { V2vMigrationInputs, V2vMigrationOutputs, V2vMigrationProvider } from "../../provider/v2v-migration/resource";
-import { Sim, accountConfig, config, newSim, rejection, routeCount, v2vHarness, virtualClock } from "./helpers";
+import { SEED_UUIDS as U } from "../../../simulator";
+import { ZStackConfigError, schemas } from "../../../provider/client";
+import { ResourceInitError } from "../../../provider/hosts/dynamic/providers";
+import { RemigrationError } from "../../../provider/v2v-migration/remigration-guard";
+import { UNKNOWN } from "../../../provider/core/values";
+import { V2vMigrationProvider } from "../../../provider/hosts/dynamic/providers";
+import { V2vMigrationInputs, V2vMigrationOutputs } from "../../../provider/v2v-migration/inputs";
+import { Sim, accountConfig, config, newSim, rejection, routeCount, v2vHarness, virtualClock } from "../helpers";
 
 const GiB = 1024 ** 3;
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----";
@@ -811,9 +812,7 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     const clock = virtualClock(sim, {
       beforeSleep: async () => {
         if (++n === 3) {
-          const c = (
-            harness.provider as unknown as { client(): import("../../provider/client").ZStackClient }
-          ).client();
+          const c = harness.provider.context().client();
           await c.call("CancelLongJob", { pathVars: { uuid: "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" } });
         }
       },
@@ -864,7 +863,7 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
 
   it("create: adoptUuid takes over an existing V2V job without submitting; wrong uuids are refused", async () => {
     const { provider } = await v2vHarness(sim);
-    const c = (provider as unknown as { client(): import("../../provider/client").ZStackClient }).client();
+    const c = provider.context().client();
     const body = await c.call("ConvertVmFromForeignHypervisor", {
       params: {
         url: `vmware://${U.vmwareDb01}`,
@@ -912,7 +911,7 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     assert.deepStrictEqual(r.props, outs);
     sim.world.update("longJobs", id, { name: "renamed in the UI" });
     assert.strictEqual((await provider.read(id, outs)).props!.longJobName, "renamed in the UI");
-    const c = (provider as unknown as { client(): import("../../provider/client").ZStackClient }).client();
+    const c = provider.context().client();
     await c.call("DeleteLongJob", { pathVars: { uuid: id } });
     assert.deepStrictEqual(await provider.read(id, outs), { id: undefined });
 

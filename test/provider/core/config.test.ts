@@ -3,9 +3,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ZStackConfigError } from "../../provider/client";
-import { readConfig, requireConnection } from "../../provider/core/config";
-import { config } from "./helpers";
+import { ZStackConfigError } from "../../../provider/client";
+import { readConfig, requireConnection } from "../../../provider/core/config";
+import { config } from "../helpers";
 
 describe("provider config", () => {
   it("reads fully qualified zstack:* keys", () => {

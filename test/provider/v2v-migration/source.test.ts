@@ -1,9 +1,10 @@
 // V2vMigration by source name (sourceVmName) and the source defaults (cpuNum, memorySize), through
 // the provider's check/diff/create/read/update/delete against the simulator over real HTTP.
 import * as assert from "assert";
-import { SEED_UUIDS as U } from "../../simulator";
-import { V2vMigrationInputs, V2vMigrationProvider } from "../../provider/v2v-migration/resource";
-import { Sim, accountConfig, newSim, rejection, routeCount, v2vHarness, virtualClock } from "./helpers";
+import { SEED_UUIDS as U } from "../../../simulator";
+import { V2vMigrationProvider } from "../../../provider/hosts/dynamic/providers";
+import { V2vMigrationInputs } from "../../../provider/v2v-migration/inputs";
+import { Sim, accountConfig, newSim, rejection, routeCount, v2vHarness, virtualClock } from "../helpers";
 
 const GiB = 1024 ** 3;
 

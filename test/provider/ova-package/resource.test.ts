@@ -1,11 +1,12 @@
 // The OvaPackage provider called directly against the simulator over real HTTP, virtual time.
 import * as assert from "assert";
-import { SEED_UUIDS as U } from "../../simulator";
-import { ZStackApiError, ZStackClient, schemas } from "../../provider/client";
-import { ResourceInitError } from "../../provider/core/lifecycle";
-import { UNKNOWN } from "../../provider/core/values";
-import { OvaPackageInputs, OvaPackageOutputs, OvaPackageProvider } from "../../provider/ova-package/resource";
-import { Sim, config, newSim, ovaHarness, rejection, routeCount, virtualClock } from "./helpers";
+import { SEED_UUIDS as U } from "../../../simulator";
+import { ZStackApiError, schemas } from "../../../provider/client";
+import { ResourceInitError } from "../../../provider/hosts/dynamic/providers";
+import { UNKNOWN } from "../../../provider/core/values";
+import { OvaPackageProvider } from "../../../provider/hosts/dynamic/providers";
+import { OvaPackageInputs, OvaPackageOutputs } from "../../../provider/ova-package/inputs";
+import { Sim, config, newSim, ovaHarness, rejection, routeCount, virtualClock } from "../helpers";
 
 const RU = "5a2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f";
 const inputs = (over: Partial<Record<keyof OvaPackageInputs, unknown>> = {}): OvaPackageInputs =>
@@ -22,7 +23,7 @@ const inputs = (over: Partial<Record<keyof OvaPackageInputs, unknown>> = {}): Ov
     ...over,
   }) as OvaPackageInputs;
 const asRecord = (x: unknown) => x as Record<string, unknown>;
-const clientOf = (p: OvaPackageProvider) => (p as unknown as { client(): ZStackClient }).client();
+const clientOf = (p: OvaPackageProvider) => p.context().client();
 
 describe("OvaPackage provider: check (local validation)", () => {
   const provider = new OvaPackageProvider({ log: () => undefined });

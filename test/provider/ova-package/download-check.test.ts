@@ -7,16 +7,16 @@ import * as https from "https";
 import * as net from "net";
 import * as path from "path";
 import type { AddressInfo } from "net";
-import { SEED_UUIDS as U } from "../../simulator";
-import { ovaMd5 } from "../../simulator/http/download";
-import { Clock } from "../../provider/client";
-import { OvaVerifyError, VerifyOptions, verifyOva } from "../../provider/ova-package/download-check";
-import { Sim, newSim, rejection, routeCount, virtualClock } from "./helpers";
+import { SEED_UUIDS as U } from "../../../simulator";
+import { ovaMd5 } from "../../../simulator/http/download";
+import { Clock } from "../../../provider/client";
+import { OvaVerifyError, VerifyOptions, verifyOva } from "../../../provider/ova-package/download-check";
+import { Sim, newSim, rejection, routeCount, virtualClock } from "../helpers";
 
 const MiB = 1024 * 1024;
 const PKG = "6c1f3b2a9d8e4f70a1b2c3d4e5f60718";
 const SIZE = 3 * MiB + 12345;
-const fixtures = path.join(__dirname, "fixtures");
+const fixtures = path.join(__dirname, "..", "fixtures");
 const cert = fs.readFileSync(path.join(fixtures, "test-only-server.crt"), "utf8");
 const key = fs.readFileSync(path.join(fixtures, "test-only-server.key"), "utf8");
 
