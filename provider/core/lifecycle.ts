@@ -14,6 +14,7 @@ import {
   randomZStackUuid,
   redactText,
 } from "../client";
+import type { ProviderContext } from "./context";
 import { InputSets } from "./input-table";
 import { CheckFailure, RESOURCE_UUID, Validator } from "./validation";
 import { containsUnknown, jsonEqual, pickInputs, withoutUndefined } from "./values";
@@ -152,13 +153,24 @@ export async function unlessUnreachable(
   }
 }
 
+/** How `check` finds an object to adopt (`adoptUuid`), and what of it must match the inputs. */
+export interface AdoptCheck<T> {
+  get: (c: ZStackClient, uuid: string) => Promise<T | undefined>;
+  /** ZStack's VO type, for "not found" in ZStack's words, e.g. `LongJobVO` */
+  type: string;
+  /** fails `v`'s fields where the found object contradicts the inputs */
+  verify?: (found: T, v: Validator) => void;
+}
+
 /** What a resource's `check` does beyond the shared protocol. */
-export interface CheckSteps {
+export interface CheckSteps<T = unknown> {
   /** `V2vMigration`, `OvaPackage` (in messages) */
   typeName: string;
   /** fully qualified API message, for ZStack's validation templates */
   message: string;
   inputs: InputSets;
+  /** the provider's context: its check client and log */
+  ctx: ProviderContext;
   /** local validation of each input */
   validate: (v: Validator, adopting: boolean) => void;
   /**
@@ -166,22 +178,26 @@ export interface CheckSteps {
    * the create-or-replace decision), e.g. what a migration resolved from its source VM's name.
    */
   recorded?: (olds: Record<string, unknown>, inputs: Record<string, unknown>) => void;
+  /** the object `adoptUuid` names, checked against ZStack instead of the references */
+  adopt: AdoptCheck<T>;
   /**
-   * Validation against ZStack, run for a create or a replacement. It may complete `inputs` (the
-   * object `v` validates) with what it resolved: `check` returns them.
+   * Validation of a new object's references against ZStack, run for a create or a replacement. It
+   * may complete `inputs` (the object `v` validates) with what it resolved: `check` returns them.
    */
-  checkReferences: (v: Validator, adopting: boolean, inputs: Record<string, unknown>) => Promise<void>;
+  checkReferences: (c: ZStackClient, v: Validator, inputs: Record<string, unknown>) => Promise<void>;
 }
 
 /**
  * `check` of every resource: the resourceUuid ({@link withResourceUuid}), the resource's local
  * validation, unknown inputs, the values it recorded, then (for a create or a replacement) its
- * remote checks.
+ * remote checks: of the adopted object, or of the references. Nothing is asked of ZStack when the
+ * connection is not configured or `zstack:validateReferences` is false; an unreachable ZStack
+ * skips the remote checks with a note ({@link unlessUnreachable}).
  */
-export async function checkInputs(
+export async function checkInputs<T>(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  steps: CheckSteps,
+  steps: CheckSteps<T>,
 ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   const inputs = withResourceUuid(olds, news);
   const v = new Validator(inputs, steps.message);
@@ -189,8 +205,24 @@ export async function checkInputs(
   steps.validate(v, adopting);
   v.unknownInputs([...steps.inputs.names, RESOURCE_NAME], steps.typeName);
   steps.recorded?.(olds ?? {}, inputs);
-  if (isCreateOrReplace(olds, inputs, steps.inputs)) await steps.checkReferences(v, adopting, inputs);
+  const c = isCreateOrReplace(olds, inputs, steps.inputs) ? steps.ctx.checkClient() : undefined;
+  if (c) {
+    await unlessUnreachable(
+      steps.typeName,
+      (l) => steps.ctx.log(l),
+      () => (adopting ? checkAdopted(c, v, steps.adopt) : steps.checkReferences(c, v, inputs)),
+    );
+  }
   return { inputs, failures: v.failures };
+}
+
+/** The object `adoptUuid` names exists, and matches what the inputs say of it. */
+async function checkAdopted<T>(c: ZStackClient, v: Validator, adopt: AdoptCheck<T>): Promise<void> {
+  const uuid = v.value("adoptUuid");
+  if (typeof uuid !== "string") return;
+  const found = await adopt.get(c, uuid);
+  if (!found) v.notFound("adoptUuid", uuid, adopt.type);
+  else adopt.verify?.(found, v);
 }
 
 export interface DiffOptions {

@@ -35,7 +35,6 @@ import {
   recordedInputs,
   resourceLabel,
   secretsOf,
-  unlessUnreachable,
   vanishedBeforeUpdate,
 } from "../core/lifecycle";
 import { CheckResult, ResourceLogic } from "../core/resource";
@@ -61,6 +60,39 @@ function validateInputs(v: Validator, adopting: boolean): void {
   checkVerifyInput(v);
 }
 
+/** ExportVmOvaPackage's own checks (OvfInterceptor order), against ZStack, before anything is created. */
+async function checkReferences(c: ZStackClient, v: Validator): Promise<void> {
+  const vmUuid = v.value("vmUuid") as string | undefined;
+  const bsUuid = v.value("backupStorageUuid") as string | undefined;
+  const resourceUuid = v.value("resourceUuid") as string | undefined;
+  const [packages, bs, vm] = await Promise.all([
+    vmUuid ? imagePackagesOfVm(c, vmUuid) : Promise.resolve([] as ImagePackageInventory[]),
+    bsUuid ? getReference(c, "QueryBackupStorage", bsUuid) : Promise.resolve(undefined),
+    vmUuid ? getVmInstance(c, vmUuid) : Promise.resolve(undefined),
+  ]);
+  const ours = packages.find((p) => p.uuid === resourceUuid);
+  const other = packages.find((p) => p.uuid !== resourceUuid);
+  if (vmUuid && other) {
+    v.fail(
+      "vmUuid",
+      `Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${other.uuid}], please delete the package and try again.`,
+    );
+  }
+  if (bsUuid) {
+    if (!bs) v.notFound("backupStorageUuid", bsUuid, "BackupStorageVO");
+    else if (bs.type !== "ImageStoreBackupStorage") {
+      v.fail(
+        "backupStorageUuid",
+        `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${bsUuid} is not an ImageStore backup storage.`,
+      );
+    }
+  }
+  if (vmUuid && !ours) {
+    if (!vm) v.fail("vmUuid", `Not found the vm to be exported with the uuid: ${vmUuid}`);
+    else if (vm.state !== "Stopped") v.fail("vmUuid", "Only vm in state: Stopped can be exported.");
+  }
+}
+
 export class OvaPackageResource implements ResourceLogic<OvaPackageInputs, OvaPackageOutputs> {
   readonly typeName = TYPE_NAME;
 
@@ -73,63 +105,23 @@ export class OvaPackageResource implements ResourceLogic<OvaPackageInputs, OvaPa
       typeName: TYPE_NAME,
       message: OVA_MESSAGE,
       inputs: OVA_PACKAGE_INPUTS,
+      ctx: this.ctx,
       validate: (v, adopting) => validateInputs(v, adopting),
-      checkReferences: (v, adopting) => this.checkReferences(v, adopting),
-    });
-  }
-
-  /** ExportVmOvaPackage's own checks (OvfInterceptor order), against ZStack, before anything is created. */
-  private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
-    const c = this.ctx.checkClient();
-    if (!c) return;
-    const vmUuid = v.value("vmUuid") as string | undefined;
-    const bsUuid = v.value("backupStorageUuid") as string | undefined;
-    const resourceUuid = v.value("resourceUuid") as string | undefined;
-    const adoptUuid = v.value("adoptUuid") as string | undefined;
-    await unlessUnreachable(
-      TYPE_NAME,
-      (l) => this.ctx.log(l),
-      async () => {
-        if (adopting) {
-          if (!adoptUuid) return;
-          const pkg = await getImagePackage(c, adoptUuid);
-          if (!pkg) v.notFound("adoptUuid", adoptUuid, "ImagePackageVO");
-          else if (vmUuid && pkg.vmUuid && pkg.vmUuid !== vmUuid) {
+      adopt: {
+        get: getImagePackage,
+        type: "ImagePackageVO",
+        verify: (pkg, v) => {
+          const vmUuid = v.value("vmUuid") as string | undefined;
+          if (vmUuid && pkg.vmUuid && pkg.vmUuid !== vmUuid) {
             v.fail(
               "vmUuid",
-              `the ova package[uuid: ${adoptUuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`,
+              `the ova package[uuid: ${pkg.uuid}] was exported from vm[uuid: ${pkg.vmUuid}], not ${vmUuid}`,
             );
           }
-          return;
-        }
-        const [packages, bs, vm] = await Promise.all([
-          vmUuid ? imagePackagesOfVm(c, vmUuid) : Promise.resolve([] as ImagePackageInventory[]),
-          bsUuid ? getReference(c, "QueryBackupStorage", bsUuid) : Promise.resolve(undefined),
-          vmUuid ? getVmInstance(c, vmUuid) : Promise.resolve(undefined),
-        ]);
-        const ours = packages.find((p) => p.uuid === resourceUuid);
-        const other = packages.find((p) => p.uuid !== resourceUuid);
-        if (vmUuid && other) {
-          v.fail(
-            "vmUuid",
-            `Vm[uuid: ${vmUuid}] is already exported as the ova package[uuid: ${other.uuid}], please delete the package and try again.`,
-          );
-        }
-        if (bsUuid) {
-          if (!bs) v.notFound("backupStorageUuid", bsUuid, "BackupStorageVO");
-          else if (bs.type !== "ImageStoreBackupStorage") {
-            v.fail(
-              "backupStorageUuid",
-              `Export vm requires an ImageStore backup storage, but given backupStorageUuid: ${bsUuid} is not an ImageStore backup storage.`,
-            );
-          }
-        }
-        if (vmUuid && !ours) {
-          if (!vm) v.fail("vmUuid", `Not found the vm to be exported with the uuid: ${vmUuid}`);
-          else if (vm.state !== "Stopped") v.fail("vmUuid", "Only vm in state: Stopped can be exported.");
-        }
+        },
       },
-    );
+      checkReferences: (c, v) => checkReferences(c, v),
+    });
   }
 
   // ------------------------------------------------------------------ diff

@@ -32,7 +32,6 @@ import {
   echoedInputs,
   ignoreGone,
   resourceLabel,
-  unlessUnreachable,
   vanishedBeforeUpdate,
 } from "../core/lifecycle";
 import { CheckResult, ResourceLogic } from "../core/resource";
@@ -77,6 +76,36 @@ function validateInputs(v: Validator, adopting: boolean): void {
   v.list("userTags", tagItem);
 }
 
+/** AddV2VConversionHost's refusals, asked of ZStack before anything is added. */
+async function checkReferences(c: ZStackClient, v: Validator): Promise<void> {
+  const hostUuid = v.value("hostUuid") as string | undefined;
+  const resourceUuid = v.value("resourceUuid") as string | undefined;
+  if (!hostUuid) return;
+  const [host, onHost] = await Promise.all([
+    getReference(c, "QueryHost", hostUuid),
+    conversionHostsOnHost(c, hostUuid),
+  ]);
+  if (!host) {
+    v.notFound("hostUuid", hostUuid, "HostVO");
+    return;
+  }
+  if (host.hypervisorType !== undefined && host.hypervisorType !== "KVM") {
+    v.fail(
+      "hostUuid",
+      `host[uuid:${hostUuid}] is not a KVM host (hypervisorType: ${host.hypervisorType}): only a KVM host can be a V2V conversion host`,
+    );
+  } else if (host.status !== undefined && host.status !== "Connected") {
+    v.fail("hostUuid", `host[uuid:${hostUuid}] is not Connected (status: ${host.status})`);
+  } else {
+    const other = onHost.find((ch) => ch.uuid !== resourceUuid);
+    if (other)
+      v.fail(
+        "hostUuid",
+        `host[uuid:${hostUuid}] is already the V2V conversion host[uuid:${other.uuid}, name:${other.name}]; adopt it with adoptUuid`,
+      );
+  }
+}
+
 export class V2vConversionHostResource implements ResourceLogic<V2vConversionHostInputs, V2vConversionHostOutputs> {
   readonly typeName = TYPE_NAME;
 
@@ -89,8 +118,24 @@ export class V2vConversionHostResource implements ResourceLogic<V2vConversionHos
       typeName: TYPE_NAME,
       message: CONVERSION_HOST_MESSAGE,
       inputs: V2V_CONVERSION_HOST_INPUTS,
+      ctx: this.ctx,
       validate: (v, adopting) => validateInputs(v, adopting),
-      checkReferences: (v, adopting) => this.checkReferences(v, adopting),
+      adopt: {
+        get: getConversionHost,
+        type: "V2VConversionHostVO",
+        verify: (ch, v) => {
+          const hostUuid = v.value("hostUuid") as string | undefined;
+          const type = v.value("type") as string | undefined;
+          if (hostUuid && ch.hostUuid && ch.hostUuid !== hostUuid)
+            v.fail(
+              "hostUuid",
+              `the conversion host[uuid: ${ch.uuid}] is on host[uuid: ${ch.hostUuid}], not ${hostUuid}`,
+            );
+          if (type && ch.type && ch.type !== type)
+            v.fail("type", `the conversion host[uuid: ${ch.uuid}] is of type ${ch.type}, not ${type}`);
+        },
+      },
+      checkReferences: (c, v) => checkReferences(c, v),
     });
     // `state` defaults to Enabled; an adopted conversion host keeps ZStack's unless the program sets it
     if (
@@ -100,61 +145,6 @@ export class V2vConversionHostResource implements ResourceLogic<V2vConversionHos
       r.inputs.state = DEFAULT_CONVERSION_HOST_STATE;
     }
     return r;
-  }
-
-  /** AddV2VConversionHost's refusals, asked of ZStack before anything is added. */
-  private async checkReferences(v: Validator, adopting: boolean): Promise<void> {
-    const c = this.ctx.checkClient();
-    if (!c) return;
-    const hostUuid = v.value("hostUuid") as string | undefined;
-    const type = v.value("type") as string | undefined;
-    const resourceUuid = v.value("resourceUuid") as string | undefined;
-    const adoptUuid = v.value("adoptUuid") as string | undefined;
-    await unlessUnreachable(
-      TYPE_NAME,
-      (l) => this.ctx.log(l),
-      async () => {
-        if (adopting) {
-          if (!adoptUuid) return;
-          const ch = await getConversionHost(c, adoptUuid);
-          if (!ch) v.notFound("adoptUuid", adoptUuid, "V2VConversionHostVO");
-          else {
-            if (hostUuid && ch.hostUuid && ch.hostUuid !== hostUuid)
-              v.fail(
-                "hostUuid",
-                `the conversion host[uuid: ${adoptUuid}] is on host[uuid: ${ch.hostUuid}], not ${hostUuid}`,
-              );
-            if (type && ch.type && ch.type !== type)
-              v.fail("type", `the conversion host[uuid: ${adoptUuid}] is of type ${ch.type}, not ${type}`);
-          }
-          return;
-        }
-        if (!hostUuid) return;
-        const [host, onHost] = await Promise.all([
-          getReference(c, "QueryHost", hostUuid),
-          conversionHostsOnHost(c, hostUuid),
-        ]);
-        if (!host) {
-          v.notFound("hostUuid", hostUuid, "HostVO");
-          return;
-        }
-        if (host.hypervisorType !== undefined && host.hypervisorType !== "KVM") {
-          v.fail(
-            "hostUuid",
-            `host[uuid:${hostUuid}] is not a KVM host (hypervisorType: ${host.hypervisorType}): only a KVM host can be a V2V conversion host`,
-          );
-        } else if (host.status !== undefined && host.status !== "Connected") {
-          v.fail("hostUuid", `host[uuid:${hostUuid}] is not Connected (status: ${host.status})`);
-        } else {
-          const other = onHost.find((ch) => ch.uuid !== resourceUuid);
-          if (other)
-            v.fail(
-              "hostUuid",
-              `host[uuid:${hostUuid}] is already the V2V conversion host[uuid:${other.uuid}, name:${other.name}]; adopt it with adoptUuid`,
-            );
-        }
-      },
-    );
   }
 
   // ------------------------------------------------------------------ diff

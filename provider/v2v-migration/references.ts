@@ -12,7 +12,6 @@ import {
   ZStackClient,
   esxVmInstances,
   getConversionHost,
-  getLongJob,
   getPrimaryStorage,
   getReference,
   getReferences,
@@ -20,7 +19,6 @@ import {
 } from "../client";
 import { CheckCache } from "../core/check-cache";
 import { Validator } from "../core/validation";
-import { V2V_JOB_NAME } from "./inputs";
 import { SourceVmError, notVmwareVm, sourceVmFromListing, vmwareUuidOf, withSourceDefaults } from "./source";
 
 /** The state (and connection status) a referenced resource must be in; absent fields are not checked. */
@@ -65,15 +63,9 @@ export async function checkReferences(
   c: ZStackClient,
   cache: CheckCache,
   v: Validator,
-  adopting: boolean,
   inputs: Record<string, unknown>,
 ): Promise<CheckedReferences> {
   const found: CheckedReferences = {};
-  if (adopting) {
-    const adoptUuid = v.value("adoptUuid") as string | undefined;
-    if (adoptUuid) await checkAdoptedJob(c, v, adoptUuid);
-    return found;
-  }
   const checks: Array<Promise<void>> = [checkSource(c, cache, v, inputs, found)];
   const host = v.value("conversionHostUuid") as string | undefined;
   if (host) checks.push(checkConversionHost(c, cache, v, host, found));
@@ -95,15 +87,6 @@ export async function checkReferences(
   if (l3s) checks.push(checkL3Networks(c, cache, v, l3s));
   await Promise.all(checks);
   return found;
-}
-
-/** `adoptUuid` names a V2V long job. */
-async function checkAdoptedJob(c: ZStackClient, v: Validator, adoptUuid: string): Promise<void> {
-  const job = await getLongJob(c, adoptUuid);
-  if (!job) v.notFound("adoptUuid", adoptUuid, "LongJobVO");
-  else if (job.jobName && job.jobName !== V2V_JOB_NAME) {
-    v.fail("adoptUuid", `long job[uuid:${adoptUuid}] is a ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`);
-  }
 }
 
 /** The source VM, by name or by `vmware://` url, from one listing of every ESX VM per run. */

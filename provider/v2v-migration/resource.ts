@@ -84,29 +84,34 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       validate: (v, adopting) => validateInputs(v, adopting),
       // a recorded migration keeps the url, CPU and memory it resolved: its source is never looked up again
       recorded: (recorded, inputs) => Object.assign(inputs, recordedSource(recorded, inputs)),
-      checkReferences: (v, adopting, inputs) => this.checkAgainstZStack(v, adopting, inputs),
+      ctx: this.ctx,
+      adopt: {
+        get: getLongJob,
+        type: "LongJobVO",
+        verify: (job, v) => {
+          if (job.jobName && job.jobName !== V2V_JOB_NAME) {
+            v.fail(
+              "adoptUuid",
+              `long job[uuid:${job.uuid}] is a ${job.jobName}, not a V2V conversion (${V2V_JOB_NAME})`,
+            );
+          }
+        },
+      },
+      checkReferences: (c, v, inputs) => this.checkAgainstZStack(c, v, inputs),
     });
   }
 
-  /**
-   * The references (`references.ts`), then, for a migration this run creates, the capacity
-   * preflight (`preflight.ts`); an unreachable ZStack skips both with a note.
-   */
-  private async checkAgainstZStack(v: Validator, adopting: boolean, inputs: Record<string, unknown>): Promise<void> {
-    const c = this.ctx.checkClient();
-    if (!c) return;
+  /** The references (`references.ts`), then, for a migration this run creates, the capacity preflight (`preflight.ts`). */
+  private async checkAgainstZStack(c: ZStackClient, v: Validator, inputs: Record<string, unknown>): Promise<void> {
     const cache = this.ctx.checkCache();
-    const log = (l: string) => this.ctx.log(l);
-    let found: Awaited<ReturnType<typeof checkReferences>> = {};
-    await unlessUnreachable(TYPE_NAME, log, async () => (found = await checkReferences(c, cache, v, adopting, inputs)));
-    const { source } = found;
+    const { source, ...found } = await checkReferences(c, cache, v, inputs);
     if (!source || typeof inputs.resourceUuid !== "string") return;
     // a job ZStack already has (an interrupted run's, which create adopts) needs no more capacity
     const resourceUuid = inputs.resourceUuid;
     let existing: LongJobInventory[] = [];
     await unlessUnreachable(
       TYPE_NAME,
-      log,
+      (l) => this.ctx.log(l),
       async () => (existing = await cache.get("v2v-jobs", () => longJobsIn(c, V2V_JOB_NAME, LONG_JOB_STATES))),
     );
     if (existing.some((j) => j.uuid === resourceUuid)) return;
