@@ -154,28 +154,18 @@ export async function submitApiJob(
       submittedAt,
     };
   }
-  if (res.status === 400 && faults > 0 && /duplicate job uuid/i.test(res.text)) {
-    // the attempt that "failed" reached the server: follow the job it started
-    return {
-      api,
-      jobUuid,
-      pollUrl: apiJobUrl(http.baseUrl, jobUuid),
-      apiTimeoutMs: DEFAULT_API_TIMEOUT_MS,
-      submittedAt,
-    };
-  }
-  if (res.status === 200 || res.status === 204) {
-    // answered synchronously: the body is what the api-job poll would have answered (§3.5)
-    const body = http.parseJson(api, res);
-    return {
-      api,
-      jobUuid,
-      pollUrl: apiJobUrl(http.baseUrl, jobUuid),
-      apiTimeoutMs: DEFAULT_API_TIMEOUT_MS,
-      submittedAt,
-      finished: { body },
-    };
-  }
+  // a job known by its uuid alone: polled at the default location, with the default timeout
+  const byUuid = {
+    api,
+    jobUuid,
+    pollUrl: apiJobUrl(http.baseUrl, jobUuid),
+    apiTimeoutMs: DEFAULT_API_TIMEOUT_MS,
+    submittedAt,
+  };
+  // the attempt that "failed" reached the server: follow the job it started
+  if (res.status === 400 && faults > 0 && /duplicate job uuid/i.test(res.text)) return byUuid;
+  // answered synchronously: the body is what the api-job poll would have answered (§3.5)
+  if (res.status === 200 || res.status === 204) return { ...byUuid, finished: { body: http.parseJson(api, res) } };
   throw http.failure(api, res);
 }
 

@@ -61,6 +61,18 @@ export interface ResourceInputs<T extends InputTable> extends InputSets {
   readonly secrets: readonly NamesWhere<T, { secret: true }>[];
 }
 
+/**
+ * The inputs every ZStack create takes alike: the new object's `resourceUuid`, its tags, and
+ * `adoptUuid` (take over an existing object instead of creating one). A table spreads them in.
+ */
+export const CREATE_INPUTS = {
+  resourceUuid: { change: "replace", sent: "param" },
+  tagUuids: { change: "replace", sent: "param" },
+  systemTags: { change: "replace", sent: "tags" },
+  userTags: { change: "replace", sent: "tags" },
+  adoptUuid: { change: "replace" },
+} as const satisfies InputTable;
+
 export function describeInputs<const T extends InputTable>(table: T): ResourceInputs<T> {
   const names = Object.keys(table) as (keyof T & string)[];
   const where = (f: (s: InputSpec) => boolean) => names.filter((n) => f(table[n])) as never[];
@@ -83,6 +95,13 @@ export function describeInputs<const T extends InputTable>(table: T): ResourceIn
 export type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
   ? true
   : never;
+
+/**
+ * `true` when a resource's interfaces name exactly the inputs of its table and, beyond them, the
+ * outputs of its output list; `never` otherwise, so `const ok: Declared<…> = true` fails to compile.
+ */
+export type Declared<I, O, T extends InputTable, Outputs extends readonly string[]> = SameKeys<I, T> &
+  SameKeys<Omit<O, keyof I>, Record<Outputs[number], unknown>>;
 
 /** The parameters and tag lists of a create call, from inputs (unset ones left out). */
 export function createCallArgs(

@@ -2,7 +2,7 @@
  * OvaPackage's inputs and outputs, declared once: the table (how each input changes and whether it
  * is sent to ExportVmOvaPackage) and the typed interfaces the provider and the SDK share.
  */
-import { SameKeys, describeInputs } from "../core/input-table";
+import { CREATE_INPUTS, Declared, describeInputs } from "../core/input-table";
 import type { Verified, VerifyMethod } from "./download-check";
 
 /** The export's API message, for ZStack's validation messages. */
@@ -12,16 +12,12 @@ export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 export const OVA_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h", verify: "1h" } as const;
 
 export const OVA_PACKAGE_INPUTS = describeInputs({
+  ...CREATE_INPUTS,
   vmUuid: { change: "replace", sent: "param" },
   backupStorageUuid: { change: "replace", sent: "param" },
   name: { change: "updateIfSet", sent: "param" },
   description: { change: "updateIfSet", sent: "param" },
-  resourceUuid: { change: "replace", sent: "param" },
-  tagUuids: { change: "replace", sent: "param" },
-  systemTags: { change: "replace", sent: "tags" },
-  userTags: { change: "replace", sent: "tags" },
   timeouts: { change: "update" },
-  adoptUuid: { change: "replace" },
   verify: { change: "update" },
 });
 
@@ -97,10 +93,10 @@ export interface OvaPackageOutputs extends OvaPackageInputs {
 }
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)
-const inputsMatchTable: SameKeys<OvaPackageInputs, typeof OVA_PACKAGE_INPUTS.table> = true;
-const outputsMatchList: SameKeys<
-  Omit<OvaPackageOutputs, keyof OvaPackageInputs>,
-  Record<(typeof OVA_PACKAGE_OUTPUTS)[number], unknown>
+const declared: Declared<
+  OvaPackageInputs,
+  OvaPackageOutputs,
+  typeof OVA_PACKAGE_INPUTS.table,
+  typeof OVA_PACKAGE_OUTPUTS
 > = true;
-void inputsMatchTable;
-void outputsMatchList;
+void declared;

@@ -3,7 +3,7 @@
  * whether it is sent to AddV2VConversionHost) and the typed interfaces the provider and the SDK
  * share (docs/zstack-wire.md §7.5).
  */
-import { SameKeys, describeInputs } from "../core/input-table";
+import { CREATE_INPUTS, Declared, describeInputs } from "../core/input-table";
 
 /** The add's API message, for ZStack's validation messages. */
 export const CONVERSION_HOST_MESSAGE = "org.zstack.v2v.APIAddV2VConversionHostMsg";
@@ -20,17 +20,13 @@ export type ConversionHostState = (typeof CONVERSION_HOST_STATES)[number];
 export const DEFAULT_CONVERSION_HOST_STATE: ConversionHostState = "Enabled";
 
 export const V2V_CONVERSION_HOST_INPUTS = describeInputs({
+  ...CREATE_INPUTS,
   name: { change: "updateIfSet", sent: "param" },
   description: { change: "updateIfSet", sent: "param" },
   hostUuid: { change: "replace", sent: "param" },
   storagePath: { change: "updateIfSet", sent: "param" },
   type: { change: "replace", sent: "param" },
   state: { change: "updateIfSet" },
-  resourceUuid: { change: "replace", sent: "param" },
-  tagUuids: { change: "replace", sent: "param" },
-  systemTags: { change: "replace", sent: "tags" },
-  userTags: { change: "replace", sent: "tags" },
-  adoptUuid: { change: "replace" },
 });
 
 /** Inputs of a V2vConversionHost: the AddV2VConversionHost parameters, plus `state` and the provider's own. */
@@ -87,10 +83,10 @@ export interface V2vConversionHostOutputs extends V2vConversionHostInputs {
 }
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)
-const inputsMatchTable: SameKeys<V2vConversionHostInputs, typeof V2V_CONVERSION_HOST_INPUTS.table> = true;
-const outputsMatchList: SameKeys<
-  Omit<V2vConversionHostOutputs, keyof V2vConversionHostInputs>,
-  Record<(typeof V2V_CONVERSION_HOST_OUTPUTS)[number], unknown>
+const declared: Declared<
+  V2vConversionHostInputs,
+  V2vConversionHostOutputs,
+  typeof V2V_CONVERSION_HOST_INPUTS.table,
+  typeof V2V_CONVERSION_HOST_OUTPUTS
 > = true;
-void inputsMatchTable;
-void outputsMatchList;
+void declared;

@@ -3,7 +3,7 @@
  * it is sent to ConvertVmFromForeignHypervisor), the valid values, and the typed interfaces the
  * provider and the SDK share (the SDK's argument and output types are mapped from these).
  */
-import { SameKeys, describeInputs } from "../core/input-table";
+import { CREATE_INPUTS, Declared, describeInputs } from "../core/input-table";
 
 /** The long job's API message, for ZStack's validation messages. */
 export const V2V_MESSAGE = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
@@ -23,6 +23,7 @@ export const V2V_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h" } as const;
  * description (updated in place), and the provider's own settings (never sent).
  */
 export const V2V_MIGRATION_INPUTS = describeInputs({
+  ...CREATE_INPUTS,
   url: { change: "replace", sent: "param" },
   sourceVmName: { change: "replace" },
   name: { change: "replace", sent: "param" },
@@ -41,18 +42,13 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   strategy: { change: "replace", sent: "param" },
   longJobName: { change: "updateIfSet", sent: "param" },
   longJobDescription: { change: "updateIfSet", sent: "param" },
-  resourceUuid: { change: "replace", sent: "param" },
   convertStrategy: { change: "replace", sent: "param" },
   sshPrivKey: { change: "replace", sent: "param", secret: true },
   pauseVm: { change: "replace", sent: "param" },
   volumeFilters: { change: "replace", sent: "param" },
-  tagUuids: { change: "replace", sent: "param" },
-  systemTags: { change: "replace", sent: "tags" },
-  userTags: { change: "replace", sent: "tags" },
   timeouts: { change: "update" },
   waitForCompletion: { change: "update" },
   deleteMigratedVm: { change: "update" },
-  adoptUuid: { change: "replace" },
   maxInFlight: { change: "update" },
   allowRemigration: { change: "update" },
 });
@@ -188,10 +184,10 @@ export interface V2vMigrationOutputs extends V2vMigrationInputs {
 }
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)
-const inputsMatchTable: SameKeys<V2vMigrationInputs, typeof V2V_MIGRATION_INPUTS.table> = true;
-const outputsMatchList: SameKeys<
-  Omit<V2vMigrationOutputs, keyof V2vMigrationInputs>,
-  Record<(typeof V2V_MIGRATION_OUTPUTS)[number], unknown>
+const declared: Declared<
+  V2vMigrationInputs,
+  V2vMigrationOutputs,
+  typeof V2V_MIGRATION_INPUTS.table,
+  typeof V2V_MIGRATION_OUTPUTS
 > = true;
-void inputsMatchTable;
-void outputsMatchList;
+void declared;
