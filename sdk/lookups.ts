@@ -6,7 +6,7 @@
  * Connection: the same `zstack:*` stack config and `ZSTACK_*` environment fallbacks as the
  * providers, read from the program's raw config map (`pulumi.runtime.getConfig`: no "secret read
  * as plain" warning, and the secret never becomes an Output); one client per configuration per
- * process (`provider/lookups.ts`), so one login per program run however many lookups it makes.
+ * process (`provider/lookups/lookups.ts`), so one login per program run however many lookups it makes.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {

@@ -96,7 +96,7 @@ export function planEntryNames(planName: string, vms: readonly MigrationPlanEntr
  * CPU and memory default to the source VM's; `defaults` apply to every entry, each entry may
  * override any V2vMigration input. At most `maxInFlight` conversions run at once per conversion
  * host; the rest wait in a queue (`queued` progress lines). Every migration is guarded against
- * running twice: see the README's "Re-migration guard".
+ * running twice: see "Re-migration guard" in docs/resources/v2v-migration.md.
  *
  * @example
  * ```ts

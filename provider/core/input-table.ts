@@ -6,7 +6,7 @@
  * is checked against its table ({@link SameKeys}), so an input missing from either fails to compile.
  *
  * Adding an input: one row in the table, its validation in `check`, its documentation (the
- * interface's comment and the README).
+ * interface's comment and docs/resources/).
  */
 
 /** How a change to an input applies. */

@@ -151,7 +151,7 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     });
     if (!result.changes && urlDecides && !jsonEqual(olds.sourceVmName, news.sourceVmName))
       return { ...result, changes: true };
-    // a Succeeded migration is not run again by accident (README, "Re-migration guard")
+    // a Succeeded migration is not run again by accident (docs/resources/v2v-migration.md, "Re-migration guard")
     const refusal = remigrationError(
       resourceLabel(TYPE_NAME, news, asString(olds.name) ?? asString(news.name)),
       olds,
