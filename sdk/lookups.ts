@@ -9,16 +9,7 @@
  * process (`provider/lookups/lookups.ts`), so one login per program run however many lookups it makes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-  BackupStorageInventory,
-  ClusterInventory,
-  HostInventory,
-  L3NetworkInventory,
-  PrimaryStorageInventory,
-  V2VConversionHostInventory,
-  VmInstanceInventory,
-  ZoneInventory,
-} from "../provider/client";
+import { LookupInventories, LookupKind, VmInstanceInventory } from "../provider/client";
 import { ConfigSource } from "../provider/core/config";
 import { Found, LookupArgs, lookupAll, lookupOne } from "../provider/lookups/lookups";
 import { ArgsOf } from "./dynamic-resource";
@@ -32,97 +23,66 @@ export type LookupOutputArgs = ArgsOf<LookupArgs>;
 /** The program's stack config, fully qualified keys (`zstack:endpoint`), read without warnings. */
 const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
+/** A lookup of exactly one `kind` (`plural`: the function that lists several, for the error's hint). */
+function singular<K extends LookupKind>(fn: string, kind: K, plural?: string) {
+  return (args: LookupArgs = {}): Promise<Found<LookupInventories[K]>> =>
+    lookupOne(programConfig, fn, kind, args, plural);
+}
+
 /** The `...Output` form of a lookup: waits for the arguments, then runs it. */
-function lookupOutput<T>(
-  lookup: (args: LookupArgs) => Promise<T>,
-  args: LookupOutputArgs | undefined,
-): pulumi.Output<T> {
-  return pulumi.output(args ?? {}).apply((a) => lookup(a as LookupArgs));
+function outputForm<T>(lookup: (args: LookupArgs) => Promise<T>) {
+  return (args?: LookupOutputArgs): pulumi.Output<T> => pulumi.output(args ?? {}).apply((a) => lookup(a as LookupArgs));
 }
 
 // ---------------------------------------------------------------------------------- the lookups
 
 /** The one zone matching `args` (`QueryZone`). */
-export function getZone(args: LookupArgs = {}): Promise<Found<ZoneInventory>> {
-  return lookupOne(programConfig, "getZone", "Zone", args);
-}
+export const getZone = singular("getZone", "Zone");
 /** {@link getZone} with `Input` arguments. */
-export function getZoneOutput(args?: LookupOutputArgs): pulumi.Output<Found<ZoneInventory>> {
-  return lookupOutput(getZone, args);
-}
+export const getZoneOutput = outputForm(getZone);
 
 /** The one cluster matching `args` (`QueryCluster`). */
-export function getCluster(args: LookupArgs = {}): Promise<Found<ClusterInventory>> {
-  return lookupOne(programConfig, "getCluster", "Cluster", args);
-}
+export const getCluster = singular("getCluster", "Cluster");
 /** {@link getCluster} with `Input` arguments. */
-export function getClusterOutput(args?: LookupOutputArgs): pulumi.Output<Found<ClusterInventory>> {
-  return lookupOutput(getCluster, args);
-}
+export const getClusterOutput = outputForm(getCluster);
 
 /** The one host matching `args` (`QueryHost`). */
-export function getHost(args: LookupArgs = {}): Promise<Found<HostInventory>> {
-  return lookupOne(programConfig, "getHost", "Host", args);
-}
+export const getHost = singular("getHost", "Host");
 /** {@link getHost} with `Input` arguments. */
-export function getHostOutput(args?: LookupOutputArgs): pulumi.Output<Found<HostInventory>> {
-  return lookupOutput(getHost, args);
-}
+export const getHostOutput = outputForm(getHost);
 
 /** The one primary storage matching `args` (`QueryPrimaryStorage`). */
-export function getPrimaryStorage(args: LookupArgs = {}): Promise<Found<PrimaryStorageInventory>> {
-  return lookupOne(programConfig, "getPrimaryStorage", "PrimaryStorage", args);
-}
+export const getPrimaryStorage = singular("getPrimaryStorage", "PrimaryStorage");
 /** {@link getPrimaryStorage} with `Input` arguments. */
-export function getPrimaryStorageOutput(args?: LookupOutputArgs): pulumi.Output<Found<PrimaryStorageInventory>> {
-  return lookupOutput(getPrimaryStorage, args);
-}
+export const getPrimaryStorageOutput = outputForm(getPrimaryStorage);
 
 /** The one backup storage matching `args` (`QueryBackupStorage`). */
-export function getBackupStorage(args: LookupArgs = {}): Promise<Found<BackupStorageInventory>> {
-  return lookupOne(programConfig, "getBackupStorage", "BackupStorage", args);
-}
+export const getBackupStorage = singular("getBackupStorage", "BackupStorage");
 /** {@link getBackupStorage} with `Input` arguments. */
-export function getBackupStorageOutput(args?: LookupOutputArgs): pulumi.Output<Found<BackupStorageInventory>> {
-  return lookupOutput(getBackupStorage, args);
-}
+export const getBackupStorageOutput = outputForm(getBackupStorage);
 
 /** The one L3 network matching `args` (`QueryL3Network`). */
-export function getL3Network(args: LookupArgs = {}): Promise<Found<L3NetworkInventory>> {
-  return lookupOne(programConfig, "getL3Network", "L3Network", args);
-}
+export const getL3Network = singular("getL3Network", "L3Network");
 /** {@link getL3Network} with `Input` arguments. */
-export function getL3NetworkOutput(args?: LookupOutputArgs): pulumi.Output<Found<L3NetworkInventory>> {
-  return lookupOutput(getL3Network, args);
-}
+export const getL3NetworkOutput = outputForm(getL3Network);
 
 /** The one V2V conversion host matching `args` (`QueryV2VConversionHost`). */
-export function getV2vConversionHost(args: LookupArgs = {}): Promise<Found<V2VConversionHostInventory>> {
-  return lookupOne(programConfig, "getV2vConversionHost", "V2VConversionHost", args);
-}
+export const getV2vConversionHost = singular("getV2vConversionHost", "V2VConversionHost");
 /** {@link getV2vConversionHost} with `Input` arguments. */
-export function getV2vConversionHostOutput(args?: LookupOutputArgs): pulumi.Output<Found<V2VConversionHostInventory>> {
-  return lookupOutput(getV2vConversionHost, args);
-}
+export const getV2vConversionHostOutput = outputForm(getV2vConversionHost);
 
 /**
  * The one VM matching `args` (`QueryVmInstance`): a ZStack VM, or a VMware VM known through the
  * vCenter integration (`hypervisorType` `ESX`). A destroyed VM stays queryable (`state`
  * `Destroyed`) until it is expunged.
  */
-export function getVmInstance(args: LookupArgs = {}): Promise<Found<VmInstanceInventory>> {
-  return lookupOne(programConfig, "getVmInstance", "VmInstance", args, "getVmInstances");
-}
+export const getVmInstance = singular("getVmInstance", "VmInstance", "getVmInstances");
 /** {@link getVmInstance} with `Input` arguments. */
-export function getVmInstanceOutput(args?: LookupOutputArgs): pulumi.Output<Found<VmInstanceInventory>> {
-  return lookupOutput(getVmInstance, args);
-}
+export const getVmInstanceOutput = outputForm(getVmInstance);
 
 /** Every VM matching `args`, in uuid order (an empty list when none does). */
 export async function getVmInstances(args: LookupArgs = {}): Promise<VmInstanceInventory[]> {
   return (await lookupAll(programConfig, "getVmInstances", "VmInstance", args)).items;
 }
 /** {@link getVmInstances} with `Input` arguments. */
-export function getVmInstancesOutput(args?: LookupOutputArgs): pulumi.Output<VmInstanceInventory[]> {
-  return lookupOutput(getVmInstances, args);
-}
+export const getVmInstancesOutput = outputForm(getVmInstances);
