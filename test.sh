@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/env.sh
 pzm_ensure_npm_packages
 pzm_ensure_pulumi
-npx tsc -p tsconfig.json
+npm run --silent build   # dist/ afresh: a module a refactor moved must not linger there
 npx tsc -p tsconfig.test.json   # type-checks tests and benchmarks too (mocha runs them transpile-only)
 if [ "${PZM_SKIP_LINT:-}" != 1 ]; then
   npm run --silent lint           # ESLint with type-aware rules (eslint.config.mjs)

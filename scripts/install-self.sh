@@ -10,7 +10,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PZM_ROOT"
-npx tsc -p tsconfig.json
+npm run --silent build   # dist/ afresh: a module a refactor moved must not linger there
 packdir="$(mktemp -d)"
 trap 'rm -rf "$packdir"' EXIT
 tgz="$(npm pack --silent --ignore-scripts --pack-destination "$packdir" | tail -n 1)"
