@@ -2,7 +2,8 @@
  * Every behaviour of the simulator that docs/zstack-wire.md marks UNCONFIRMED, or does not cover (its §11),
  * is decided here and nowhere else. Each entry says what that page records and what we chose.
  * Section numbers (§) below are those of docs/zstack-wire.md.
- * Change a choice here and the whole simulator follows.
+ * Change a choice here and the whole simulator follows: every constant is read where its behaviour
+ * lives. An entry without a constant records a choice that has no alternative worth a switch.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +166,6 @@ export const V2V_JOBDATA_INCLUDES_SESSION = true;
  * `{"inventory": <VmInstanceInventory>, "success": true}`; `targetResourceUuid` is the new VM's uuid,
  * set when the job succeeds (absent before, kept across a rerun until the next success).
  */
-export const V2V_TARGET_SET_ON_SUCCESS = true;
 
 /**
  * UNCONFIRMED: failure `jobResult` (JobResultError): `message` is an ErrorCodeElaboration-like object

@@ -14,6 +14,7 @@ import { Prng } from "./core/prng";
 import { Faults, type DownloadCorruption, type JobKind, type ResetPhase } from "./faults";
 import { handleControl, isLoopback, type ControlTarget } from "./http/control";
 import { cachedOvaMd5, ovaMd5, ovaMd5Async, serveDownload } from "./http/download";
+import { parseQueryString } from "./http/query-string";
 import { RestServer } from "./http/rest";
 import type { SimulatorOptions, ZStackSimulator } from "./index";
 import { SEED_CREDENTIALS } from "./seed-uuids";
@@ -41,28 +42,6 @@ export function reachableHostPort(host: string, port: number): string {
   if (isWildcardHost(host)) return `127.0.0.1:${port}`;
   const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return `${h}:${port}`;
-}
-
-/** Query string as the servlet container decodes it: `+` is a space, undecodable pairs are dropped. */
-export function parseQueryString(raw: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (!raw) return out;
-  for (const pair of raw.split("&")) {
-    if (!pair) continue;
-    const eq = pair.indexOf("=");
-    let k: string;
-    let v: string;
-    try {
-      k = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, " "));
-      v = eq < 0 ? "" : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, " "));
-    } catch {
-      continue;
-    }
-    const list = out.get(k);
-    if (list) list.push(v);
-    else out.set(k, [v]);
-  }
-  return out;
 }
 
 class Stats {

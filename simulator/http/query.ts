@@ -4,7 +4,7 @@
  * 400 messages, `limit` (default 1000), `start`, `count`, `replyWithCount`, `sort`, `fields`, dotted
  * names through nested lists (`vmNics.ip`), expanded joins (`vmInstance.name`), `__systemTag__`/`__userTag__`.
  */
-import { unknownQueryField } from "../assumptions";
+import { QUERY_CASE_SENSITIVE, unknownQueryField } from "../assumptions";
 import { fail, RestError, REST } from "../core/errors";
 import { text } from "../core/text";
 import type { Row, TableName } from "../world/types";
@@ -173,6 +173,11 @@ function toNumber(v: string, dateLike: boolean): number | undefined {
   return undefined;
 }
 
+/** A string as the query compares it: as is, or folded when the collation ignores case (assumptions.ts). */
+function collate(s: string): string {
+  return QUERY_CASE_SENSITIVE ? s : s.toLowerCase();
+}
+
 function likeRegex(pattern: string): RegExp {
   let re = "^";
   for (const ch of pattern) {
@@ -180,7 +185,7 @@ function likeRegex(pattern: string): RegExp {
     else if (ch === "_") re += "[\\s\\S]";
     else re += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
-  return new RegExp(re + "$");
+  return new RegExp(re + "$", QUERY_CASE_SENSITIVE ? "" : "i");
 }
 
 function equals(actual: unknown, value: string, dateLike: boolean): boolean {
@@ -189,7 +194,7 @@ function equals(actual: unknown, value: string, dateLike: boolean): boolean {
     return n !== undefined && n === actual;
   }
   if (typeof actual === "boolean") return String(actual) === value.toLowerCase();
-  return String(actual) === value;
+  return collate(String(actual)) === collate(value);
 }
 
 function compare(actual: unknown, value: string, dateLike: boolean): number | undefined {
@@ -197,8 +202,9 @@ function compare(actual: unknown, value: string, dateLike: boolean): number | un
     const n = toNumber(value, dateLike);
     return n === undefined ? undefined : actual - n;
   }
-  const a = String(actual);
-  return a < value ? -1 : a > value ? 1 : 0;
+  const a = collate(String(actual));
+  const b = collate(value);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function matchOne(actual: unknown, c: Condition, dateLike: boolean): boolean {

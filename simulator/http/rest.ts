@@ -4,7 +4,12 @@
  * method/action selection, authentication, query APIs (parameters parsed before the session check),
  * body wrapper and TypeVerifier, X-Job-UUID, then sync (200/503) or async (202 + poll).
  */
-import { ACCEPTED_HTTP_METHODS, DEFAULT_API_TIMEOUT_MS, unsupportedHttpMethod } from "../assumptions";
+import {
+  ACCEPTED_HTTP_METHODS,
+  DEFAULT_API_TIMEOUT_MS,
+  QUERY_PARSE_BEFORE_SESSION_CHECK,
+  unsupportedHttpMethod,
+} from "../assumptions";
 import { ApiFailure, errorCode, REST, RestError, type ErrorCode } from "../core/errors";
 import { gsonStringify, javaNumberString } from "../core/gson";
 import type { SimWorld } from "../world/world";
@@ -148,6 +153,7 @@ export class RestServer {
 
     if (api.kind === "query") {
       // handleQueryApi parses the parameters (400s) before the interceptor checks the session
+      if (sessionError && !QUERY_PARSE_BEFORE_SESSION_CHECK) return failure(sessionError);
       const query = parseQueryParams(req.query);
       if (sessionError) return failure(sessionError);
       try {
