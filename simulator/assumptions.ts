@@ -142,6 +142,18 @@ export const unknownQueryField = (field: string, inventoryClass: string) =>
   `condition name[${field}] is invalid, no such field on inventory class[${inventoryClass}]`;
 
 /**
+ * Queryable fields (§9, §12): each inventory accepts exactly the `primitive_fields` of [MCP], plus
+ * dotted names below its lists of inventories (`vmNics.ip`, `allVolumes.size`, `ipRanges.startIp`), plus
+ * the tag pseudo-fields. UNCONFIRMED, and our choices:
+ * - the simulator serves no tag patterns (no CreateTag API; `tagUuids` of create APIs are accepted and
+ *   not kept), so no resource carries one: `__tagUuid__` is accepted and matches as for an untagged
+ *   resource (`is null` holds, `=` never does);
+ * - the default world's hosts have no IPMI and no hardware monitor: their `ipmi*` and `*Status` fields
+ *   are null, so omitted; its L3 networks are not isolated, have no DNS (`dns: []`) and `internalId`
+ *   1 and 2; every VM has `reservedMemorySize` 0.
+ */
+
+/**
  * UNCONFIRMED: string comparisons in queries are case-sensitive (a real MN runs them in MySQL,
  * whose collation may be case-insensitive). `~=` supports `%` and `_`.
  */
@@ -151,6 +163,10 @@ export const QUERY_CASE_SENSITIVE = true;
 // V2V (§7, §11)
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * UNCONFIRMED: ConvertVmFromForeignHypervisor is not in [MCP]; its message class is taken to live in
+ * `org.zstack.v2v`, as the module's other APIs do ([MCP] `apiName`).
+ */
 export const V2V_MSG_CLASS = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
 export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
 
@@ -404,8 +420,6 @@ export const DEFAULT_OVA_FAIL_FRACTION = 0.5;
 // ---------------------------------------------------------------------------------------------
 // OVA export (§8)
 // ---------------------------------------------------------------------------------------------
-
-export const OVA_MSG_CLASS = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 
 /** UNCONFIRMED (§11.6): OvfConstant.OVA_FORMAT. */
 export const OVA_FORMAT = "ova";
