@@ -98,6 +98,17 @@ export const duplicateAccessKeyId = (id: string) => `AccessKeyID[${id}] already 
 
 /** UNCONFIRMED: an empty `OAuth` token yields ID.1001 with details `session uuid is null`. */
 
+/**
+ * How an invalid or expired session is reported (§4.2, §12). ID.1001 is what the open-source server
+ * answers. Newer management nodes report ORG_ZSTACK_IDENTITY_10020: ZStack's own client renews its
+ * session on that code, as `code` or as `globalErrorCode` ([MCP] `zstack_client.py`). UNCONFIRMED: the
+ * rest of that error. The simulator puts the code in `code`, with ID.1001's description and details;
+ * the fault `setSessionErrorCode` (`POST /_sim/faults/session-error-code`) chooses the form, ID.1001 by
+ * default and after `faults.clear()`.
+ */
+export const SESSION_ERROR_CODES = ["ID.1001", "ORG_ZSTACK_IDENTITY_10020"] as const;
+export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------------------------

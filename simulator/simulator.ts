@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ALL_APIS } from "./apis";
-import { OVA_DOWNLOAD_PREFIX, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE } from "./assumptions";
+import { OVA_DOWNLOAD_PREFIX, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, type SessionErrorCode } from "./assumptions";
 import { SimClock } from "./core/clock";
 import { formatJavaTimestamp } from "./core/java-time";
 import { Prng } from "./core/prng";
@@ -108,6 +108,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
       corruptDownloads: (mode: DownloadCorruption, count?: number) => f.corruptDownloads(mode, count),
       dropDownloads: (afterBytes: number, count?: number) => f.dropDownloads(afterBytes, count),
       expireAllSessions: () => this.expireAllSessions(),
+      setSessionErrorCode: (code: SessionErrorCode) => f.setSessionErrorCode(code),
       restartManagementNode: () => this.world.restartManagementNode(),
       clear: () => f.clear(),
     };
@@ -125,6 +126,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
     };
     this.rest = new RestServer(this.world, ALL_APIS, {
       sessionTimeoutMs: this.sessionTimeoutMs,
+      sessionErrorCode: () => this.faultsImpl.sessionErrorCode,
       advertisedHost: () => this.advertisedHost(),
       answersSynchronously: (name) => this.synchronousApis.has(name) || this.synchronousApis.has("*"),
     });

@@ -148,7 +148,7 @@ export class RestServer {
     const world = this.world;
     const now = world.now();
     let auth: AuthOutcome | undefined;
-    if (api.auth) auth = authenticate(world, req.header, req.method, req.path, now);
+    if (api.auth) auth = authenticate(world, req.header, req.method, req.path, now, this.settings.sessionErrorCode());
     const sessionError: ErrorCode | undefined = auth && "sessionError" in auth ? auth.sessionError : undefined;
 
     if (api.kind === "query") {
