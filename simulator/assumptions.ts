@@ -2,7 +2,8 @@
  * Every behaviour of the simulator that docs/zstack-wire.md marks UNCONFIRMED, or does not cover (its §11),
  * is decided here and nowhere else. Each entry says what that page records and what we chose.
  * Section numbers (§) below are those of docs/zstack-wire.md.
- * Change a choice here and the whole simulator follows.
+ * Change a choice here and the whole simulator follows: every constant is read where its behaviour
+ * lives. An entry without a constant records a choice that has no alternative worth a switch.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -97,6 +98,17 @@ export const duplicateAccessKeyId = (id: string) => `AccessKeyID[${id}] already 
 
 /** UNCONFIRMED: an empty `OAuth` token yields ID.1001 with details `session uuid is null`. */
 
+/**
+ * How an invalid or expired session is reported (§4.2, §12). ID.1001 is what the open-source server
+ * answers. Newer management nodes report ORG_ZSTACK_IDENTITY_10020: ZStack's own client renews its
+ * session on that code, as `code` or as `globalErrorCode` ([MCP] `zstack_client.py`). UNCONFIRMED: the
+ * rest of that error. The simulator puts the code in `code`, with ID.1001's description and details;
+ * the fault `setSessionErrorCode` (`POST /_sim/faults/session-error-code`) chooses the form, ID.1001 by
+ * default and after `faults.clear()`.
+ */
+export const SESSION_ERROR_CODES = ["ID.1001", "ORG_ZSTACK_IDENTITY_10020"] as const;
+export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +153,18 @@ export const unknownQueryField = (field: string, inventoryClass: string) =>
   `condition name[${field}] is invalid, no such field on inventory class[${inventoryClass}]`;
 
 /**
+ * Queryable fields (§9, §12): each inventory accepts exactly the `primitive_fields` of [MCP], plus
+ * dotted names below its lists of inventories (`vmNics.ip`, `allVolumes.size`, `ipRanges.startIp`), plus
+ * the tag pseudo-fields. UNCONFIRMED, and our choices:
+ * - the simulator serves no tag patterns (no CreateTag API; `tagUuids` of create APIs are accepted and
+ *   not kept), so no resource carries one: `__tagUuid__` is accepted and matches as for an untagged
+ *   resource (`is null` holds, `=` never does);
+ * - the default world's hosts have no IPMI and no hardware monitor: their `ipmi*` and `*Status` fields
+ *   are null, so omitted; its L3 networks are not isolated, have no DNS (`dns: []`) and `internalId`
+ *   1 and 2; every VM has `reservedMemorySize` 0.
+ */
+
+/**
  * UNCONFIRMED: string comparisons in queries are case-sensitive (a real MN runs them in MySQL,
  * whose collation may be case-insensitive). `~=` supports `%` and `_`.
  */
@@ -150,6 +174,10 @@ export const QUERY_CASE_SENSITIVE = true;
 // V2V (§7, §11)
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * UNCONFIRMED: ConvertVmFromForeignHypervisor is not in [MCP]; its message class is taken to live in
+ * `org.zstack.v2v`, as the module's other APIs do ([MCP] `apiName`).
+ */
 export const V2V_MSG_CLASS = "org.zstack.v2v.APIConvertVmFromForeignHypervisorMsg";
 export const V2V_JOB_NAME = "APIConvertVmFromForeignHypervisorMsg";
 
@@ -165,7 +193,6 @@ export const V2V_JOBDATA_INCLUDES_SESSION = true;
  * `{"inventory": <VmInstanceInventory>, "success": true}`; `targetResourceUuid` is the new VM's uuid,
  * set when the job succeeds (absent before, kept across a rerun until the next success).
  */
-export const V2V_TARGET_SET_ON_SUCCESS = true;
 
 /**
  * UNCONFIRMED: failure `jobResult` (JobResultError): `message` is an ErrorCodeElaboration-like object
@@ -404,8 +431,6 @@ export const DEFAULT_OVA_FAIL_FRACTION = 0.5;
 // ---------------------------------------------------------------------------------------------
 // OVA export (§8)
 // ---------------------------------------------------------------------------------------------
-
-export const OVA_MSG_CLASS = "org.zstack.ovf.APIExportVmOvaPackageMsg";
 
 /** UNCONFIRMED (§11.6): OvfConstant.OVA_FORMAT. */
 export const OVA_FORMAT = "ova";

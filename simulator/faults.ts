@@ -2,6 +2,7 @@
  * Fault injection: what goes wrong between the client and the management node, decided by a seeded
  * PRNG so a run with the same `randomSeed` and the same request order fails the same way.
  */
+import { SESSION_ERROR_CODES, type SessionErrorCode } from "./assumptions";
 import { Prng } from "./core/prng";
 import { text } from "./core/text";
 import type { FailureSpec } from "./world/world";
@@ -37,6 +38,8 @@ export interface FaultState {
   connectionResetPhase: ResetPhase;
   corruptDownloads: CorruptDownloads | null;
   dropDownloads: DropDownloads | null;
+  /** how an invalid or expired session is reported (SESSION_ERROR_CODES in assumptions.ts) */
+  sessionErrorCode: SessionErrorCode;
 }
 
 const PROXY_STATUSES = [502, 503, 504] as const;
@@ -66,6 +69,7 @@ export class Faults {
       connectionResetPhase: "before",
       corruptDownloads: null,
       dropDownloads: null,
+      sessionErrorCode: "ID.1001",
     };
   }
 
@@ -126,6 +130,17 @@ export class Faults {
       if (d.remaining !== undefined && --d.remaining <= 0) this.state.dropDownloads = null;
     }
     return out;
+  }
+
+  /** Invalid or expired sessions are reported with this code from now on (until clear()). */
+  setSessionErrorCode(code: SessionErrorCode): void {
+    if (!SESSION_ERROR_CODES.includes(code))
+      throw new Error(`the session error code must be one of ${SESSION_ERROR_CODES.join(", ")}, got ${text(code)}`);
+    this.state.sessionErrorCode = code;
+  }
+
+  get sessionErrorCode(): SessionErrorCode {
+    return this.state.sessionErrorCode;
   }
 
   clear(): void {

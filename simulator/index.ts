@@ -92,9 +92,15 @@ export interface SimulatorFaults {
   /** GET downloads lose their connection after `afterBytes` body bytes; `count` answers, or until clear() */
   dropDownloads(afterBytes: number, count?: number): void;
   expireAllSessions(): void;
+  /**
+   * how an invalid or expired session is reported from now on: "ID.1001" (the default, and after
+   * clear()) or "ORG_ZSTACK_IDENTITY_10020", as newer management nodes report it (SESSION_ERROR_CODES
+   * in assumptions.ts)
+   */
+  setSessionErrorCode(code: "ID.1001" | "ORG_ZSTACK_IDENTITY_10020"): void;
   /** running long jobs -> Suspended (resumable via ResumeLongJob), exports rolled back, pending api-jobs fail */
   restartManagementNode(): void;
-  /** remove all faults (latency, rates, queued job failures, download faults) */
+  /** remove all faults (latency, rates, queued job failures, download faults, the session error code) */
   clear(): void;
 }
 

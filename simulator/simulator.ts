@@ -7,13 +7,14 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ALL_APIS } from "./apis";
-import { OVA_DOWNLOAD_PREFIX, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE } from "./assumptions";
+import { OVA_DOWNLOAD_PREFIX, SIMULATOR_HEADER, SIMULATOR_HEADER_VALUE, type SessionErrorCode } from "./assumptions";
 import { SimClock } from "./core/clock";
 import { formatJavaTimestamp } from "./core/java-time";
 import { Prng } from "./core/prng";
 import { Faults, type DownloadCorruption, type JobKind, type ResetPhase } from "./faults";
 import { handleControl, isLoopback, type ControlTarget } from "./http/control";
 import { cachedOvaMd5, ovaMd5, ovaMd5Async, serveDownload } from "./http/download";
+import { parseQueryString } from "./http/query-string";
 import { RestServer } from "./http/rest";
 import type { SimulatorOptions, ZStackSimulator } from "./index";
 import { SEED_CREDENTIALS } from "./seed-uuids";
@@ -41,28 +42,6 @@ export function reachableHostPort(host: string, port: number): string {
   if (isWildcardHost(host)) return `127.0.0.1:${port}`;
   const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   return `${h}:${port}`;
-}
-
-/** Query string as the servlet container decodes it: `+` is a space, undecodable pairs are dropped. */
-export function parseQueryString(raw: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (!raw) return out;
-  for (const pair of raw.split("&")) {
-    if (!pair) continue;
-    const eq = pair.indexOf("=");
-    let k: string;
-    let v: string;
-    try {
-      k = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, " "));
-      v = eq < 0 ? "" : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, " "));
-    } catch {
-      continue;
-    }
-    const list = out.get(k);
-    if (list) list.push(v);
-    else out.set(k, [v]);
-  }
-  return out;
 }
 
 class Stats {
@@ -129,6 +108,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
       corruptDownloads: (mode: DownloadCorruption, count?: number) => f.corruptDownloads(mode, count),
       dropDownloads: (afterBytes: number, count?: number) => f.dropDownloads(afterBytes, count),
       expireAllSessions: () => this.expireAllSessions(),
+      setSessionErrorCode: (code: SessionErrorCode) => f.setSessionErrorCode(code),
       restartManagementNode: () => this.world.restartManagementNode(),
       clear: () => f.clear(),
     };
@@ -146,6 +126,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
     };
     this.rest = new RestServer(this.world, ALL_APIS, {
       sessionTimeoutMs: this.sessionTimeoutMs,
+      sessionErrorCode: () => this.faultsImpl.sessionErrorCode,
       advertisedHost: () => this.advertisedHost(),
       answersSynchronously: (name) => this.synchronousApis.has(name) || this.synchronousApis.has("*"),
     });

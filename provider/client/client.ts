@@ -3,7 +3,8 @@
  * protocol (`api-jobs.ts`).
  *
  * - Auth: account login (SHA-512 password, once per process and endpoint through `session.ts`,
- *   re-login once on ID.1001), access-key signing of every request, or a given session id.
+ *   re-login once on an expired session: `ZStackApiError.isSessionExpired`), access-key signing of
+ *   every request, or a given session id.
  * - Typed reads and writes of the inventories are in `resources.ts`.
  */
 import { randomUUID } from "crypto";
@@ -372,13 +373,16 @@ export class ZStackClient implements ApiJobHttp {
     return body;
   }
 
-  /** Runs `op` with the current session; on ID.1001 (expired session) logs in again once and retries. */
+  /**
+   * Runs `op` with the current session; on an expired session (ID.1001, ORG_ZSTACK_IDENTITY_10020, or
+   * its text: `ZStackApiError.isSessionExpired`) logs in again once and retries.
+   */
   private async withSession<T>(op: (sessionId: string | undefined) => Promise<T>): Promise<T> {
     const sessionId = await this.sessionId();
     try {
       return await op(sessionId);
     } catch (e) {
-      if (!(e instanceof ZStackApiError) || e.code !== "ID.1001") throw e;
+      if (!(e instanceof ZStackApiError) || !e.isSessionExpired()) throw e;
       if (this.auth.kind !== "account") {
         throw new ZStackConfigError(
           this.auth.kind === "session"
@@ -452,7 +456,7 @@ export class ZStackClient implements ApiJobHttp {
 
   /**
    * Calls an async API and waits for its result (the body of the final 200). An expired session
-   * (ID.1001 on the poll: the API never ran) logs in again and resubmits once with a new X-Job-UUID.
+   * (reported on the poll: the API never ran) logs in again and resubmits once with a new X-Job-UUID.
    */
   async call(name: EndpointName, req: CallRequest = {}, wait?: ApiJobWaiter): Promise<unknown> {
     const ep = endpoints[name];

@@ -75,6 +75,18 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/**
+ * The codes of an invalid or expired session: ID.1001, and ORG_ZSTACK_IDENTITY_10020 on newer
+ * management nodes, as `code` or as `globalErrorCode` (docs/zstack-wire.md §4.2).
+ */
+const SESSION_EXPIRED_CODES: readonly string[] = ["ID.1001", "ORG_ZSTACK_IDENTITY_10020"];
+
+/** Whether a text says that the session is invalid or expired, as ZStack's own client reads it. */
+function saysSessionInvalid(text: string): boolean {
+  const t = text.toLowerCase();
+  return t.includes("session") && (t.includes("invalid") || t.includes("expired"));
+}
+
 const GONE = String.raw`(?:not found|not exist|does not exist|doesn't exist|can ?not be found|cannot be found)`;
 
 /** SYS.1003 from the API parameter check: `resource[uuid:<u>, type:<T>] not found`. */
@@ -145,6 +157,18 @@ export class ZStackApiError extends ZStackError {
     this.errorCode = ec;
     this.status = status;
     this.api = api;
+  }
+
+  /**
+   * Whether ZStack says the session is invalid or expired, so that a new login may succeed: the code
+   * (`code` or `globalErrorCode`) is ID.1001 or ORG_ZSTACK_IDENTITY_10020, or the details or the
+   * description say that the session is invalid or expired (docs/zstack-wire.md §4.2).
+   */
+  isSessionExpired(): boolean {
+    const global = this.errorCode.globalErrorCode;
+    if (SESSION_EXPIRED_CODES.includes(this.code)) return true;
+    if (typeof global === "string" && SESSION_EXPIRED_CODES.includes(global)) return true;
+    return [this.details, this.description].some(saysSessionInvalid);
   }
 
   /**

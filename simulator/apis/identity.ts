@@ -2,7 +2,7 @@
  * Login, sessions and access keys (docs/zstack-wire.md §2, §4).
  */
 import { duplicateAccessKeyId, MAX_CONCURRENT_SESSIONS } from "../assumptions";
-import { fail, T } from "../core/errors";
+import { ApiFailure, fail, T } from "../core/errors";
 import { text } from "../core/text";
 import type { ApiContext, ApiDef } from "../http/api";
 import { lookupSession } from "../http/auth";
@@ -87,7 +87,7 @@ function logOut(ctx: ApiContext) {
 
 function validateSession(ctx: ApiContext) {
   const uuid = text(ctx.params.sessionUuid ?? "");
-  return { valid: "session" in lookupSession(ctx.world, uuid, ctx.now) };
+  return { valid: "session" in lookupSession(ctx.world, uuid, ctx.now, ctx.settings.sessionErrorCode()) };
 }
 
 const RENEW_RULES: FieldRule[] = [
@@ -98,8 +98,8 @@ const RENEW_RULES: FieldRule[] = [
 function renewSession(ctx: ApiContext) {
   const p = coerce(RENEW_RULES, ctx.params);
   validateFields(ctx.world, `${ID}.APIRenewSessionMsg`, RENEW_RULES, p);
-  const found = lookupSession(ctx.world, String(p.sessionUuid), ctx.now);
-  if ("sessionError" in found) fail("ID.1001", found.sessionError.details);
+  const found = lookupSession(ctx.world, String(p.sessionUuid), ctx.now, ctx.settings.sessionErrorCode());
+  if ("sessionError" in found) throw new ApiFailure(found.sessionError);
   const durationMs = p.duration !== undefined ? Number(p.duration) * 1000 : ctx.settings.sessionTimeoutMs;
   const row = ctx.world.update("sessions", String(p.sessionUuid), { expiredDate: ctx.now + durationMs });
   return { inventory: sessionInventory(row) };

@@ -2,7 +2,7 @@
  * ExportVmOvaPackage and the ImagePackage APIs (docs/zstack-wire.md §8). Parameters are read only from the
  * `params` wrapper; a body without it is an empty message that fails on the poll (§1.2).
  */
-import { OVA_API_TIMEOUT_MS, OVA_MSG_CLASS } from "../assumptions";
+import { OVA_API_TIMEOUT_MS, OVA_NO_GENERIC_RESOURCE_CHECK } from "../assumptions";
 import { argerr, operr } from "../core/errors";
 import type { ApiContext, ApiDef } from "../http/api";
 import * as exportsEngine from "../world/exports";
@@ -17,11 +17,21 @@ import {
   type FieldRule,
 } from "./validate";
 
-const OVF = "org.zstack.ovf";
+/** The OVF module's API messages ([MCP] `apiName`, docs/zstack-wire.md §8). */
+const OVF = "org.zstack.ovf.api";
+const OVA_MSG_CLASS = `${OVF}.APIExportVmOvaPackageMsg`;
 
 export const EXPORT_OVA_RULES: FieldRule[] = [
-  { name: "vmUuid", required: true },
-  { name: "backupStorageUuid", required: true },
+  {
+    name: "vmUuid",
+    required: true,
+    resource: OVA_NO_GENERIC_RESOURCE_CHECK ? undefined : { table: "vms", type: "VmInstanceVO" },
+  },
+  {
+    name: "backupStorageUuid",
+    required: true,
+    resource: OVA_NO_GENERIC_RESOURCE_CHECK ? undefined : { table: "backupStorages", type: "BackupStorageVO" },
+  },
   { name: "name", maxLength: 255 },
   { name: "description", maxLength: 2048 },
   { name: "resourceUuid" },

@@ -1,10 +1,11 @@
 /**
  * Query APIs of the surrounding resources (docs/zstack-wire.md §9) and their inventory declarations.
  * `GET /v1/<resources>` and `GET /v1/<resources>/{uuid}` both answer `{"inventories": [...]}`.
+ * Each inventory's `fields` are exactly the `primitive_fields` of ZStack's API metadata ([MCP]; a test
+ * compares them with the metadata of the installed package).
  */
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
-import type { QueryDef } from "../http/query";
-import type { TableName } from "../world/types";
+import type { InventoryDecl, QueryDef } from "../http/query";
 
 const STAMP = ["createDate", "lastOpDate"] as const;
 
@@ -39,6 +40,19 @@ export const INVENTORIES = {
       "cpuNum",
       "totalMemoryCapacity",
       "availableMemoryCapacity",
+      "ipmiAddress",
+      "ipmiPort",
+      "ipmiUsername",
+      "ipmiPowerStatus",
+      "cpuStatus",
+      "memoryStatus",
+      "diskStatus",
+      "nicStatus",
+      "gpuStatus",
+      "powerSupplyStatus",
+      "fanStatus",
+      "raidStatus",
+      "temperatureStatus",
       ...STAMP,
     ],
   },
@@ -63,7 +77,6 @@ export const INVENTORIES = {
       "attachedClusterUuids",
       ...STAMP,
     ],
-    nested: ["attachedClusterUuids"],
   },
   backupStorage: {
     table: "backupStorages",
@@ -73,9 +86,6 @@ export const INVENTORIES = {
       "name",
       "description",
       "url",
-      "hostname",
-      "username",
-      "sshPort",
       "type",
       "state",
       "status",
@@ -84,7 +94,6 @@ export const INVENTORIES = {
       "attachedZoneUuids",
       ...STAMP,
     ],
-    nested: ["attachedZoneUuids"],
   },
   l3Network: {
     table: "l3Networks",
@@ -101,8 +110,10 @@ export const INVENTORIES = {
       "category",
       "ipVersion",
       "dnsDomain",
+      "dns",
       "enableIPAM",
-      "ipRanges",
+      "isolated",
+      "internalId",
       ...STAMP,
     ],
     nested: ["ipRanges"],
@@ -148,10 +159,9 @@ export const INVENTORIES = {
       "cpuNum",
       "cpuSpeed",
       "memorySize",
+      "reservedMemorySize",
       "allocatorStrategy",
       "state",
-      "vmNics",
-      "allVolumes",
       ...STAMP,
     ],
     nested: ["vmNics", "allVolumes"],
@@ -176,7 +186,7 @@ export const INVENTORIES = {
   },
   imagePackage: {
     table: "imagePackages",
-    inventoryClass: "org.zstack.ovf.ImagePackageInventory",
+    inventoryClass: "org.zstack.ovf.datatype.ImagePackageInventory",
     fields: [
       "uuid",
       "name",
@@ -196,26 +206,13 @@ export const INVENTORIES = {
     inventoryClass: "org.zstack.accessKey.AccessKeyInventory",
     fields: ["uuid", "accountUuid", "userUuid", "AccessKeyID", "AccessKeySecret", "description", "state", ...STAMP],
   },
-} satisfies Record<
-  string,
-  { table: TableName; inventoryClass: string; fields: readonly string[]; nested?: readonly string[] }
->;
+} satisfies Record<string, InventoryDecl>;
 
 export const IMAGE_PACKAGE_QUERY: QueryDef = {
   ...INVENTORIES.imagePackage,
   expand: {
-    vmInstance: {
-      table: "vms",
-      key: "vmUuid",
-      inventoryClass: INVENTORIES.vm.inventoryClass,
-      fields: INVENTORIES.vm.fields,
-    },
-    backupStorage: {
-      table: "backupStorages",
-      key: "backupStorageUuid",
-      inventoryClass: INVENTORIES.backupStorage.inventoryClass,
-      fields: INVENTORIES.backupStorage.fields,
-    },
+    vmInstance: { ...INVENTORIES.vm, key: "vmUuid" },
+    backupStorage: { ...INVENTORIES.backupStorage, key: "backupStorageUuid" },
   },
 };
 

@@ -3,6 +3,7 @@
  */
 import {
   V2V_API_TIMEOUT_MS,
+  V2V_JOBDATA_INCLUDES_SESSION,
   V2V_JOB_NAME,
   V2V_MEMORY_RANGE,
   V2V_MSG_CLASS,
@@ -87,9 +88,10 @@ export function submitConvertVm(
   }
   const uuid = extra.resourceUuid ?? (p.resourceUuid as string | undefined) ?? world.prng.uuid();
   checkResourceUuidFree(world, "longJobs", uuid);
-  const session = ctx.session
-    ? { uuid: ctx.session.uuid, accountUuid: ctx.session.accountUuid, userUuid: ctx.session.userUuid }
-    : undefined;
+  const session =
+    ctx.session && V2V_JOBDATA_INCLUDES_SESSION
+      ? { uuid: ctx.session.uuid, accountUuid: ctx.session.accountUuid, userUuid: ctx.session.userUuid }
+      : undefined;
   // jobData: the JSON of the API message as the MN stores it, secrets and session included.
   const jobData = gsonStringify({
     ...p,

@@ -17,6 +17,8 @@ export const ERROR_DESCRIPTIONS = {
   "SYS.1017": "A message or a operation cancelled",
   "ID.1000": "Unable to authenticate a user",
   "ID.1001": "The session is invalid, either wrong session id or the session has been expired",
+  // a newer node's code for the same error; its description is an assumption (SESSION_ERROR_CODES)
+  ORG_ZSTACK_IDENTITY_10020: "The session is invalid, either wrong session id or the session has been expired",
   "ID.1006": "Max number of active sessions exceeded",
   "LONG_JOB.1000": "long job has been canceled",
   "LONG_JOB.1003": "operation is not supported.",

@@ -2,6 +2,7 @@
  * How an API is declared: endpoints are data (method, path, body wrapper, sync/async, auth), the
  * handler only implements the behaviour. The REST pipeline in rest.ts does the rest, as RestServer does.
  */
+import type { SessionErrorCode } from "../assumptions";
 import type { SimWorld } from "../world/world";
 import type { QueryDef } from "./query";
 
@@ -17,6 +18,8 @@ export interface Session {
 /** What a handler sees of the simulator around the world. */
 export interface SimSettings {
   sessionTimeoutMs: number;
+  /** how an invalid or expired session is reported now (a fault) */
+  sessionErrorCode(): SessionErrorCode;
 }
 
 export interface ApiContext {

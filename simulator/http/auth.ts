@@ -5,7 +5,7 @@
  * it becomes an ID.1001 failure of the API itself (503, or 202 then 503 on the poll).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { AK_EMPTY_PART_IS_INVALID_FORMAT, AK_SKEW_ACCEPTS_REAL_CLOCK } from "../assumptions";
+import { AK_EMPTY_PART_IS_INVALID_FORMAT, AK_SKEW_ACCEPTS_REAL_CLOCK, type SessionErrorCode } from "../assumptions";
 import { errorCode, REST, RestError, T, type ErrorCode } from "../core/errors";
 import { parseAkDate } from "../core/java-time";
 import type { SimWorld } from "../world/world";
@@ -22,14 +22,17 @@ export function accessKeySignature(secret: string, method: string, date: string,
   return createHmac("sha1", Buffer.from(secret, "utf8")).update(`${method}\n${date}\n${uri}`, "utf8").digest("base64");
 }
 
-/** Looks an OAuth session up; expired sessions are deleted on sight (Session.checkSessionExpired). */
-export function lookupSession(world: SimWorld, token: string, now: number): AuthOutcome {
-  if (!token) return { sessionError: errorCode("ID.1001", T.sessionUuidNull) };
+/**
+ * Looks a session up; expired sessions are deleted on sight (Session.checkSessionExpired). An invalid
+ * one is reported with `code` (assumptions.ts, SESSION_ERROR_CODES).
+ */
+export function lookupSession(world: SimWorld, token: string, now: number, code: SessionErrorCode): AuthOutcome {
+  if (!token) return { sessionError: errorCode(code, T.sessionUuidNull) };
   const row = world.get("sessions", token);
-  if (!row) return { sessionError: errorCode("ID.1001", T.sessionExpired) };
+  if (!row) return { sessionError: errorCode(code, T.sessionExpired) };
   if (row.expiredDate < now) {
     world.delete("sessions", token);
-    return { sessionError: errorCode("ID.1001", T.sessionExpired) };
+    return { sessionError: errorCode(code, T.sessionExpired) };
   }
   return { session: { uuid: row.uuid, accountUuid: row.accountUuid as string, userUuid: row.userUuid as string } };
 }
@@ -78,6 +81,7 @@ function accessKeyAuth(
 
 /**
  * @param uri the decoded request path without the context path and the query string (signed for AK)
+ * @param sessionErrorCode how an invalid session is reported
  */
 export function authenticate(
   world: SimWorld,
@@ -85,11 +89,12 @@ export function authenticate(
   method: string,
   uri: string,
   now: number,
+  sessionErrorCode: SessionErrorCode,
 ): AuthOutcome {
   const raw = header("authorization");
   if (raw === undefined) throw new RestError(400, REST.missingAuth);
   const auth = raw.trim();
-  if (auth.startsWith("OAuth")) return lookupSession(world, auth.replace("OAuth", "").trim(), now);
+  if (auth.startsWith("OAuth")) return lookupSession(world, auth.replace("OAuth", "").trim(), now, sessionErrorCode);
   if (auth.startsWith("ZStack")) return accessKeyAuth(world, auth, header, method, uri, now);
   throw new RestError(400, REST.authType);
 }

@@ -3,6 +3,7 @@
  * simulator: clock, faults, job durations, stats, world access, reset. JSON in, JSON out.
  * Documented in docs/simulator.md, "Control endpoint" (summarised in the README).
  */
+import type { SessionErrorCode } from "../assumptions";
 import { formatJavaTimestamp, parseDuration } from "../core/java-time";
 import { text } from "../core/text";
 import type { DownloadCorruption, FaultState, JobKind, ResetPhase } from "../faults";
@@ -24,6 +25,7 @@ export interface ControlTarget {
     corruptDownloads(mode: DownloadCorruption, count?: number): void;
     dropDownloads(afterBytes: number, count?: number): void;
     expireAllSessions(): void;
+    setSessionErrorCode(code: SessionErrorCode): void;
     restartManagementNode(): void;
     clear(): void;
   };
@@ -143,6 +145,9 @@ export function handleControl(
       case "POST /faults/expire-sessions":
         t.faults.expireAllSessions();
         return { status: 200, json: { expired: true } };
+      case "POST /faults/session-error-code":
+        t.faults.setSessionErrorCode(text(input.code ?? "") as SessionErrorCode);
+        return { status: 200, json: t.faultState() };
       case "POST /faults/restart-mn":
         t.faults.restartManagementNode();
         return { status: 200, json: { restarted: true, now: t.now() } };

@@ -2,9 +2,11 @@
  * Query APIs (`GET /v1/<resources>`), as RestServer.handleQueryApi parses them and the query facade
  * evaluates them (docs/zstack-wire.md §3.7): `q` conditions with the server's operator table and its exact
  * 400 messages, `limit` (default 1000), `start`, `count`, `replyWithCount`, `sort`, `fields`, dotted
- * names through nested lists (`vmNics.ip`), expanded joins (`vmInstance.name`), `__systemTag__`/`__userTag__`.
+ * names through nested lists (`vmNics.ip`), expanded joins (`vmInstance.name`), and the tag pseudo-fields
+ * `__systemTag__`, `__userTag__` and `__tagUuid__`. The conditions' evaluation (`runQuery`) also serves the
+ * RPC API's queries (rpc.ts).
  */
-import { unknownQueryField } from "../assumptions";
+import { QUERY_CASE_SENSITIVE, unknownQueryField } from "../assumptions";
 import { fail, RestError, REST } from "../core/errors";
 import { text } from "../core/text";
 import type { Row, TableName } from "../world/types";
@@ -27,15 +29,22 @@ const QUERY_OPS: ReadonlyArray<readonly [string, string]> = [
 ];
 const DELIMITERS = QUERY_OPS.map(([d]) => d);
 
-export interface QueryDef {
+/** What a query API serves: its table and the inventory's queryable fields. */
+export interface InventoryDecl {
   table: TableName;
   inventoryClass: string;
-  /** top-level fields of the inventory (nulls are omitted on the wire, so they are declared) */
+  /**
+   * the inventory's queryable fields, exactly ZStack's metadata's `primitive_fields` without the tag
+   * pseudo-fields (nulls are omitted on the wire, so they are declared)
+   */
   fields: readonly string[];
-  /** fields holding lists or objects, queryable with dotted names */
+  /** fields holding lists of inventories of their own: returned, queryable only with dotted names (`vmNics.ip`) */
   nested?: readonly string[];
+}
+
+export interface QueryDef extends InventoryDecl {
   /** expanded queries: `<name>.<field>` joins another table through a key of this row */
-  expand?: Record<string, { table: TableName; key: string; inventoryClass: string; fields: readonly string[] }>;
+  expand?: Record<string, InventoryDecl & { key: string }>;
   /** extra filter applied before the conditions */
   where?: (row: Row) => boolean;
   /** wire form of a row, when it differs from the row */
@@ -173,6 +182,11 @@ function toNumber(v: string, dateLike: boolean): number | undefined {
   return undefined;
 }
 
+/** A string as the query compares it: as is, or folded when the collation ignores case (assumptions.ts). */
+function collate(s: string): string {
+  return QUERY_CASE_SENSITIVE ? s : s.toLowerCase();
+}
+
 function likeRegex(pattern: string): RegExp {
   let re = "^";
   for (const ch of pattern) {
@@ -180,7 +194,7 @@ function likeRegex(pattern: string): RegExp {
     else if (ch === "_") re += "[\\s\\S]";
     else re += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
-  return new RegExp(re + "$");
+  return new RegExp(re + "$", QUERY_CASE_SENSITIVE ? "" : "i");
 }
 
 function equals(actual: unknown, value: string, dateLike: boolean): boolean {
@@ -189,7 +203,7 @@ function equals(actual: unknown, value: string, dateLike: boolean): boolean {
     return n !== undefined && n === actual;
   }
   if (typeof actual === "boolean") return String(actual) === value.toLowerCase();
-  return String(actual) === value;
+  return collate(String(actual)) === collate(value);
 }
 
 function compare(actual: unknown, value: string, dateLike: boolean): number | undefined {
@@ -197,8 +211,9 @@ function compare(actual: unknown, value: string, dateLike: boolean): number | un
     const n = toNumber(value, dateLike);
     return n === undefined ? undefined : actual - n;
   }
-  const a = String(actual);
-  return a < value ? -1 : a > value ? 1 : 0;
+  const a = collate(String(actual));
+  const b = collate(value);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function matchOne(actual: unknown, c: Condition, dateLike: boolean): boolean {
@@ -233,18 +248,25 @@ interface CompiledCondition {
   dateLike: boolean;
 }
 
+/** A top-level field, or `<nested>.<anything>` below a nested list. */
+function isQueryable(decl: InventoryDecl, parts: readonly string[]): boolean {
+  return parts.length === 1 ? decl.fields.includes(parts[0]) : (decl.nested ?? []).includes(parts[0]);
+}
+
 function compile(world: SimWorld, def: QueryDef, c: Condition): CompiledCondition {
   const dateLike = /Date$/.test(c.name);
   if (c.name === "__systemTag__" || c.name === "__userTag__") {
     const kind = c.name === "__systemTag__" ? "system" : "user";
     return { c, dateLike: false, values: (row) => world.tags.get(row.uuid)?.[kind] ?? [] };
   }
+  // the simulator serves no tag patterns, so no resource carries one (assumptions.ts, `__tagUuid__`)
+  if (c.name === "__tagUuid__") return { c, dateLike: false, values: () => [] };
   const parts = c.name.split(".");
   const head = parts[0];
   if (parts.length > 1 && def.expand?.[head]) {
     const ex = def.expand[head];
-    if (!ex.fields.includes(parts[1])) fail("SYS.1007", unknownQueryField(parts.slice(1).join("."), ex.inventoryClass));
     const rest = parts.slice(1);
+    if (!isQueryable(ex, rest)) fail("SYS.1007", unknownQueryField(rest.join("."), ex.inventoryClass));
     return {
       c,
       dateLike,
@@ -254,8 +276,7 @@ function compile(world: SimWorld, def: QueryDef, c: Condition): CompiledConditio
       },
     };
   }
-  const known = def.fields.includes(head) && (parts.length === 1 || (def.nested ?? []).includes(head));
-  if (!known) fail("SYS.1007", unknownQueryField(c.name, def.inventoryClass));
+  if (!isQueryable(def, parts)) fail("SYS.1007", unknownQueryField(c.name, def.inventoryClass));
   return { c, dateLike, values: (row) => valuesAt(row, parts) };
 }
 

@@ -4,7 +4,12 @@
  * method/action selection, authentication, query APIs (parameters parsed before the session check),
  * body wrapper and TypeVerifier, X-Job-UUID, then sync (200/503) or async (202 + poll).
  */
-import { ACCEPTED_HTTP_METHODS, DEFAULT_API_TIMEOUT_MS, unsupportedHttpMethod } from "../assumptions";
+import {
+  ACCEPTED_HTTP_METHODS,
+  DEFAULT_API_TIMEOUT_MS,
+  QUERY_PARSE_BEFORE_SESSION_CHECK,
+  unsupportedHttpMethod,
+} from "../assumptions";
 import { ApiFailure, errorCode, REST, RestError, type ErrorCode } from "../core/errors";
 import { gsonStringify, javaNumberString } from "../core/gson";
 import type { SimWorld } from "../world/world";
@@ -143,11 +148,12 @@ export class RestServer {
     const world = this.world;
     const now = world.now();
     let auth: AuthOutcome | undefined;
-    if (api.auth) auth = authenticate(world, req.header, req.method, req.path, now);
+    if (api.auth) auth = authenticate(world, req.header, req.method, req.path, now, this.settings.sessionErrorCode());
     const sessionError: ErrorCode | undefined = auth && "sessionError" in auth ? auth.sessionError : undefined;
 
     if (api.kind === "query") {
       // handleQueryApi parses the parameters (400s) before the interceptor checks the session
+      if (sessionError && !QUERY_PARSE_BEFORE_SESSION_CHECK) return failure(sessionError);
       const query = parseQueryParams(req.query);
       if (sessionError) return failure(sessionError);
       try {

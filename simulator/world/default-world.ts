@@ -103,9 +103,6 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
       name: "BS-ImageStore",
       description: "image store backup storage, the OVA export target",
       url: "/zstack_bs",
-      hostname: "172.20.0.20",
-      username: "root",
-      sshPort: 22,
       type: "ImageStoreBackupStorage",
       state: "Enabled",
       status: "Connected",
@@ -119,9 +116,6 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
       name: "BS-Sftp",
       description: "sftp backup storage, not usable for OVA export",
       url: "/sftp_bs",
-      hostname: "172.20.0.21",
-      username: "root",
-      sshPort: 22,
       type: "SftpBackupStorage",
       state: "Enabled",
       status: "Connected",
@@ -131,7 +125,7 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
       ...stamp,
     },
   ];
-  const l3 = (uuid: string, name: string, category: string, prefix: string): Row => ({
+  const l3 = (uuid: string, name: string, category: string, prefix: string, internalId: number): Row => ({
     uuid,
     name,
     description: `${category.toLowerCase()} network`,
@@ -143,7 +137,10 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
     category,
     ipVersion: 4,
     dnsDomain: undefined,
+    dns: [],
     enableIPAM: true,
+    isolated: false,
+    internalId,
     ipRanges: [
       {
         uuid: prng.uuid(),
@@ -161,8 +158,8 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
     ...stamp,
   });
   const l3Networks = [
-    l3(U.l3Private, "L3-Private", "Private", "192.168.100"),
-    l3(U.l3Public, "L3-Public", "Public", "10.10.0"),
+    l3(U.l3Private, "L3-Private", "Private", "192.168.100", 1),
+    l3(U.l3Public, "L3-Public", "Public", "10.10.0", 2),
   ];
   const l3Map = new Map(l3Networks.map((n) => [n.uuid, n]));
 

@@ -4,10 +4,14 @@
  */
 import {
   CANCEL_INTERRUPTED_BY_CLEAN_CODE,
+  DEFAULT_CANCEL_MS,
   DEFAULT_V2V_FAILURE_CAUSE,
   DEFAULT_V2V_FAILURE_DETAIL,
   DEFAULT_V2V_FAIL_FRACTION,
   GENERIC_SOURCE_DISK_BYTES,
+  RERUN_REPLACES_API_ID,
+  RESUME_KEEPS_PROGRESS,
+  V2V_SUPPORTS_CLEAN,
   V2V_TASK_NAME,
   V2V_JOB_NAME,
   V2V_UNKNOWN_SOURCE_DETAIL,
@@ -297,7 +301,7 @@ export function cancel(w: SimWorld, uuid: string, apiJobUuid: string): "done" | 
   if (row.state === "Canceled" || row.state === "Canceling") return "done";
   const wasRunning = row.state === "Running";
   if (rt) freeze(w, rt, row, now);
-  const cancelMs = w.hooks.durations().cancelMs ?? 0;
+  const cancelMs = w.hooks.durations().cancelMs ?? DEFAULT_CANCEL_MS;
   if (wasRunning && rt && cancelMs > 0) {
     row.state = "Canceling";
     row.lastOpDate = now;
@@ -318,7 +322,10 @@ export function resume(w: SimWorld, uuid: string): Row {
   if (row.state !== "Suspended") argerr("can only resume longjob that is Suspended");
   row.state = "Running";
   row.lastOpDate = now;
-  if (rt) rt.segmentStart = now;
+  if (rt) {
+    if (!RESUME_KEEPS_PROGRESS) rt.progress = 0;
+    rt.segmentStart = now;
+  }
   noteJobState(w.timeline, row, now);
   w.changed();
   return row;
@@ -330,6 +337,8 @@ export function rerun(w: SimWorld, uuid: string, apiId: string): Row {
   if (!FINAL_STATES.has(row.state as string)) argerr("rerun longjob only when it's succeeded, canceled, or failed");
   if (!rt) fail("LONG_JOB.1003", "not supported");
   freezeProgressRefs(w, uuid, now);
+  // the id the new run's progress is read with (assumptions.ts)
+  const progressApiId = RERUN_REPLACES_API_ID ? apiId : String(row.apiId);
   const source = resolveSource(w, rt.request);
   Object.assign(rt, source, planRun(w, source, now));
   rt.cancelDueAt = undefined;
@@ -341,9 +350,14 @@ export function rerun(w: SimWorld, uuid: string, apiId: string): Row {
   row.state = "Running";
   row.createDate = now;
   row.lastOpDate = now;
-  row.apiId = apiId;
+  row.apiId = progressApiId;
   noteJobState(w.timeline, row, now);
-  w.progress.set(apiId, { taskUuid: rt.taskUuid, taskName: V2V_TASK_NAME, longJobUuid: uuid, startedAt: now });
+  w.progress.set(progressApiId, {
+    taskUuid: rt.taskUuid,
+    taskName: V2V_TASK_NAME,
+    longJobUuid: uuid,
+    startedAt: now,
+  });
   w.changed();
   return row;
 }
@@ -351,7 +365,8 @@ export function rerun(w: SimWorld, uuid: string, apiId: string): Row {
 export function clean(w: SimWorld, uuid: string): void {
   const now = w.now();
   const { row, rt } = requireJob(w, uuid);
-  if (row.state !== "Canceling") fail("LONG_JOB.1003", "not supported or state is not Canceling");
+  if (!V2V_SUPPORTS_CLEAN || row.state !== "Canceling")
+    fail("LONG_JOB.1003", "not supported or state is not Canceling");
   if (rt?.cancelApiJob) {
     w.completeApiJob(
       rt.cancelApiJob,

@@ -129,6 +129,7 @@ export function buildVm(spec: VmSpec, prng: Prng, l3s: Map<string, Row>, existin
     cpuNum: spec.cpuNum,
     cpuSpeed: 0,
     memorySize: spec.memorySize,
+    reservedMemorySize: 0,
     allocatorStrategy: spec.hypervisorType === "KVM" ? "LastHostPreferredAllocatorStrategy" : undefined,
     state: spec.state,
     createDate: at,

@@ -132,6 +132,33 @@ describe("simulator authentication", () => {
       h.sim.faults.expireAllSessions();
       expectError(await h.get("/v1/zones"), 503, "ID.1001", "Session expired");
     });
+
+    it("reports an invalid session as a newer node does (ORG_ZSTACK_IDENTITY_10020) when the fault asks", async () => {
+      h.sim.faults.setSessionErrorCode("ORG_ZSTACK_IDENTITY_10020");
+      await h.login();
+      h.sim.faults.expireAllSessions();
+      // sync, async (on the poll), and RenewSession of the expired session all answer in the newer form
+      const sync = await h.get("/v1/zones");
+      expectError(sync, 503, "ORG_ZSTACK_IDENTITY_10020", "Session expired");
+      assert.equal(
+        sync.json().error.description,
+        "The session is invalid, either wrong session id or the session has been expired",
+      );
+      const { jobPath } = await h.submit("POST", "/v1/v2vs", { params: {} });
+      expectError(await h.call("GET", jobPath), 503, "ORG_ZSTACK_IDENTITY_10020", "Session expired");
+      const stale = h.session;
+      await h.login();
+      const renew = await h.async("PUT", `/v1/accounts/sessions/${stale}/renew`, { renewSession: {} });
+      expectError(renew, 503, "ORG_ZSTACK_IDENTITY_10020", "Session expired");
+      // clear() goes back to ID.1001
+      h.sim.faults.clear();
+      h.session = stale;
+      expectError(await h.get("/v1/zones"), 503, "ID.1001", "Session expired");
+      assert.throws(
+        () => h.sim.faults.setSessionErrorCode("ID.9999" as "ID.1001"),
+        /must be one of ID.1001, ORG_ZSTACK/,
+      );
+    });
   });
 
   describe("access keys", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as os from "node:os";
 import { SEED_UUIDS as U } from "../../simulator";
 import { isLoopback } from "../../simulator/http/control";
-import { Harness, HOUR, request, v2vParams } from "./helpers";
+import { expectError, Harness, HOUR, request, v2vParams } from "./helpers";
 
 describe("simulator control endpoint (/_sim)", () => {
   let h: Harness;
@@ -82,6 +82,10 @@ describe("simulator control endpoint (/_sim)", () => {
     assert.equal(await state(job), "Suspended");
     await ctl("POST", "/faults/expire-sessions");
     assert.equal((await h.get("/v1/zones")).status, 503);
+    const form = (await ctl("POST", "/faults/session-error-code", { code: "ORG_ZSTACK_IDENTITY_10020" })).json();
+    assert.equal(form.sessionErrorCode, "ORG_ZSTACK_IDENTITY_10020");
+    expectError(await h.get("/v1/zones"), 503, "ORG_ZSTACK_IDENTITY_10020", "Session expired");
+    assert.equal((await ctl("POST", "/faults/session-error-code", { code: "ID.1002" })).status, 400);
   });
 
   it("reports and resets stats", async () => {

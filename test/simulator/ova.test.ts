@@ -13,7 +13,7 @@ async function streamedMd5(packageUuid: string, size: number): Promise<string> {
   return md5.digest("hex");
 }
 
-const MSG = "org.zstack.ovf.APIExportVmOvaPackageMsg";
+const MSG = "org.zstack.ovf.api.APIExportVmOvaPackageMsg";
 
 /** Streams a download and returns its size and MD5 (and status/headers). */
 function download(

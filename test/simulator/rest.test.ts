@@ -129,6 +129,7 @@ describe("simulator REST conventions", () => {
     // (a HEAD answer has no body: read the text from the pipeline itself)
     const rest = new RestServer(h.sim.world, ALL_APIS, {
       sessionTimeoutMs: 7200_000,
+      sessionErrorCode: () => "ID.1001",
       advertisedHost: () => "127.0.0.1:8080",
     });
     const headText = rest.handle({

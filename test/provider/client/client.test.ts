@@ -164,6 +164,36 @@ describe("client: authentication", () => {
     assert.strictEqual(sim.world.list("longJobs").length, 1);
   });
 
+  it("a session expired as newer nodes report it (ORG_ZSTACK_IDENTITY_10020) logs in again once, sync and async", async () => {
+    sim.faults.setSessionErrorCode("ORG_ZSTACK_IDENTITY_10020");
+    const c = clientFor(sim);
+    await getVmInstance(c, U.vmRunning);
+    sim.faults.expireAllSessions();
+    assert.strictEqual((await getVmInstance(c, U.vmRunning))?.uuid, U.vmRunning);
+    assert.strictEqual(routeCount(sim, /^PUT \/v1\/accounts\/login$/), 2);
+    sim.faults.expireAllSessions();
+    const body = await c.call("ConvertVmFromForeignHypervisor", { params: v2vParams("relogin-10020") });
+    assert.strictEqual(c.parse("x", 200, body, schemas().LongJobInventory, "inventory").state, "Running");
+    assert.strictEqual(routeCount(sim, /^PUT \/v1\/accounts\/login$/), 3);
+    assert.strictEqual(routeCount(sim, /^POST \/v1\/v2vs$/), 2);
+    assert.strictEqual(sim.world.list("longJobs").length, 1);
+  });
+
+  it("renews only once per request: a session that is expired again at once fails with the newer code", async () => {
+    // every session this simulator makes has expired a second before it was made
+    const dead = await newSim({ sessionTimeoutSeconds: -1 });
+    try {
+      dead.faults.setSessionErrorCode("ORG_ZSTACK_IDENTITY_10020");
+      const c = clientFor(dead);
+      const e = await rejection(() => getVmInstance(c, U.vmRunning));
+      assert.ok(e instanceof ZStackApiError, String(e));
+      assert.strictEqual(e.code, "ORG_ZSTACK_IDENTITY_10020");
+      assert.strictEqual(routeCount(dead, /^PUT \/v1\/accounts\/login$/), 2);
+    } finally {
+      await dead.stop();
+    }
+  });
+
   it("signs every request with an access key (no login) in the management node's local time", async () => {
     const c = clientFor(sim, {
       auth: { kind: "accessKey", accessKeyId: C.accessKeyId, accessKeySecret: C.accessKeySecret },

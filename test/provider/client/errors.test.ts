@@ -1,4 +1,4 @@
-// Typed errors: is the resource gone? (provider/client/errors.ts). No HTTP here.
+// Typed errors: is the resource gone? is the session expired? (provider/client/errors.ts). No HTTP here.
 import * as assert from "assert";
 import { ZStackApiError, ZStackHttpError, isNotFoundError } from "../../../provider/client";
 
@@ -48,5 +48,38 @@ describe("client: is the resource gone?", () => {
     assert.ok(isNotFoundError(new ZStackHttpError("x", 404, `image package[uuid:${target}] not found`), target));
     assert.ok(!isNotFoundError(new ZStackHttpError("x", 404, `image package[uuid:${target}] not found`)));
     assert.ok(!isNotFoundError(new Error(`resource[uuid:${target}] not found`), target));
+  });
+});
+
+describe("client: is the session expired?", () => {
+  const api = (error: Record<string, unknown>) => new ZStackApiError("x", error);
+
+  it("yes for ID.1001 and ORG_ZSTACK_IDENTITY_10020, as code or as globalErrorCode", () => {
+    const yes = [
+      { code: "ID.1001", description: "d", details: "x" },
+      { code: "ORG_ZSTACK_IDENTITY_10020", description: "d", details: "x" },
+      { code: "SYS.1006", globalErrorCode: "ORG_ZSTACK_IDENTITY_10020", description: "d", details: "x" },
+      { code: "SYS.1006", globalErrorCode: "ID.1001", description: "d", details: "x" },
+    ];
+    for (const e of yes) assert.ok(api(e).isSessionExpired(), JSON.stringify(e));
+  });
+
+  it("yes when the details or the description say the session is invalid or expired, whatever the code", () => {
+    const yes = [
+      { code: "SYS.1006", description: "An operation failed", details: "Session expired" },
+      { code: "SYS.1000", description: "d", details: "the SESSION[uuid:abc] is invalid" },
+      { code: "X.1", description: "The session is invalid, either wrong session id or the session has been expired" },
+    ];
+    for (const e of yes) assert.ok(api(e).isSessionExpired(), JSON.stringify(e));
+  });
+
+  it("no for other failures, including ones that mention a session without saying it is invalid", () => {
+    const no = [
+      { code: "SYS.1007", description: "One or more API argument is invalid", details: "field[name] is invalid" },
+      { code: "ID.1006", description: "Max number of active sessions exceeded", details: "too many sessions" },
+      { code: "ID.1000", description: "Unable to authenticate a user", details: "wrong account name or password" },
+      { code: "SYS.1006", globalErrorCode: "ORG_ZSTACK_IDENTITY_10021", description: "d", details: "x" },
+    ];
+    for (const e of no) assert.ok(!api(e).isSessionExpired(), JSON.stringify(e));
   });
 });
