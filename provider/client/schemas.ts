@@ -3,7 +3,7 @@
  * loose objects with every field optional (ZStack omits nulls and adds fields between versions);
  * state enums are strict, so an unknown state is an error rather than a silent misreading.
  *
- * The schemas are built on first use and cached on `globalThis`: a zod schema holds native bound
+ * The schemas are built on first use and kept in a process-wide registry: a zod schema holds native bound
  * functions, which Pulumi's closure serializer cannot capture when a provider is serialized by value.
  */
 import { z } from "zod";

@@ -5,29 +5,22 @@
  */
 import { createHash } from "crypto";
 import { REDACTED } from "./redact";
+import { processRegistry } from "./registry";
 
 interface CachedSession {
   sessionId: Promise<string>;
 }
 
-const SESSIONS_KEY = "__pulumiZStackMigrationSessions_v1";
-const KNOWN_SESSIONS_KEY = "__pulumiZStackMigrationKnownSessions_v1";
 /** how many session ids of one endpoint and account are remembered for redaction */
 const KNOWN_SESSIONS_MAX = 16;
 
-// Both maps live on globalThis: a provider module loaded twice (or serialized) shares one login.
+// Both maps are process-wide registries: a provider module loaded twice (or serialized) shares one login.
 
 /** Process-wide session cache: one login per endpoint and account. */
-function sessionCache(): Map<string, CachedSession> {
-  const g = globalThis as unknown as Record<string, Map<string, CachedSession> | undefined>;
-  return g[SESSIONS_KEY] ?? (g[SESSIONS_KEY] = new Map<string, CachedSession>());
-}
+const sessionCache = () => processRegistry<string, CachedSession>("Sessions");
 
 /** Process-wide record of the session ids each endpoint and account has had. */
-function knownSessions(): Map<string, string[]> {
-  const g = globalThis as unknown as Record<string, Map<string, string[]> | undefined>;
-  return g[KNOWN_SESSIONS_KEY] ?? (g[KNOWN_SESSIONS_KEY] = new Map<string, string[]>());
-}
+const knownSessions = () => processRegistry<string, string[]>("KnownSessions");
 
 /** Forgets every cached session (tests; a password change). */
 export function clearSessionCache(): void {
