@@ -9,13 +9,59 @@
  * process (`provider/lookups/lookups.ts`), so one login per program run however many lookups it makes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LookupInventories, LookupKind, VmInstanceInventory } from "../provider/client";
+import {
+  LookupInventories,
+  LookupKind,
+  VmInstanceInventory,
+  ZStackApiError,
+  ZStackConfigError,
+  ZStackConnectionError,
+  registered,
+} from "../provider/client";
 import { ConfigSource } from "../provider/core/config";
-import { Found, LookupArgs, lookupAll, lookupOne } from "../provider/lookups/lookups";
+import { Found, LookupArgs, LookupFailure, lookupAll, lookupOne } from "../provider/lookups/lookups";
 import { ArgsOf } from "./dynamic-resource";
 
-export { ZStackLookupError } from "../provider/lookups/lookups";
 export type { Found, LookupArgs } from "../provider/lookups/lookups";
+
+/**
+ * A lookup that could not answer: no match, several matches, bad criteria, an unreachable endpoint
+ * or ZStack's error. A `pulumi.RunError`, so Pulumi prints its message alone (no stack trace).
+ */
+export class ZStackLookupError extends pulumi.RunError {
+  /** the lookup kind, e.g. `VmInstance` */
+  readonly kind: LookupKind;
+  /** the query conditions sent (ANDed) */
+  readonly criteria: readonly string[];
+  constructor(failure: LookupFailure) {
+    super(failure.message);
+    this.name = "ZStackLookupError";
+    this.kind = failure.kind;
+    this.criteria = failure.criteria;
+  }
+}
+
+/**
+ * The program's error for a lookup's failure. A failure that is not the lookup's own (a wrong
+ * password, an unreachable or missing endpoint) fails every lookup of the run the same way: those are
+ * one error, so the program reports it once.
+ */
+function reported(e: unknown): Error {
+  if (!(e instanceof LookupFailure)) return e instanceof Error ? e : new Error(String(e));
+  const cause = e.cause;
+  if (!(cause instanceof ZStackConfigError || cause instanceof ZStackConnectionError || isLoginFailure(cause))) {
+    return new ZStackLookupError(e);
+  }
+  return registered(connectionFailures, `${cause.name}: ${cause.message}`, () => new ZStackLookupError(e));
+}
+
+/** Connection failures already reported, by cause (this process: one program run). */
+const connectionFailures = new Map<string, ZStackLookupError>();
+
+/** ZStack refused the account or access key (its identity errors, `ID.*`). */
+function isLoginFailure(e: unknown): e is ZStackApiError {
+  return e instanceof ZStackApiError && /^ID\./.test(e.code ?? "");
+}
 
 /** {@link LookupArgs} of the `...Output` forms: every value may be an `Input`. */
 export type LookupOutputArgs = ArgsOf<LookupArgs>;
@@ -26,7 +72,7 @@ const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key
 /** A lookup of exactly one `kind` (`plural`: the function that lists several, for the error's hint). */
 function singular<K extends LookupKind>(fn: string, kind: K, plural?: string) {
   return (args: LookupArgs = {}): Promise<Found<LookupInventories[K]>> =>
-    lookupOne(programConfig, fn, kind, args, plural);
+    lookupOne(programConfig, fn, kind, args, plural).catch((e: unknown) => Promise.reject(reported(e)));
 }
 
 /** The `...Output` form of a lookup: waits for the arguments, then runs it. */
@@ -82,7 +128,11 @@ export const getVmInstanceOutput = outputForm(getVmInstance);
 
 /** Every VM matching `args`, in uuid order (an empty list when none does). */
 export async function getVmInstances(args: LookupArgs = {}): Promise<VmInstanceInventory[]> {
-  return (await lookupAll(programConfig, "getVmInstances", "VmInstance", args)).items;
+  try {
+    return (await lookupAll(programConfig, "getVmInstances", "VmInstance", args)).items;
+  } catch (e) {
+    throw reported(e);
+  }
 }
 /** {@link getVmInstances} with `Input` arguments. */
 export const getVmInstancesOutput = outputForm(getVmInstances);

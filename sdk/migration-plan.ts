@@ -55,30 +55,32 @@ const UUID = /^[0-9a-fA-F]{32}$/;
 /** The entries' names, checked: each a non-empty `source`, names unique. Throws an error naming the plan and the entries. */
 export function planEntryNames(planName: string, vms: readonly MigrationPlanEntry[]): string[] {
   if (!Array.isArray(vms) || vms.length === 0)
-    throw new Error(`MigrationPlan "${planName}": vms must be a non-empty list of {source, name?, …} entries`);
+    throw new pulumi.RunError(
+      `MigrationPlan "${planName}": vms must be a non-empty list of {source, name?, …} entries`,
+    );
   const names: string[] = [];
   const firstIndex = new Map<string, number>();
   vms.forEach((given, i) => {
     // a plain-JavaScript or data-file caller may pass anything: checked as unknown values
     const e = given as unknown as { source?: unknown; name?: unknown } | null;
     if (!e || typeof e !== "object")
-      throw new Error(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
+      throw new pulumi.RunError(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
     const source = e.source;
     if (typeof source !== "string" || source.trim() === "") {
-      throw new Error(
+      throw new pulumi.RunError(
         `MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(source)}`,
       );
     }
     const entryName = e.name;
     if (entryName !== undefined && (typeof entryName !== "string" || entryName.trim() === "")) {
-      throw new Error(
+      throw new pulumi.RunError(
         `MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(entryName)}`,
       );
     }
     const name = entryName ?? source;
     const seen = firstIndex.get(name);
     if (seen !== undefined) {
-      throw new Error(
+      throw new pulumi.RunError(
         `MigrationPlan "${planName}": vms[${seen}] and vms[${i}] both have the name "${name}"; entry names (name, default: source) must be unique: set a different name on one of them`,
       );
     }
@@ -124,7 +126,7 @@ export class MigrationPlan extends pulumi.ComponentResource {
     const names = planEntryNames(name, args?.vms);
     const limit = args.maxInFlight;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_IN_FLIGHT_LIMIT)) {
-      throw new Error(
+      throw new pulumi.RunError(
         `MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`,
       );
     }

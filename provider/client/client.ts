@@ -263,11 +263,11 @@ export class ZStackClient implements ApiJobHttp {
     } catch (e) {
       if (e instanceof TransientFault) {
         if (e.response) return e.response; // a proxy 5xx that never went away: report it as HTTP
-        throw new ZStackConnectionError(api, this.redact(e.message), this.retry.maxRetries + 1, e);
+        throw new ZStackConnectionError(api, this.redact(e.message), this.retry.maxRetries + 1, e, this.base.href);
       }
       if (e instanceof ZStackError) throw e;
       const err = e as Error;
-      throw new ZStackConnectionError(api, this.redact(err.message ?? String(e)), 1, e);
+      throw new ZStackConnectionError(api, this.redact(err.message ?? String(e)), 1, e, this.base.href);
     }
   }
 

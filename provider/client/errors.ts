@@ -213,8 +213,12 @@ export class ZStackHttpError extends ZStackError {
 export class ZStackConnectionError extends ZStackError {
   readonly api: string;
   readonly attempts: number;
-  constructor(api: string, reason: string, attempts: number, cause?: unknown) {
-    super(`${api}: cannot reach ZStack after ${attempts} attempt(s): ${reason}`, cause ? { cause } : undefined);
+  /** `endpoint`: the management node's base URL, named in the message */
+  constructor(api: string, reason: string, attempts: number, cause?: unknown, endpoint?: string) {
+    super(
+      `${api}: cannot reach ZStack${endpoint ? ` at ${endpoint}` : ""} after ${attempts} attempt(s): ${reason}`,
+      cause ? { cause } : undefined,
+    );
     this.api = api;
     this.attempts = attempts;
   }

@@ -17,8 +17,11 @@ export interface ProviderDeps {
   log?: (line: string) => void;
 }
 
-/** `check` must answer quickly: fewer retries and a shorter request timeout than the other methods. */
-const CHECK_RETRY: Partial<RetryPolicy> = { maxRetries: 2, requestTimeoutMs: 15_000 };
+/**
+ * What runs in every preview (`check`, the lookups) must answer quickly: fewer retries and a shorter
+ * request timeout than the other methods.
+ */
+export const PREVIEW_RETRY: Partial<RetryPolicy> = { maxRetries: 2, requestTimeoutMs: 15_000 };
 
 /** The one way a client is made from a configuration (providers, checks and lookups). */
 export function clientFor(
@@ -97,7 +100,7 @@ export class ProviderContext {
     }
     if (!cfg.validateReferences || !cfg.endpoint || !cfg.auth) return undefined;
     try {
-      return clientFor(cfg, { clock: this.clock(), retry: { ...CHECK_RETRY, ...this.deps.retry } });
+      return clientFor(cfg, { clock: this.clock(), retry: { ...PREVIEW_RETRY, ...this.deps.retry } });
     } catch (e) {
       if (e instanceof ZStackConfigError) return undefined;
       throw e;

@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { LookupInventories, LookupKind, ZStackClient, processRegistry, queryAll, registered } from "../client";
-import { clientFor } from "../core/context";
+import { PREVIEW_RETRY, clientFor } from "../core/context";
 import { ConfigSource, readConfig, requireConnection } from "../core/config";
 
 /** What a lookup matches: every criterion given, ANDed (as ZStack ANDs its query conditions). */
@@ -20,8 +20,11 @@ export interface LookupArgs {
   conditions?: string[];
 }
 
-/** A lookup that could not answer: no match, several matches, bad criteria, or ZStack's error. */
-export class ZStackLookupError extends Error {
+/**
+ * A lookup that could not answer: no match, several matches, bad criteria, or ZStack's error. The
+ * SDK reports it to the program as its `ZStackLookupError` (a `pulumi.RunError`).
+ */
+export class LookupFailure extends Error {
   constructor(
     message: string,
     /** the lookup kind, e.g. `VmInstance` */
@@ -31,7 +34,7 @@ export class ZStackLookupError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = "ZStackLookupError";
+    this.name = "LookupFailure";
   }
 }
 
@@ -39,7 +42,8 @@ export class ZStackLookupError extends Error {
 
 /**
  * The client for the program's configuration, shared by every lookup of this process (keyed by a
- * hash of the connection settings, so a changed configuration gets its own client).
+ * hash of the connection settings, so a changed configuration gets its own client). Lookups run in
+ * every preview: like `check`, they retry little, so an unreachable endpoint fails in seconds.
  */
 function lookupClient(config: ConfigSource): ZStackClient {
   const cfg = readConfig(config);
@@ -47,7 +51,9 @@ function lookupClient(config: ConfigSource): ZStackClient {
   const key = createHash("sha256")
     .update(JSON.stringify([endpoint, auth, cfg.caCertificate ?? null, cfg.insecure, cfg.timeZone ?? null]))
     .digest("hex");
-  return registered(processRegistry<string, ZStackClient>("LookupClients"), key, () => clientFor(cfg));
+  return registered(processRegistry<string, ZStackClient>("LookupClients"), key, () =>
+    clientFor(cfg, { retry: PREVIEW_RETRY }),
+  );
 }
 
 // ---------------------------------------------------------------------------------- criteria
@@ -58,7 +64,7 @@ const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** `field=value`, or an error when ZStack would not read it as that equality. */
 function equality(fn: string, kind: LookupKind, what: string, field: string, value: unknown): string {
-  const bad = (why: string): ZStackLookupError => new ZStackLookupError(`${fn}: ${what} ${why}`, kind, []);
+  const bad = (why: string): LookupFailure => new LookupFailure(`${fn}: ${what} ${why}`, kind, []);
   if (!FIELD_NAME.test(field)) throw bad(`is not a field name (letters, digits, _ and dotted paths such as vmNics.ip)`);
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
     throw bad(`must be a string, a number or a boolean, got ${value === null ? "null" : typeof value}`);
@@ -79,16 +85,12 @@ function equality(fn: string, kind: LookupKind, what: string, field: string, val
 /** The query conditions of `args`, in the order uuid, name, filters, conditions. */
 function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] {
   if (args === null || typeof args !== "object" || Array.isArray(args)) {
-    throw new ZStackLookupError(
-      `${fn}: the arguments must be an object ({ uuid, name, filters, conditions })`,
-      kind,
-      [],
-    );
+    throw new LookupFailure(`${fn}: the arguments must be an object ({ uuid, name, filters, conditions })`, kind, []);
   }
   const known = new Set(["uuid", "name", "filters", "conditions"]);
   const unknown = Object.keys(args).filter((k) => !known.has(k) && (args as Record<string, unknown>)[k] !== undefined);
   if (unknown.length > 0) {
-    throw new ZStackLookupError(
+    throw new LookupFailure(
       `${fn}: unknown argument ${unknown.join(", ")} (the arguments are uuid, name, filters and conditions; fields go in filters)`,
       kind,
       [],
@@ -99,7 +101,7 @@ function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] 
   if (args.name !== undefined) out.push(equality(fn, kind, "name", "name", args.name));
   if (args.filters !== undefined) {
     if (args.filters === null || typeof args.filters !== "object" || Array.isArray(args.filters)) {
-      throw new ZStackLookupError(
+      throw new LookupFailure(
         `${fn}: filters must be an object of field = value, e.g. { hypervisorType: "ESX" }`,
         kind,
         [],
@@ -111,7 +113,7 @@ function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] 
   }
   if (args.conditions !== undefined) {
     if (!Array.isArray(args.conditions)) {
-      throw new ZStackLookupError(
+      throw new LookupFailure(
         `${fn}: conditions must be a list of ZStack query conditions, e.g. ["name~=web-%"]`,
         kind,
         [],
@@ -119,7 +121,7 @@ function conditionsOf(fn: string, kind: LookupKind, args: LookupArgs): string[] 
     }
     for (const [i, c] of args.conditions.entries()) {
       if (typeof c !== "string" || c.trim() === "")
-        throw new ZStackLookupError(`${fn}: conditions[${i}] must be a non-empty string`, kind, []);
+        throw new LookupFailure(`${fn}: conditions[${i}] must be a non-empty string`, kind, []);
       out.push(c);
     }
   }
@@ -155,14 +157,14 @@ export async function lookupAll<K extends LookupKind>(
   try {
     client = lookupClient(config);
   } catch (e) {
-    throw new ZStackLookupError(`${fn}: ${e instanceof Error ? e.message : String(e)}`, kind, conditions, { cause: e });
+    throw new LookupFailure(`${fn}: ${e instanceof Error ? e.message : String(e)}`, kind, conditions, { cause: e });
   }
   let items: LookupInventories[K][];
   try {
     items = await queryAll(client, kind, conditions);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ZStackLookupError(
+    throw new LookupFailure(
       `${fn}: querying ${kind} where ${describeCriteria(conditions)} failed: ${msg}`,
       kind,
       conditions,
@@ -200,7 +202,7 @@ export async function lookupOne<K extends LookupKind>(
     const [one] = items;
     // the one match is used by its uuid (a reference): an answer without one cannot be used
     if (typeof one.uuid !== "string" || one.uuid === "") {
-      throw new ZStackLookupError(
+      throw new LookupFailure(
         `${fn}: the ${kind} matching ${describeCriteria(conditions)} has no uuid in ZStack's answer`,
         kind,
         conditions,
@@ -209,11 +211,11 @@ export async function lookupOne<K extends LookupKind>(
     return one as Found<LookupInventories[K]>;
   }
   const criteria = describeCriteria(conditions);
-  if (items.length === 0) throw new ZStackLookupError(`${fn}: no ${kind} matches ${criteria}`, kind, conditions);
+  if (items.length === 0) throw new LookupFailure(`${fn}: no ${kind} matches ${criteria}`, kind, conditions);
   const hint = plural
     ? `narrow the criteria, or use ${plural} for a list`
     : "narrow the criteria (uuid, name, filters, conditions)";
-  throw new ZStackLookupError(
+  throw new LookupFailure(
     `${fn}: ${items.length} ${kind}s match ${criteria}, and a singular lookup needs exactly one (${hint}): ${candidateList(items)}`,
     kind,
     conditions,

@@ -1,0 +1,158 @@
+// End to end on the real Pulumi engine: what a new user sees when a program's lookups cannot answer.
+// A misspelled name, a wrong password, a closed port and a missing endpoint each fail `preview` with
+// one clear message (a pulumi.RunError: printed once, no stack trace, no inspected error object),
+// naming the endpoint where it matters, and nothing is sent to ZStack but the lookups' own requests.
+// The limits are checked on the simulator's side (requests, logins); preview wall times are in
+// `npm run bench` (docs/benchmarks.md), never asserted here.
+import * as assert from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
+import { createConsumerProject, ConsumerProject, E2EStack, withStack } from "./harness";
+
+const MIN = 60_000;
+const PASSWORD = "e2e-Pr3view-err0rs-pa55word";
+
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { V2vMigration, getHost, getL3NetworkOutput, getPrimaryStorageOutput, getVmInstance } from "pulumi-zstack-migration";
+
+const cfg = new pulumi.Config("e2e");
+
+export = async () => {
+  // two lookups at once: a failure they share (a wrong password, a closed port) is one error
+  const [source, host] = await Promise.all([
+    getVmInstance({ name: cfg.require("source"), filters: { hypervisorType: "ESX" } }),
+    getHost({ name: "kvm-host-3" }),
+  ]);
+  const m = new V2vMigration("web-01", {
+    url: \`vmware://\${source.uuid}\`,
+    name: "web-01",
+    primaryStorageUuid: getPrimaryStorageOutput({ name: "PS-Local" }).uuid,
+    l3NetworkUuids: [getL3NetworkOutput({ name: "L3-Private" }).uuid],
+    hostUuid: host.uuid,
+  });
+  return { vmUuid: m.vmUuid };
+};
+`;
+
+/** A port on 127.0.0.1 that refuses connections (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Lines of a JavaScript stack trace, or of an inspected error object, in the engine's output. */
+const NOISE = /^\s+at .+\(.+:\d+:\d+\)$|\[Circular \*\d\]|<ref \*\d>|causeChain:|error serializing property/m;
+
+/** How often the engine's Diagnostics (where each error of the run is listed) hold `needle`. */
+function occurrences(out: string, needle: string): number {
+  const diagnostics = out.slice(out.indexOf("Diagnostics:"));
+  return diagnostics.split(needle).length - 1;
+}
+
+describe("e2e: a program's lookups that cannot answer fail preview with one clear message", function () {
+  this.timeout(10 * MIN);
+  let sim: ZStackSimulator;
+  let project: ConsumerProject;
+  let h: E2EStack;
+  let log = "";
+  const stat = (pattern: RegExp): number =>
+    Object.entries(sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
+  const requests = () => stat(/./);
+  const logins = () => stat(/^PUT \/v1\/accounts\/login$/);
+  const config = (over: Record<string, string | { value: string; secret: boolean }> = {}) => ({
+    "zstack:endpoint": sim.url,
+    "zstack:accountName": "admin",
+    "zstack:password": { value: PASSWORD, secret: true },
+    "e2e:source": "vmware-web-01",
+    ...over,
+  });
+
+  /** With `change` set, runs a preview that must fail; returns what the engine printed during it. */
+  async function failingPreview(change: () => Promise<void>, undo: () => Promise<void>): Promise<string> {
+    let out = "";
+    await change();
+    try {
+      await assert.rejects(h.stack.preview({ onOutput: (s: string) => (out += s) }));
+    } finally {
+      log += out;
+      await undo();
+    }
+    return out;
+  }
+
+  before(async function () {
+    sim = await startSimulator({ port: 0, quiet: true });
+    sim.world.update("accounts", U.adminAccount, { password: createHash("sha512").update(PASSWORD).digest("hex") });
+    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-preview-errors-")), {
+      program: PROGRAM,
+      language: "ts",
+    });
+    h = await withStack(project.dir, "preview-errors", config());
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
+  });
+
+  after(async () => {
+    await h?.dispose();
+    await sim?.stop();
+    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  it("the program previews (the baseline the failures below differ from by one setting)", async () => {
+    const res = await h.stack.preview({ onOutput: (s: string) => (log += s) });
+    assert.strictEqual(res.changeSummary.create, 2); // the stack + web-01
+  });
+
+  it("a misspelled source: the lookup's message once, no stack trace, nothing but lookups sent", async () => {
+    const before = stat(/^(POST|PUT|DELETE) /) - logins();
+    const out = await failingPreview(
+      () => h.setConfig({ "e2e:source": "vmware-web-1" }),
+      () => h.setConfig({ "e2e:source": "vmware-web-01" }),
+    );
+    const message = "getVmInstance: no VmInstance matches name=vmware-web-1";
+    assert.strictEqual(occurrences(out, message), 1, out);
+    assert.doesNotMatch(out, NOISE);
+    assert.strictEqual(stat(/^(POST|PUT|DELETE) /) - logins(), before, "only queries and logins were sent");
+  });
+
+  it("a wrong password: ZStack's refusal once (not once per lookup), no stack trace", async () => {
+    const out = await failingPreview(
+      () => h.setConfig({ "zstack:password": { value: "not-the-password", secret: true } }),
+      () => h.setConfig({ "zstack:password": { value: PASSWORD, secret: true } }),
+    );
+    assert.strictEqual(occurrences(out, 'ZStack refused the login of account "admin"'), 1, out);
+    assert.doesNotMatch(out, NOISE);
+    assert.ok(!out.includes("not-the-password"), "the password is not printed");
+  });
+
+  it("a closed port: the endpoint named once, after a few attempts (not a minute of retries)", async () => {
+    const port = await closedPort();
+    const requestsBefore = requests();
+    const out = await failingPreview(
+      () => h.setConfig({ "zstack:endpoint": `http://127.0.0.1:${port}` }),
+      () => h.setConfig({ "zstack:endpoint": sim.url }),
+    );
+    const message = `cannot reach ZStack at http://127.0.0.1:${port}/zstack after 3 attempt(s)`;
+    assert.strictEqual(occurrences(out, message), 1, out);
+    assert.doesNotMatch(out, NOISE);
+    assert.strictEqual(requests(), requestsBefore, "nothing reached the simulator");
+  });
+
+  it("no zstack:endpoint: says what to set, once", async () => {
+    const out = await failingPreview(
+      () => h.stack.removeConfig("zstack:endpoint"),
+      () => h.setConfig({ "zstack:endpoint": sim.url }),
+    );
+    assert.strictEqual(occurrences(out, "the ZStack endpoint is not configured. Set zstack:endpoint"), 1, out);
+    assert.doesNotMatch(out, NOISE);
+  });
+});
