@@ -133,7 +133,7 @@ export const duplicateAccessKeyId = (id: string) => `AccessKeyID[${id}] already 
 /** UNCONFIRMED: an empty `OAuth` token yields ID.1001 with details `session uuid is null`. */
 
 /**
- * How an invalid or expired session is reported (§4.2, §12). ID.1001 is what the open-source server
+ * How an invalid or expired session is reported (§4.2, §12.2). ID.1001 is what the open-source server
  * answers. Newer management nodes report ORG_ZSTACK_IDENTITY_10020: ZStack's own client renews its
  * session on that code, as `code` or as `globalErrorCode` ([MCP] `zstack_client.py`). UNCONFIRMED: the
  * rest of that error. The simulator puts the code in `code`, with ID.1001's description and details;
@@ -187,7 +187,7 @@ export const unknownQueryField = (field: string, inventoryClass: string) =>
   `condition name[${field}] is invalid, no such field on inventory class[${inventoryClass}]`;
 
 /**
- * Queryable fields (§9, §12): each inventory accepts exactly the `primitive_fields` of [MCP], plus
+ * Queryable fields (§9, §12.4): each inventory accepts exactly the `primitive_fields` of [MCP], plus
  * dotted names below its lists of inventories (`vmNics.ip`, `allVolumes.size`, `ipRanges.startIp`), plus
  * the tag pseudo-fields. UNCONFIRMED, and our choices:
  * - the simulator serves no tag patterns (no CreateTag API; `tagUuids` of create APIs are accepted and
