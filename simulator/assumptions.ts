@@ -69,6 +69,40 @@ export const SIMULATOR_HEADER = "X-ZStack-Simulator";
 export const SIMULATOR_HEADER_VALUE = "zstack-sim";
 
 // ---------------------------------------------------------------------------------------------
+// RPC API (§12.3: `POST /zstack/api`, http/rpc.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * UNCONFIRMED, and our choices for the RPC API:
+ * - a reply's or event's class is in its message's package, named by the metadata's `responseName`
+ *   ([MCP]); where [MCP] has no entry, `API<name>Reply` (sync and query APIs) or `API<name>Event` (async):
+ *   ConvertVmFromForeignHypervisor's event is `org.zstack.v2v.APIConvertVmFromForeignHypervisorEvent`,
+ *   LogInByAccount's and LogInByUser's reply `org.zstack.header.identity.APILogInReply` ([ZS]);
+ * - a failure is answered with the API's own reply or event class, `{"success": false, "error": …}`,
+ *   also when ZStack's interceptors (session, parameter checks) might answer with a generic one;
+ * - the session is checked before a query's `conditions` (mandatory, SYS.1007) and its operators are
+ *   read; an operator that is not one of QueryOp's is SYS.1000 (the facade's IllegalArgumentException);
+ * - the message's `id` becomes the api id (the result's uuid) when given; an `id` an api-job already
+ *   has fails the call with HTTP 500 (the RestAPIVO insert); its `timeout` is ignored: an async API
+ *   gets its own `apiTimeout`, as through REST; `synchronousApis` (a REST switch) does not apply;
+ * - a body that is empty, an empty object, or a message that is JSON null (HTTP 500 in ZStack, from a
+ *   NullPointerException) gets HTTP 500 with the first line of RESTApiController's text.
+ */
+export const rpcBrokenMessage = (uri: string) => `Error when calling ${uri}`;
+export const rpcDuplicateApiId = (apiId: string) =>
+  `Error when calling /zstack/api: the api id[${apiId}] is already taken by another api result`;
+/** [ZS] RESTApiDecoder: a class it cannot load (the simulator: one it does not serve), HTTP 200. */
+export const rpcUnknownClass = (className: string) => `Unable to deserialize class ${className}`;
+/**
+ * UNCONFIRMED wording (Gson's, without its line and column): a message field of the wrong JSON type
+ * (a number for a boolean, a non-numeric string for an integer, a string for a list…), HTTP 200.
+ */
+export const rpcUndecodable = (expected: string, found: string, path: string) =>
+  `java.lang.IllegalStateException: Expected ${expected} but was ${found} at path ${path}`;
+/** [ZS] QueryOp.valueOf. */
+export const rpcUnknownQueryOp = (op: string) => `unknown QueryOp type[${op}]`;
+
+// ---------------------------------------------------------------------------------------------
 // Sessions and access keys
 // ---------------------------------------------------------------------------------------------
 
@@ -99,7 +133,7 @@ export const duplicateAccessKeyId = (id: string) => `AccessKeyID[${id}] already 
 /** UNCONFIRMED: an empty `OAuth` token yields ID.1001 with details `session uuid is null`. */
 
 /**
- * How an invalid or expired session is reported (§4.2, §12). ID.1001 is what the open-source server
+ * How an invalid or expired session is reported (§4.2, §12.2). ID.1001 is what the open-source server
  * answers. Newer management nodes report ORG_ZSTACK_IDENTITY_10020: ZStack's own client renews its
  * session on that code, as `code` or as `globalErrorCode` ([MCP] `zstack_client.py`). UNCONFIRMED: the
  * rest of that error. The simulator puts the code in `code`, with ID.1001's description and details;
@@ -153,7 +187,7 @@ export const unknownQueryField = (field: string, inventoryClass: string) =>
   `condition name[${field}] is invalid, no such field on inventory class[${inventoryClass}]`;
 
 /**
- * Queryable fields (§9, §12): each inventory accepts exactly the `primitive_fields` of [MCP], plus
+ * Queryable fields (§9, §12.4): each inventory accepts exactly the `primitive_fields` of [MCP], plus
  * dotted names below its lists of inventories (`vmNics.ip`, `allVolumes.size`, `ipRanges.startIp`), plus
  * the tag pseudo-fields. UNCONFIRMED, and our choices:
  * - the simulator serves no tag patterns (no CreateTag API; `tagUuids` of create APIs are accepted and

@@ -16,6 +16,7 @@ import { handleControl, isLoopback, type ControlTarget } from "./http/control";
 import { cachedOvaMd5, ovaMd5, ovaMd5Async, serveDownload } from "./http/download";
 import { parseQueryString } from "./http/query-string";
 import { RestServer } from "./http/rest";
+import { isRpcPath, RpcServer } from "./http/rpc";
 import type { SimulatorOptions, ZStackSimulator } from "./index";
 import { SEED_CREDENTIALS } from "./seed-uuids";
 import { buildDefaultWorld } from "./world/default-world";
@@ -66,6 +67,7 @@ class Simulator implements ZStackSimulator, ControlTarget {
   private readonly clock: SimClock;
   private durations: JobDurations;
   private rest!: RestServer;
+  private rpc!: RpcServer;
   private server!: http.Server;
   private stateFile?: StateFile;
   private readonly sockets = new Set<Socket>();
@@ -124,12 +126,16 @@ class Simulator implements ZStackSimulator, ControlTarget {
       md5Of: (uuid, size, sync) => (sync ? ovaMd5(uuid, size) : (cachedOvaMd5(uuid, size) ?? ovaMd5Async(uuid, size))),
       onChange: () => this.stateFile?.markDirty(),
     };
-    this.rest = new RestServer(this.world, ALL_APIS, {
+    const settings = {
       sessionTimeoutMs: this.sessionTimeoutMs,
       sessionErrorCode: () => this.faultsImpl.sessionErrorCode,
+    };
+    this.rest = new RestServer(this.world, ALL_APIS, {
+      ...settings,
       advertisedHost: () => this.advertisedHost(),
       answersSynchronously: (name) => this.synchronousApis.has(name) || this.synchronousApis.has("*"),
     });
+    this.rpc = new RpcServer(this.world, ALL_APIS, settings);
   }
 
   /** `host:port` of api-job locations: `advertisedHost`, else the address clients reach the bind address at. */
@@ -452,17 +458,19 @@ class Simulator implements ZStackSimulator, ControlTarget {
     body: string,
     reset: ResetPhase | undefined,
   ): void {
-    const reply = this.rest.handle({
+    const request = {
       method,
       rawPath,
       path,
       query: parseQueryString(rawQuery),
-      header: (name) => {
+      header: (name: string) => {
         const v = req.headers[name];
         return Array.isArray(v) ? v[0] : v;
       },
       body,
-    });
+    };
+    // the RPC API (`/zstack/api`) beside the REST API (`/zstack/v1`)
+    const reply = isRpcPath(path) ? this.rpc.handle(request) : this.rest.handle(request);
     this.stats.count(reply.route);
     if (reset === "after") {
       req.socket.destroy();

@@ -77,7 +77,7 @@ function escapeRegExp(s: string): string {
 
 /**
  * The codes of an invalid or expired session: ID.1001, and ORG_ZSTACK_IDENTITY_10020 on newer
- * management nodes, as `code` or as `globalErrorCode` (docs/zstack-wire.md §4.2).
+ * management nodes, as `code` or as `globalErrorCode` (docs/zstack-wire.md §12.2).
  */
 const SESSION_EXPIRED_CODES: readonly string[] = ["ID.1001", "ORG_ZSTACK_IDENTITY_10020"];
 
@@ -162,7 +162,7 @@ export class ZStackApiError extends ZStackError {
   /**
    * Whether ZStack says the session is invalid or expired, so that a new login may succeed: the code
    * (`code` or `globalErrorCode`) is ID.1001 or ORG_ZSTACK_IDENTITY_10020, or the details or the
-   * description say that the session is invalid or expired (docs/zstack-wire.md §4.2).
+   * description say that the session is invalid or expired (docs/zstack-wire.md §12.2).
    */
   isSessionExpired(): boolean {
     const global = this.errorCode.globalErrorCode;

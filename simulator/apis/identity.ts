@@ -152,6 +152,7 @@ export const IDENTITY_APIS: ApiDef[] = [
   {
     name: "LogInByAccount",
     msgClass: `${ID}.APILogInByAccountMsg`,
+    responseName: "APILogInReply",
     method: "PUT",
     path: "/v1/accounts/login",
     kind: "sync",
@@ -162,6 +163,7 @@ export const IDENTITY_APIS: ApiDef[] = [
   {
     name: "LogInByUser",
     msgClass: `${ID}.APILogInByUserMsg`,
+    responseName: "APILogInReply",
     method: "PUT",
     path: "/v1/accounts/users/login",
     kind: "sync",

@@ -26,16 +26,15 @@ export interface ApiContext {
   world: SimWorld;
   settings: SimSettings;
   now: number;
-  method: string;
-  /** decoded path without the /zstack context */
-  path: string;
-  vars: Record<string, string>;
-  /** the wrapper's content (POST/PUT) or the query parameters (GET/DELETE), path variables applied */
+  /**
+   * the message's fields: REST, the wrapper's content (POST/PUT) or the query parameters (GET/DELETE),
+   * path variables applied; RPC, the message itself
+   */
   params: Record<string, unknown>;
   systemTags?: string[];
   userTags?: string[];
   session?: Session;
-  /** the api id: X-Job-UUID when given, else generated */
+  /** the api id: X-Job-UUID (REST) or the message's `id` (RPC) when given, else generated */
   apiId: string;
   /** async APIs: the api-job record's uuid (same as apiId) */
   apiJob?: string;
@@ -47,8 +46,13 @@ export type ApiOutcome = Record<string, unknown> | { pending: true };
 export interface ApiDef {
   /** API name without the API prefix and Msg suffix, e.g. "CancelLongJob" */
   name: string;
-  /** fully qualified message class, used in validator messages */
+  /** fully qualified message class, used in validator messages and by the RPC API */
   msgClass: string;
+  /**
+   * the reply's or event's simple class name when it is not `API<name>Reply` (sync, query) or
+   * `API<name>Event` (async), the metadata's `responseName`
+   */
+  responseName?: string;
   method: HttpMethod;
   /** path pattern relative to /zstack, e.g. "/v1/longjobs/{uuid}/actions" */
   path: string;

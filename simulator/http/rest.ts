@@ -10,12 +10,13 @@ import {
   QUERY_PARSE_BEFORE_SESSION_CHECK,
   unsupportedHttpMethod,
 } from "../assumptions";
-import { ApiFailure, errorCode, REST, RestError, type ErrorCode } from "../core/errors";
+import { REST, RestError, type ErrorCode } from "../core/errors";
 import { gsonStringify, javaNumberString } from "../core/gson";
 import type { SimWorld } from "../world/world";
-import { isPending, type ApiContext, type ApiDef, type SimSettings } from "./api";
+import type { ApiDef, SimSettings } from "./api";
 import { authenticate, type AuthOutcome, type HeaderGetter } from "./auth";
-import { parseQueryParams, runQuery } from "./query";
+import { invokeApi, invokeQuery, type SyncOutcome } from "./invoke";
+import { parseQueryParams } from "./query";
 import { Router } from "./router";
 
 export interface SimRequest {
@@ -149,19 +150,12 @@ export class RestServer {
     const now = world.now();
     let auth: AuthOutcome | undefined;
     if (api.auth) auth = authenticate(world, req.header, req.method, req.path, now, this.settings.sessionErrorCode());
-    const sessionError: ErrorCode | undefined = auth && "sessionError" in auth ? auth.sessionError : undefined;
 
     if (api.kind === "query") {
       // handleQueryApi parses the parameters (400s) before the interceptor checks the session
-      if (sessionError && !QUERY_PARSE_BEFORE_SESSION_CHECK) return failure(sessionError);
+      if (auth && "sessionError" in auth && !QUERY_PARSE_BEFORE_SESSION_CHECK) return failure(auth.sessionError);
       const query = parseQueryParams(req.query);
-      if (sessionError) return failure(sessionError);
-      try {
-        return ok(runQuery(world, api.query!, vars.uuid, query));
-      } catch (e) {
-        if (e instanceof ApiFailure) return failure(e.error);
-        throw e;
-      }
+      return syncAnswer(invokeQuery(world, { api, auth, query, uuid: vars.uuid }));
     }
 
     let params: Record<string, unknown>;
@@ -206,47 +200,19 @@ export class RestServer {
     }
     Object.assign(params, vars);
 
-    const apiId = jobUuidHeader ?? world.prng.uuid();
-    const ctx: ApiContext = {
-      world,
-      settings: this.settings,
-      now,
-      method: req.method,
-      path: req.path,
-      vars,
+    const outcome = invokeApi(world, this.settings, {
+      api,
+      auth,
       params,
       systemTags,
       userTags,
-      session: auth && "session" in auth ? auth.session : undefined,
-      apiId,
-    };
-
-    if (api.kind === "sync") {
-      if (sessionError) return failure(sessionError);
-      try {
-        const out = api.handle!(ctx);
-        return ok(isPending(out) ? {} : out);
-      } catch (e) {
-        if (e instanceof ApiFailure) return failure(e.error);
-        throw e;
-      }
-    }
+      apiId: jobUuidHeader,
+      timeoutMs,
+    });
+    if (!("apiJob" in outcome)) return syncAnswer(outcome);
 
     // async: 202 now, the outcome on GET /v1/api-jobs/{uuid}
-    world.createApiJob(apiId, api.name, timeoutMs);
-    ctx.apiJob = apiId;
-    if (sessionError) {
-      world.completeApiJob(apiId, { error: sessionError });
-    } else {
-      try {
-        const out = api.handle!(ctx);
-        if (!isPending(out)) world.completeApiJob(apiId, { body: out });
-      } catch (e) {
-        const err =
-          e instanceof ApiFailure ? e.error : errorCode("SYS.1000", e instanceof Error ? e.message : String(e));
-        world.completeApiJob(apiId, { error: err });
-      }
-    }
+    const apiId = outcome.apiJob;
     if (this.settings.answersSynchronously?.(api.name)) {
       // the switch: the call's own answer is the api-job's outcome, once there is one
       const done = world.findApiJob(apiId);
@@ -263,8 +229,9 @@ export class RestServer {
   }
 }
 
-function ok(body: Record<string, unknown>): { status: number; body: string } {
-  return { status: 200, body: gsonStringify(body) };
+/** A sync API's answer: 200 and the reply, or 503 and `{"error": …}`. */
+function syncAnswer(outcome: SyncOutcome): { status: number; body: string } {
+  return "error" in outcome ? failure(outcome.error) : { status: 200, body: gsonStringify(outcome.body) };
 }
 
 function failure(error: ErrorCode): { status: number; body: string } {
