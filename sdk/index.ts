@@ -42,5 +42,6 @@ export { V2vConversionHost, V2V_CONVERSION_HOST_TYPE } from "./v2v-conversion-ho
 export type { V2vConversionHostArgs, V2vConversionHostAdoptArgs } from "./v2v-conversion-host";
 export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "../provider/v2v-conversion-host/inputs";
 // MigrationPlan (a wave of migrations as data)
+export { ZStackProgramError } from "./errors";
 export { MigrationPlan, MIGRATION_PLAN_TYPE, migrationReport, planEntryNames } from "./migration-plan";
 export type { MigrationPlanArgs, MigrationPlanEntry, MigrationPlanDefaults, ReportRow } from "./migration-plan";

@@ -21,6 +21,7 @@ import {
 import { ConfigSource } from "../provider/core/config";
 import { Found, LookupArgs, LookupFailure, lookupAll, lookupOne } from "../provider/lookups/lookups";
 import { ArgsOf } from "./dynamic-resource";
+import { ZStackProgramError } from "./errors";
 
 export type { Found, LookupArgs } from "../provider/lookups/lookups";
 
@@ -28,7 +29,7 @@ export type { Found, LookupArgs } from "../provider/lookups/lookups";
  * A lookup that could not answer: no match, several matches, bad criteria, an unreachable endpoint
  * or ZStack's error. A `pulumi.RunError`, so Pulumi prints its message alone (no stack trace).
  */
-export class ZStackLookupError extends pulumi.RunError {
+export class ZStackLookupError extends ZStackProgramError {
   /** the lookup kind, e.g. `VmInstance` */
   readonly kind: LookupKind;
   /** the query conditions sent (ANDed) */

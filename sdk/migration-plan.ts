@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_IN_FLIGHT_LIMIT } from "../provider/core/config";
+import { ZStackProgramError } from "./errors";
 import { V2vMigration, V2vMigrationArgs } from "./v2v-migration";
 import { ReportRow, migrationReport } from "./migration-report";
 
@@ -55,7 +56,7 @@ const UUID = /^[0-9a-fA-F]{32}$/;
 /** The entries' names, checked: each a non-empty `source`, names unique. Throws an error naming the plan and the entries. */
 export function planEntryNames(planName: string, vms: readonly MigrationPlanEntry[]): string[] {
   if (!Array.isArray(vms) || vms.length === 0)
-    throw new pulumi.RunError(
+    throw new ZStackProgramError(
       `MigrationPlan "${planName}": vms must be a non-empty list of {source, name?, …} entries`,
     );
   const names: string[] = [];
@@ -64,23 +65,25 @@ export function planEntryNames(planName: string, vms: readonly MigrationPlanEntr
     // a plain-JavaScript or data-file caller may pass anything: checked as unknown values
     const e = given as unknown as { source?: unknown; name?: unknown } | null;
     if (!e || typeof e !== "object")
-      throw new pulumi.RunError(`MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`);
+      throw new ZStackProgramError(
+        `MigrationPlan "${planName}": vms[${i}] is not an object such as {source: "web-01"}`,
+      );
     const source = e.source;
     if (typeof source !== "string" || source.trim() === "") {
-      throw new pulumi.RunError(
+      throw new ZStackProgramError(
         `MigrationPlan "${planName}": vms[${i}].source must be the VMware VM's name or uuid in ZStack, got ${JSON.stringify(source)}`,
       );
     }
     const entryName = e.name;
     if (entryName !== undefined && (typeof entryName !== "string" || entryName.trim() === "")) {
-      throw new pulumi.RunError(
+      throw new ZStackProgramError(
         `MigrationPlan "${planName}": vms[${i}].name must be a non-empty string when set, got ${JSON.stringify(entryName)}`,
       );
     }
     const name = entryName ?? source;
     const seen = firstIndex.get(name);
     if (seen !== undefined) {
-      throw new pulumi.RunError(
+      throw new ZStackProgramError(
         `MigrationPlan "${planName}": vms[${seen}] and vms[${i}] both have the name "${name}"; entry names (name, default: source) must be unique: set a different name on one of them`,
       );
     }
@@ -126,7 +129,7 @@ export class MigrationPlan extends pulumi.ComponentResource {
     const names = planEntryNames(name, args?.vms);
     const limit = args.maxInFlight;
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_IN_FLIGHT_LIMIT)) {
-      throw new pulumi.RunError(
+      throw new ZStackProgramError(
         `MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`,
       );
     }

@@ -6,7 +6,7 @@ import { CREATE_INPUTS, Declared, describeInputs } from "../core/input-table";
 import type { Verified, VerifyMethod } from "./download-check";
 
 /** The export's API message, for ZStack's validation messages. */
-export const OVA_MESSAGE = "org.zstack.ovf.APIExportVmOvaPackageMsg";
+export const OVA_MESSAGE = "org.zstack.ovf.api.APIExportVmOvaPackageMsg";
 
 /** The provider's own waits; durations such as `"90s"`, `"45m"`, `"3h"`. */
 export const OVA_DEFAULT_TIMEOUTS = { create: "24h", delete: "1h", verify: "1h" } as const;

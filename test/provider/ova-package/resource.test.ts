@@ -28,7 +28,7 @@ const clientOf = (p: OvaPackageProvider) => p.context().client();
 describe("OvaPackage provider: check (local validation)", () => {
   const provider = new OvaPackageProvider({ log: () => undefined });
   before(() => provider.configure({ config: config({}) }));
-  const MSG = "org.zstack.ovf.APIExportVmOvaPackageMsg";
+  const MSG = "org.zstack.ovf.api.APIExportVmOvaPackageMsg";
   const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
     [
       "vmUuid missing",
