@@ -70,6 +70,9 @@ const plan = new MigrationPlan("wave", {
     l3NetworkUuids: vm.l3Networks?.map(l3),
     defaultL3NetworkUuid: vm.defaultL3Network === undefined ? undefined : l3(vm.defaultL3Network),
     strategy: vm.strategy,
+    ignoreChanges: vm.ignoreChanges,
+    allowRemigration: vm.allowRemigration,
+    deleteMigratedVm: vm.deleteMigratedVm,
   })),
 });
 
