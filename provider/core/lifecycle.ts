@@ -133,12 +133,15 @@ export function isCreateOrReplace(
 }
 
 /**
- * Runs `check`'s reference validation; an unreachable ZStack skips it with a note (a preview must
- * work offline), a configuration problem (wrong password) is reported.
+ * Runs `check`'s validation against ZStack. A configuration problem (a wrong password) is thrown; an
+ * unreachable ZStack (a wrong `zstack:endpoint`, a closed port, a proxy's error) fails the check of
+ * `v`, so that a preview with a typo in the endpoint does not pass. Previewing without ZStack is
+ * `zstack:validateReferences: false` (then no client is made for the checks at all).
  */
-export async function unlessUnreachable(
+export async function checkedAgainstZStack(
+  c: ZStackClient,
   label: string,
-  log: (line: string) => void,
+  v: Validator,
   run: () => Promise<unknown>,
 ): Promise<void> {
   try {
@@ -146,12 +149,19 @@ export async function unlessUnreachable(
   } catch (e) {
     if (e instanceof ZStackConfigError) throw e;
     if (e instanceof ZStackConnectionError || e instanceof ZStackTimeoutError || e instanceof ZStackHttpError) {
-      log(`${label}: skipping reference validation, ZStack is not reachable (${e.message})`);
+      v.fail(
+        UNREACHABLE,
+        `${label}: cannot check the references against ZStack at ${c.base.href}: ${e.message}. ` +
+          "Check zstack:endpoint; to preview without ZStack, set zstack:validateReferences to false",
+      );
       return;
     }
     throw e;
   }
 }
+
+/** The property a check failure names when ZStack itself cannot be asked. */
+export const UNREACHABLE = "zstack:endpoint";
 
 /** How `check` finds an object to adopt (`adoptUuid`), and what of it must match the inputs. */
 export interface AdoptCheck<T> {
@@ -192,7 +202,7 @@ export interface CheckSteps<T = unknown> {
  * validation, unknown inputs, the values it recorded, then (for a create or a replacement) its
  * remote checks: of the adopted object, or of the references. Nothing is asked of ZStack when the
  * connection is not configured or `zstack:validateReferences` is false; an unreachable ZStack
- * skips the remote checks with a note ({@link unlessUnreachable}).
+ * fails the check ({@link checkedAgainstZStack}).
  */
 export async function checkInputs<T>(
   olds: Record<string, unknown>,
@@ -207,10 +217,8 @@ export async function checkInputs<T>(
   steps.recorded?.(olds ?? {}, inputs);
   const c = isCreateOrReplace(olds, inputs, steps.inputs) ? steps.ctx.checkClient() : undefined;
   if (c) {
-    await unlessUnreachable(
-      steps.typeName,
-      (l) => steps.ctx.log(l),
-      () => (adopting ? checkAdopted(c, v, steps.adopt) : steps.checkReferences(c, v, inputs)),
+    await checkedAgainstZStack(c, steps.typeName, v, () =>
+      adopting ? checkAdopted(c, v, steps.adopt) : steps.checkReferences(c, v, inputs),
     );
   }
   return { inputs, failures: v.failures };

@@ -42,7 +42,8 @@ import {
   recordedInputs,
   resourceLabel,
   secretsOf,
-  unlessUnreachable,
+  checkedAgainstZStack,
+  UNREACHABLE,
   vanishedBeforeUpdate,
 } from "../core/lifecycle";
 import { waitWithProgress } from "../core/polling";
@@ -109,11 +110,13 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     // a job ZStack already has (an interrupted run's, which create adopts) needs no more capacity
     const resourceUuid = inputs.resourceUuid;
     let existing: LongJobInventory[] = [];
-    await unlessUnreachable(
+    await checkedAgainstZStack(
+      c,
       TYPE_NAME,
-      (l) => this.ctx.log(l),
+      v,
       async () => (existing = await cache.get("v2v-jobs", () => longJobsIn(c, V2V_JOB_NAME, LONG_JOB_STATES))),
     );
+    if (v.hasFailed(UNREACHABLE)) return;
     if (existing.some((j) => j.uuid === resourceUuid)) return;
     const ledger = this.ctx.runState("capacity-ledger", () => new CapacityLedger());
     capacityPreflight(v, ledger, inputs, this.limitOf(inputs), { ...found, source });

@@ -416,7 +416,7 @@ describe("V2vMigration provider: check against ZStack", () => {
     assert.deepStrictEqual(r.failures, []);
   });
 
-  it("is skipped, with a note, when ZStack is not reachable", async () => {
+  it("fails, naming the endpoint, when ZStack is not reachable (a wrong zstack:endpoint must not pass a preview)", async () => {
     const notes: string[] = [];
     const password = "N0t-in-any-note-9f3e";
     const p = new V2vMigrationProvider({
@@ -428,13 +428,16 @@ describe("V2vMigration provider: check against ZStack", () => {
       config: accountConfig(sim, { "zstack:endpoint": "http://127.0.0.1:1", "zstack:password": password }),
     });
     const r = await p.check({}, asRecord(inputs({ primaryStorageUuid: random })));
-    assert.deepStrictEqual(r.failures, []);
-    assert.ok(
-      notes.some((l) => /skipping reference validation/.test(l)),
-      notes.join("\n"),
+    assert.deepStrictEqual(
+      r.failures.map((f) => f.property),
+      ["zstack:endpoint"],
+    );
+    assert.match(
+      r.failures[0].reason,
+      /cannot check the references against ZStack at http:\/\/127\.0\.0\.1:1\/zstack.*zstack:validateReferences to false/,
     );
     assert.ok(
-      notes.every((l) => !l.includes(password)),
+      [...notes, r.failures[0].reason].every((l) => !l.includes(password)),
       notes.join("\n"),
     );
   });
