@@ -22,6 +22,18 @@ import { V2vMigration, getHost, getL3NetworkOutput, getPrimaryStorageOutput, get
 const cfg = new pulumi.Config("e2e");
 
 export = async () => {
+  if (cfg.getBoolean("noLookups")) {
+    // uuids only: nothing runs in the program that could notice a wrong endpoint; the provider's check must
+    new V2vMigration("web-01", {
+      url: "vmware://" + cfg.require("sourceUuid"),
+      name: "web-01",
+      cpuNum: 2,
+      memorySize: 4 * 1024 ** 3,
+      primaryStorageUuid: cfg.require("primaryStorageUuid"),
+      l3NetworkUuids: [cfg.require("l3NetworkUuid")],
+    });
+    return {};
+  }
   // two lookups at once: a failure they share (a wrong password, a closed port) is one error
   const [source, host] = await Promise.all([
     getVmInstance({ name: cfg.require("source"), filters: { hypervisorType: "ESX" } }),
@@ -145,6 +157,33 @@ describe("e2e: a program's lookups that cannot answer fail preview with one clea
     assert.strictEqual(occurrences(out, message), 1, out);
     assert.doesNotMatch(out, NOISE);
     assert.strictEqual(requests(), requestsBefore, "nothing reached the simulator");
+  });
+
+  it("a wrong endpoint fails the preview of a program without lookups (the provider's check), naming it", async () => {
+    const port = await closedPort();
+    await h.setConfig({
+      "e2e:noLookups": "true",
+      "e2e:sourceUuid": U.vmwareWeb01,
+      "e2e:primaryStorageUuid": U.primaryStorage,
+      "e2e:l3NetworkUuid": U.l3Private,
+    });
+    try {
+      const res = await h.stack.preview({ onOutput: (s: string) => (log += s) });
+      assert.strictEqual(res.changeSummary.create, 2, "the same program previews against the right endpoint");
+      const requestsBefore = requests();
+      const out = await failingPreview(
+        () => h.setConfig({ "zstack:endpoint": `http://127.0.0.1:${port}` }),
+        () => h.setConfig({ "zstack:endpoint": sim.url }),
+      );
+      assert.match(
+        out,
+        new RegExp(`cannot check the references against ZStack at http://127\\.0\\.0\\.1:${port}/zstack`),
+      );
+      assert.match(out, /zstack:validateReferences to false/);
+      assert.strictEqual(requests(), requestsBefore, "nothing reached the simulator");
+    } finally {
+      await h.stack.removeConfig("e2e:noLookups");
+    }
   });
 
   it("no zstack:endpoint: says what to set, once", async () => {
