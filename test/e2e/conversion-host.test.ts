@@ -3,33 +3,18 @@
 // the simulator. The steps run in order and share the stack.
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
-import { CH, e2eFixture, MIN, sha512Hex } from "./fixture";
+import { CH, e2eFixture, MIN, outputNames, promisedOutputs, sha512Hex } from "./fixture";
 import { findPlainText } from "./harness";
 
 const PASSWORD = "e2e-ch-pa55word-41b7d2";
-const OUTPUTS = [
-  "uuid",
-  "name",
-  "description",
-  "hostUuid",
-  "storagePath",
-  "type",
-  "state",
-  "totalSize",
-  "availableSize",
-  "hostStatus",
-  "hostState",
-  "createDate",
-  "lastOpDate",
-];
 
-// the program: one V2vConversionHost whose args are the stack config `e2e:ch`
+// the program: one V2vConversionHost whose args are the stack config `e2e:ch`; it exports every property
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const { V2vConversionHost } = require("pulumi-zstack-migration");
 const args = new pulumi.Config("e2e").requireObject("ch");
 const ch = new V2vConversionHost("v2v-host", args);
-exports.ch = Object.fromEntries(${JSON.stringify(OUTPUTS)}.map((k) => [k, ch[k]]));
+exports.ch = Object.fromEntries(${JSON.stringify(outputNames("V2vConversionHost"))}.map((k) => [k, ch[k]]));
 `;
 
 describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
@@ -54,7 +39,8 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.create, 2); // the stack + the conversion host
     const { ch } = await fx.h.outputs();
-    for (const k of OUTPUTS) assert.notStrictEqual(ch[k], undefined, `output ${k} missing`);
+    for (const k of promisedOutputs("V2vConversionHost", args))
+      assert.notStrictEqual(ch[k], undefined, `output ${k} missing`);
     assert.strictEqual(ch.state, "Enabled");
     assert.strictEqual(ch.hostUuid, U.host3);
     assert.strictEqual(fx.sim.world.get("conversionHosts", ch.uuid)!.name, "v2v-host-3");

@@ -8,7 +8,7 @@
 // consumer project (the package from the `npm pack` tarball, see harness.ts), create the stack with
 // the zstack:* config pointing at the simulator, print the engine's output when a test fails, and
 // stop and remove all of it after the `describe`. Also the names the files share: MIN, the type
-// tokens, jobsFor.
+// tokens, jobsFor, and every resource's property names, taken from the resource's own tables.
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -20,6 +20,9 @@ import {
   startSimulator,
   ZStackSimulator,
 } from "../../simulator";
+import { OVA_PACKAGE_INPUTS, OVA_PACKAGE_OUTPUTS } from "../../provider/ova-package/inputs";
+import { V2V_CONVERSION_HOST_INPUTS, V2V_CONVERSION_HOST_OUTPUTS } from "../../provider/v2v-conversion-host/inputs";
+import { V2V_MIGRATION_INPUTS, V2V_MIGRATION_OUTPUTS } from "../../provider/v2v-migration/inputs";
 import {
   ConsumerProject,
   ConsumerProjectOptions,
@@ -50,9 +53,44 @@ export function jobsFor(sim: ZStackSimulator, vmName: string): Row[] {
   return sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
 }
 
-/** A program of test/e2e/fixtures/ (spec-program or plan-program). */
-export function fixtureProgram(name: "spec-program" | "plan-program"): Pick<ConsumerProjectOptions, "program"> {
-  return { program: fs.readFileSync(path.join(__dirname, "fixtures", name, "index.js"), "utf8") };
+// ---------------------------------------------------------------------------------------------
+// Property names, from each resource's tables (provider/<resource>/inputs.ts)
+// ---------------------------------------------------------------------------------------------
+
+const TABLES = {
+  V2vMigration: { inputs: V2V_MIGRATION_INPUTS.names, outputs: V2V_MIGRATION_OUTPUTS },
+  OvaPackage: { inputs: OVA_PACKAGE_INPUTS.names, outputs: OVA_PACKAGE_OUTPUTS },
+  V2vConversionHost: { inputs: V2V_CONVERSION_HOST_INPUTS.names, outputs: V2V_CONVERSION_HOST_OUTPUTS },
+};
+export type ResourceKind = keyof typeof TABLES;
+
+/** Every property of a resource: its inputs (echoed as outputs), then its output-only properties. */
+export function outputNames(kind: ResourceKind): string[] {
+  return [...new Set<string>([...TABLES[kind].inputs, ...TABLES[kind].outputs])];
+}
+
+/**
+ * The outputs a resource promises to have once created: every output-only property, and every input
+ * the program set (`args`). An input left unset may stay unset.
+ */
+export function promisedOutputs(kind: ResourceKind, args: Record<string, unknown>): string[] {
+  const inputs = TABLES[kind].inputs as readonly string[];
+  const given = Object.keys(args).filter((k) => args[k] !== undefined && inputs.includes(k));
+  return [...new Set<string>([...TABLES[kind].outputs, ...given])];
+}
+
+/**
+ * A program of test/e2e/fixtures/ (spec-program or plan-program), with output-names.json next to it:
+ * `outputNames` of every resource, which the spec program exports.
+ */
+export function fixtureProgram(
+  name: "spec-program" | "plan-program",
+): Pick<ConsumerProjectOptions, "program" | "files"> {
+  const names = Object.fromEntries(Object.keys(TABLES).map((k) => [k, outputNames(k as ResourceKind)]));
+  return {
+    program: fs.readFileSync(path.join(__dirname, "fixtures", name, "index.js"), "utf8"),
+    files: { "output-names.json": JSON.stringify(names, null, 2) + "\n" },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,46 +4,13 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
 import { SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { e2eFixture, fixtureProgram, GiB, jobsFor, MIN, OVA, sha512Hex, V2V } from "./fixture";
+import { e2eFixture, fixtureProgram, GiB, jobsFor, MIN, OVA, promisedOutputs, sha512Hex, V2V } from "./fixture";
 import { describeProcesses, findPlainText, isSecretValue, waitFor } from "./harness";
 
 // Credentials that appear nowhere else, so a plain-text hit in the state is unambiguous.
 const PASSWORD = "e2e-Adm1n-pa55word-7f3c91";
 const SSH_KEY =
   "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAE2E-MARKER-9d2f41c0\n-----END OPENSSH PRIVATE KEY-----";
-
-const V2V_OUTPUTS = [
-  "uuid",
-  "name",
-  "description",
-  "longJobName",
-  "longJobDescription",
-  "apiId",
-  "jobName",
-  "jobData",
-  "jobResult",
-  "targetResourceUuid",
-  "managementNodeUuid",
-  "createDate",
-  "lastOpDate",
-  "state",
-  "executeTime",
-  "vmUuid",
-];
-const OVA_OUTPUTS = [
-  "uuid",
-  "name",
-  "description",
-  "vmUuid",
-  "backupStorageUuid",
-  "exportUrl",
-  "md5Sum",
-  "format",
-  "size",
-  "createDate",
-  "lastOpDate",
-  "state",
-];
 
 interface MigrationSpec {
   name: string;
@@ -115,7 +82,7 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     const out = await fx.h.outputs();
     for (const m of spec.migrations) {
       const o = out.migrations[m.name];
-      for (const k of V2V_OUTPUTS)
+      for (const k of promisedOutputs("V2vMigration", m.args))
         assert.notStrictEqual(o[k], undefined, `V2vMigration ${m.name}: output ${k} missing`);
       assert.strictEqual(o.state, "Succeeded");
       assert.strictEqual(o.jobName, "APIConvertVmFromForeignHypervisorMsg");
@@ -128,7 +95,8 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
       assert.ok(!String(o.jobData).includes(SSH_KEY.split("\n")[1]), "jobData carries the private key");
     }
     const ova = out.ovas.template;
-    for (const k of OVA_OUTPUTS) assert.notStrictEqual(ova[k], undefined, `OvaPackage: output ${k} missing`);
+    for (const k of promisedOutputs("OvaPackage", spec.ovas[0].args))
+      assert.notStrictEqual(ova[k], undefined, `OvaPackage: output ${k} missing`);
     assert.strictEqual(ova.state, "Exported");
     assert.strictEqual(ova.format, "ova");
     // the package can be downloaded and verified from the outputs alone
