@@ -27,6 +27,17 @@ function virtualClock(start: number): VirtualClock {
 const START = Date.UTC(2025, 0, 6, 8, 0, 0);
 const FINAL = ["Succeeded", "Failed", "Canceled"];
 
+/** The migration both pollers wait for: ConvertVmFromForeignHypervisor's parameters. */
+const MIGRATION = {
+  url: `vmware://${U.vmwareWeb01}`,
+  name: "web-01",
+  cpuNum: 2,
+  memorySize: 4 * 1024 ** 3,
+  conversionHostUuid: U.convHost,
+  primaryStorageUuid: U.primaryStorage,
+  l3NetworkUuids: [U.l3Private],
+};
+
 function summarize(byRoute: Record<string, number>): string {
   return Object.entries(byRoute)
     .sort((a, b) => b[1] - a[1])
@@ -59,16 +70,7 @@ async function ours(
         })[k],
     },
   });
-  const inputs = {
-    url: `vmware://${U.vmwareWeb01}`,
-    name: "web-01",
-    cpuNum: 2,
-    memorySize: 4 * 1024 ** 3,
-    conversionHostUuid: U.convHost,
-    primaryStorageUuid: U.primaryStorage,
-    l3NetworkUuids: [U.l3Private],
-    resourceUuid: "9b2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f",
-  };
+  const inputs = { ...MIGRATION, resourceUuid: "9b2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" };
   sim.stats.reset();
   const { id } = await provider.create(inputs);
   const ended = sim.world.get("longJobs", id)!.lastOpDate as number;
@@ -124,17 +126,7 @@ async function naive(sims: Sims, jobMs: number): Promise<{ requests: number; lat
   const password = createHash("sha512").update(C.password).digest("hex");
   const login = await call("PUT", "/v1/accounts/login", { logInByAccount: { accountName: C.accountName, password } });
   session = login.json.inventory.uuid;
-  const submit = await call("POST", "/v1/v2vs", {
-    params: {
-      url: `vmware://${U.vmwareWeb01}`,
-      name: "web-01",
-      cpuNum: 2,
-      memorySize: 4 * 1024 ** 3,
-      conversionHostUuid: U.convHost,
-      primaryStorageUuid: U.primaryStorage,
-      l3NetworkUuids: [U.l3Private],
-    },
-  });
+  const submit = await call("POST", "/v1/v2vs", { params: MIGRATION });
   let apiJob: { status: number; json: any };
   do {
     await clock.sleep(1000);
