@@ -2,11 +2,12 @@
 // by reference like ours: module.exports of a file in node_modules), on the real Pulumi CLI with a
 // temporary file backend. Prints and returns the wall time of `up`, `refresh` and `destroy`.
 //
-//   npx ts-node --transpile-only bench/engine-baseline.ts [n]      (default 400)
+//   npx ts-node --transpile-only bench/engine-baseline.ts [n] [--short]     (default 400; short mode 5)
 //
 // Needs the Pulumi CLI (scripts/setup-pulumi.sh; `source scripts/env.sh && pzm_ensure_pulumi`).
 import * as path from "path";
 import { addLocalPackage, createConsumerProject, makeTempDir, removeDir, withStack } from "../test/e2e/harness";
+import { byMode } from "./mode";
 
 export interface EngineBaseline {
   up: number;
@@ -104,7 +105,8 @@ export async function benchEngineBaseline(n = 400, opts: EngineBaselineOptions =
 }
 
 if (require.main === module) {
-  const n = process.argv[2] ? Number(process.argv[2]) : 400;
+  const arg = process.argv.slice(2).find((a) => !a.startsWith("--"));
+  const n = arg ? Number(arg) : byMode({ full: 400, short: 5 });
   benchEngineBaseline(n).then(
     () => process.exit(0),
     (err) => {

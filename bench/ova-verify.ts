@@ -1,25 +1,26 @@
-// `npm run bench verify` (or `npx ts-node --transpile-only bench/ova-verify.ts`): OvaPackage's
-// `verify: "md5"` on OVAs of 8, 50, 200 and 500 MiB served by the simulator over loopback. Each
-// verification runs the compiled provider (dist/, built by scripts/bench.sh) in a fresh Node process,
-// adopting the package (`adoptUuid`) so that the process does nothing but look the package up and
-// stream the file; it reports the time the create took and the process's peak RSS. The simulator
-// runs in this process, so its memory is not counted. The peak RSS must not grow with the file size.
+// `npm run bench verify` (or `npx ts-node --transpile-only bench/ova-verify.ts [--short]`): OvaPackage's
+// `verify: "md5"` on OVAs of 8, 50, 200 and 500 MiB (short mode: 1, 2 and 4 MiB) served by the simulator
+// over loopback. Each verification runs the compiled provider (dist/, built by scripts/bench.sh, loaded
+// as bench/providers.ts says) in a fresh Node process, adopting the package (`adoptUuid`) so that the
+// process does nothing but look the package up and stream the file; it reports the time the create
+// took and the process's peak RSS. The simulator runs in this process, so its memory is not counted.
+// The peak RSS must not grow with the file size.
 import { execFile } from "child_process";
-import * as path from "path";
 import { promisify } from "util";
 import { startSimulator, SEED_CREDENTIALS as C, SEED_UUIDS as U } from "../simulator";
 import { ovaMd5 } from "../simulator/http/download";
+import { byMode } from "./mode";
+import { providerClassLocation } from "./providers";
 
 const MiB = 1024 * 1024;
 /** 200 MiB is the largest file the simulator exports; 500 MiB shows the trend beyond it. */
-const SIZES_MIB = [8, 50, 200, 500];
-const ROOT = path.resolve(__dirname, "..");
+const SIZES_MIB = { full: [8, 50, 200, 500], short: [1, 2, 4] };
 
 /** The child: the compiled provider verifying one package; prints {ms, maxRssKiB, md5} as JSON. */
 const CHILD = `
-const { OvaPackageProvider } = require(${JSON.stringify(path.join(ROOT, "dist/provider/ova-package.js"))});
+const [file, exportName, endpoint, uuid, method] = process.argv.slice(1);
+const OvaPackageProvider = require(file)[exportName];
 (async () => {
-  const [endpoint, uuid, method] = process.argv.slice(1);
   const values = { "zstack:endpoint": endpoint, "zstack:accountName": process.env.BENCH_ACCOUNT, "zstack:password": process.env.BENCH_PASSWORD };
   const p = new OvaPackageProvider({ log: () => undefined });
   await p.configure({ config: { get: (k) => values[k] } });
@@ -42,7 +43,9 @@ async function verifyInChild(
   uuid: string,
   method: string,
 ): Promise<{ ms: number; maxRssMiB: number; md5?: string }> {
-  const { stdout } = await promisify(execFile)(process.execPath, ["-e", CHILD, endpoint, uuid, method], {
+  const { file, exportName } = providerClassLocation("ova-package");
+  const args = ["-e", CHILD, file, exportName, endpoint, uuid, method];
+  const { stdout } = await promisify(execFile)(process.execPath, args, {
     env: { ...process.env, BENCH_ACCOUNT: C.accountName, BENCH_PASSWORD: C.password },
     maxBuffer: 1024 * 1024,
   });
@@ -55,7 +58,7 @@ export async function benchOvaVerify(): Promise<Run[]> {
   const runs: Run[] = [];
   try {
     const vms = [U.vmStopped, U.vmStopped2, U.vmStopped3, U.vmRunning];
-    for (const [i, sizeMiB] of SIZES_MIB.entries()) {
+    for (const [i, sizeMiB] of byMode(SIZES_MIB).entries()) {
       const uuid = `b${i}c0ffee5a6b4c7d8e9f0a1b2c3d4e5f`.slice(0, 32);
       const size = sizeMiB * MiB;
       sim.world.insert("imagePackages", {

@@ -8,7 +8,9 @@
 //     timeline (never above 20, and 20 reached).
 //
 //   npm run bench plan
-//   npx ts-node --transpile-only bench/plan.ts [--count 200] [--in-flight 20] [--speed 60]
+//   npx ts-node --transpile-only bench/plan.ts [--count 200] [--in-flight 20] [--speed 60] [--short]
+//
+// Short mode (--short, PZM_BENCH_SHORT=1): 4 VMs (one of each disk size), maxInFlight 2, speed 600.
 //
 // The VMs' disks are 20, 40, 80 and 120 GiB (50 of each, 12.7 TiB in all: PS-Local has 16), so conversions last 15 to 40 simulated
 // minutes (the simulator's default: 10 minutes plus 15 s per GiB). Speed 60 (a simulated minute per
@@ -20,6 +22,7 @@
 import * as path from "path";
 import { maxConcurrency, startSimulator, SEED_CREDENTIALS, SEED_UUIDS as U, ZStackSimulator } from "../simulator";
 import { createConsumerProject, E2EStack, makeTempDir, removeDir, withStack } from "../test/e2e/harness";
+import { byMode } from "./mode";
 import { killOurDescendants, sumZStackRoutes, timeoutAfter } from "./scale";
 
 const GiB = 1024 ** 3;
@@ -83,9 +86,9 @@ function envNumber(name: string): number | undefined {
 }
 
 export async function runPlanBench(opts: PlanOptions = {}): Promise<PlanResult> {
-  const count = opts.count ?? 200;
-  const inFlight = opts.inFlight ?? 20;
-  const speed = opts.speed ?? 60;
+  const count = opts.count ?? byMode({ full: 200, short: 4 });
+  const inFlight = opts.inFlight ?? byMode({ full: 20, short: 2 });
+  const speed = opts.speed ?? byMode({ full: 60, short: 600 });
   const print = opts.print ?? true;
   const say = (s: string) => print && console.log(s);
   const deadline = Date.now() + (opts.deadlineSeconds ?? 900) * 1000;

@@ -6,7 +6,9 @@
 // the goal line: our wall time minus the job time itself against 1.5 × the baseline's.
 //
 //   npm run bench scale
-//   npx ts-node --transpile-only bench/scale.ts [--count 200] [--parallel 400] [--speed 180] [--job-minutes 30] [--no-padded] [--diagnose]
+//   npx ts-node --transpile-only bench/scale.ts [--count 200] [--parallel 400] [--speed 180] [--job-minutes 30] [--no-padded] [--diagnose] [--short]
+//
+// Short mode (--short, PZM_BENCH_SHORT=1): 3 + 3 resources (a baseline of 6), every job 1 simulated minute.
 //
 // A third stack separates the engine's cost from ours: the baseline's trivial resources padded to
 // our state size. The engine writes the whole state file twice per step (file backend), so its
@@ -26,10 +28,10 @@ import { startSimulator, SEED_CREDENTIALS, SEED_UUIDS as U, ZStackSimulator, Row
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { createConsumerProject, E2EStack, makeTempDir, removeDir, withStack } from "../test/e2e/harness";
 import { benchEngineBaseline, EngineBaseline } from "./engine-baseline";
-import { deriveResourceUuid } from "../sdk/resource-uuid";
 import { exportedOvaSize } from "../simulator/assumptions";
 import { ovaMd5 } from "../simulator/http/download";
 import { vmVolumeBytes } from "../simulator/world/vm-factory";
+import { byMode } from "./mode";
 
 const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
 const OVA = "pulumi-nodejs:dynamic/zstack:OvaPackage";
@@ -39,7 +41,7 @@ const PHASES = ["up", "refresh", "destroy"] as const;
 type Phase = (typeof PHASES)[number];
 
 export interface ScaleOptions {
-  /** V2vMigrations, and as many OvaPackages (default 200). */
+  /** V2vMigrations, and as many OvaPackages (default 200; short mode 3). */
   count?: number;
   /**
    * `--parallel` of every engine run, ours and the baseline's (default 2 × count: every job at
@@ -48,7 +50,7 @@ export interface ScaleOptions {
   parallel?: number;
   /** Simulated ms per real ms (default 180). */
   speed?: number;
-  /** Simulated duration of every V2V conversion and every OVA export (default 30 minutes). */
+  /** Simulated duration of every V2V conversion and every OVA export (default 30 minutes; short mode 1). */
   jobMinutes?: number;
   /** Real seconds the whole benchmark may take before it is aborted as a failure (default 600). */
   deadlineSeconds?: number;
@@ -157,6 +159,7 @@ const config = new pulumi.Config("bench");
 const target = config.requireObject("target"); // {conversionHostUuid, primaryStorageUuid, l3NetworkUuids, backupStorageUuid}
 const sources = config.requireObject("sources"); // uuids of VMware VMs to migrate
 const stoppedVms = config.requireObject("stoppedVms"); // uuids of stopped ZStack VMs to export
+const packageUuids = config.requireObject("packageUuids"); // the packages' uuids, one per stopped VM
 
 sources.forEach((source, i) => {
   new V2vMigration("m" + i, {
@@ -178,6 +181,7 @@ stoppedVms.forEach((vmUuid, i) => {
     backupStorageUuid: target.backupStorageUuid,
     name: "bench-p" + i,
     description: "scale benchmark package " + i,
+    resourceUuid: packageUuids[i],
   });
 });
 module.exports = { migrations: sources.length, packages: stoppedVms.length };
@@ -243,20 +247,16 @@ function populateWorld(sim: ZStackSimulator, count: number): { sources: string[]
  * The simulator computes each exported package's MD5 (AES-CTR bytes of up to 200 MiB, ~45 ms for a
  * legacy-db-1 copy's 36 MiB) while the export runs, in this process. 200 of them are ~10 s of CPU
  * that would compete with the engine for the 2 cores during `up`: a cost of the test bench, not of
- * ZStack's clients. Its cache is filled beforehand, for the package uuids the SDK derives. Returns
- * the seconds it took and the uuids.
+ * ZStack's clients. Its cache is filled beforehand, for package uuids chosen here, which the
+ * program gives as `resourceUuid` (as it would otherwise derive them, the SDK's derivation is not
+ * public). Returns the seconds it took and the uuids, one per VM.
  */
-function prewarmOvaMd5(
-  sim: ZStackSimulator,
-  stoppedVms: string[],
-  project: string,
-  stack: string,
-): { seconds: number; uuids: Set<string> } {
+function prewarmOvaMd5(sim: ZStackSimulator, stoppedVms: string[]): { seconds: number; uuids: string[] } {
   const t = process.hrtime.bigint();
-  const uuids = new Set<string>();
-  stoppedVms.forEach((vmUuid, i) => {
-    const uuid = deriveResourceUuid(OVA, `p${i}`, project, stack);
-    uuids.add(uuid);
+  const uuids: string[] = [];
+  stoppedVms.forEach((vmUuid) => {
+    const uuid = newUuid();
+    uuids.push(uuid);
     ovaMd5(uuid, exportedOvaSize(vmVolumeBytes(sim.world.get("vms", vmUuid)!, "actualSize"), uuid));
   });
   return { seconds: Number(process.hrtime.bigint() - t) / 1e9, uuids };
@@ -463,11 +463,11 @@ function envNumber(name: string, allowZero = false): number | undefined {
 }
 
 export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResult> {
-  const count = opts.count ?? 200;
+  const count = opts.count ?? byMode({ full: 200, short: 3 });
   const resources = 2 * count;
   const parallel = opts.parallel ?? resources;
   const speed = opts.speed ?? 180;
-  const jobMinutes = opts.jobMinutes ?? 30;
+  const jobMinutes = opts.jobMinutes ?? byMode({ full: 30, short: 1 });
   const jobMs = jobMinutes * 60_000;
   const jobSeconds = jobMs / speed / 1000;
   const print = opts.print ?? true;
@@ -513,7 +513,7 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
     const { sources, stoppedVms } = populateWorld(sim, count);
     // every conversion at once on one host: its cache must hold them all, or the capacity preflight refuses the wave
     sim.world.update("conversionHosts", U.convHost, { availableSize: 1024 * TiB });
-    const prewarm = prewarmOvaMd5(sim, stoppedVms, "bench-scale", "scale");
+    const prewarm = prewarmOvaMd5(sim, stoppedVms);
     say(
       `  (simulator: MD5 of the ${count} packages-to-be computed beforehand in ${prewarm.seconds.toFixed(1)} s, outside the measured phases)`,
     );
@@ -536,6 +536,7 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
       },
       "bench:sources": sources,
       "bench:stoppedVms": stoppedVms,
+      "bench:packageUuids": prewarm.uuids,
     });
     const stack = h.stack;
     const ours = {} as Record<Phase, PhaseFigures>;
@@ -615,11 +616,9 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
         `after up: ${packages.length} bench packages, states ${[...new Set(packages.map((p) => p.state))].join(",")}`,
       );
     }
-    const missed = packages.filter((p) => !prewarm.uuids.has(p.uuid)).length;
+    const missed = packages.filter((p) => !prewarm.uuids.includes(p.uuid)).length;
     if (missed)
-      say(
-        `  WARNING: ${missed} package uuids were not the derived ones: their MD5 was computed inside the measured up`,
-      );
+      say(`  WARNING: ${missed} package uuids were not the ones given: their MD5 was computed inside the measured up`);
     const state = JSON.stringify(await h.exportDeployment());
     const inState = (await h.resources()).filter((r) => r.type === V2V || r.type === OVA).length;
     if (inState !== resources) throw new Error(`expected ${resources} of our resources in state, found ${inState}`);

@@ -3,13 +3,15 @@
  * providers generate: many clients polling api-jobs, long jobs and task progress with keep-alive.
  *
  * The simulator runs in this process; the load comes from a child process, so each gets its own core.
- * Run it alone with `npx ts-node --transpile-only bench/simulator.ts`
- * (env: SIM_BENCH_SECONDS, default 5; SIM_BENCH_CONCURRENCY, default 64).
+ * Run it alone with `npx ts-node --transpile-only bench/simulator.ts [--short]`
+ * (env: SIM_BENCH_SECONDS, default 5, short 1; SIM_BENCH_CONCURRENCY, default 64, short 8; the
+ * warm-up: 1 s, short 0.2 s).
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import { SEED_CREDENTIALS, SEED_UUIDS as U, startSimulator } from "../simulator";
+import { byMode } from "./mode";
 
 /** The load generator, plain JavaScript run with `node -e` (no compilation in the child). */
 const LOAD_SCRIPT = String.raw`
@@ -111,8 +113,9 @@ function runLoad(config: Record<string, unknown>): Promise<LoadResult> {
 }
 
 export async function benchSimulator(): Promise<void> {
-  const seconds = Number(process.env.SIM_BENCH_SECONDS ?? 5);
-  const concurrency = Number(process.env.SIM_BENCH_CONCURRENCY ?? 64);
+  const seconds = Number(process.env.SIM_BENCH_SECONDS ?? byMode({ full: 5, short: 1 }));
+  const concurrency = Number(process.env.SIM_BENCH_CONCURRENCY ?? byMode({ full: 64, short: 8 }));
+  const warmupSeconds = byMode({ full: 1, short: 0.2 });
   // Durations long enough that every job is still running during the measurement.
   const sim = await startSimulator({
     port: 0,
@@ -166,11 +169,11 @@ export async function benchSimulator(): Promise<void> {
     }
     paths.push(`/zstack/v1/image-packages?q=state=Exporting`, `/zstack/v1/longjobs?q=state=Running&limit=10`);
     sim.stats.reset();
-    const r = await runLoad({ url: base, auth, paths, seconds, concurrency, warmupSeconds: 1 });
+    const r = await runLoad({ url: base, auth, paths, seconds, concurrency, warmupSeconds });
     const rps = r.done / r.elapsed;
     const lines = [
       `simulator: ${Math.round(rps).toLocaleString("en-US")} req/s sustained on loopback`,
-      `  ${concurrency} keep-alive pollers for ${r.elapsed.toFixed(1)} s (after 1 s warm-up), ${paths.length} URLs:`,
+      `  ${concurrency} keep-alive pollers for ${r.elapsed.toFixed(1)} s (after ${warmupSeconds} s warm-up), ${paths.length} URLs:`,
       `  api-jobs (200 and 202), longjobs/{uuid}, task-progresses/{apiId}, two filtered queries`,
       `  latency p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, max ${r.max.toFixed(1)} ms; errors ${r.errors}`,
       `  statuses ${JSON.stringify(r.statuses)}`,

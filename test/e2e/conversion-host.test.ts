@@ -2,47 +2,23 @@
 // through up, update in place, replace, refresh after an out-of-band delete, and destroy, against
 // the simulator. The steps run in order and share the stack.
 import * as assert from "assert";
-import { createHash } from "crypto";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, ConsumerProject, E2EStack, findPlainText, withStack } from "./harness";
+import { SEED_UUIDS as U } from "../../simulator";
+import { CH, e2eFixture, MIN, outputNames, promisedOutputs, sha512Hex } from "./fixture";
+import { findPlainText } from "./harness";
 
-const CH = "pulumi-nodejs:dynamic/zstack:V2vConversionHost";
-const MIN = 60_000;
 const PASSWORD = "e2e-ch-pa55word-41b7d2";
-const OUTPUTS = [
-  "uuid",
-  "name",
-  "description",
-  "hostUuid",
-  "storagePath",
-  "type",
-  "state",
-  "totalSize",
-  "availableSize",
-  "hostStatus",
-  "hostState",
-  "createDate",
-  "lastOpDate",
-];
 
-// the program: one V2vConversionHost whose args are the stack config `e2e:ch`
+// the program: one V2vConversionHost whose args are the stack config `e2e:ch`; it exports every property
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
 const { V2vConversionHost } = require("pulumi-zstack-migration");
 const args = new pulumi.Config("e2e").requireObject("ch");
 const ch = new V2vConversionHost("v2v-host", args);
-exports.ch = Object.fromEntries(${JSON.stringify(OUTPUTS)}.map((k) => [k, ch[k]]));
+exports.ch = Object.fromEntries(${JSON.stringify(outputNames("V2vConversionHost"))}.map((k) => [k, ch[k]]));
 `;
 
 describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
   this.timeout(10 * MIN);
-  let sim: ZStackSimulator;
-  let project: ConsumerProject;
-  let h: E2EStack;
-  let log = "";
   const args: Record<string, unknown> = {
     name: "v2v-host-3",
     description: "e2e",
@@ -50,143 +26,123 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
     storagePath: "/zstack/v2v-cache",
     type: "VMWARE",
   };
-  const opts = () => ({ onOutput: (s: string) => (log += s) });
-  const setArgs = () => h.setConfig({ "e2e:ch": args });
-
-  before(async () => {
-    sim = await startSimulator({ port: 0, quiet: true });
-    sim.world.update("accounts", U.adminAccount, { password: createHash("sha512").update(PASSWORD).digest("hex") });
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-ch-")), { program: PROGRAM });
-    h = await withStack(project.dir, "ch", {
-      "zstack:endpoint": sim.url,
-      "zstack:accountName": "admin",
-      "zstack:password": { value: PASSWORD, secret: true },
-      "e2e:ch": args,
-    });
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
-    log = "";
-  });
-  after(async () => {
-    await h?.dispose();
-    await sim?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  const fx = e2eFixture({ stack: "ch", project: { program: PROGRAM }, password: PASSWORD, config: { "e2e:ch": args } });
+  const setArgs = () => fx.h.setConfig({ "e2e:ch": args });
 
   it("preview reports a host that cannot be a conversion host", async () => {
-    await h.setConfig({ "e2e:ch": { ...args, hostUuid: U.esxHost } });
-    await assert.rejects(h.stack.preview(opts()), /is not a KVM host \(hypervisorType: ESX\)/);
+    await fx.h.setConfig({ "e2e:ch": { ...args, hostUuid: U.esxHost } });
+    await assert.rejects(fx.h.stack.preview(fx.opts()), /is not a KVM host \(hypervisorType: ESX\)/);
     await setArgs();
   });
 
   it("up adds the conversion host, with every output", async () => {
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.create, 2); // the stack + the conversion host
-    const { ch } = await h.outputs();
-    for (const k of OUTPUTS) assert.notStrictEqual(ch[k], undefined, `output ${k} missing`);
+    const { ch } = await fx.h.outputs();
+    for (const k of promisedOutputs("V2vConversionHost", args))
+      assert.notStrictEqual(ch[k], undefined, `output ${k} missing`);
     assert.strictEqual(ch.state, "Enabled");
     assert.strictEqual(ch.hostUuid, U.host3);
-    assert.strictEqual(sim.world.get("conversionHosts", ch.uuid)!.name, "v2v-host-3");
-    assert.match(log, /V2vConversionHost v2v-host \("v2v-host-3"\): adding host/);
-    assert.deepStrictEqual(findPlainText(await h.backendFiles(), { password: PASSWORD }), []);
-    const again = await h.stack.preview({ ...opts(), expectNoChanges: true });
+    assert.strictEqual(fx.sim.world.get("conversionHosts", ch.uuid)!.name, "v2v-host-3");
+    assert.match(fx.log, /V2vConversionHost v2v-host \("v2v-host-3"\): adding host/);
+    assert.deepStrictEqual(findPlainText(await fx.h.backendFiles(), { password: PASSWORD }), []);
+    const again = await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(again.changeSummary), ["same"]);
   });
 
   it("updates name, storagePath and state in place", async () => {
-    const { ch: before } = await h.outputs();
+    const { ch: before } = await fx.h.outputs();
     Object.assign(args, { name: "v2v-host-3b", storagePath: "/data/v2v", state: "Disabled" });
     await setArgs();
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.update, 1);
-    const { ch } = await h.outputs();
+    const { ch } = await fx.h.outputs();
     assert.strictEqual(ch.uuid, before.uuid);
-    const row = sim.world.get("conversionHosts", ch.uuid)!;
+    const row = fx.sim.world.get("conversionHosts", ch.uuid)!;
     assert.deepStrictEqual([row.name, row.storagePath, row.state], ["v2v-host-3b", "/data/v2v", "Disabled"]);
   });
 
   it("refresh sees a name and state changed in ZStack (drift); up puts the program's back", async () => {
-    const { ch } = await h.outputs();
-    sim.world.update("conversionHosts", ch.uuid, { name: "renamed-in-ui", state: "Enabled" });
-    const res = await h.stack.refresh(opts());
+    const { ch } = await fx.h.outputs();
+    fx.sim.world.update("conversionHosts", ch.uuid, { name: "renamed-in-ui", state: "Enabled" });
+    const res = await fx.h.stack.refresh(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.update, 1);
-    const [recorded] = await h.resources(CH);
+    const [recorded] = await fx.h.resources(CH);
     assert.strictEqual(recorded.outputs.name, "renamed-in-ui");
-    const up = await h.stack.up(opts());
+    const up = await fx.h.stack.up(fx.opts());
     assert.strictEqual(up.summary.resourceChanges?.update, 1);
-    const row = sim.world.get("conversionHosts", ch.uuid)!;
+    const row = fx.sim.world.get("conversionHosts", ch.uuid)!;
     assert.deepStrictEqual([row.name, row.state], ["v2v-host-3b", "Disabled"]);
   });
 
   it("replaces on a new hostUuid (the old one deleted first)", async () => {
-    const { ch: before } = await h.outputs();
-    sim.world.delete("conversionHosts", U.convHostDisabled); // free kvm-host-2
+    const { ch: before } = await fx.h.outputs();
+    fx.sim.world.delete("conversionHosts", U.convHostDisabled); // free kvm-host-2
     args.hostUuid = U.host2;
     await setArgs();
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.replace, 1);
-    const { ch } = await h.outputs();
+    const { ch } = await fx.h.outputs();
     assert.strictEqual(ch.hostUuid, U.host2);
     assert.strictEqual(ch.uuid, before.uuid, "the derived resourceUuid is reused by the new one");
     assert.strictEqual(
-      sim.world.list("conversionHosts").filter((r) => r.hostUuid === U.host3).length,
+      fx.sim.world.list("conversionHosts").filter((r) => r.hostUuid === U.host3).length,
       0,
       "the old one was deleted",
     );
-    assert.strictEqual(sim.world.get("conversionHosts", ch.uuid)!.hostUuid, U.host2);
+    assert.strictEqual(fx.sim.world.get("conversionHosts", ch.uuid)!.hostUuid, U.host2);
   });
 
   it("refresh drops a conversion host deleted in ZStack; up adds it again", async () => {
-    const { ch } = await h.outputs();
-    assert.ok(sim.world.delete("conversionHosts", ch.uuid));
-    const res = await h.stack.refresh(opts());
+    const { ch } = await fx.h.outputs();
+    assert.ok(fx.sim.world.delete("conversionHosts", ch.uuid));
+    const res = await fx.h.stack.refresh(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.delete, 1);
-    assert.strictEqual((await h.resources(CH)).length, 0);
-    const up = await h.stack.up(opts());
+    assert.strictEqual((await fx.h.resources(CH)).length, 0);
+    const up = await fx.h.stack.up(fx.opts());
     assert.strictEqual(up.summary.resourceChanges?.create, 1);
-    assert.ok(sim.world.get("conversionHosts", ch.uuid));
+    assert.ok(fx.sim.world.get("conversionHosts", ch.uuid));
   });
 
   it("an up interrupted after the add (the stack does not record it) adopts the conversion host instead of adding twice", async () => {
-    const { ch } = await h.outputs();
-    const row = { ...sim.world.get("conversionHosts", ch.uuid)! };
-    const [res] = await h.resources(CH);
+    const { ch } = await fx.h.outputs();
+    const row = { ...fx.sim.world.get("conversionHosts", ch.uuid)! };
+    const [res] = await fx.h.resources(CH);
     // forget it in the stack only, as a killed up leaves it: ZStack has it, the stack does not
-    const deployment = await h.stack.exportStack();
+    const deployment = await fx.h.stack.exportStack();
     deployment.deployment.resources = deployment.deployment.resources.filter((r: { urn: string }) => r.urn !== res.urn);
-    await h.stack.importStack(deployment);
-    assert.strictEqual((await h.resources(CH)).length, 0);
-    assert.ok(sim.world.get("conversionHosts", ch.uuid), "still in ZStack");
+    await fx.h.stack.importStack(deployment);
+    assert.strictEqual((await fx.h.resources(CH)).length, 0);
+    assert.ok(fx.sim.world.get("conversionHosts", ch.uuid), "still in ZStack");
     const posts = () =>
-      Object.entries(sim.stats.byRoute)
+      Object.entries(fx.sim.stats.byRoute)
         .filter(([r]) => /^POST .*v2v-conversion-hosts/.test(r))
         .reduce((n, [, c]) => n + c, 0);
     const before = posts();
     assert.ok(before >= 1, "the AddV2VConversionHost calls are counted");
-    const up = await h.stack.up(opts());
+    const up = await fx.h.stack.up(fx.opts());
     assert.strictEqual(up.summary.resourceChanges?.create, 1);
     assert.strictEqual(posts(), before, "AddV2VConversionHost was called again");
-    assert.match(log, new RegExp(`conversion host ${ch.uuid} already exists \\(Disabled\\); adopting it`));
-    assert.strictEqual((await h.outputs()).ch.uuid, row.uuid);
+    assert.match(fx.log, new RegExp(`conversion host ${ch.uuid} already exists \\(Disabled\\); adopting it`));
+    assert.strictEqual((await fx.h.outputs()).ch.uuid, row.uuid);
   });
 
   it("adoptUuid takes over an existing conversion host (a replacement: ours is deleted first)", async () => {
-    const { ch: ours } = await h.outputs();
-    await h.setConfig({ "e2e:ch": { adoptUuid: U.convHost, description: "adopted by pulumi" } });
-    const res = await h.stack.up(opts());
+    const { ch: ours } = await fx.h.outputs();
+    await fx.h.setConfig({ "e2e:ch": { adoptUuid: U.convHost, description: "adopted by pulumi" } });
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.replace, 1);
-    const { ch } = await h.outputs();
+    const { ch } = await fx.h.outputs();
     assert.strictEqual(ch.uuid, U.convHost);
     assert.strictEqual(ch.hostUuid, U.host1);
-    assert.strictEqual(sim.world.get("conversionHosts", U.convHost)!.description, "adopted by pulumi");
-    assert.strictEqual(sim.world.get("conversionHosts", ours.uuid), undefined);
+    assert.strictEqual(fx.sim.world.get("conversionHosts", U.convHost)!.description, "adopted by pulumi");
+    assert.strictEqual(fx.sim.world.get("conversionHosts", ours.uuid), undefined);
   });
 
   it("destroy is refused with ZStack's reason while a migration uses the conversion host", async () => {
     // a conversion submitted by someone else, over ZStack's API
     const call = async (method: string, p: string, body: unknown, session?: string) => {
-      const r = await fetch(`${sim.url}/zstack${p}`, {
+      const r = await fetch(`${fx.sim.url}/zstack${p}`, {
         method,
         headers: { "Content-Type": "application/json", ...(session ? { Authorization: `OAuth ${session}` } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -194,7 +150,7 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
       return { status: r.status, json: (await r.json().catch(() => ({}))) as any };
     };
     const login = await call("PUT", "/v1/accounts/login", {
-      logInByAccount: { accountName: "admin", password: createHash("sha512").update(PASSWORD).digest("hex") },
+      logInByAccount: { accountName: "admin", password: sha512Hex(PASSWORD) },
     });
     const session = login.json.inventory.uuid;
     const submit = await call(
@@ -214,24 +170,24 @@ describe("e2e: V2vConversionHost on the real Pulumi engine", function () {
       session,
     );
     assert.strictEqual(submit.status, 202);
-    const job = sim.world.list("longJobs").find((j) => j.state === "Running");
+    const job = fx.sim.world.list("longJobs").find((j) => j.state === "Running");
     assert.ok(job, "the conversion runs");
     await assert.rejects(
-      h.stack.destroy(opts()),
+      fx.h.stack.destroy(fx.opts()),
       new RegExp(
         `ZStack refused to delete conversion host ${U.convHost} \\(SYS.1007\\): cannot delete the v2v conversion host\\[uuid:${U.convHost}\\], it is used by the running v2v long job`,
       ),
     );
-    assert.ok(sim.world.get("conversionHosts", U.convHost), "still there");
-    assert.strictEqual((await h.resources(CH)).length, 1, "still in the stack");
-    sim.world.update("longJobs", job.uuid, { state: "Canceled" }); // the migration ends
+    assert.ok(fx.sim.world.get("conversionHosts", U.convHost), "still there");
+    assert.strictEqual((await fx.h.resources(CH)).length, 1, "still in the stack");
+    fx.sim.world.update("longJobs", job.uuid, { state: "Canceled" }); // the migration ends
   });
 
   it("destroy deletes it (the adopted one too)", async () => {
-    const { ch } = await h.outputs();
-    const res = await h.stack.destroy(opts());
+    const { ch } = await fx.h.outputs();
+    const res = await fx.h.stack.destroy(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
-    assert.strictEqual(sim.world.get("conversionHosts", ch.uuid), undefined);
-    assert.strictEqual((await h.resources(CH)).length, 0);
+    assert.strictEqual(fx.sim.world.get("conversionHosts", ch.uuid), undefined);
+    assert.strictEqual((await fx.h.resources(CH)).length, 0);
   });
 });

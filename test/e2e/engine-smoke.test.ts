@@ -7,16 +7,14 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { e2eFixture } from "./fixture";
 import {
   addLocalPackage,
-  createConsumerProject,
   findPlainText,
   getPulumiCli,
   isSecretValue,
   makeTempDir,
   removeDir,
-  withStack,
-  E2EStack,
   PulumiCli,
 } from "./harness";
 
@@ -122,28 +120,24 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
   after(() => tmp && removeDir(tmp));
 
   describe("JavaScript program", function () {
-    let h: E2EStack;
-    before(async function () {
-      const proj = await createConsumerProject(path.join(tmp, "js"), {
-        program: PROGRAM,
-        withPackage: false,
-        projectName: "smoke",
-      });
-      addProviderPackage(proj.dir);
-      h = await withStack(proj.dir, "dev", {
+    const fx = e2eFixture({
+      stack: "dev",
+      project: { program: PROGRAM, withPackage: false, projectName: "smoke" },
+      simulator: false,
+      config: () => ({
         "smoke:names": JSON.stringify(["a", "b", "c"]),
         "smoke:dbFile": dbFile,
         "smoke:token": { value: TOKEN, secret: true },
-      });
+      }),
     });
-    after(async () => h && (await h.dispose()));
+    before(() => addProviderPackage(fx.project.dir));
 
     it(`uses a CLI >= @pulumi/pulumi's version`, function () {
       assert.match(cli.version, /^\d+\.\d+\.\d+/);
     });
 
     it("up creates every resource through the provider process, with the stack config", async function () {
-      const res = await h.stack.up();
+      const res = await fx.h.stack.up(fx.opts());
       assert.equal(res.summary.result, "succeeded");
       assert.deepEqual(res.summary.resourceChanges, { create: 4 }); // the stack + 3 (providers are not counted)
       assert.deepEqual(res.outputs.greetings.value, { a: "hello a", b: "hello b", c: "hello c" });
@@ -152,7 +146,7 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
     });
 
     it("state: __provider is a short require of the installed package, no secret in plain text", async function () {
-      const d = await h.exportDeployment();
+      const d = await fx.h.exportDeployment();
       const rs = d.resources.filter((r: any) => r.type === GREETING_TYPE);
       assert.equal(rs.length, 3);
       for (const r of rs) {
@@ -164,8 +158,8 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
         assert.ok(p.length < 1024, `__provider is ${p.length} bytes`);
       }
       assert.deepEqual(findPlainText(d, { token: TOKEN }), []);
-      assert.deepEqual(findPlainText(await h.backendFiles(), { token: TOKEN }), []);
-      assert.ok(!(await h.backendText()).includes(TOKEN));
+      assert.deepEqual(findPlainText(await fx.h.backendFiles(), { token: TOKEN }), []);
+      assert.ok(!(await fx.h.backendText()).includes(TOKEN));
       // The engine keeps the whole stack config in the default dynamic provider's inputs; the
       // secret is there, encrypted.
       const dp = d.resources.find((r: any) => r.type === "pulumi:providers:pulumi-nodejs");
@@ -173,17 +167,20 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
     });
 
     it("preview and refresh expect no changes; a config change is a change", async function () {
-      await h.stack.preview({ expectNoChanges: true });
-      const r = await h.stack.refresh({ expectNoChanges: true });
+      await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
+      const r = await fx.h.stack.refresh({ ...fx.opts(), expectNoChanges: true });
       assert.equal(r.summary.result, "succeeded");
       assert.equal(log().filter((l) => l.startsWith("read ")).length, 3);
-      await h.setConfig({ "smoke:prefix": "x" });
-      await assert.rejects(h.stack.preview({ expectNoChanges: true }), /no-changes|expect-no-changes|changes/i);
+      await fx.h.setConfig({ "smoke:prefix": "x" });
+      await assert.rejects(
+        fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true }),
+        /no-changes|expect-no-changes|changes/i,
+      );
     });
 
     it("up updates in place (diff → update keeps the id)", async function () {
       const before = Object.keys(db()).sort();
-      const res = await h.stack.up();
+      const res = await fx.h.stack.up(fx.opts());
       assert.deepEqual(res.summary.resourceChanges, { same: 1, update: 3 });
       assert.deepEqual(res.outputs.greetings.value, { a: "hello xa", b: "hello xb", c: "hello xc" });
       assert.deepEqual(Object.keys(db()).sort(), before);
@@ -195,43 +192,44 @@ describe("engine smoke: the real Pulumi CLI with a trivial dynamic provider", fu
       const gone = Object.keys(all)[0];
       delete all[gone];
       fs.writeFileSync(dbFile, JSON.stringify(all));
-      await h.stack.refresh();
-      const ids = (await h.resources(GREETING_TYPE)).map((r) => r.id);
+      await fx.h.stack.refresh(fx.opts());
+      const ids = (await fx.h.resources(GREETING_TYPE)).map((r) => r.id);
       assert.equal(ids.length, 2);
       assert.ok(!ids.includes(gone));
       // the next up re-creates it
-      const res = await h.stack.up();
+      const res = await fx.h.stack.up(fx.opts());
       assert.equal(res.summary.resourceChanges?.create, 1);
     });
 
     it("destroy deletes everything", async function () {
-      const res = await h.stack.destroy();
+      const res = await fx.h.stack.destroy(fx.opts());
       assert.equal(res.summary.result, "succeeded");
       assert.deepEqual(db(), {});
-      assert.deepEqual(await h.resources(GREETING_TYPE), []);
+      assert.deepEqual(await fx.h.resources(GREETING_TYPE), []);
     });
   });
 
   describe("TypeScript program run by the language host through ts-node", function () {
-    it("up and destroy", async function () {
-      const proj = await createConsumerProject(path.join(tmp, "ts"), {
+    const fx = e2eFixture({
+      stack: "dev",
+      project: {
         program: TS_PROGRAM,
         language: "ts",
         typescript: "ts-node",
         withPackage: false,
         projectName: "smoke-ts",
-      });
-      addProviderPackage(proj.dir);
-      const h = await withStack(proj.dir, "dev", { "smoke:dbFile": dbFile + ".ts" });
-      try {
-        const up = await h.stack.up();
-        assert.equal(up.outputs.greeting.value, "hello typescript");
-        await h.stack.preview({ expectNoChanges: true });
-        await h.stack.destroy();
-        assert.deepEqual(JSON.parse(fs.readFileSync(dbFile + ".ts", "utf8")), {});
-      } finally {
-        await h.dispose();
-      }
+      },
+      simulator: false,
+      config: () => ({ "smoke:dbFile": dbFile + ".ts" }),
+    });
+    before(() => addProviderPackage(fx.project.dir));
+
+    it("up and destroy", async function () {
+      const up = await fx.h.stack.up(fx.opts());
+      assert.equal(up.outputs.greeting.value, "hello typescript");
+      await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
+      await fx.h.stack.destroy(fx.opts());
+      assert.deepEqual(JSON.parse(fs.readFileSync(dbFile + ".ts", "utf8")), {});
     });
   });
 });

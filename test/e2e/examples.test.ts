@@ -5,14 +5,13 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, E2EStack, REPO_ROOT, withStack } from "./harness";
+import { SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
+import { e2eFixture, MIN } from "./fixture";
+import { REPO_ROOT } from "./harness";
 
 const EXAMPLES = path.join(REPO_ROOT, "examples");
-const MIN = 60_000;
 
 /** The example's files other than package.json (the harness writes one that uses the tarball). */
 function exampleFiles(name: string): { program: string; files: Record<string, string> } {
@@ -90,43 +89,17 @@ describe("e2e: examples/", function () {
 
   for (const name of Object.keys(checks)) {
     describe(name, function () {
-      let sim: ZStackSimulator;
-      let h: E2EStack;
-      let dir: string;
-      let log = "";
-      const opts = () => ({ onOutput: (s: string) => (log += s) });
-
-      before(async () => {
-        sim = await startSimulator({
-          port: 0,
-          speed: 300,
-          jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN },
-          quiet: true,
-        });
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), `pzm-example-${name}-`));
-        const { program, files } = exampleFiles(name);
-        await createConsumerProject(dir, { program, language: "ts", typescript: "ts-node", files });
-        h = await withStack(dir, "example", {
-          "zstack:endpoint": sim.url,
-          "zstack:accountName": "admin",
-          "zstack:password": { value: "password", secret: true },
-        });
-      });
-      afterEach(function () {
-        if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
-        log = "";
-      });
-      after(async () => {
-        await h?.dispose();
-        await sim?.stop();
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      const fx = e2eFixture({
+        stack: "example",
+        project: () => ({ ...exampleFiles(name), language: "ts", typescript: "ts-node" }),
+        simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN } },
       });
 
       it("index.ts type-checks (strict, its own tsconfig) against the installed package", () => {
         // the language host only transpiles: a user's `tsc` in CI would see what this sees
         const r = spawnSync(
           process.execPath,
-          [require.resolve("typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json"), "--noEmit"],
+          [require.resolve("typescript/bin/tsc"), "-p", path.join(fx.project.dir, "tsconfig.json"), "--noEmit"],
           {
             encoding: "utf8",
           },
@@ -135,27 +108,27 @@ describe("e2e: examples/", function () {
       });
 
       it("up succeeds and the outputs are what the example promises", async () => {
-        const res = await h.stack.up(opts());
+        const res = await fx.h.stack.up(fx.opts());
         assert.strictEqual(res.summary.result, "succeeded");
-        await checks[name](await h.outputs(), sim);
+        await checks[name](await fx.h.outputs(), fx.sim);
       });
 
       it("preview afterwards expects no changes", async () => {
-        await h.stack.preview({ ...opts(), expectNoChanges: true });
+        await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
       });
 
       it("destroy removes the long jobs and packages it created", async () => {
-        await h.stack.destroy(opts());
-        assert.deepStrictEqual(sim.world.list("longJobs"), []);
-        assert.deepStrictEqual(sim.world.list("imagePackages"), []);
+        await fx.h.stack.destroy(fx.opts());
+        assert.deepStrictEqual(fx.sim.world.list("longJobs"), []);
+        assert.deepStrictEqual(fx.sim.world.list("imagePackages"), []);
         if (name === "migrate-then-export") {
           assert.strictEqual(
-            sim.world.list("vms").filter((v) => v.name === "app-02" && v.hypervisorType === "KVM").length,
+            fx.sim.world.list("vms").filter((v) => v.name === "app-02" && v.hypervisorType === "KVM").length,
             0,
             "deleteMigratedVm: true expunged the migrated VM",
           );
         }
-        assert.ok(sim.world.get("vms", U.vmStopped), "the exported source VM is untouched");
+        assert.ok(fx.sim.world.get("vms", U.vmStopped), "the exported source VM is untouched");
       });
     });
   }

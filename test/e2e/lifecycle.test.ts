@@ -3,64 +3,14 @@
 // run in order and share the stack, as a user's successive `pulumi` runs do.
 import * as assert from "assert";
 import { createHash } from "crypto";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import {
-  createConsumerProject,
-  ConsumerProject,
-  describeProcesses,
-  E2EStack,
-  findPlainText,
-  isSecretValue,
-  spawnPulumi,
-  waitFor,
-  withStack,
-} from "./harness";
-
-const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
-const OVA = "pulumi-nodejs:dynamic/zstack:OvaPackage";
-const GiB = 1024 ** 3;
-const MIN = 60_000;
+import { SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
+import { e2eFixture, fixtureProgram, GiB, jobsFor, MIN, OVA, promisedOutputs, sha512Hex, V2V } from "./fixture";
+import { describeProcesses, findPlainText, isSecretValue, waitFor } from "./harness";
 
 // Credentials that appear nowhere else, so a plain-text hit in the state is unambiguous.
 const PASSWORD = "e2e-Adm1n-pa55word-7f3c91";
 const SSH_KEY =
   "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAE2E-MARKER-9d2f41c0\n-----END OPENSSH PRIVATE KEY-----";
-
-const V2V_OUTPUTS = [
-  "uuid",
-  "name",
-  "description",
-  "longJobName",
-  "longJobDescription",
-  "apiId",
-  "jobName",
-  "jobData",
-  "jobResult",
-  "targetResourceUuid",
-  "managementNodeUuid",
-  "createDate",
-  "lastOpDate",
-  "state",
-  "executeTime",
-  "vmUuid",
-];
-const OVA_OUTPUTS = [
-  "uuid",
-  "name",
-  "description",
-  "vmUuid",
-  "backupStorageUuid",
-  "exportUrl",
-  "md5Sum",
-  "format",
-  "size",
-  "createDate",
-  "lastOpDate",
-  "state",
-];
 
 interface MigrationSpec {
   name: string;
@@ -93,25 +43,12 @@ function migration(name: string, source: string, extra: Record<string, unknown> 
   };
 }
 
-function sha512Hex(s: string): string {
-  return createHash("sha512").update(s).digest("hex");
-}
-
-/** Jobs in ZStack that convert into a VM of this name. */
-function jobsFor(sim: ZStackSimulator, vmName: string): any[] {
-  return sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
-}
-
 function vmsNamed(sim: ZStackSimulator, name: string): any[] {
   return sim.world.list("vms").filter((v) => v.name === name && v.hypervisorType === "KVM");
 }
 
 describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function () {
   this.timeout(10 * MIN);
-  let sim: ZStackSimulator;
-  let project: ConsumerProject;
-  let h: E2EStack;
-  let log = "";
   const spec: Spec = {
     migrations: [
       migration("web-01", U.vmwareWeb01),
@@ -128,48 +65,29 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
   // sshPrivKey is given to one migration, from secret stack config
   spec.migrations[0].sshKey = true;
 
-  const opts = () => ({ onOutput: (s: string) => (log += s) });
-  const setSpec = () => h.setConfig({ "e2e:spec": spec });
-
-  before(async function () {
+  const fx = e2eFixture({
+    stack: "lifecycle",
+    project: fixtureProgram("spec-program"),
     // 300x: a 10-minute simulated conversion takes 2 s of real time.
-    sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN }, quiet: true });
-    sim.world.update("accounts", U.adminAccount, { password: sha512Hex(PASSWORD) });
-    const program = fs.readFileSync(path.join(__dirname, "fixtures/spec-program/index.js"), "utf8");
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lifecycle-")), { program });
-    h = await withStack(project.dir, "lifecycle", {
-      "zstack:endpoint": sim.url,
-      "zstack:accountName": "admin",
-      "zstack:password": { value: PASSWORD, secret: true },
-      "e2e:sshPrivKey": { value: SSH_KEY, secret: true },
-      "e2e:spec": spec,
-    });
+    simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN } },
+    password: PASSWORD,
+    config: { "e2e:sshPrivKey": { value: SSH_KEY, secret: true }, "e2e:spec": spec },
   });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
-    log = "";
-  });
-
-  after(async () => {
-    await h?.dispose();
-    await sim?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  const setSpec = () => fx.h.setConfig({ "e2e:spec": spec });
 
   it("up migrates the VMs and exports the OVA, with every promised output", async () => {
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
     assert.strictEqual(res.summary.resourceChanges?.create, 5); // the stack + 3 migrations + 1 package
-    const out = await h.outputs();
+    const out = await fx.h.outputs();
     for (const m of spec.migrations) {
       const o = out.migrations[m.name];
-      for (const k of V2V_OUTPUTS)
+      for (const k of promisedOutputs("V2vMigration", m.args))
         assert.notStrictEqual(o[k], undefined, `V2vMigration ${m.name}: output ${k} missing`);
       assert.strictEqual(o.state, "Succeeded");
       assert.strictEqual(o.jobName, "APIConvertVmFromForeignHypervisorMsg");
       assert.strictEqual(o.longJobName, `v2v ${m.name}`);
-      const vm = sim.world.get("vms", o.vmUuid);
+      const vm = fx.sim.world.get("vms", o.vmUuid);
       assert.ok(vm, `migrated VM ${o.vmUuid} exists in ZStack`);
       assert.strictEqual(vm.name, m.name);
       assert.strictEqual(vm.state, "Running");
@@ -177,7 +95,8 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
       assert.ok(!String(o.jobData).includes(SSH_KEY.split("\n")[1]), "jobData carries the private key");
     }
     const ova = out.ovas.template;
-    for (const k of OVA_OUTPUTS) assert.notStrictEqual(ova[k], undefined, `OvaPackage: output ${k} missing`);
+    for (const k of promisedOutputs("OvaPackage", spec.ovas[0].args))
+      assert.notStrictEqual(ova[k], undefined, `OvaPackage: output ${k} missing`);
     assert.strictEqual(ova.state, "Exported");
     assert.strictEqual(ova.format, "ova");
     // the package can be downloaded and verified from the outputs alone
@@ -187,36 +106,36 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
   });
 
   it("preview right after up expects no changes", async () => {
-    const res = await h.stack.preview({ ...opts(), expectNoChanges: true });
+    const res = await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(res.changeSummary), ["same"]);
   });
 
   it("refresh right after up expects no changes", async () => {
-    const res = await h.stack.refresh({ ...opts(), expectNoChanges: true });
+    const res = await fx.h.stack.refresh({ ...fx.opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(res.summary.resourceChanges ?? {}), ["same"]);
   });
 
   it("refresh sees out-of-band changes and drops what was deleted in ZStack; up restores them", async () => {
-    const [pkg] = await h.resources(OVA);
-    sim.world.update("imagePackages", pkg.id, { description: "changed by hand" });
-    const web02 = (await h.resources(V2V)).find((r) => r.outputs.name === "web-02");
-    assert.ok(sim.world.delete("longJobs", web02.id));
+    const [pkg] = await fx.h.resources(OVA);
+    fx.sim.world.update("imagePackages", pkg.id, { description: "changed by hand" });
+    const web02 = (await fx.h.resources(V2V)).find((r) => r.outputs.name === "web-02");
+    assert.ok(fx.sim.world.delete("longJobs", web02.id));
 
-    const res = await h.stack.refresh(opts());
+    const res = await fx.h.stack.refresh(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.update, 1);
     assert.strictEqual(res.summary.resourceChanges?.delete, 1);
-    const after = await h.resources();
+    const after = await fx.h.resources();
     assert.strictEqual(after.find((r) => r.type === OVA).outputs.description, "changed by hand");
     assert.ok(!after.some((r) => r.type === V2V && r.outputs.name === "web-02"), "the deleted long job left the stack");
 
-    const up = await h.stack.up(opts());
+    const up = await fx.h.stack.up(fx.opts());
     assert.strictEqual(up.summary.resourceChanges?.create, 1); // web-02 migrated again
     assert.strictEqual(up.summary.resourceChanges?.update, 1); // the description put back
-    assert.strictEqual(sim.world.get("imagePackages", pkg.id)!.description, "e2e template");
+    assert.strictEqual(fx.sim.world.get("imagePackages", pkg.id)!.description, "e2e template");
   });
 
   it("a conversion input change replaces; long-job and package names update in place", async () => {
-    const before = await h.resources();
+    const before = await fx.h.resources();
     const web01Before = before.find((r) => r.type === V2V && r.outputs.name === "web-01");
     const pkgBefore = before.find((r) => r.type === OVA);
     spec.migrations[0].args.cpuNum = 4; // conversion parameter: a new migration
@@ -225,44 +144,44 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     spec.ovas[0].args.name = "template-v2"; // UpdateImagePackage
     await setSpec();
 
-    const preview = await h.stack.preview(opts());
+    const preview = await fx.h.stack.preview(fx.opts());
     assert.strictEqual(preview.changeSummary.replace, 1);
     assert.strictEqual(preview.changeSummary.update, 2);
 
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.replace, 1);
     assert.strictEqual(res.summary.resourceChanges?.update, 2);
 
-    const after = await h.resources();
+    const after = await fx.h.resources();
     const web01 = after.find((r) => r.type === V2V && r.outputs.name === "web-01");
     assert.strictEqual(web01.outputs.cpuNum, 4);
     assert.notStrictEqual(web01.outputs.vmUuid, web01Before.outputs.vmUuid, "a new VM was migrated");
     assert.ok(
-      sim.world.get("vms", web01Before.outputs.vmUuid),
+      fx.sim.world.get("vms", web01Before.outputs.vmUuid),
       "the replaced migration's VM is kept (default delete semantics)",
     );
-    assert.strictEqual(jobsFor(sim, "web-01").length, 1, "the old long-job record was deleted");
+    assert.strictEqual(jobsFor(fx.sim, "web-01").length, 1, "the old long-job record was deleted");
     const web02 = after.find((r) => r.type === V2V && r.outputs.name === "web-02");
-    assert.strictEqual(sim.world.get("longJobs", web02.id)!.name, "v2v web-02 (renamed)");
+    assert.strictEqual(fx.sim.world.get("longJobs", web02.id)!.name, "v2v web-02 (renamed)");
     const pkg = after.find((r) => r.type === OVA);
     assert.strictEqual(pkg.id, pkgBefore.id, "the package was updated in place, not re-exported");
-    assert.strictEqual(sim.world.get("imagePackages", pkg.id)!.name, "template-v2");
+    assert.strictEqual(fx.sim.world.get("imagePackages", pkg.id)!.name, "template-v2");
 
-    await h.stack.preview({ ...opts(), expectNoChanges: true });
+    await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
   });
 
   it("a migration that fails is recorded in the stack with ZStack's reason, and the next up fixes it", async () => {
     spec.migrations.push(migration("app-01", U.vmwareApp01));
     await setSpec();
-    sim.faults.failNextJob("v2v", { details: "virt-v2v: failed to copy disk sda: connection to ESXi lost" });
-    await assert.rejects(h.stack.up(opts()), (err: Error) => {
+    fx.sim.faults.failNextJob("v2v", { details: "virt-v2v: failed to copy disk sda: connection to ESXi lost" });
+    await assert.rejects(fx.h.stack.up(fx.opts()), (err: Error) => {
       assert.match(err.message, /failed to copy disk sda/);
       return true;
     });
-    const failed = (await h.resources(V2V)).find((r) => r.outputs.name === "app-01");
+    const failed = (await fx.h.resources(V2V)).find((r) => r.outputs.name === "app-01");
     assert.ok(failed, "the failed migration is recorded in the stack, not orphaned");
     assert.strictEqual(failed.outputs.state, "Failed");
-    assert.strictEqual(sim.world.get("longJobs", failed.id)!.state, "Failed");
+    assert.strictEqual(fx.sim.world.get("longJobs", failed.id)!.state, "Failed");
     assert.match(
       String(failed.outputs.__provider),
       /require\("pulumi-zstack-migration\//,
@@ -270,69 +189,64 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     );
 
     // refresh works on the recorded failure (it loads the provider from the recorded outputs)
-    const refresh = await h.stack.refresh(opts());
+    const refresh = await fx.h.stack.refresh(fx.opts());
     assert.strictEqual(refresh.summary.result, "succeeded");
-    assert.strictEqual((await h.resources(V2V)).find((r) => r.outputs.name === "app-01")?.outputs.state, "Failed");
+    assert.strictEqual((await fx.h.resources(V2V)).find((r) => r.outputs.name === "app-01")?.outputs.state, "Failed");
 
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
-    const fixed = (await h.resources(V2V)).find((r) => r.outputs.name === "app-01");
+    const fixed = (await fx.h.resources(V2V)).find((r) => r.outputs.name === "app-01");
     assert.strictEqual(fixed.outputs.state, "Succeeded");
-    assert.strictEqual(jobsFor(sim, "app-01").length, 1, "no second job was submitted for app-01");
-    assert.strictEqual(vmsNamed(sim, "app-01").length, 1);
+    assert.strictEqual(jobsFor(fx.sim, "app-01").length, 1, "no second job was submitted for app-01");
+    assert.strictEqual(vmsNamed(fx.sim, "app-01").length, 1);
   });
 
   it("a failed migration taken out of the program is deleted from ZStack", async () => {
     spec.migrations.push(migration("retired-01", U.vmwareApp01));
     await setSpec();
-    sim.faults.failNextJob("v2v", { details: "virt-v2v: guest OS not supported" });
-    await assert.rejects(h.stack.up(opts()), /guest OS not supported/);
-    const failed = (await h.resources(V2V)).find((r) => r.outputs.name === "retired-01");
-    assert.ok(failed && sim.world.get("longJobs", failed.id), "the failure is recorded");
+    fx.sim.faults.failNextJob("v2v", { details: "virt-v2v: guest OS not supported" });
+    await assert.rejects(fx.h.stack.up(fx.opts()), /guest OS not supported/);
+    const failed = (await fx.h.resources(V2V)).find((r) => r.outputs.name === "retired-01");
+    assert.ok(failed && fx.sim.world.get("longJobs", failed.id), "the failure is recorded");
 
     spec.migrations.pop();
     await setSpec();
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
     assert.strictEqual(res.summary.resourceChanges?.delete, 1);
-    assert.strictEqual(sim.world.get("longJobs", failed.id), undefined, "the failed job's record was deleted");
-    assert.strictEqual(jobsFor(sim, "retired-01").length, 0);
+    assert.strictEqual(fx.sim.world.get("longJobs", failed.id), undefined, "the failed job's record was deleted");
+    assert.strictEqual(jobsFor(fx.sim, "retired-01").length, 0);
   });
 
   it("renaming a resource (with an alias) keeps its migration: no replacement, no new job", async () => {
     const db = spec.migrations.find((m) => m.name === "db-01")!;
-    const before = (await h.resources(V2V)).find((r) => r.outputs.name === "db-01");
-    const submitted = sim.stats.byRoute["POST /v1/v2vs"] ?? 0;
+    const before = (await fx.h.resources(V2V)).find((r) => r.outputs.name === "db-01");
+    const submitted = fx.sim.stats.byRoute["POST /v1/v2vs"] ?? 0;
     db.name = "db-primary"; // the resource name; the VM's name (args.name) stays db-01
     db.aliases = ["db-01"];
     await setSpec();
-    const preview = await h.stack.preview(opts());
+    const preview = await fx.h.stack.preview(fx.opts());
     for (const k of ["create", "replace", "delete", "update"])
       assert.strictEqual((preview.changeSummary as any)[k], undefined, JSON.stringify(preview.changeSummary));
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
-    const after = (await h.resources(V2V)).find((r) => r.outputs.name === "db-01");
+    const after = (await fx.h.resources(V2V)).find((r) => r.outputs.name === "db-01");
     assert.match(after.urn, /::db-primary$/);
     assert.strictEqual(after.id, before.id, "the long job changed");
     assert.strictEqual(after.outputs.resourceUuid, before.outputs.resourceUuid);
-    assert.strictEqual(sim.stats.byRoute["POST /v1/v2vs"] ?? 0, submitted, "a conversion was submitted again");
-    assert.strictEqual(vmsNamed(sim, "db-01").length, 1);
-    await h.stack.preview({ ...opts(), expectNoChanges: true });
+    assert.strictEqual(fx.sim.stats.byRoute["POST /v1/v2vs"] ?? 0, submitted, "a conversion was submitted again");
+    assert.strictEqual(vmsNamed(fx.sim, "db-01").length, 1);
+    await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
   });
 
   it("an up killed mid-create is re-run and adopts the running job instead of submitting again", async () => {
     spec.migrations.push(migration("app-02", U.vmwareApp02, { platform: "Windows" }));
     await setSpec();
-    sim.setJobDurations({ v2vMs: 4 * 60 * MIN }); // 4 h simulated = 48 s real: certainly still running
-    const run = await spawnPulumi(
-      h,
-      project.dir,
-      ["up", "--yes", "--skip-preview", "--stack", "lifecycle"],
-      (d) => (log += d),
-    );
+    fx.sim.setJobDurations({ v2vMs: 4 * 60 * MIN }); // 4 h simulated = 48 s real: certainly still running
+    const run = await fx.spawnUp();
     try {
       // wait for the job to exist in ZStack (a condition, polled on the simulator itself)
-      assert.ok(await waitFor(() => jobsFor(sim, "app-02").length > 0, 120_000), "the job was never submitted");
+      assert.ok(await waitFor(() => jobsFor(fx.sim, "app-02").length > 0, 120_000), "the job was never submitted");
       process.kill(run.child.pid!, "SIGKILL"); // the CLI alone, as a CI runner kills a job
       await run.exited;
       // its provider process notices and ends on its own
@@ -341,26 +255,26 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     } finally {
       await run.killTree(); // whatever else of the run is left (language host, program)
     }
-    const [job] = jobsFor(sim, "app-02");
+    const [job] = jobsFor(fx.sim, "app-02");
     assert.strictEqual(job.state, "Running");
-    sim.setJobDurations({ v2vMs: 10 * MIN });
-    sim.advance(4 * 60 * MIN); // the interrupted conversion finishes while nobody watches
+    fx.sim.setJobDurations({ v2vMs: 10 * MIN });
+    fx.sim.advance(4 * 60 * MIN); // the interrupted conversion finishes while nobody watches
 
     // What a user does after a killed run: release the stale lock, then run up again.
-    await h.stack.cancel();
+    await fx.h.stack.cancel();
 
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
-    const jobs = jobsFor(sim, "app-02");
+    const jobs = jobsFor(fx.sim, "app-02");
     assert.strictEqual(jobs.length, 1, "the re-run adopted the job: no duplicate submission");
-    const r = (await h.resources(V2V)).find((x) => x.outputs.name === "app-02");
+    const r = (await fx.h.resources(V2V)).find((x) => x.outputs.name === "app-02");
     assert.strictEqual(r.id, job.uuid);
     assert.strictEqual(r.outputs.state, "Succeeded");
-    assert.strictEqual(vmsNamed(sim, "app-02").length, 1);
+    assert.strictEqual(vmsNamed(fx.sim, "app-02").length, 1);
   });
 
   it("the state holds no plain-text secret, sshPrivKey is encrypted and __provider is a small require", async () => {
-    const sessions = sim.world.list("sessions").map((s) => s.uuid);
+    const sessions = fx.sim.world.list("sessions").map((s) => s.uuid);
     assert.ok(sessions.length > 0, "the providers logged in");
     const needles: Record<string, string> = {
       password: PASSWORD,
@@ -368,10 +282,10 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
       sshPrivKey: SSH_KEY.split("\n")[1],
     };
     sessions.forEach((s, i) => (needles[`session${i}`] = s));
-    const hits = findPlainText(await h.backendText(), needles);
+    const hits = findPlainText(await fx.h.backendText(), needles);
     assert.deepStrictEqual(hits, [], `plain-text secrets at rest: ${JSON.stringify(hits)}`);
 
-    const resources = await h.resources();
+    const resources = await fx.h.resources();
     const withKey = resources.find((r) => r.type === V2V && r.outputs.name === "web-01");
     assert.ok(isSecretValue(withKey.outputs.sshPrivKey), "sshPrivKey output is a secret");
     assert.ok(isSecretValue(withKey.inputs.sshPrivKey), "sshPrivKey input is a secret");
@@ -387,16 +301,16 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
   });
 
   it("destroy leaves nothing behind in ZStack except the VMs the delete semantics keep", async () => {
-    const migrated = (await h.resources(V2V)).map((r) => ({ name: r.outputs.name, vmUuid: r.outputs.vmUuid }));
-    const res = await h.stack.destroy(opts());
+    const migrated = (await fx.h.resources(V2V)).map((r) => ({ name: r.outputs.name, vmUuid: r.outputs.vmUuid }));
+    const res = await fx.h.stack.destroy(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
-    assert.deepStrictEqual(sim.world.list("longJobs"), [], "no long job left");
-    assert.deepStrictEqual(sim.world.list("imagePackages"), [], "no image package left");
+    assert.deepStrictEqual(fx.sim.world.list("longJobs"), [], "no long job left");
+    assert.deepStrictEqual(fx.sim.world.list("imagePackages"), [], "no image package left");
     for (const m of migrated) {
-      const vm = sim.world.get("vms", m.vmUuid);
+      const vm = fx.sim.world.get("vms", m.vmUuid);
       if (m.name === "web-02") assert.strictEqual(vm, undefined, "deleteMigratedVm: the VM was destroyed and expunged");
       else assert.ok(vm && vm.state !== "Destroyed", `${m.name}: the migrated VM is kept`);
     }
-    assert.deepStrictEqual(await h.resources(), []);
+    assert.deepStrictEqual(await fx.h.resources(), []);
   });
 });

@@ -3,15 +3,12 @@
 // the `npm pack` tarball, through preview, up, a no-change preview, a failing lookup failing the
 // preview with its message, and destroy. The lookups run in the program's process.
 import * as assert from "assert";
-import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, ConsumerProject, E2EStack, findPlainText, withStack } from "./harness";
+import { SEED_UUIDS as U } from "../../simulator";
+import { e2eFixture, MIN, sha512Hex, V2V } from "./fixture";
+import { findPlainText } from "./harness";
 
-const MIN = 60_000;
-const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
 const PASSWORD = "e2e-L00kup-pa55word-3b8d07";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
@@ -55,52 +52,26 @@ export = async () => {
 };
 `;
 
-function sha512Hex(s: string): string {
-  return createHash("sha512").update(s).digest("hex");
-}
-
 describe("e2e: lookups in a program on the real Pulumi engine", function () {
   this.timeout(10 * MIN);
-  let sim: ZStackSimulator;
-  let project: ConsumerProject;
-  let h: E2EStack;
-  let log = "";
-  const opts = () => ({ onOutput: (s: string) => (log += s) });
+  const fx = e2eFixture({
+    stack: "lookups",
+    project: { program: PROGRAM, language: "ts" },
+    simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN } },
+    password: PASSWORD,
+    config: { "e2e:sources": "name~=vmware-web-%", "e2e:outputLookup": "vmware-db-01" },
+    // the last test checks the engine output of all of them
+    logScope: "describe",
+  });
   const stat = (pattern: RegExp): number =>
-    Object.entries(sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
+    Object.entries(fx.sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
   const logins = () => stat(/^PUT \/v1\/accounts\/login$/);
   const vmQueries = () => stat(/^GET \/v1\/vm-instances$/);
   const conversions = () => stat(/^POST \/v1\/v2vs$/);
 
-  before(async function () {
-    sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN }, quiet: true });
-    sim.world.update("accounts", U.adminAccount, { password: sha512Hex(PASSWORD) });
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lookups-")), {
-      program: PROGRAM,
-      language: "ts",
-    });
-    h = await withStack(project.dir, "lookups", {
-      "zstack:endpoint": sim.url,
-      "zstack:accountName": "admin",
-      "zstack:password": { value: PASSWORD, secret: true },
-      "e2e:sources": "name~=vmware-web-%",
-      "e2e:outputLookup": "vmware-db-01",
-    });
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
-  });
-
-  after(async () => {
-    await h?.dispose();
-    await sim?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
-
   it("preview runs the lookups (in the program's process) and plans one migration per VM found", async () => {
     const [queriesBefore, loginsBefore] = [vmQueries(), logins()];
-    const res = await h.stack.preview(opts());
+    const res = await fx.h.stack.preview(fx.opts());
     assert.strictEqual(res.changeSummary.create, 3); // the stack + web-01 + web-02
     assert.ok(vmQueries() - queriesBefore >= 2, "the VM lookups queried ZStack during preview");
     // one login for the program's six lookups, one for the provider process's checks
@@ -110,16 +81,16 @@ describe("e2e: lookups in a program on the real Pulumi engine", function () {
 
   it("up migrates the VMs the lookups found, and exports the lookups' values", async () => {
     const loginsBefore = logins();
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
     assert.strictEqual(res.summary.resourceChanges?.create, 3);
     assert.ok(logins() - loginsBefore <= 2, `${logins() - loginsBefore} logins during up`);
-    const out = await h.outputs();
+    const out = await fx.h.outputs();
     assert.strictEqual(out.zone, "ZONE-1");
     assert.deepStrictEqual(out.db, { uuid: U.vmwareDb01, cpuNum: 8, memorySize: 32 * 1024 ** 3 });
     assert.deepStrictEqual([...out.sources].sort(), ["vmware-web-01", "vmware-web-02"]);
     assert.strictEqual(out.conversionHostUuid, U.convHost);
-    const migrations = await h.resources(V2V);
+    const migrations = await fx.h.resources(V2V);
     assert.deepStrictEqual(
       migrations.map((r) => r.outputs.url).sort(),
       [`vmware://${U.vmwareWeb01}`, `vmware://${U.vmwareWeb02}`].sort(),
@@ -129,54 +100,50 @@ describe("e2e: lookups in a program on the real Pulumi engine", function () {
       assert.strictEqual(r.outputs.primaryStorageUuid, U.primaryStorage);
       assert.deepStrictEqual(r.outputs.l3NetworkUuids, [U.l3Private]);
       assert.strictEqual(r.outputs.cpuNum, 2);
-      assert.ok(sim.world.get("vms", r.outputs.vmUuid), "the migrated VM exists");
+      assert.ok(fx.sim.world.get("vms", r.outputs.vmUuid), "the migrated VM exists");
     }
   });
 
   it("preview right after up expects no changes", async () => {
-    const res = await h.stack.preview({ ...opts(), expectNoChanges: true });
+    const res = await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(res.changeSummary), ["same"]);
   });
 
   it("a lookup that matches nothing fails the preview with its message", async () => {
-    await h.setConfig({ "e2e:vmLookup": { name: "vmware-web-99" } });
-    const before = log.length;
-    await assert.rejects(h.stack.preview(opts()), /getVmInstance: no VmInstance matches name=vmware-web-99/);
-    assert.match(log.slice(before), /getVmInstance: no VmInstance matches name=vmware-web-99/);
+    await fx.h.setConfig({ "e2e:vmLookup": { name: "vmware-web-99" } });
+    const before = fx.log.length;
+    await assert.rejects(fx.h.stack.preview(fx.opts()), /getVmInstance: no VmInstance matches name=vmware-web-99/);
+    assert.match(fx.log.slice(before), /getVmInstance: no VmInstance matches name=vmware-web-99/);
     assert.strictEqual(conversions(), 2, "nothing was started");
     // (the several-matches text is asserted in test/sdk/lookups.test.ts: a failed preview costs the
     // engine about two minutes here, whatever fails the program)
-    await h.stack.removeConfig("e2e:vmLookup");
+    await fx.h.stack.removeConfig("e2e:vmLookup");
   });
 
   it("a wider plural lookup plans the VMs it adds", async () => {
-    await h.setConfig({ "e2e:sources": "name~=vmware-%" });
-    const res = await h.stack.preview(opts());
+    await fx.h.setConfig({ "e2e:sources": "name~=vmware-%" });
+    const res = await fx.h.stack.preview(fx.opts());
     assert.strictEqual(res.changeSummary.create, 3); // db-01, app-01 and app-02 join web-01 and web-02
     assert.strictEqual(res.changeSummary.same, 3); // the stack, web-01, web-02
-    await h.setConfig({ "e2e:sources": "name~=vmware-web-%" });
+    await fx.h.setConfig({ "e2e:sources": "name~=vmware-web-%" });
   });
 
   it("no secret in plain text and no warning about reading secret config", async () => {
-    assert.ok(!/is a secret/i.test(log), "a warning about reading secret config as plain");
-    assert.ok(!log.includes(PASSWORD), "the password in the engine output");
-    assert.ok(!log.includes(sha512Hex(PASSWORD)), "the password hash in the engine output");
-    assert.deepStrictEqual(findPlainText(await h.backendFiles(), { password: PASSWORD }), []);
+    assert.ok(!/is a secret/i.test(fx.log), "a warning about reading secret config as plain");
+    assert.ok(!fx.log.includes(PASSWORD), "the password in the engine output");
+    assert.ok(!fx.log.includes(sha512Hex(PASSWORD)), "the password hash in the engine output");
+    assert.deepStrictEqual(findPlainText(await fx.h.backendFiles(), { password: PASSWORD }), []);
   });
 
   it("destroy removes the migrations", async () => {
-    const res = await h.stack.destroy(opts());
+    const res = await fx.h.stack.destroy(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
-    assert.deepStrictEqual(await h.resources(V2V), []);
+    assert.deepStrictEqual(await fx.h.resources(V2V), []);
   });
 });
 
 describe("e2e: the README's lookups example", function () {
   this.timeout(5 * MIN);
-  let sim: ZStackSimulator;
-  let project: ConsumerProject;
-  let h: E2EStack;
-
   /** The TypeScript block of the README's "Lookups" section. */
   function readmeExample(): string {
     const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
@@ -186,30 +153,16 @@ describe("e2e: the README's lookups example", function () {
     return m[1];
   }
 
-  before(async () => {
-    sim = await startSimulator({ port: 0, quiet: true });
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-lookups-readme-")), {
-      program: readmeExample(),
-      language: "ts",
-    });
-    h = await withStack(project.dir, "readme", {
-      "zstack:endpoint": sim.url,
-      "zstack:accountName": "admin",
-      "zstack:password": { value: "password", secret: true },
-      "pzm-e2e:dbVm": "vmware-db-01",
-    });
-  });
-  after(async () => {
-    await h?.dispose();
-    await sim?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
+  const fx = e2eFixture({
+    stack: "readme",
+    project: () => ({ program: readmeExample(), language: "ts" }),
+    config: { "pzm-e2e:dbVm": "vmware-db-01" },
   });
 
   it("previews as the README says: one migration per vmware-web-* VM", async () => {
-    let log = "";
-    const res = await h.stack.preview({ onOutput: (s: string) => (log += s) });
-    assert.strictEqual(res.changeSummary.create, 3, log.slice(-5000)); // the stack + vmware-web-01 + vmware-web-02
-    assert.match(log, /vmware-web-01/);
-    assert.match(log, /vmware-web-02/);
+    const res = await fx.h.stack.preview(fx.opts());
+    assert.strictEqual(res.changeSummary.create, 3, fx.log.slice(-5000)); // the stack + vmware-web-01 + vmware-web-02
+    assert.match(fx.log, /vmware-web-01/);
+    assert.match(fx.log, /vmware-web-02/);
   });
 });

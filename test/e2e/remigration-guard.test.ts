@@ -3,14 +3,8 @@
 // with one readable error and nothing is sent to ZStack; ignoreChanges keeps the migration as it
 // is; allowRemigration: true replaces it; a Failed migration still replaces without the opt-in.
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, ConsumerProject, E2EStack, withStack } from "./harness";
-
-const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
-const MIN = 60_000;
+import { SEED_UUIDS as U } from "../../simulator";
+import { e2eFixture, fixtureProgram, jobsFor as jobsIn, MIN, V2V } from "./fixture";
 
 interface MigrationSpec {
   name: string;
@@ -20,10 +14,6 @@ interface MigrationSpec {
 
 describe("e2e: the re-migration guard on the real Pulumi engine", function () {
   this.timeout(10 * MIN);
-  let sim: ZStackSimulator;
-  let project: ConsumerProject;
-  let h: E2EStack;
-  let log = "";
   const migration = (name: string, vmwareUuid: string): MigrationSpec => ({
     name,
     args: {
@@ -40,39 +30,21 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
     migrations: [migration("web-01", U.vmwareWeb01)],
     ovas: [],
   };
+  const fx = e2eFixture({
+    stack: "remigration",
+    project: fixtureProgram("spec-program"),
+    simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN } },
+    config: { "e2e:spec": spec },
+    logStderr: true,
+  });
   const web01 = () => spec.migrations[0];
-  const setSpec = () => h.setConfig({ "e2e:spec": spec });
-  const opts = () => ({ onOutput: (s: string) => (log += s), onError: (s: string) => (log += s) });
-  const submitted = () => sim.stats.byRoute["POST /v1/v2vs"] ?? 0;
-  const jobsFor = (vmName: string) =>
-    sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
-  const recorded = async (name: string) => (await h.resources(V2V)).find((r) => r.outputs.name === name);
-
-  before(async function () {
-    sim = await startSimulator({ port: 0, speed: 300, jobDurations: { v2vMs: 10 * MIN }, quiet: true });
-    const program = fs.readFileSync(path.join(__dirname, "fixtures/spec-program/index.js"), "utf8");
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-remigration-")), { program });
-    h = await withStack(project.dir, "remigration", {
-      "zstack:endpoint": sim.url,
-      "zstack:accountName": "admin",
-      "zstack:password": { value: "password", secret: true },
-      "e2e:spec": spec,
-    });
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
-    log = "";
-  });
-
-  after(async () => {
-    await h?.dispose();
-    await sim?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
+  const setSpec = () => fx.h.setConfig({ "e2e:spec": spec });
+  const submitted = () => fx.sim.stats.byRoute["POST /v1/v2vs"] ?? 0;
+  const jobsFor = (vmName: string) => jobsIn(fx.sim, vmName);
+  const recorded = async (name: string) => (await fx.h.resources(V2V)).find((r) => r.outputs.name === name);
 
   it("up migrates web-01 (Succeeded)", async () => {
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
     assert.strictEqual((await recorded("web-01")).outputs.state, "Succeeded");
     assert.strictEqual(submitted(), 1);
@@ -80,17 +52,17 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
 
   it("a changed cpuNum fails preview and up with the guard's message; nothing is submitted or changed", async () => {
     const before = await recorded("web-01");
-    const outputsBefore = await h.outputs();
+    const outputsBefore = await fx.h.outputs();
     web01().args.cpuNum = 4;
     await setSpec();
-    for (const run of [() => h.stack.preview(opts()), () => h.stack.up(opts())]) {
-      log = "";
+    for (const run of [() => fx.h.stack.preview(fx.opts()), () => fx.h.stack.up(fx.opts())]) {
+      fx.log = "";
       const err = await run().then(
         () => assert.fail("the guard did not fail the run"),
         (e: Error) => e,
       );
       // the engine shows the refusal under the resource, once, as the provider wrote it
-      for (const text of [err.message, log]) {
+      for (const text of [err.message, fx.log]) {
         assert.match(
           text,
           new RegExp(
@@ -107,24 +79,24 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
       }
       // the provider's own log of the throw is one line, without a stack trace
       assert.match(
-        log,
+        fx.log,
         /RemigrationError: V2vMigration web-01: re-migration refused: the error shown for this resource says why, and how to proceed/,
       );
-      assert.doesNotMatch(log, /\n\s*at .*v2v-remigration-guard/);
-      assert.doesNotMatch(log, /RemigrationError: .*was already migrated/);
+      assert.doesNotMatch(fx.log, /\n\s*at .*v2v-remigration-guard/);
+      assert.doesNotMatch(fx.log, /RemigrationError: .*was already migrated/);
     }
     assert.strictEqual(submitted(), 1, "nothing was submitted");
-    assert.strictEqual(sim.stats.byRoute["DELETE /v1/longjobs/{uuid}"] ?? 0, 0, "nothing was deleted");
+    assert.strictEqual(fx.sim.stats.byRoute["DELETE /v1/longjobs/{uuid}"] ?? 0, 0, "nothing was deleted");
     const after = await recorded("web-01");
     assert.deepStrictEqual(after.outputs, before.outputs, "the recorded migration is untouched");
-    assert.deepStrictEqual(await h.outputs(), outputsBefore, "the stack outputs are untouched");
-    assert.strictEqual(sim.world.get("longJobs", before.id)!.state, "Succeeded");
+    assert.deepStrictEqual(await fx.h.outputs(), outputsBefore, "the stack outputs are untouched");
+    assert.strictEqual(fx.sim.world.get("longJobs", before.id)!.state, "Succeeded");
   });
 
   it('ignoreChanges: ["cpuNum"] keeps the migration as it is: preview shows no change', async () => {
     web01().ignoreChanges = ["cpuNum"];
     await setSpec();
-    const preview = await h.stack.preview({ ...opts(), expectNoChanges: true });
+    const preview = await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(preview.changeSummary), ["same"]);
     assert.strictEqual(submitted(), 1);
   });
@@ -134,9 +106,9 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
     delete web01().ignoreChanges;
     web01().args.allowRemigration = true;
     await setSpec();
-    const preview = await h.stack.preview(opts());
+    const preview = await fx.h.stack.preview(fx.opts());
     assert.strictEqual(preview.changeSummary.replace, 1);
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.replace, 1);
     assert.strictEqual(submitted(), 2, "exactly one new long job");
     const after = await recorded("web-01");
@@ -144,7 +116,7 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
     assert.strictEqual(after.outputs.cpuNum, 4);
     assert.strictEqual(after.outputs.allowRemigration, true);
     assert.notStrictEqual(after.outputs.vmUuid, before.outputs.vmUuid, "a second VM was migrated");
-    assert.ok(sim.world.get("vms", before.outputs.vmUuid), "the first VM is kept (deleteMigratedVm is not set)");
+    assert.ok(fx.sim.world.get("vms", before.outputs.vmUuid), "the first VM is kept (deleteMigratedVm is not set)");
     // the new job keeps the recorded resourceUuid: the old record was deleted first, and is the only one
     assert.strictEqual(after.id, before.id);
     assert.deepStrictEqual(
@@ -157,17 +129,17 @@ describe("e2e: the re-migration guard on the real Pulumi engine", function () {
   it("a Failed migration that is changed still replaces without the opt-in", async () => {
     spec.migrations.push(migration("app-01", U.vmwareApp01));
     await setSpec();
-    sim.faults.failNextJob("v2v", { details: "virt-v2v: guest OS not supported" });
-    await assert.rejects(h.stack.up(opts()), /guest OS not supported/);
+    fx.sim.faults.failNextJob("v2v", { details: "virt-v2v: guest OS not supported" });
+    await assert.rejects(fx.h.stack.up(fx.opts()), /guest OS not supported/);
     const failed = await recorded("app-01");
     assert.strictEqual(failed.outputs.state, "Failed");
     const before = submitted();
 
     spec.migrations[1].args.cpuNum = 1;
     await setSpec();
-    const preview = await h.stack.preview(opts());
+    const preview = await fx.h.stack.preview(fx.opts());
     assert.strictEqual(preview.changeSummary.replace, 1);
-    const res = await h.stack.up(opts());
+    const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.resourceChanges?.replace, 1);
     assert.strictEqual(submitted(), before + 1, "one new long job");
     const replaced = await recorded("app-01");

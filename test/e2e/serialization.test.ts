@@ -6,10 +6,10 @@ import * as assert from "assert";
 import { execFile, execFileSync } from "child_process";
 import { promisify } from "util";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, ConsumerProject, PACKAGE_NAME } from "./harness";
+import { SEED_UUIDS as U } from "../../simulator";
+import { e2eFixture } from "./fixture";
+import { PACKAGE_NAME } from "./harness";
 
 const PROVIDERS = ["v2v-migration", "ova-package"];
 const SECRET = "serialization-Secr3t-5e1f";
@@ -65,29 +65,23 @@ function resolveRequireFromString(dir: string): string {
 
 describe("packaging: providers serialized and loaded the way the engine does", function () {
   this.timeout(120_000);
-  let sim: ZStackSimulator;
-  let project: ConsumerProject;
+  const fx = e2eFixture({
+    stack: "serialize",
+    project: { program: "module.exports = {};\n", files: { "serialize.js": SERIALIZE } },
+    stackless: true,
+  });
   let serialized: Record<string, { text: string; exportName: string; containsSecrets: boolean }>;
 
-  before(async () => {
-    sim = await startSimulator({ port: 0, quiet: true });
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-serialize-")), {
-      program: "module.exports = {};\n",
-      files: { "serialize.js": SERIALIZE },
-    });
+  before(() => {
     const node = process.execPath;
-    serialized = JSON.parse(execFileSync(node, ["serialize.js"], { cwd: project.dir, encoding: "utf8" }));
+    serialized = JSON.parse(execFileSync(node, ["serialize.js"], { cwd: fx.project.dir, encoding: "utf8" }));
     fs.writeFileSync(
-      path.join(project.dir, "load.js"),
+      path.join(fx.project.dir, "load.js"),
       LOAD_AND_CALL.replace(
         'require("@pulumi/pulumi/node_modules/require-from-string/index.js")',
-        `require(${JSON.stringify(resolveRequireFromString(project.dir))})`,
+        `require(${JSON.stringify(resolveRequireFromString(fx.project.dir))})`,
       ),
     );
-  });
-  after(async () => {
-    await sim?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
   });
 
   for (const name of PROVIDERS) {
@@ -103,12 +97,12 @@ describe("packaging: providers serialized and loaded the way the engine does", f
       });
 
       it("loads in a fresh process from the npm-pack install, configures from zstack:* config and answers check/read against the simulator", async () => {
-        const textFile = path.join(project.dir, `${name}.provider.js`);
+        const textFile = path.join(fx.project.dir, `${name}.provider.js`);
         fs.writeFileSync(textFile, serialized[name].text);
-        sim.stats.reset();
+        fx.sim.stats.reset();
         // asynchronously: the simulator it calls runs in this process
-        const { stdout } = await promisify(execFile)(process.execPath, ["load.js", textFile, sim.url, name], {
-          cwd: project.dir,
+        const { stdout } = await promisify(execFile)(process.execPath, ["load.js", textFile, fx.sim.url, name], {
+          cwd: fx.project.dir,
           encoding: "utf8",
         });
         const out = JSON.parse(stdout);
@@ -120,7 +114,7 @@ describe("packaging: providers serialized and loaded the way the engine does", f
           assert.ok(props.includes("cpuNum") && props.includes("l3NetworkUuids"), JSON.stringify(out.checkBad));
         }
         assert.strictEqual(out.read.id, undefined, "a uuid unknown to ZStack reads as gone");
-        assert.ok(sim.stats.requests > 0, "the loaded provider talked to the configured endpoint");
+        assert.ok(fx.sim.stats.requests > 0, "the loaded provider talked to the configured endpoint");
       });
     });
   }
