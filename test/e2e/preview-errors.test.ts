@@ -5,15 +5,10 @@
 // The limits are checked on the simulator's side (requests, logins); preview wall times are in
 // `npm run bench` (docs/benchmarks.md), never asserted here.
 import * as assert from "assert";
-import { createHash } from "crypto";
-import * as fs from "fs";
 import * as net from "net";
-import * as os from "os";
-import * as path from "path";
-import { startSimulator, SEED_UUIDS as U, ZStackSimulator } from "../../simulator";
-import { createConsumerProject, ConsumerProject, E2EStack, withStack } from "./harness";
+import { SEED_UUIDS as U } from "../../simulator";
+import { e2eFixture, MIN } from "./fixture";
 
-const MIN = 60_000;
 const PASSWORD = "e2e-Pr3view-err0rs-pa55word";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
@@ -70,65 +65,39 @@ function occurrences(out: string, needle: string): number {
 
 describe("e2e: a program's lookups that cannot answer fail preview with one clear message", function () {
   this.timeout(10 * MIN);
-  let sim: ZStackSimulator;
-  let project: ConsumerProject;
-  let h: E2EStack;
-  let log = "";
+  const fx = e2eFixture({
+    stack: "preview-errors",
+    project: { program: PROGRAM, language: "ts" },
+    password: PASSWORD,
+    config: { "e2e:source": "vmware-web-01" },
+  });
   const stat = (pattern: RegExp): number =>
-    Object.entries(sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
+    Object.entries(fx.sim.stats.byRoute).reduce((n, [route, c]) => (pattern.test(route) ? n + c : n), 0);
   const requests = () => stat(/./);
   const logins = () => stat(/^PUT \/v1\/accounts\/login$/);
-  const config = (over: Record<string, string | { value: string; secret: boolean }> = {}) => ({
-    "zstack:endpoint": sim.url,
-    "zstack:accountName": "admin",
-    "zstack:password": { value: PASSWORD, secret: true },
-    "e2e:source": "vmware-web-01",
-    ...over,
-  });
-
   /** With `change` set, runs a preview that must fail; returns what the engine printed during it. */
   async function failingPreview(change: () => Promise<void>, undo: () => Promise<void>): Promise<string> {
     let out = "";
     await change();
     try {
-      await assert.rejects(h.stack.preview({ onOutput: (s: string) => (out += s) }));
+      await assert.rejects(fx.h.stack.preview({ onOutput: (s: string) => (out += s) }));
     } finally {
-      log += out;
+      fx.log += out;
       await undo();
     }
     return out;
   }
 
-  before(async function () {
-    sim = await startSimulator({ port: 0, quiet: true });
-    sim.world.update("accounts", U.adminAccount, { password: createHash("sha512").update(PASSWORD).digest("hex") });
-    project = await createConsumerProject(fs.mkdtempSync(path.join(os.tmpdir(), "pzm-preview-errors-")), {
-      program: PROGRAM,
-      language: "ts",
-    });
-    h = await withStack(project.dir, "preview-errors", config());
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(`--- engine output ---\n${log.slice(-20000)}`);
-  });
-
-  after(async () => {
-    await h?.dispose();
-    await sim?.stop();
-    if (project) fs.rmSync(project.dir, { recursive: true, force: true });
-  });
-
   it("the program previews (the baseline the failures below differ from by one setting)", async () => {
-    const res = await h.stack.preview({ onOutput: (s: string) => (log += s) });
+    const res = await fx.h.stack.preview(fx.opts());
     assert.strictEqual(res.changeSummary.create, 2); // the stack + web-01
   });
 
   it("a misspelled source: the lookup's message once, no stack trace, nothing but lookups sent", async () => {
     const before = stat(/^(POST|PUT|DELETE) /) - logins();
     const out = await failingPreview(
-      () => h.setConfig({ "e2e:source": "vmware-web-1" }),
-      () => h.setConfig({ "e2e:source": "vmware-web-01" }),
+      () => fx.h.setConfig({ "e2e:source": "vmware-web-1" }),
+      () => fx.h.setConfig({ "e2e:source": "vmware-web-01" }),
     );
     const message = "getVmInstance: no VmInstance matches name=vmware-web-1";
     assert.strictEqual(occurrences(out, message), 1, out);
@@ -138,8 +107,8 @@ describe("e2e: a program's lookups that cannot answer fail preview with one clea
 
   it("a wrong password: ZStack's refusal once (not once per lookup), no stack trace", async () => {
     const out = await failingPreview(
-      () => h.setConfig({ "zstack:password": { value: "not-the-password", secret: true } }),
-      () => h.setConfig({ "zstack:password": { value: PASSWORD, secret: true } }),
+      () => fx.h.setConfig({ "zstack:password": { value: "not-the-password", secret: true } }),
+      () => fx.h.setConfig({ "zstack:password": { value: PASSWORD, secret: true } }),
     );
     assert.strictEqual(occurrences(out, 'ZStack refused the login of account "admin"'), 1, out);
     assert.doesNotMatch(out, NOISE);
@@ -150,8 +119,8 @@ describe("e2e: a program's lookups that cannot answer fail preview with one clea
     const port = await closedPort();
     const requestsBefore = requests();
     const out = await failingPreview(
-      () => h.setConfig({ "zstack:endpoint": `http://127.0.0.1:${port}` }),
-      () => h.setConfig({ "zstack:endpoint": sim.url }),
+      () => fx.h.setConfig({ "zstack:endpoint": `http://127.0.0.1:${port}` }),
+      () => fx.h.setConfig({ "zstack:endpoint": fx.sim.url }),
     );
     const message = `cannot reach ZStack at http://127.0.0.1:${port}/zstack after 3 attempt(s)`;
     assert.strictEqual(occurrences(out, message), 1, out);
@@ -161,19 +130,19 @@ describe("e2e: a program's lookups that cannot answer fail preview with one clea
 
   it("a wrong endpoint fails the preview of a program without lookups (the provider's check), naming it", async () => {
     const port = await closedPort();
-    await h.setConfig({
+    await fx.h.setConfig({
       "e2e:noLookups": "true",
       "e2e:sourceUuid": U.vmwareWeb01,
       "e2e:primaryStorageUuid": U.primaryStorage,
       "e2e:l3NetworkUuid": U.l3Private,
     });
     try {
-      const res = await h.stack.preview({ onOutput: (s: string) => (log += s) });
+      const res = await fx.h.stack.preview(fx.opts());
       assert.strictEqual(res.changeSummary.create, 2, "the same program previews against the right endpoint");
       const requestsBefore = requests();
       const out = await failingPreview(
-        () => h.setConfig({ "zstack:endpoint": `http://127.0.0.1:${port}` }),
-        () => h.setConfig({ "zstack:endpoint": sim.url }),
+        () => fx.h.setConfig({ "zstack:endpoint": `http://127.0.0.1:${port}` }),
+        () => fx.h.setConfig({ "zstack:endpoint": fx.sim.url }),
       );
       assert.match(
         out,
@@ -182,14 +151,14 @@ describe("e2e: a program's lookups that cannot answer fail preview with one clea
       assert.match(out, /zstack:validateReferences to false/);
       assert.strictEqual(requests(), requestsBefore, "nothing reached the simulator");
     } finally {
-      await h.stack.removeConfig("e2e:noLookups");
+      await fx.h.stack.removeConfig("e2e:noLookups");
     }
   });
 
   it("no zstack:endpoint: says what to set, once", async () => {
     const out = await failingPreview(
-      () => h.stack.removeConfig("zstack:endpoint"),
-      () => h.setConfig({ "zstack:endpoint": sim.url }),
+      () => fx.h.stack.removeConfig("zstack:endpoint"),
+      () => fx.h.setConfig({ "zstack:endpoint": fx.sim.url }),
     );
     assert.strictEqual(occurrences(out, "the ZStack endpoint is not configured. Set zstack:endpoint"), 1, out);
     assert.doesNotMatch(out, NOISE);
