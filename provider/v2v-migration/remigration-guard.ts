@@ -61,7 +61,7 @@ export function remigrationError(
       `The change to ${names} would replace this resource: ${outcome}.`,
       "To proceed, either:",
       `  - revert the change to ${names};`,
-      `  - or keep the migration as it is and add ${JSON.stringify(changed)} to this resource's ignoreChanges option;`,
+      `  - or keep the migration as it is and add ${JSON.stringify(changed)} to this resource's ignoreChanges option (in a MigrationPlan: to the entry's ignoreChanges);`,
       `  - or set allowRemigration: true on this resource to migrate it again (a replace: the old long-job record is deleted, ${kept}, and a new conversion is submitted).`,
     ].join("\n"),
     changed,

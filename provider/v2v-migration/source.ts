@@ -62,7 +62,7 @@ function oneSourceNamed(name: string, found: readonly VmInstanceInventory[]): Vm
   if (found.length === 0) throw new SourceVmError(`sourceVmName: no ${criteria} exists in ZStack`);
   const candidates = found.map((vm) => `${vm.uuid} (${JSON.stringify(vm.name)})`).join(", ");
   throw new SourceVmError(
-    `sourceVmName: ${found.length} VMs match ${criteria}: ${candidates}; give url: "vmware://<uuid>" to choose one`,
+    `sourceVmName: ${found.length} VMs match ${criteria}: ${candidates}; give url: "vmware://<uuid>" to choose one (in a MigrationPlan: source: "<uuid>")`,
   );
 }
 

@@ -596,7 +596,7 @@ describe("V2vMigration provider: the re-migration guard (diff of a Succeeded mig
         "The change to cpuNum, sshPrivKey would replace this resource: the conversion would run again and leave a second VM next to the first.",
         "To proceed, either:",
         "  - revert the change to cpuNum, sshPrivKey;",
-        '  - or keep the migration as it is and add ["cpuNum","sshPrivKey"] to this resource\'s ignoreChanges option;',
+        '  - or keep the migration as it is and add ["cpuNum","sshPrivKey"] to this resource\'s ignoreChanges option (in a MigrationPlan: to the entry\'s ignoreChanges);',
         `  - or set allowRemigration: true on this resource to migrate it again (a replace: the old long-job record is deleted, the migrated VM ${VM} is kept (deleteMigratedVm is not set), and a new conversion is submitted).`,
       ].join("\n"),
     );
