@@ -89,7 +89,12 @@ async function checkReferences(c: ZStackClient, v: Validator): Promise<void> {
   }
   if (vmUuid && !ours) {
     if (!vm) v.fail("vmUuid", `Not found the vm to be exported with the uuid: ${vmUuid}`);
-    else if (vm.state !== "Stopped") v.fail("vmUuid", "Only vm in state: Stopped can be exported.");
+    else if (vm.state !== "Stopped") {
+      v.fail(
+        "vmUuid",
+        `Only vm in state: Stopped can be exported. (VM ${vm.name ?? ""} [uuid:${vmUuid}] is ${vm.state})`,
+      );
+    }
   }
 }
 

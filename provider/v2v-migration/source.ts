@@ -5,6 +5,7 @@
  * recorded at create are carried over ({@link recordedSource}).
  */
 import { VmInstanceInventory, ZStackClient, ZStackError, esxVmInstancesNamed, getVmInstance } from "../client";
+import { distance } from "fastest-levenshtein";
 import { jsonEqual } from "../core/values";
 
 /** The source VM cannot be resolved: no VM, several, or not a VMware one. */
@@ -52,7 +53,31 @@ export async function sourceVmFromListing(
   name: string,
 ): Promise<VmInstanceInventory> {
   const found = listing.filter((vm) => vm.name === name);
-  return found.length ? oneSourceNamed(name, found) : sourceVmByName(c, name);
+  if (found.length) return oneSourceNamed(name, found);
+  try {
+    return await sourceVmByName(c, name);
+  } catch (e) {
+    if (!(e instanceof SourceVmError)) throw e;
+    const near = nearestNames(name, listing);
+    if (near.length === 0) throw e;
+    throw new SourceVmError(`${e.message}; did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?`);
+  }
+}
+
+/**
+ * The VMware VM names closest to a misspelled `name`: those the fewest edits away (at most 3, and at
+ * most half its length), at most three.
+ */
+function nearestNames(name: string, listing: readonly VmInstanceInventory[]): string[] {
+  const limit = Math.min(3, Math.floor(name.length / 2));
+  const scored = [...new Set(listing.map((vm) => vm.name).filter((n): n is string => typeof n === "string"))]
+    .map((n) => ({ n, d: distance(name.toLowerCase(), n.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  return scored
+    .filter((x) => x.d === scored[0].d)
+    .slice(0, 3)
+    .map((x) => x.n);
 }
 
 /** The one VM of `found` (the ESX VMs named `name`); an error naming the criteria and the candidates otherwise. */

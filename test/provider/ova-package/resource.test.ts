@@ -96,7 +96,12 @@ describe("OvaPackage provider: check against ZStack (ZStack's own wording)", () 
   });
   it("reports a VM that is not Stopped", async () => {
     const r = await provider.check({}, asRecord(inputs({ vmUuid: U.vmRunning })));
-    assert.deepStrictEqual(r.failures, [{ property: "vmUuid", reason: "Only vm in state: Stopped can be exported." }]);
+    assert.deepStrictEqual(r.failures, [
+      {
+        property: "vmUuid",
+        reason: `Only vm in state: Stopped can be exported. (VM app-server-1 [uuid:${U.vmRunning}] is Running)`,
+      },
+    ]);
   });
   it("reports a backup storage that is not ImageStore, or does not exist", async () => {
     const r = await provider.check({}, asRecord(inputs({ backupStorageUuid: U.bsSftp })));

@@ -84,6 +84,17 @@ describe("V2vMigration provider: sourceVmName (check against ZStack)", () => {
     }
   });
 
+  it("suggests the VMware VM names close to a misspelled one", async () => {
+    const r = await provider.check({}, byName({ sourceVmName: "vmware-web-1" }));
+    assert.deepStrictEqual(
+      r.failures.map((f) => f.property),
+      ["sourceVmName"],
+    );
+    assert.match(r.failures[0].reason, /exists in ZStack; did you mean "vmware-web-01"\?$/);
+    const far = await provider.check({}, byName({ sourceVmName: "no-such-vm" }));
+    assert.doesNotMatch(far.failures[0].reason, /did you mean/);
+  });
+
   it("fails when several VMware VMs have the name, listing each candidate's uuid and name", async () => {
     const twin = "7777777777774777a777777777777777";
     sim.world.insert("vms", esxRow(twin, "vmware-db-01"));
