@@ -43,8 +43,11 @@ export interface OvaPackageInputs {
   description?: string;
   /** uuid of the package (dash-less v1–v5). Default: derived from project, stack and resource name. */
   resourceUuid?: string;
+  /** uuids of ZStack tags to attach to the new object. */
   tagUuids?: string[];
+  /** ZStack system tags, sent with the export call. */
   systemTags?: string[];
+  /** ZStack user tags, sent with the export call. */
   userTags?: string[];
   /** The provider's own waits (Pulumi's `customTimeouts` do not reach dynamic providers). */
   timeouts?: OvaPackageTimeouts;

@@ -86,17 +86,29 @@ export interface V2vMigrationInputs {
    * `vmware://` url); required for other sources. As an output: the value migrated with.
    */
   cpuNum?: number;
-  /** Memory of the new VM in bytes, ≥ 1. Default: the source VM's, as for `cpuNum`. */
+  /**
+   * Memory of the new VM in **bytes** (≥ 1), e.g. `4 * 1024 ** 3` for 4 GiB. Default: the source VM's,
+   * as for `cpuNum`. As an output: the value migrated with.
+   */
   memorySize?: number;
+  /** Zone of the new VM (Enabled). Default: ZStack chooses, from the primary storage and networks. */
   zoneUuid?: string;
+  /** Cluster of the new VM (Enabled). Default: ZStack chooses. */
   clusterUuid?: string;
+  /** KVM host the new VM is placed on (Enabled and Connected). Default: ZStack's allocator chooses. */
   hostUuid?: string;
+  /** Primary storage of the new VM's disks (Enabled and Connected); the capacity preflight checks its space. */
   primaryStorageUuid: string;
   /** L3 networks of the new VM (non-empty). */
   l3NetworkUuids: string[];
   /** Default L3 network; must be one of `l3NetworkUuids`. */
   defaultL3NetworkUuid?: string;
+  /**
+   * Guest platform of the new VM, which decides its device drivers: `Linux`, `Windows`, `WindowsVirtio`,
+   * `Paravirtualization` or `Other`. Default: ZStack's (from the source VM's guest OS where it knows it).
+   */
   platform?: (typeof PLATFORMS)[number];
+  /** `UserVm` (ZStack's default) or `ApplianceVm`. */
   type?: (typeof VM_TYPES)[number];
   /** `InstantStart` (ZStack's default) starts the VM after conversion; `JustConvert` does not. */
   strategy?: (typeof STRATEGIES)[number];
@@ -109,6 +121,7 @@ export interface V2vMigrationInputs {
    * name, so an interrupted `pulumi up` adopts the job it already submitted.
    */
   resourceUuid?: string;
+  /** How virt-v2v converts the disks: `CapacityOptimized` or `EfficiencyFirst`. Default: ZStack's. */
   convertStrategy?: (typeof CONVERT_STRATEGIES)[number];
   /** Private key for SSH to a KVM source; stored as a secret. Prefer `pulumi.secret(...)`. */
   sshPrivKey?: string;
@@ -116,8 +129,11 @@ export interface V2vMigrationInputs {
   pauseVm?: boolean;
   /** Source disks to skip, e.g. `[{deviceId: "vdb", skip: true}]` (shape unconfirmed by ZStack docs). */
   volumeFilters?: Array<Record<string, unknown>>;
+  /** uuids of existing ZStack tags for what the conversion creates (ZStack's `tagUuids` parameter). */
   tagUuids?: string[];
+  /** ZStack system tags of the conversion request, e.g. `v2v::network::…` (sent with the create call). */
   systemTags?: string[];
+  /** ZStack user tags of the conversion request (sent with the create call). */
   userTags?: string[];
   /** The provider's own waits (Pulumi's `customTimeouts` do not reach dynamic providers). */
   timeouts?: V2vMigrationTimeouts;

@@ -49,6 +49,7 @@ import {
 import { waitWithProgress } from "../core/polling";
 import { CheckResult, ResourceLogic } from "../core/resource";
 import { Validator, timeoutOf } from "../core/validation";
+import { formatBytes } from "../core/units";
 import { containsUnknown, jsonEqual, withoutUndefined } from "../core/values";
 import { HostSlots, Slot, SlotRequest, hostSlots } from "./in-flight";
 import {
@@ -68,6 +69,9 @@ import { validateInputs } from "./validate";
 
 const TYPE_NAME = "V2vMigration";
 
+/** A memory size below this is surely a unit mistake (GiB meant): `check` warns. */
+const SMALL_MEMORY = 64 * 1024 ** 2;
+
 const asString = (x: unknown): string | undefined => (typeof x === "string" ? x : undefined);
 
 export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V2vMigrationOutputs> {
@@ -77,8 +81,8 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
 
   // ------------------------------------------------------------------ check
 
-  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResult> {
-    return checkInputs(olds, news, {
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResult> {
+    const r = await checkInputs(olds, news, {
       typeName: TYPE_NAME,
       message: V2V_MESSAGE,
       inputs: V2V_MIGRATION_INPUTS,
@@ -100,6 +104,14 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       },
       checkReferences: (c, v, inputs) => this.checkAgainstZStack(c, v, inputs),
     });
+    const memory = r.inputs.memorySize;
+    if (typeof memory === "number" && memory > 0 && memory < SMALL_MEMORY) {
+      const label = resourceLabel(TYPE_NAME, r.inputs, asString(r.inputs.name));
+      this.ctx.log(
+        `${label}: warning: memorySize is ${memory} bytes (${formatBytes(memory)}); memorySize is in bytes: did you mean ${memory} GiB (${memory} * 1024 ** 3)?`,
+      );
+    }
+    return r;
   }
 
   /** The references (`references.ts`), then, for a migration this run creates, the capacity preflight (`preflight.ts`). */

@@ -60,6 +60,23 @@ describe("V2vMigration provider: check (local validation)", () => {
     assert.strictEqual(r.inputs.resourceUuid, "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f");
   });
 
+  it("warns when memorySize is under 64 MiB (bytes meant as GiB), without failing", async () => {
+    const lines: string[] = [];
+    const p = new V2vMigrationProvider({ log: (l) => lines.push(l) });
+    await p.configure({ config: config({}) });
+    const r = await p.check({}, asRecord(inputs({ memorySize: 4 })));
+    assert.deepStrictEqual(r.failures, []);
+    assert.ok(
+      lines.some((l) => /memorySize is 4 bytes .*did you mean 4 GiB/.test(l)),
+      lines.join("\n"),
+    );
+    const big: string[] = [];
+    const q = new V2vMigrationProvider({ log: (l) => big.push(l) });
+    await q.configure({ config: config({}) });
+    await q.check({}, asRecord(inputs({ memorySize: 4 * 1024 ** 3 })));
+    assert.deepStrictEqual(big, []);
+  });
+
   it("fills a missing resourceUuid, and keeps the previous one on later checks", async () => {
     const first = await provider.check({}, asRecord(inputs({ resourceUuid: undefined })));
     assert.match(String(first.inputs.resourceUuid), /^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
