@@ -39,6 +39,14 @@ const FIGURES: Record<string, RegExp[]> = {
     /^ {2}wave: \d+ conversions in \d+ simulated minutes; ideal/m,
     /^ {2}highest concurrency per conversion host: .*\(maxInFlight \d+\)$/m,
   ],
+  "preview-errors": [
+    /^ {2}the program, previewing +[\d.]+ s$/m,
+    /^ {2}a misspelled lookup +[\d.]+ s$/m,
+    /^ {2}a wrong password +[\d.]+ s$/m,
+    /^ {2}a closed port +[\d.]+ s$/m,
+    /^ {2}no zstack:endpoint +[\d.]+ s$/m,
+    /^ {2}a wrong endpoint, no lookups +[\d.]+ s$/m,
+  ],
 };
 
 /** `node bench/index.ts --short <name>` (as npm run bench does it, minus the build): exit code and output. */
