@@ -55,6 +55,10 @@ export interface OvaPackage extends OutputsOf<OvaPackageOutputs> {}
 // the interface above declares the output properties; the engine sets them from the provider's outputs
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class OvaPackage extends pulumi.dynamic.Resource {
+  /** Creates the object from `args` (a missing required input is named by the type checker). */
+  constructor(name: string, args: OvaPackageArgs, opts?: pulumi.CustomResourceOptions);
+  /** Takes over an existing object by `adoptUuid`; the other inputs are optional. */
+  constructor(name: string, args: OvaPackageAdoptArgs, opts?: pulumi.CustomResourceOptions);
   constructor(name: string, args: OvaPackageArgs | OvaPackageAdoptArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, resourceProps(SHAPE, name, args), resourceOptions(SHAPE, opts), "zstack", "OvaPackage");
   }

@@ -54,6 +54,10 @@ export interface V2vConversionHost extends OutputsOf<V2vConversionHostOutputs> {
 // the interface above declares the output properties; the engine sets them from the provider's outputs
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class V2vConversionHost extends pulumi.dynamic.Resource {
+  /** Creates the object from `args` (a missing required input is named by the type checker). */
+  constructor(name: string, args: V2vConversionHostArgs, opts?: pulumi.CustomResourceOptions);
+  /** Takes over an existing object by `adoptUuid`; the other inputs are optional. */
+  constructor(name: string, args: V2vConversionHostAdoptArgs, opts?: pulumi.CustomResourceOptions);
   constructor(
     name: string,
     args: V2vConversionHostArgs | V2vConversionHostAdoptArgs,

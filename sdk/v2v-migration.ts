@@ -64,6 +64,10 @@ export interface V2vMigration extends OutputsOf<V2vMigrationOutputs> {}
 // the interface above declares the output properties; the engine sets them from the provider's outputs
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class V2vMigration extends pulumi.dynamic.Resource {
+  /** Creates the object from `args` (a missing required input is named by the type checker). */
+  constructor(name: string, args: V2vMigrationArgs, opts?: pulumi.CustomResourceOptions);
+  /** Takes over an existing object by `adoptUuid`; the other inputs are optional. */
+  constructor(name: string, args: V2vMigrationAdoptArgs, opts?: pulumi.CustomResourceOptions);
   constructor(name: string, args: V2vMigrationArgs | V2vMigrationAdoptArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, resourceProps(SHAPE, name, args), resourceOptions(SHAPE, opts), "zstack", "V2vMigration");
   }
