@@ -16,9 +16,11 @@
  * process (another `pulumi up` on the same host) sees this one's jobs at its next listing.
  *
  * A killed run submits nothing from its queue: the process ends synchronously with its engine
- * (`process-lifecycle.ts`), so no waiter ever wakes.
+ * (`process-lifecycle.ts`), so no waiter ever wakes. A cancelled run (the engine's Cancel, a first Ctrl-C:
+ * `core/cancellation.ts`) submits nothing more either: every waiter leaves the queue with RunCancelledError.
  */
 import { Clock, LongJobInventory, ZStackClient, longJobData, longJobsIn, processRegistry, registered } from "../client";
+import { RunCancelledError, isRunCancelled, onRunCancelled } from "../core/cancellation";
 import { formatDuration } from "../core/units";
 
 /** The long-job states in which a conversion occupies its host (docs/zstack-wire.md §6.2). */
@@ -101,20 +103,38 @@ export class HostSlots {
     await this.seed();
     if (this.held.has(req.key)) return this.slot(req.key);
     this.external.delete(req.key); // a rerun of a job ZStack still listed
+    if (isRunCancelled()) throw this.cancelled(req, 0);
     if (this.queue.length === 0 && this.inFlight() < req.limit) return this.take(req.key);
     const now = this.clock.now();
-    await new Promise<void>((grant) => {
+    await new Promise<void>((grant, reject) => {
       const w: Waiter = { ...req, since: now, lastLogAt: now, lastAhead: this.queue.length, grant };
       this.queue.push(w);
       req.log(
         `${req.label}: queued: ${this.queue.length - 1} ahead of it, ${this.inFlight()} of ${req.limit} conversions running on ${this.hostText()}`,
       );
+      // a cancelled run (Ctrl-C) submits nothing more: the waiter leaves the queue unsubmitted
+      const unsubscribe = onRunCancelled(() => {
+        const i = this.queue.indexOf(w);
+        if (i < 0) return;
+        this.queue.splice(i, 1);
+        reject(this.cancelled(req, this.clock.now() - now));
+      });
+      w.grant = () => {
+        unsubscribe();
+        grant();
+      };
       void this.refreshWhileQueued();
     });
     req.log(
       `${req.label}: a conversion slot on ${this.hostText()} is free after ${formatDuration(this.clock.now() - now)} queued (${this.inFlight()} of ${req.limit} running); submitting`,
     );
     return this.slot(req.key);
+  }
+
+  private cancelled(req: SlotRequest, queuedMs: number): RunCancelledError {
+    const line = `${req.label}: not submitted: the run was cancelled (Ctrl-C) while it ${queuedMs > 0 ? `was queued for ${formatDuration(queuedMs)}` : "waited to start"}; nothing was sent to ZStack, and the next pulumi up migrates it`;
+    req.log(line);
+    return new RunCancelledError(line);
   }
 
   /** The slot of a job that already runs (adopted by an interrupted run's re-run): never waits, never counted twice. */

@@ -14,6 +14,7 @@ import { ProviderContext, ProviderDeps } from "../../core/context";
 import { DiffResult, RecordedFailure } from "../../core/lifecycle";
 import type { CheckResult, ResourceFactory, ResourceLogic } from "../../core/resource";
 import { withoutUndefined } from "../../core/values";
+import { watchEngineCancel } from "./engine-cancel";
 import { installProcessLifecycle } from "./process-lifecycle";
 
 /** Where the dynamic-provider server carries the serialized provider, in inputs and outputs. */
@@ -131,9 +132,10 @@ export class DynamicProvider<I extends object, O extends object> implements dyna
 
 /**
  * The provider an entry module exports (`provider/providers/*.ts`): in the engine's
- * dynamic-provider process, the process ends with the engine (see process-lifecycle.ts).
+ * dynamic-provider process, the process ends with the engine (see process-lifecycle.ts), and the
+ * engine's Cancel (a first Ctrl-C) cancels the run (engine-cancel.ts).
  */
 export function entryProvider<P>(make: () => P): P {
-  installProcessLifecycle();
+  if (installProcessLifecycle()) watchEngineCancel(require.main?.filename);
   return make();
 }

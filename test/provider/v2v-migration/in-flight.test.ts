@@ -7,6 +7,7 @@ import { V2V_JOB_NAME } from "../../../provider/v2v-migration/inputs";
 import { V2vMigrationInputs } from "../../../provider/v2v-migration/inputs";
 import { HostSlots, SlotRequest, conversionHostOfJob } from "../../../provider/v2v-migration/in-flight";
 import { ZStackClient, convertVmFromForeignHypervisor } from "../../../provider/client";
+import { RunCancelledError, cancelRun, resetRunCancellation } from "../../../provider/core/cancellation";
 import { SEED_CREDENTIALS } from "../../../simulator";
 import { Sim, accountConfig, newSim, v2vHarness, virtualClock } from "../helpers";
 
@@ -69,6 +70,33 @@ describe("in-flight limit: a conversion host's slots", () => {
     (await c).release();
     (await d).release();
     assert.strictEqual(slots.inFlight(), 0);
+  });
+
+  it("a cancelled run (the engine's Cancel, a first Ctrl-C) submits nothing from its queue, and starts nothing new", async () => {
+    const lines: string[] = [];
+    const slots = new HostSlots(client(sim), virtualClock(sim), U.convHost, V2V_JOB_NAME);
+    try {
+      const a = await slots.acquire(request(key(1), 1, lines));
+      const queued = [slots.acquire(request(key(2), 1, lines)), slots.acquire(request(key(3), 1, lines))];
+      const outcomes = Promise.allSettled(queued);
+      await settle();
+      assert.strictEqual(slots.queued(), 2);
+      cancelRun();
+      const settled = await outcomes;
+      assert.deepStrictEqual(
+        settled.map((r) => r.status),
+        ["rejected", "rejected"],
+      );
+      for (const r of settled) assert.ok(r.status === "rejected" && r.reason instanceof RunCancelledError);
+      assert.strictEqual(slots.queued(), 0);
+      a.release(); // the running one ends: no queued migration takes its slot
+      await settle();
+      assert.strictEqual(slots.inFlight(), 0);
+      await assert.rejects(slots.acquire(request(key(4), 1, lines)), RunCancelledError);
+      assert.match(lines.join("\n"), /V2vMigration m-0002: not submitted: the run was cancelled \(Ctrl-C\)/);
+    } finally {
+      resetRunCancellation();
+    }
   });
 
   it("counts the unfinished conversions ZStack already runs on the host, and frees their slots when ZStack lists them finished", async () => {
