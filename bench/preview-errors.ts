@@ -5,10 +5,10 @@
 // themselves are asserted in test/e2e/preview-errors.test.ts; the times are only measured here.
 //
 //   npx ts-node --transpile-only bench/preview-errors.ts [--short]
-import * as net from "net";
 import { SEED_CREDENTIALS, SEED_UUIDS as U, startSimulator } from "../simulator";
 import { createConsumerProject, makeTempDir, removeDir, StackConfig, withStack } from "../test/e2e/harness";
 import { byMode } from "./mode";
+import { closedPort } from "../test/support/ports";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { V2vMigration, getHost, getL3NetworkOutput, getPrimaryStorageOutput, getVmInstance } from "pulumi-zstack-migration";
@@ -36,15 +36,6 @@ export = async () => {
   return {};
 };
 `;
-
-/** A port on 127.0.0.1 that refuses connections. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

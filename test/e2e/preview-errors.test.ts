@@ -5,9 +5,9 @@
 // The limits are checked on the simulator's side (requests, logins); preview wall times are in
 // `npm run bench` (docs/benchmarks.md), never asserted here.
 import * as assert from "assert";
-import * as net from "net";
 import { SEED_UUIDS as U } from "../../simulator";
 import { e2eFixture, MIN } from "./fixture";
+import { closedPort } from "../support/ports";
 
 const PASSWORD = "e2e-Pr3view-err0rs-pa55word";
 
@@ -44,15 +44,6 @@ export = async () => {
   return { vmUuid: m.vmUuid };
 };
 `;
-
-/** A port on 127.0.0.1 that refuses connections (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** Lines of a JavaScript stack trace, or of an inspected error object, in the engine's output. */
 const NOISE = /^\s+at .+\(.+:\d+:\d+\)$|\[Circular \*\d\]|<ref \*\d>|causeChain:|error serializing property/m;

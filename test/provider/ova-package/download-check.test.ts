@@ -4,7 +4,6 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
-import * as net from "net";
 import * as path from "path";
 import type { AddressInfo } from "net";
 import { SEED_UUIDS as U } from "../../../simulator";
@@ -12,6 +11,7 @@ import { ovaMd5 } from "../../../simulator/http/download";
 import { Clock } from "../../../provider/client";
 import { OvaVerifyError, VerifyOptions, verifyOva } from "../../../provider/ova-package/download-check";
 import { Sim, newSim, rejection, routeCount, virtualClock } from "../helpers";
+import { closedPort } from "../../support/ports";
 
 const MiB = 1024 * 1024;
 const PKG = "6c1f3b2a9d8e4f70a1b2c3d4e5f60718";
@@ -19,15 +19,6 @@ const SIZE = 3 * MiB + 12345;
 const fixtures = path.join(__dirname, "..", "fixtures");
 const cert = fs.readFileSync(path.join(fixtures, "test-only-server.crt"), "utf8");
 const key = fs.readFileSync(path.join(fixtures, "test-only-server.key"), "utf8");
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe("OVA verifier (provider/ova-verify)", () => {
   let sim: Sim;
