@@ -117,6 +117,23 @@ describe("e2e: examples/", function () {
         await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
       });
 
+      if (name === "gitops-migrations") {
+        it("wave.yaml as its README says: a changed cpuNum of a migrated VM is refused, ignoreChanges keeps it", async () => {
+          const file = path.join(fx.project.dir, "wave.yaml");
+          const original = fs.readFileSync(file, "utf8");
+          const edit = (extra: string) =>
+            fs.writeFileSync(file, original.replace("    name: web-01\n", `    name: web-01\n    cpuNum: 8\n${extra}`));
+          try {
+            edit("");
+            await assert.rejects(fx.h.stack.preview(fx.opts()), /re-migration refused|was already migrated/);
+            edit("    ignoreChanges: [cpuNum]\n");
+            await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
+          } finally {
+            fs.writeFileSync(file, original);
+          }
+        });
+      }
+
       it("destroy removes the long jobs and packages it created", async () => {
         await fx.h.stack.destroy(fx.opts());
         assert.deepStrictEqual(fx.sim.world.list("longJobs"), []);
