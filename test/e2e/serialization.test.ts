@@ -105,7 +105,8 @@ describe("packaging: providers serialized and loaded the way the engine does", f
           cwd: fx.project.dir,
           encoding: "utf8",
         });
-        const out = JSON.parse(stdout);
+        // the result is the last line: the provider's own lines (a warning of check) come before it
+        const out = JSON.parse(stdout.trim().split("\n").pop()!);
         const props = (out.checkBad.failures || []).map((f: any) => f.property).sort();
         if (name === "ova-package") {
           assert.ok(props.includes("vmUuid"), JSON.stringify(out.checkBad));
