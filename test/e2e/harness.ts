@@ -483,8 +483,23 @@ export interface E2EStack {
   resources(type?: string): Promise<any[]>;
   /** Stack outputs as plain values (secrets unwrapped). */
   outputs(): Promise<Record<string, any>>;
+  /**
+   * What docs/operations.md tells a user to do after a killed `up`: remove the empty `.attrs` sidecar files a
+   * SIGKILL can leave in a file backend (docs/engine.md, "A SIGKILL can leave an empty .attrs file"), then
+   * `pulumi cancel` (the killed run's lock). Returns the removed files, relative to the backend.
+   */
+  unlockAfterKill(): Promise<string[]>;
   /** Removes the stack, its backend and PULUMI_HOME (does not destroy resources). */
   dispose(): Promise<void>;
+}
+
+/** The empty `*.attrs` sidecar files under a file backend (relative paths), which a SIGKILL can leave behind. */
+export function emptyAttrsFiles(backendDir: string): string[] {
+  const files: string[] = [];
+  walkFiles(backendDir, files);
+  return files
+    .filter((f) => f.endsWith(".attrs") && fs.statSync(f).size === 0)
+    .map((f) => path.relative(backendDir, f));
 }
 
 const openStacks = new Set<E2EStack>();
@@ -530,6 +545,12 @@ export async function withStack(
     pulumiHome,
     envVars,
     setConfig: (c) => stack.setAllConfig(toConfigMap(c)),
+    unlockAfterKill: async () => {
+      const removed = emptyAttrsFiles(backendDir);
+      for (const f of removed) fs.rmSync(path.join(backendDir, f));
+      await stack.cancel();
+      return removed;
+    },
     exportDeployment: async (o?: { showSecrets?: boolean }) => {
       const args = [
         "stack",

@@ -109,7 +109,7 @@ describe("e2e: an up killed with SIGKILL leaves no provider process behind", fun
     // the interrupted conversions finish while nobody watches; then the user re-runs up
     fx.sim.setJobDurations({ v2vMs: 10 * MIN });
     fx.sim.advance(8 * 60 * MIN);
-    await fx.h.stack.cancel(); // the killed run's lock
+    await fx.h.unlockAfterKill(); // the killed run's lock (and an empty .attrs a SIGKILL may leave)
     const submits = fx.sim.stats.byRoute["POST /v1/v2vs"] ?? 0;
     const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");

@@ -261,7 +261,7 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
     fx.sim.advance(4 * 60 * MIN); // the interrupted conversion finishes while nobody watches
 
     // What a user does after a killed run: release the stale lock, then run up again.
-    await fx.h.stack.cancel();
+    await fx.h.unlockAfterKill();
 
     const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
