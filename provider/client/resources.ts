@@ -84,14 +84,9 @@ export const getPrimaryStorage = (c: ZStackClient, uuid: string): Promise<Primar
   getByUuid(c, "QueryPrimaryStorage", schemas().PrimaryStorageInventory, uuid);
 
 /** The long jobs named `jobName` (e.g. every V2V conversion) in one of `states`. */
+/** Every long job of `jobName` in one of `states`, page by page (a busy ZStack keeps more than one page of them). */
 export const longJobsIn = (c: ZStackClient, jobName: string, states: readonly string[]): Promise<LongJobInventory[]> =>
-  queryList(
-    c,
-    "QueryLongJob",
-    schemas().LongJobInventory,
-    [`jobName=${jobName}`, `state?=${states.join(",")}`],
-    QUERY_PAGE_SIZE,
-  );
+  queryPaged(c, "QueryLongJob", schemas().LongJobInventory, [`jobName=${jobName}`, `state?=${states.join(",")}`]);
 
 /** The query APIs of the surrounding resources a migration or an export references. */
 export type ReferenceQuery =
@@ -132,19 +127,28 @@ function lookupSchema<K extends LookupKind>(kind: K): Schema<LookupInventories[K
   return schemas()[`${kind}Inventory`] as unknown as Schema<LookupInventories[K]>;
 }
 
-/**
- * Every inventory of `kind` matching all `conditions` (ANDed by ZStack), page by page in uuid order
- * so that a match set larger than one page (ZStack answers at most `limit`, default 1000) is whole.
- */
-export async function queryAll<K extends LookupKind>(
+/** Every inventory of `kind` matching all `conditions` (ANDed by ZStack), whole however many pages it takes. */
+export function queryAll<K extends LookupKind>(
   c: ZStackClient,
   kind: K,
   conditions: string[],
   pageSize = QUERY_PAGE_SIZE,
 ): Promise<LookupInventories[K][]> {
-  const name: EndpointName = `Query${kind}`;
-  const schema = lookupSchema(kind);
-  const out: LookupInventories[K][] = [];
+  return queryPaged(c, `Query${kind}`, lookupSchema(kind), conditions, pageSize);
+}
+
+/**
+ * Every item of a query matching all `conditions`, page by page in uuid order so that a match set
+ * larger than one page (ZStack answers at most `limit`, default 1000) is whole.
+ */
+export async function queryPaged<T>(
+  c: ZStackClient,
+  name: EndpointName,
+  schema: Schema<T>,
+  conditions: string[],
+  pageSize = QUERY_PAGE_SIZE,
+): Promise<T[]> {
+  const out: T[] = [];
   const seen = new Set<string>();
   for (let start = 0; ; start += pageSize) {
     const body = await c.query(name, { conditions, limit: pageSize, start, sort: "+uuid" });

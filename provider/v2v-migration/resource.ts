@@ -60,6 +60,13 @@ import {
   V2vMigrationInputs,
   V2vMigrationOutputs,
 } from "./inputs";
+import {
+  alreadyMigratedMessage,
+  earlierMigrations,
+  isReleased,
+  releaseLongJob,
+  unreleaseLongJob,
+} from "./earlier-migrations";
 import { isFinal, longJobFailureReason, migratedVmUuid } from "./long-job";
 import { CapacityLedger, capacityPreflight } from "./preflight";
 import { checkReferences } from "./references";
@@ -122,16 +129,34 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     // a job ZStack already has (an interrupted run's, which create adopts) needs no more capacity
     const resourceUuid = inputs.resourceUuid;
     let existing: LongJobInventory[] = [];
-    await checkedAgainstZStack(
-      c,
-      TYPE_NAME,
-      v,
-      async () => (existing = await cache.get("v2v-jobs", () => longJobsIn(c, V2V_JOB_NAME, LONG_JOB_STATES))),
-    );
+    await checkedAgainstZStack(c, TYPE_NAME, v, async () => (existing = await this.v2vJobs(c)));
     if (v.hasFailed(UNREACHABLE)) return;
+    const earlier = await this.refusedAsMigrated(c, existing, inputs, resourceUuid);
+    if (earlier) return v.fail(typeof inputs.sourceVmName === "string" ? "sourceVmName" : "url", earlier);
     if (existing.some((j) => j.uuid === resourceUuid)) return;
     const ledger = this.ctx.runState("capacity-ledger", () => new CapacityLedger());
     capacityPreflight(v, ledger, inputs, this.limitOf(inputs), { ...found, source });
+  }
+
+  /**
+   * Why creating this migration would migrate its source a second time (`earlier-migrations.ts`), or
+   * undefined: no earlier Succeeded conversion of the url whose VM still exists, or `allowRemigration`.
+   */
+  private async refusedAsMigrated(
+    c: ZStackClient,
+    jobs: readonly LongJobInventory[],
+    inputs: { url?: unknown; allowRemigration?: unknown; name?: unknown },
+    resourceUuid: string | undefined,
+  ): Promise<string | undefined> {
+    if (typeof inputs.url !== "string" || inputs.allowRemigration === true) return undefined;
+    const earlier = await earlierMigrations(c, jobs, inputs.url, resourceUuid);
+    if (earlier.length === 0) return undefined;
+    return alreadyMigratedMessage(resourceLabel(TYPE_NAME, inputs, asString(inputs.name)), inputs.url, earlier);
+  }
+
+  /** ZStack's V2V long jobs, listed once for a run's checks and creates (refreshed after a minute). */
+  private v2vJobs(c: ZStackClient): Promise<LongJobInventory[]> {
+    return this.ctx.checkCache().get("v2v-jobs", () => longJobsIn(c, V2V_JOB_NAME, LONG_JOB_STATES));
   }
 
   /** A migration's in-flight limit: its `maxInFlight`, else `zstack:maxConcurrentMigrations`. */
@@ -190,13 +215,20 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     let slot: Slot | undefined;
     // timeouts.create counts from the submission, not from the time queued for a slot
     let startedAt: number | undefined;
+    const resourceUuid = inputs.resourceUuid ?? randomZStackUuid();
+    // never twice, even when check could not look (validateReferences false, ZStack unreachable then)
+    if (!inputs.adoptUuid) await this.refuseOrClearEarlier(c, inputs, resourceUuid, label);
     try {
       const { found, submitted } = await adoptOrSubmit({
         label,
         kind: "long job",
         adoptUuid: inputs.adoptUuid,
-        resourceUuid: inputs.resourceUuid ?? randomZStackUuid(),
-        get: (uuid) => getLongJob(c, uuid),
+        resourceUuid,
+        // a released record taken back by adoptUuid is this stack's again
+        get: async (uuid) => {
+          const job = await getLongJob(c, uuid);
+          return job && uuid === inputs.adoptUuid ? unreleaseLongJob(c, job) : job;
+        },
         verify: (job, field) => this.verifyJob(job, inputs, field),
         submit: async (resourceUuid) => {
           slot = await this.slots(c, inputs).acquire(this.slotRequest(inputs, resourceUuid, label));
@@ -222,6 +254,32 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       return { id, outs: this.outputs(inputs, job, c) };
     } finally {
       slot?.release(); // no-op after a hand-off
+    }
+  }
+
+  /**
+   * Refuses a create that would migrate its source again (`refusedAsMigrated`). With
+   * `allowRemigration`, this resource's own released record (same derived resourceUuid: the entry
+   * was removed, then added back) is deleted first, so that a new conversion is submitted rather
+   * than the old one adopted; the earlier VM is kept.
+   */
+  private async refuseOrClearEarlier(
+    c: ZStackClient,
+    inputs: V2vMigrationInputs,
+    resourceUuid: string,
+    label: string,
+  ): Promise<void> {
+    if (!inputs.url) return;
+    // this resource's own record as it is now (the run's listing predates a replace's delete, which released it)
+    const own = await getLongJob(c, resourceUuid);
+    const others = (await this.v2vJobs(c)).filter((j) => j.uuid !== resourceUuid);
+    const refusal = await this.refusedAsMigrated(c, own ? [...others, own] : others, inputs, resourceUuid);
+    if (refusal) throw new ZStackError(refusal);
+    if (own && isReleased(own) && inputs.allowRemigration === true) {
+      this.ctx.log(
+        `${label}: allowRemigration: deleting the released record of the earlier conversion, long job ${resourceUuid}, to convert again (its VM is kept)`,
+      );
+      await ignoreGone(deleteLongJob(c, resourceUuid), resourceUuid);
     }
   }
 
@@ -355,7 +413,8 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
   async read(id: string, props: V2vMigrationOutputs): Promise<{ id?: string; props?: V2vMigrationOutputs }> {
     const c = this.ctx.client();
     const job = await getLongJob(c, id);
-    if (!job) return { id: undefined };
+    // a released record is evidence that a source was migrated, no longer a resource of a stack
+    if (!job || isReleased(job)) return { id: undefined };
     return {
       id,
       props: this.outputs(recordedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props), job, c, props.vmUuid),
@@ -449,7 +508,16 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       await ignoreGone(destroyVmInstance(c, vmUuid), vmUuid);
       await ignoreGone(expungeVmInstance(c, vmUuid), vmUuid);
     }
-    if (job) await ignoreGone(deleteLongJob(c, id), id);
+    if (!job) return;
+    if (job.state === "Succeeded" && vmUuid && !props.deleteMigratedVm) {
+      // the VM stays: so does ZStack's evidence that its source was migrated (earlier-migrations.ts)
+      this.ctx.log(
+        `${label}: keeping the record of long job ${id} (released) with the migrated VM ${vmUuid}: adding this source again is refused unless allowRemigration is set`,
+      );
+      await ignoreGone(releaseLongJob(c, job), id);
+      return;
+    }
+    await ignoreGone(deleteLongJob(c, id), id);
   }
 
   // ------------------------------------------------------------------ outputs

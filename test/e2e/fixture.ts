@@ -22,6 +22,7 @@ import {
 } from "../../simulator";
 import { OVA_PACKAGE_INPUTS, OVA_PACKAGE_OUTPUTS } from "../../provider/ova-package/inputs";
 import { V2V_CONVERSION_HOST_INPUTS, V2V_CONVERSION_HOST_OUTPUTS } from "../../provider/v2v-conversion-host/inputs";
+import { RELEASED_MARK } from "../../provider/v2v-migration/earlier-migrations";
 import { V2V_MIGRATION_INPUTS, V2V_MIGRATION_OUTPUTS } from "../../provider/v2v-migration/inputs";
 import {
   ConsumerProject,
@@ -51,6 +52,30 @@ export function sha512Hex(s: string): string {
 /** Long jobs in ZStack that convert into a VM of this name. */
 export function jobsFor(sim: ZStackSimulator, vmName: string): Row[] {
   return sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
+}
+
+/**
+ * What a destroy leaves of the long jobs: the released records of Succeeded migrations whose VM was kept
+ * (provider/v2v-migration/earlier-migrations.ts), as `{vmUuid, released}`, sorted by VM; any other job too.
+ */
+export function longJobsLeft(sim: ZStackSimulator): { vmUuid: unknown; state: unknown; released: boolean }[] {
+  return sim.world
+    .list("longJobs")
+    .map((j) => ({
+      vmUuid: j.targetResourceUuid,
+      state: j.state,
+      released: String(j.description ?? "").includes(RELEASED_MARK),
+    }))
+    .sort((a, b) => String(a.vmUuid).localeCompare(String(b.vmUuid)));
+}
+
+/** `longJobsLeft` as it must be after a destroy: one released Succeeded record per kept VM, nothing else. */
+export function releasedRecordsOf(
+  vmUuids: readonly unknown[],
+): { vmUuid: unknown; state: unknown; released: boolean }[] {
+  return [...vmUuids]
+    .sort((a, b) => String(a).localeCompare(String(b)))
+    .map((vmUuid) => ({ vmUuid, state: "Succeeded", released: true }));
 }
 
 // ---------------------------------------------------------------------------------------------

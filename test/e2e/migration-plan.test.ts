@@ -130,6 +130,47 @@ describe("e2e: MigrationPlan on the real Pulumi engine", function () {
     await fx.h.setConfig({ "e2e:plan": { ...plan, name: "wave-a" } });
     await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
   });
+
+  it("never twice: an entry removed after its migration and added back fails the preview, naming the earlier job and VM; nothing is sent", async () => {
+    const without = { ...plan, name: "wave-a", vms: plan.vms.filter((v) => v.source !== "wave-04") };
+    const vmUuid = (await fx.h.outputs()).vmUuids["wave-04"];
+    await fx.h.setConfig({ "e2e:plan": without });
+    assert.strictEqual((await fx.h.stack.up(fx.opts())).summary.result, "succeeded");
+    // the VM stays, and so does ZStack's evidence: the long job, released
+    const [job] = jobsFor(fx.sim, "wave-04");
+    assert.ok(fx.sim.world.get("vms", vmUuid), "the migrated VM is kept");
+    assert.strictEqual(job.state, "Succeeded");
+    assert.match(String(job.description), /\[released by pulumi-zstack-migration/);
+
+    await fx.h.setConfig({ "e2e:plan": { ...plan, name: "wave-a" } });
+    // what a preview may send besides queries: a login
+    const writes = () =>
+      Object.entries(fx.sim.stats.byRoute)
+        .filter(([r]) => !r.startsWith("GET ") && r !== "PUT /v1/accounts/login")
+        .reduce((n, [, c]) => n + c, 0);
+    const before = writes();
+    await assert.rejects(fx.h.stack.preview(fx.opts()), (e: Error) => {
+      assert.match(
+        e.message,
+        new RegExp(
+          `V2vMigration wave-a-wave-04 \\("wave-04"\\): the source vmware://[0-9a-f]{32} was already migrated:[^]*long job ${job.uuid} \\(submitted [^)]+\\) Succeeded and created VM "wave-04" \\(uuid ${vmUuid}, Running\\), which still exists`,
+        ),
+      );
+      assert.match(e.message, /allowRemigration: true on this resource \(in a MigrationPlan: on the entry\)/);
+      return true;
+    });
+    assert.strictEqual(writes(), before, "only queries were sent");
+    assert.strictEqual(fx.sim.stats.byRoute["POST /v1/v2vs"], 12);
+    await fx.h.setConfig({ "e2e:plan": without });
+  });
+
+  it("never twice: a destroyed stack brought up again fails the preview for its migrated VMs", async () => {
+    assert.strictEqual((await fx.h.stack.destroy(fx.opts())).summary.result, "succeeded");
+    assert.strictEqual(fx.sim.world.list("longJobs").length, 12, "every record kept, released, with its VM");
+    await fx.h.setConfig({ "e2e:plan": { ...plan, name: "wave-a" } });
+    await assert.rejects(fx.h.stack.preview(fx.opts()), /the source vmware:\/\/[0-9a-f]{32} was already migrated:/);
+    assert.strictEqual(fx.sim.stats.byRoute["POST /v1/v2vs"], 12);
+  });
 });
 
 describe("e2e: a MigrationPlan `up` killed midway", function () {

@@ -3,7 +3,7 @@
 // destroy stay clean and report no change, because a recorded migration never resolves its name again.
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
-import { e2eFixture, fixtureProgram, GiB, MIN, V2V } from "./fixture";
+import { e2eFixture, fixtureProgram, GiB, longJobsLeft, MIN, releasedRecordsOf, V2V } from "./fixture";
 
 describe("e2e: V2vMigration by sourceVmName on the real Pulumi engine", function () {
   this.timeout(10 * MIN);
@@ -44,13 +44,14 @@ describe("e2e: V2vMigration by sourceVmName on the real Pulumi engine", function
 
   it("after the source VM is deleted in ZStack: refresh and preview report no change, destroy is clean", async () => {
     assert.ok(fx.sim.world.delete("vms", U.vmwareDb01), "the source VM existed");
+    const [m] = await fx.h.resources(V2V);
     const refresh = await fx.h.stack.refresh({ ...fx.opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(refresh.summary.resourceChanges ?? {}), ["same"]);
     const preview = await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
     assert.deepStrictEqual(Object.keys(preview.changeSummary), ["same"]);
     const destroy = await fx.h.stack.destroy(fx.opts());
     assert.strictEqual(destroy.summary.result, "succeeded");
-    assert.deepStrictEqual(fx.sim.world.list("longJobs"), [], "no long job left");
+    assert.deepStrictEqual(longJobsLeft(fx.sim), releasedRecordsOf([m.outputs.vmUuid]), "only the released record");
     assert.deepStrictEqual(await fx.h.resources(), []);
   });
 });

@@ -5,6 +5,7 @@ import { SEED_UUIDS as U } from "../../../simulator";
 import { ZStackConfigError, schemas } from "../../../provider/client";
 import { ResourceInitError } from "../../../provider/hosts/dynamic/providers";
 import { RemigrationError } from "../../../provider/v2v-migration/remigration-guard";
+import { RELEASED_MARK, isReleased } from "../../../provider/v2v-migration/earlier-migrations";
 import { UNKNOWN } from "../../../provider/core/values";
 import { V2vMigrationProvider } from "../../../provider/hosts/dynamic/providers";
 import { V2vMigrationInputs, V2vMigrationOutputs } from "../../../provider/v2v-migration/inputs";
@@ -756,6 +757,107 @@ describe("V2vMigration provider: the re-migration guard against the simulator", 
   });
 });
 
+describe("V2vMigration provider: never twice, even after the resource left the stack", () => {
+  let sim: Sim;
+  beforeEach(async () => (sim = await newSim({ jobDurations: { v2vMs: 30 * 60_000 } })));
+  afterEach(async () => sim.stop());
+  const submitted = () => routeCount(sim, /^POST \/v1\/v2vs$/);
+
+  async function migratedThenRemoved(provider: V2vMigrationProvider) {
+    const checked = await provider.check({}, asRecord(inputs()));
+    const { id, outs } = await provider.create(checked.inputs as unknown as V2vMigrationInputs);
+    assert.strictEqual(outs.state, "Succeeded");
+    await provider.delete(id, outs); // the entry removed from the program (or the stack destroyed)
+    return { id, outs };
+  }
+
+  it("added back with the same name: check fails naming the earlier job and VM, and create refuses too, nothing sent", async () => {
+    const { provider } = await v2vHarness(sim);
+    const { id, outs } = await migratedThenRemoved(provider);
+    const writes = () => routeCount(sim, /^(POST|PUT|DELETE) /);
+    const before = writes();
+
+    const again = await provider.check({}, asRecord(inputs()));
+    assert.strictEqual(again.failures.length, 1, JSON.stringify(again.failures));
+    const [f] = again.failures;
+    assert.strictEqual(f.property, "url");
+    assert.match(
+      f.reason,
+      new RegExp(
+        `long job ${id} \\(submitted [^)]+\\) Succeeded and created VM "web-01" \\(uuid ${outs.vmUuid}, Running\\), which still exists`,
+      ),
+    );
+    assert.match(f.reason, new RegExp(`adoptUuid: "${id}"`));
+    assert.match(f.reason, /allowRemigration: true/);
+
+    // create without a check (validateReferences false, or ZStack unreachable at preview) refuses too
+    const e = await rejection(() => provider.create(inputs()));
+    assert.match(String(e), /was already migrated/);
+    assert.strictEqual(submitted(), 1);
+    assert.strictEqual(writes(), before, "nothing but queries was sent to ZStack");
+  });
+
+  it("another stack's (or tool's) Succeeded conversion of the same source is found as well; an expunged VM's is not", async () => {
+    const { provider } = await v2vHarness(sim);
+    const first = await provider.create(inputs());
+    const other = { name: "web-01-again", resourceUuid: "5c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" };
+    const refused = await provider.check({}, asRecord(inputs(other)));
+    assert.match(refused.failures[0]?.reason ?? "", new RegExp(`long job ${first.id} .*Succeeded`));
+
+    // the earlier VM is gone for good: migrating the source again makes no duplicate
+    sim.world.delete("vms", first.outs.vmUuid!);
+    const allowed = await provider.check({}, asRecord(inputs(other)));
+    assert.deepStrictEqual(allowed.failures, []);
+  });
+
+  it("allowRemigration converts again: the released record is deleted, a new job is submitted with the same resourceUuid, the earlier VM is kept", async () => {
+    const { provider } = await v2vHarness(sim);
+    const { outs } = await migratedThenRemoved(provider);
+    const optedIn = await provider.check({}, asRecord(inputs({ allowRemigration: true })));
+    assert.deepStrictEqual(optedIn.failures, []);
+    const again = await provider.create(optedIn.inputs as unknown as V2vMigrationInputs);
+    assert.strictEqual(again.outs.state, "Succeeded");
+    assert.strictEqual(submitted(), 2);
+    assert.strictEqual(again.id, outs.uuid);
+    assert.notStrictEqual(again.outs.vmUuid, outs.vmUuid);
+    assert.ok(sim.world.get("vms", outs.vmUuid!), "the earlier VM is kept");
+    assert.ok(!isReleased(sim.world.get("longJobs", again.id)!));
+  });
+
+  it("adoptUuid takes the released record back into the stack, unreleased, with nothing converted", async () => {
+    const { provider } = await v2vHarness(sim);
+    const { id, outs } = await migratedThenRemoved(provider);
+    const adopt = { adoptUuid: id, name: undefined, resourceUuid: undefined };
+    const checked = await provider.check({}, asRecord(inputs(adopt)));
+    assert.deepStrictEqual(checked.failures, []);
+    const back = await provider.create(checked.inputs as unknown as V2vMigrationInputs);
+    assert.strictEqual(back.id, id);
+    assert.strictEqual(back.outs.vmUuid, outs.vmUuid);
+    assert.strictEqual(back.outs.longJobDescription, "wave 1");
+    assert.ok(!isReleased(sim.world.get("longJobs", id)!));
+    assert.strictEqual(submitted(), 1);
+  });
+
+  it("an interrupted run's job (same resourceUuid, never released) is adopted, not refused", async () => {
+    const { provider } = await v2vHarness(sim);
+    const first = await provider.create(inputs()); // the run that was killed after submitting
+    const checked = await provider.check({}, asRecord(inputs()));
+    assert.deepStrictEqual(checked.failures, []);
+    const resumed = await provider.create(checked.inputs as unknown as V2vMigrationInputs);
+    assert.strictEqual(resumed.id, first.id);
+    assert.strictEqual(submitted(), 1);
+  });
+
+  it("with deleteMigratedVm the VM and the record go: adding the source back migrates it afresh", async () => {
+    const { provider } = await v2vHarness(sim);
+    const made = await provider.create(inputs({ deleteMigratedVm: true }));
+    await provider.delete(made.id, made.outs);
+    assert.strictEqual(sim.world.get("longJobs", made.id), undefined);
+    const checked = await provider.check({}, asRecord(inputs()));
+    assert.deepStrictEqual(checked.failures, []);
+  });
+});
+
 describe("V2vMigration provider: lifecycle against the simulator", () => {
   let sim: Sim;
   beforeEach(async () => (sim = await newSim({ jobDurations: { v2vMs: 30 * 60_000 } })));
@@ -975,11 +1077,21 @@ describe("V2vMigration provider: lifecycle against the simulator", () => {
     const { provider } = await v2vHarness(sim);
     const kept = await provider.create(inputs());
     await provider.delete(kept.id, kept.outs);
-    assert.strictEqual(sim.world.get("longJobs", kept.id), undefined);
+    // the VM stays, and so does ZStack's evidence that its source was migrated: the record, released
     assert.ok(sim.world.get("vms", kept.outs.vmUuid!), "the VM was deleted");
+    const record = sim.world.get("longJobs", kept.id)!;
+    assert.strictEqual(record.state, "Succeeded");
+    assert.ok(record.description.endsWith(RELEASED_MARK), record.description);
+    assert.ok(record.description.startsWith("wave 1 "), "the description keeps what it said");
 
     const gone = await provider.create(
-      inputs({ name: "web-01-b", resourceUuid: "4c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f", deleteMigratedVm: true }),
+      // the same source a second time: the opt-in (the first VM still exists)
+      inputs({
+        name: "web-01-b",
+        resourceUuid: "4c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f",
+        deleteMigratedVm: true,
+        allowRemigration: true,
+      }),
     );
     await provider.delete(gone.id, gone.outs);
     assert.strictEqual(sim.world.get("longJobs", gone.id), undefined);
