@@ -36,7 +36,7 @@ export type {
   L3NetworkInventory,
   V2VConversionHostInventory,
   VmInstanceInventory,
-} from "../provider/client/schemas";
+} from "../provider/client/inventories";
 // V2vConversionHost
 export { V2vConversionHost, V2V_CONVERSION_HOST_TYPE } from "./v2v-conversion-host";
 export type { V2vConversionHostArgs, V2vConversionHostAdoptArgs } from "./v2v-conversion-host";

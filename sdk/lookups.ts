@@ -9,15 +9,8 @@
  * process (`provider/lookups/lookups.ts`), so one login per program run however many lookups it makes.
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-  LookupInventories,
-  LookupKind,
-  VmInstanceInventory,
-  ZStackApiError,
-  ZStackConfigError,
-  ZStackConnectionError,
-  registered,
-} from "../provider/client";
+import { ZStackApiError, ZStackConfigError, ZStackConnectionError, registered } from "../provider/client";
+import type { LookupInventories, LookupKind, VmInstanceInventory } from "../provider/client/inventories";
 import { ConfigSource } from "../provider/core/config";
 import { Found, LookupArgs, LookupFailure, lookupAll, lookupOne } from "../provider/lookups/lookups";
 import { ArgsOf } from "./dynamic-resource";
@@ -70,8 +63,15 @@ export type LookupOutputArgs = ArgsOf<LookupArgs>;
 /** The program's stack config, fully qualified keys (`zstack:endpoint`), read without warnings. */
 const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
+/** A lookup of exactly one inventory of `kind`. */
+export type Lookup<K extends LookupKind> = (args?: LookupArgs) => Promise<Found<LookupInventories[K]>>;
+/** The `...Output` form of {@link Lookup}. */
+export type LookupOutput<K extends LookupKind> = (
+  args?: LookupOutputArgs,
+) => pulumi.Output<Found<LookupInventories[K]>>;
+
 /** A lookup of exactly one `kind` (`plural`: the function that lists several, for the error's hint). */
-function singular<K extends LookupKind>(fn: string, kind: K, plural?: string) {
+function singular<K extends LookupKind>(fn: string, kind: K, plural?: string): Lookup<K> {
   return (args: LookupArgs = {}): Promise<Found<LookupInventories[K]>> =>
     lookupOne(programConfig, fn, kind, args, plural).catch((e: unknown) => Promise.reject(reported(e)));
 }
@@ -84,48 +84,48 @@ function outputForm<T>(lookup: (args: LookupArgs) => Promise<T>) {
 // ---------------------------------------------------------------------------------- the lookups
 
 /** The one zone matching `args` (`QueryZone`). */
-export const getZone = singular("getZone", "Zone");
+export const getZone: Lookup<"Zone"> = singular("getZone", "Zone");
 /** {@link getZone} with `Input` arguments. */
-export const getZoneOutput = outputForm(getZone);
+export const getZoneOutput: LookupOutput<"Zone"> = outputForm(getZone);
 
 /** The one cluster matching `args` (`QueryCluster`). */
-export const getCluster = singular("getCluster", "Cluster");
+export const getCluster: Lookup<"Cluster"> = singular("getCluster", "Cluster");
 /** {@link getCluster} with `Input` arguments. */
-export const getClusterOutput = outputForm(getCluster);
+export const getClusterOutput: LookupOutput<"Cluster"> = outputForm(getCluster);
 
 /** The one host matching `args` (`QueryHost`). */
-export const getHost = singular("getHost", "Host");
+export const getHost: Lookup<"Host"> = singular("getHost", "Host");
 /** {@link getHost} with `Input` arguments. */
-export const getHostOutput = outputForm(getHost);
+export const getHostOutput: LookupOutput<"Host"> = outputForm(getHost);
 
 /** The one primary storage matching `args` (`QueryPrimaryStorage`). */
-export const getPrimaryStorage = singular("getPrimaryStorage", "PrimaryStorage");
+export const getPrimaryStorage: Lookup<"PrimaryStorage"> = singular("getPrimaryStorage", "PrimaryStorage");
 /** {@link getPrimaryStorage} with `Input` arguments. */
-export const getPrimaryStorageOutput = outputForm(getPrimaryStorage);
+export const getPrimaryStorageOutput: LookupOutput<"PrimaryStorage"> = outputForm(getPrimaryStorage);
 
 /** The one backup storage matching `args` (`QueryBackupStorage`). */
-export const getBackupStorage = singular("getBackupStorage", "BackupStorage");
+export const getBackupStorage: Lookup<"BackupStorage"> = singular("getBackupStorage", "BackupStorage");
 /** {@link getBackupStorage} with `Input` arguments. */
-export const getBackupStorageOutput = outputForm(getBackupStorage);
+export const getBackupStorageOutput: LookupOutput<"BackupStorage"> = outputForm(getBackupStorage);
 
 /** The one L3 network matching `args` (`QueryL3Network`). */
-export const getL3Network = singular("getL3Network", "L3Network");
+export const getL3Network: Lookup<"L3Network"> = singular("getL3Network", "L3Network");
 /** {@link getL3Network} with `Input` arguments. */
-export const getL3NetworkOutput = outputForm(getL3Network);
+export const getL3NetworkOutput: LookupOutput<"L3Network"> = outputForm(getL3Network);
 
 /** The one V2V conversion host matching `args` (`QueryV2VConversionHost`). */
-export const getV2vConversionHost = singular("getV2vConversionHost", "V2VConversionHost");
+export const getV2vConversionHost: Lookup<"V2VConversionHost"> = singular("getV2vConversionHost", "V2VConversionHost");
 /** {@link getV2vConversionHost} with `Input` arguments. */
-export const getV2vConversionHostOutput = outputForm(getV2vConversionHost);
+export const getV2vConversionHostOutput: LookupOutput<"V2VConversionHost"> = outputForm(getV2vConversionHost);
 
 /**
  * The one VM matching `args` (`QueryVmInstance`): a ZStack VM, or a VMware VM known through the
  * vCenter integration (`hypervisorType` `ESX`). A destroyed VM stays queryable (`state`
  * `Destroyed`) until it is expunged.
  */
-export const getVmInstance = singular("getVmInstance", "VmInstance", "getVmInstances");
+export const getVmInstance: Lookup<"VmInstance"> = singular("getVmInstance", "VmInstance", "getVmInstances");
 /** {@link getVmInstance} with `Input` arguments. */
-export const getVmInstanceOutput = outputForm(getVmInstance);
+export const getVmInstanceOutput: LookupOutput<"VmInstance"> = outputForm(getVmInstance);
 
 /** Every VM matching `args`, in uuid order (an empty list when none does). */
 export async function getVmInstances(args: LookupArgs = {}): Promise<VmInstanceInventory[]> {

@@ -1,6 +1,12 @@
 /** Credentials on the wire (docs/zstack-wire.md §4): SHA-512 login passwords and access-key signatures. */
 import { createHash, createHmac } from "crypto";
 
+/** How the client authenticates: an account and password, an AccessKey, or an existing session. */
+export type ZStackAuth =
+  | { kind: "account"; accountName: string; password: string }
+  | { kind: "accessKey"; accessKeyId: string; accessKeySecret: string }
+  | { kind: "session"; sessionId: string };
+
 /** Lower-case hex SHA-512 of the plaintext password, as LogInByAccount expects (§4.1). */
 export function sha512Hex(plain: string): string {
   return createHash("sha512").update(plain, "utf8").digest("hex");

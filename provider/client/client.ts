@@ -21,7 +21,7 @@ import {
   submitApiJob,
   waitApiJob,
 } from "./api-jobs";
-import { accessKeyAuthorization, sha512Hex } from "./auth";
+import { ZStackAuth, accessKeyAuthorization, sha512Hex } from "./auth";
 import { Clock, realClock } from "./clock";
 import { endpoints, EndpointName, expandPath, parseRoute } from "./endpoints";
 import {
@@ -47,10 +47,7 @@ import {
   withRetries,
 } from "./transport";
 
-export type ZStackAuth =
-  | { kind: "account"; accountName: string; password: string }
-  | { kind: "accessKey"; accessKeyId: string; accessKeySecret: string }
-  | { kind: "session"; sessionId: string };
+export type { ZStackAuth } from "./auth";
 
 export interface ZStackClientOptions {
   /** `http(s)://host[:port][/contextPath]`; the context path defaults to `/zstack` */

@@ -6,13 +6,8 @@ import type { ApiJobWaiter } from "./api-jobs";
 import type { ZStackClient } from "./client";
 import type { EndpointName } from "./endpoints";
 import {
-  BackupStorageInventory,
   BasicInventory,
-  ClusterInventory,
-  HostInventory,
-  L3NetworkInventory,
   PrimaryStorageInventory,
-  ZoneInventory,
   ImagePackageInventory,
   LongJobInventory,
   TaskProgressInventory,
@@ -20,6 +15,7 @@ import {
   VmInstanceInventory,
   schemas,
 } from "./schemas";
+import type { LookupInventories, LookupKind } from "./inventories";
 
 type Schema<T> = { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } };
 
@@ -105,20 +101,7 @@ export const getReferences = (c: ZStackClient, query: ReferenceQuery, uuids: str
 
 // --------------------------------------------------------------------- lookups (sdk/lookups.ts)
 
-/** The inventory each lookup kind answers with. */
-export interface LookupInventories {
-  Zone: ZoneInventory;
-  Cluster: ClusterInventory;
-  Host: HostInventory;
-  PrimaryStorage: PrimaryStorageInventory;
-  BackupStorage: BackupStorageInventory;
-  L3Network: L3NetworkInventory;
-  V2VConversionHost: V2VConversionHostInventory;
-  VmInstance: VmInstanceInventory;
-}
-
-/** A kind of inventory the lookups query, named as ZStack names its Query API (`Query<kind>`). */
-export type LookupKind = keyof LookupInventories;
+export type { LookupInventories, LookupKind } from "./inventories";
 
 /** ZStack's default and the client's page size of a query (docs/zstack-wire.md §3.7). */
 export const QUERY_PAGE_SIZE = 1000;

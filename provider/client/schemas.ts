@@ -7,6 +7,7 @@
  * functions, which Pulumi's closure serializer cannot capture when a provider is serialized by value.
  */
 import { z } from "zod";
+import type * as I from "./inventories";
 import { processRegistry, registered } from "./registry";
 
 export const LONG_JOB_STATES = [
@@ -321,20 +322,54 @@ export function schemas(): Schemas {
   return registered(processRegistry<"schemas", Schemas>("Schemas"), "schemas", buildSchemas);
 }
 
+// The lookups' inventories are the zod-free interfaces of inventories.ts (the public types name them):
+// each schema must parse to exactly its interface (both directions), or the build fails.
+export type {
+  BackupStorageInventory,
+  ClusterInventory,
+  HostInventory,
+  L3NetworkInventory,
+  PrimaryStorageInventory,
+  V2VConversionHostInventory,
+  VmInstanceInventory,
+  ZoneInventory,
+} from "./inventories";
+/** T without its index signature: the fields it names */
+type Known<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** the same fields (names, and types both ways, nested objects included through the field types) */
+type Same<A, B> = Mutual<keyof Known<A>, keyof Known<B>> extends true ? Mutual<Known<A>, Known<B>> : false;
+type SameAsSchema<K extends keyof Schemas, I> = Same<z.infer<Schemas[K]>, I>;
+/** true when every lookup schema parses to its interface; a compile error names the one that does not */
+export type InventoriesMatchSchemas = [
+  SameAsSchema<"VmInstanceInventory", I.VmInstanceInventory> extends true
+    ? true
+    : "VmInstanceInventory differs from its schema",
+  SameAsSchema<"V2VConversionHostInventory", I.V2VConversionHostInventory> extends true
+    ? true
+    : "V2VConversionHostInventory differs from its schema",
+  SameAsSchema<"ZoneInventory", I.ZoneInventory> extends true ? true : "ZoneInventory differs from its schema",
+  SameAsSchema<"ClusterInventory", I.ClusterInventory> extends true ? true : "ClusterInventory differs from its schema",
+  SameAsSchema<"HostInventory", I.HostInventory> extends true ? true : "HostInventory differs from its schema",
+  SameAsSchema<"PrimaryStorageInventory", I.PrimaryStorageInventory> extends true
+    ? true
+    : "PrimaryStorageInventory differs from its schema",
+  SameAsSchema<"BackupStorageInventory", I.BackupStorageInventory> extends true
+    ? true
+    : "BackupStorageInventory differs from its schema",
+  SameAsSchema<"L3NetworkInventory", I.L3NetworkInventory> extends true
+    ? true
+    : "L3NetworkInventory differs from its schema",
+];
+const _inventoriesMatch: InventoriesMatchSchemas = [true, true, true, true, true, true, true, true];
+void _inventoriesMatch;
+
 export type SessionInventory = z.infer<Schemas["SessionInventory"]>;
 export type LongJobInventory = z.infer<Schemas["LongJobInventory"]>;
 export type LongJobData = z.infer<Schemas["LongJobData"]>;
 export type LongJobResult = z.infer<Schemas["LongJobResult"]>;
 export type ImagePackageInventory = z.infer<Schemas["ImagePackageInventory"]>;
 export type TaskProgressInventory = z.infer<Schemas["TaskProgressInventory"]>;
-export type VmInstanceInventory = z.infer<Schemas["VmInstanceInventory"]>;
-export type V2VConversionHostInventory = z.infer<Schemas["V2VConversionHostInventory"]>;
 export type BasicInventory = z.infer<Schemas["BasicInventory"]>;
 
 // lookups (sdk/lookups.ts)
-export type ZoneInventory = z.infer<Schemas["ZoneInventory"]>;
-export type ClusterInventory = z.infer<Schemas["ClusterInventory"]>;
-export type HostInventory = z.infer<Schemas["HostInventory"]>;
-export type PrimaryStorageInventory = z.infer<Schemas["PrimaryStorageInventory"]>;
-export type BackupStorageInventory = z.infer<Schemas["BackupStorageInventory"]>;
-export type L3NetworkInventory = z.infer<Schemas["L3NetworkInventory"]>;

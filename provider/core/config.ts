@@ -4,7 +4,8 @@
  * is read at module load, so nothing is captured when a provider is serialized.
  */
 import * as fs from "fs";
-import { ZStackAuth, ZStackConfigError, isValidTimeZone, parseEndpoint } from "../client";
+import { ZStackConfigError, isValidTimeZone, parseEndpoint } from "../client";
+import type { ZStackAuth } from "../client/auth";
 
 /** What `configure(req)` hands us: `req.config.get("zstack:endpoint")`. */
 export interface ConfigSource {

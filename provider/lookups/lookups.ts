@@ -4,7 +4,8 @@
  * the client for a configuration, shared by every lookup of the process.
  */
 import { createHash } from "crypto";
-import { LookupInventories, LookupKind, ZStackClient, processRegistry, queryAll, registered } from "../client";
+import { ZStackClient, processRegistry, queryAll, registered } from "../client";
+import type { LookupInventories, LookupKind } from "../client/inventories";
 import { PREVIEW_RETRY, clientFor } from "../core/context";
 import { ConfigSource, readConfig, requireConnection } from "../core/config";
 

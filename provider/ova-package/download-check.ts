@@ -11,7 +11,9 @@
  */
 import { createHash } from "crypto";
 import type { IncomingMessage } from "http";
-import { Clock, TlsOptions, ZStackError } from "../client";
+import type { Clock } from "../client/clock";
+import { ZStackError } from "../client/errors";
+import type { TlsOptions } from "../client/transport";
 import { HttpStream, RetryPolicy, TransientFault, backoffDelay, openStream, withRetries } from "../client/transport";
 import { formatBytes, formatDuration } from "../core/units";
 

@@ -311,6 +311,50 @@ export const all: [typeof V2vMigration, typeof OvaPackage, V2vMigrationArgs, Pro
     });
   }
 
+  it("a project made like Pulumi's TypeScript template (strict, no skipLibCheck, no esModuleInterop) type-checks", () => {
+    const proj = path.join(dir, "template-like");
+    fs.mkdirSync(proj, { recursive: true });
+    // the compilerOptions of Pulumi's `typescript` template, as `pulumi new typescript` writes them
+    const tsconfig = {
+      compilerOptions: {
+        strict: true,
+        outDir: "bin",
+        target: "es2020",
+        module: "commonjs",
+        moduleResolution: "node",
+        sourceMap: true,
+        experimentalDecorators: true,
+        pretty: false,
+        noFallthroughCasesInSwitch: true,
+        noImplicitReturns: true,
+        forceConsistentCasingInFileNames: true,
+        typeRoots: [path.join(REPO_ROOT, "node_modules/@types")],
+        types: ["node"],
+      },
+      files: ["index.ts"],
+    };
+    fs.writeFileSync(path.join(proj, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+    fs.writeFileSync(
+      path.join(proj, "index.ts"),
+      `import * as zstack from "${PACKAGE_NAME}";
+const host = zstack.getV2vConversionHost({ name: "v2v-conversion-host-1" });
+const web = new zstack.V2vMigration("web-01", {
+  sourceVmName: "vmware-web-01",
+  name: "web-01",
+  conversionHostUuid: host.then((h) => h.uuid),
+  primaryStorageUuid: zstack.getPrimaryStorage({ name: "PS-Local" }).then((p) => p.uuid),
+  l3NetworkUuids: [zstack.getL3Network({ name: "L3-Private" }).then((l) => l.uuid)],
+});
+const plan = new zstack.MigrationPlan("wave1", { vms: [{ source: "vmware-app-01" }], maxInFlight: 2 });
+export const vmUuid = web.vmUuid;
+export const report = plan.report;
+`,
+    );
+    const tsc = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
+    const r = spawnSync(process.execPath, [tsc, "-p", proj, "--noEmit"], { cwd: proj, encoding: "utf8" });
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+  });
+
   it("npx zstack-sim --help runs the installed bin", () => {
     const out = execFileSync("npx", ["--no-install", "zstack-sim", "--help"], {
       cwd: dir,
