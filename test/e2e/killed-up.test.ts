@@ -122,5 +122,21 @@ describe("e2e: an up killed with SIGKILL leaves no provider process behind", fun
       assert.strictEqual(r?.id, jobs[0].uuid, `${m.name}: the re-run adopted the job`);
       assert.strictEqual(r.outputs.state, "Succeeded");
     }
+
+    // docs/operations.md, "Clearing the pending creates": the resumed up recorded the resources but the killed
+    // run's pending creates stay in the state until `pulumi refresh --clear-pending-creates` drops them
+    const pending = async () => ((await fx.h.exportDeployment()).pending_operations ?? []) as unknown[];
+    assert.ok((await pending()).length > 0, "the killed run left pending creates (else this step tests nothing)");
+    const refresh = await fx.h.stack.refresh({ ...fx.opts(), clearPendingCreates: true });
+    assert.strictEqual(refresh.summary.result, "succeeded");
+    assert.deepStrictEqual(await pending(), []);
+    const after = await fx.h.resources(V2V);
+    assert.deepStrictEqual(
+      after.map((r) => [r.outputs.name, r.id]).sort(),
+      recorded.map((r) => [r.outputs.name, r.id]).sort(),
+      "clearing the pending creates changed no recorded migration",
+    );
+    assert.strictEqual(fx.sim.stats.byRoute["POST /v1/v2vs"] ?? 0, submits);
+    await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
   });
 });

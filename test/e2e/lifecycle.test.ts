@@ -214,7 +214,8 @@ describe("e2e: V2vMigration and OvaPackage on the real Pulumi engine", function 
   });
 
   it("a failed migration taken out of the program is deleted from ZStack", async () => {
-    spec.migrations.push(migration("retired-01", U.vmwareApp01));
+    // a source no other migration of this stack has converted (a second migration of app-01 would be refused)
+    spec.migrations.push(migration("retired-01", U.vmwareApp02));
     await setSpec();
     fx.sim.faults.failNextJob("v2v", { details: "virt-v2v: guest OS not supported" });
     await assert.rejects(fx.h.stack.up(fx.opts()), /guest OS not supported/);
