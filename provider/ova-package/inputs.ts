@@ -78,12 +78,15 @@ export interface OvaPackageOutputs extends OvaPackageInputs {
   uuid: string;
   /** where the OVA can be downloaded */
   exportUrl?: string;
+  /** MD5 of the OVA as ZStack reports it (hex); `verify` checks the downloaded file against it */
   md5Sum?: string;
   /** `ova` */
   format?: string;
   /** size of the OVA in bytes */
   size?: number;
+  /** when the export started: ZStack timestamp, management node local time */
   createDate?: string;
+  /** when the package last changed (same format as `createDate`) */
   lastOpDate?: string;
   /** ImagePackageState: Exporting or Exported */
   state?: string;

@@ -48,9 +48,11 @@ export interface V2vConversionHostInputs {
   state?: ConversionHostState;
   /** uuid of the conversion host (dash-less v1–v5). Default: derived from project, stack and resource name. */
   resourceUuid?: string;
+  /** uuids of existing ZStack tags to attach to the conversion host (ZStack's `tagUuids` parameter). */
   tagUuids?: string[];
-  /** e.g. `conversion::network::cidr::{10.0.0.1/24}`, `networkInboundBandwidth::<bytes/s>` */
+  /** ZStack system tags, e.g. `conversion::network::cidr::{10.0.0.1/24}`, `networkInboundBandwidth::<bytes/s>` */
   systemTags?: string[];
+  /** ZStack user tags of the conversion host (sent with the add call). */
   userTags?: string[];
   /** Take over an existing conversion host by uuid instead of adding one. */
   adoptUuid?: string;
@@ -78,7 +80,9 @@ export interface V2vConversionHostOutputs extends V2vConversionHostInputs {
   hostStatus?: string;
   /** the host's state: Enabled, Disabled, Maintenance, … */
   hostState?: string;
+  /** when the conversion host was added: ZStack timestamp, management node local time */
   createDate?: string;
+  /** when it last changed (same format as `createDate`) */
   lastOpDate?: string;
 }
 

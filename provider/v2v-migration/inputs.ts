@@ -186,10 +186,13 @@ export interface V2vMigrationOutputs extends V2vMigrationInputs {
   jobData?: string;
   /** the job's result (or failure) as JSON, redacted */
   jobResult?: string;
+  /** the resource the job works on: the migrated VM once the job has Succeeded */
   targetResourceUuid?: string;
+  /** uuid of the management node that runs the job */
   managementNodeUuid?: string;
-  /** ZStack timestamp, management node local time, e.g. `May 10, 2022 5:24:03 AM` */
+  /** when the job was submitted: ZStack timestamp, management node local time, e.g. `May 10, 2022 5:24:03 AM` */
   createDate?: string;
+  /** when the job last changed (same format as `createDate`) */
   lastOpDate?: string;
   /** LongJobState: Waiting, Suspended, Running, Succeeded, Canceling, Canceled, Failed */
   state?: string;
