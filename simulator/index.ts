@@ -10,10 +10,11 @@
  */
 import type { LongJobTimelineEntry } from "./world/timeline";
 import type { Row } from "./world/types";
+import type { AddVcenterServerSpec, AddVcenterVmSpec } from "./world/vcenter";
 import type { AddVmwareVmsSpec } from "./world/vmware-vms";
 import type { SimWorld } from "./world/world";
 
-export { SEED_UUIDS, SEED_CREDENTIALS } from "./seed-uuids";
+export { SEED_UUIDS, SEED_CREDENTIALS, SEED_VCENTER } from "./seed-uuids";
 export type { SimWorld } from "./world/world";
 export type { Row, TableName, WorldSnapshot, ApiJob } from "./world/types";
 export { TABLES } from "./world/types";
@@ -23,6 +24,7 @@ export type { LongJobTimelineEntry, RunningInterval, TimelineFilter } from "./wo
 export { maxConcurrency, maxConcurrencyByHost, totalRunningMs, timelineSpan } from "./world/timeline";
 export type { AddVmwareVmsSpec } from "./world/vmware-vms";
 export { vmwareVmNames } from "./world/vmware-vms";
+export type { AddVcenterServerSpec, AddVcenterVmSpec, VcenterNicSpec } from "./world/vcenter";
 
 export interface SimulatorOptions {
   /** bind address, default "127.0.0.1" */
@@ -146,6 +148,13 @@ export interface ZStackSimulator {
    * returns their rows; refuses (throws) a name some VM already has, creating none
    */
   addVmwareVms(spec: AddVmwareVmsSpec): Row[];
+  /**
+   * adds a VM to a simulated vCenter (`POST /_sim/vcenter/vms`): ZStack sees it as an ESX VmInstance
+   * only after the next SyncVCenter (or AddVCenter) of that vCenter; its `nics` carry the guest's IPv4
+   */
+  addVcenterVm(spec: AddVcenterVmSpec): Row;
+  /** adds a simulated vCenter server (`POST /_sim/vcenter/servers`) that AddVCenter can register */
+  addVcenterServer(spec: AddVcenterServerSpec): Row;
   stop(): Promise<void>;
 }
 

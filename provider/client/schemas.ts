@@ -145,6 +145,7 @@ function buildSchemas() {
           mac: str,
           netmask: str,
           gateway: str,
+          deviceId: num,
         }),
       )
       .optional(),
@@ -283,6 +284,27 @@ function buildSchemas() {
     isolated: z.boolean().optional(),
     createDate: str,
     lastOpDate: str,
+    /** the L3's IP ranges (preserved addresses must be inside one) */
+    ipRanges: z
+      .array(z.looseObject({ uuid: str, startIp: str, endIp: str, netmask: str, gateway: str, networkCidr: str }))
+      .optional(),
+  });
+
+  /** VCenterInventory (docs/zstack-wire.md §13: the [MCP] field list of QueryVCenter) */
+  const VCenterInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    domainName: str,
+    port: num,
+    userName: str,
+    zoneUuid: str,
+    version: str,
+    https: z.boolean().optional(),
+    state: str,
+    status: str,
+    createDate: str,
+    lastOpDate: str,
   });
   // ---- end of lookups
 
@@ -308,6 +330,7 @@ function buildSchemas() {
     PrimaryStorageInventory,
     BackupStorageInventory,
     L3NetworkInventory,
+    VCenterInventory,
     ErrorBody: z.looseObject({ error: ErrorCode }),
     ApiJobLocation: z.looseObject({ location: z.string(), apiTimeout: num }),
     ValidSession: z.looseObject({ valid: z.boolean().optional() }),
@@ -338,3 +361,4 @@ export type HostInventory = z.infer<Schemas["HostInventory"]>;
 export type PrimaryStorageInventory = z.infer<Schemas["PrimaryStorageInventory"]>;
 export type BackupStorageInventory = z.infer<Schemas["BackupStorageInventory"]>;
 export type L3NetworkInventory = z.infer<Schemas["L3NetworkInventory"]>;
+export type VCenterInventory = z.infer<Schemas["VCenterInventory"]>;
