@@ -637,3 +637,10 @@ export const ipOutsideRanges = (ip: string, l3Uuid: string) =>
   `the static IP[${ip}] is not in any IP range of the L3 network[uuid:${l3Uuid}]`;
 export const ipInUse = (ip: string, l3Uuid: string, nicUuid: string) =>
   `the static IP[${ip}] of the L3 network[uuid:${l3Uuid}] is already used by the nic[uuid:${nicUuid}]`;
+
+/**
+ * Invented (a fault): `faults.failNextJob("static-ip", {details?})` (`POST /_sim/faults/fail-next-job`
+ * `{"kind": "static-ip"}`) makes the next SetVmStaticIp that would change an address fail with
+ * SYS.1006 and these details (or the given ones), changing nothing: a pinning that fails late.
+ */
+export const STATIC_IP_FAULT_DETAILS = "failed to set the static IP: the L3 network's IPAM did not answer";

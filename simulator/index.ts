@@ -74,9 +74,10 @@ export interface SimulatorFaults {
   /**
    * The next job of that kind fails. V2V: the long job goes Failed at `atFraction` (default 0.3) of its
    * duration with jobResult {message, detail, cause}. OVA: at `atFraction` (default 0.5) the package
-   * row is rolled back and the api-job answers 503 SYS.1006. Calls queue up.
+   * row is rolled back and the api-job answers 503 SYS.1006. `static-ip`: the next SetVmStaticIp that would
+   * change an address fails (SYS.1006), changing nothing. Calls queue up.
    */
-  failNextJob(kind: "v2v" | "ova", opts?: { details?: string; atFraction?: number }): void;
+  failNextJob(kind: "v2v" | "ova" | "static-ip", opts?: { details?: string; atFraction?: number }): void;
   /** real-time delay added to every /zstack response */
   setLatency(ms: number): void;
   /** share (0..1) of /zstack requests answered by a "proxy" with plain-text 502/503/504 before reaching the MN (no side effects) */

@@ -1,8 +1,15 @@
 /**
  * VmInstance APIs the providers need around migrations and exports (docs/zstack-wire.md §9).
  */
-import { invalidIpv4, ipInUse, ipOutsideRanges, noNicOnL3, vmStateNotAllowed } from "../assumptions";
-import { ApiFailure, argerr, errorCode } from "../core/errors";
+import {
+  STATIC_IP_FAULT_DETAILS,
+  invalidIpv4,
+  ipInUse,
+  ipOutsideRanges,
+  noNicOnL3,
+  vmStateNotAllowed,
+} from "../assumptions";
+import { ApiFailure, argerr, errorCode, operr } from "../core/errors";
 import { text } from "../core/text";
 import type { ApiContext, ApiDef, ApiOutcome } from "../http/api";
 import type { Row } from "../world/types";
@@ -93,6 +100,8 @@ function setVmStaticIp(ctx: ApiContext) {
   const nic = nics.find((n) => n.l3NetworkUuid === l3.uuid);
   if (!nic) argerr(noNicOnL3(vm.uuid, l3.uuid));
   if (nic.ip === ip) return { inventory: vm };
+  const fault = world.hooks.takeFailure("static-ip");
+  if (fault) operr(fault.details ?? STATIC_IP_FAULT_DETAILS);
   const range = ((l3.ipRanges as Row[] | undefined) ?? []).find((r) => ipInRange(ip, r));
   if (!range) argerr(ipOutsideRanges(ip, l3.uuid));
   for (const other of world.list("vms"))

@@ -117,7 +117,8 @@ export function handleControl(
         return { status: 200, json: t.faultState() };
       case "POST /faults/fail-next-job": {
         const kind = text(input.kind ?? "");
-        if (kind !== "v2v" && kind !== "ova") throw new BadRequest('"kind" must be "v2v" or "ova"');
+        if (kind !== "v2v" && kind !== "ova" && kind !== "static-ip")
+          throw new BadRequest('"kind" must be "v2v", "ova" or "static-ip"');
         t.faults.failNextJob(kind, {
           details: input.details === undefined ? undefined : text(input.details),
           atFraction: input.atFraction === undefined ? undefined : num(input.atFraction, "atFraction"),
