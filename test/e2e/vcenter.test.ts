@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
 import { e2eFixture, jobsFor, MIN } from "./fixture";
-import { findPlainText } from "./harness";
+import { findPlainText, isSecretValue } from "./harness";
 
 const VC = "pulumi-nodejs:dynamic/zstack:VCenter";
 const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
@@ -66,6 +66,8 @@ describe("e2e: VCenter, sync before a wave and preserved addresses on the real P
     assert.strictEqual(fx.sim.world.get("vcenters", out.uuid)!.domainName, DOMAIN);
     assert.strictEqual(fx.sim.world.list("vms", (v) => v.name === "web-old").length, 1);
     assert.deepStrictEqual(findPlainText(await fx.h.backendFiles(), { password: VC_PASSWORD }), []);
+    const [recorded] = await fx.h.resources(VC);
+    assert.ok(isSecretValue(recorded.outputs.password) && isSecretValue(recorded.inputs.password));
     assert.ok(!fx.log.includes(VC_PASSWORD));
   });
 
