@@ -184,8 +184,8 @@ export interface StaticIpOutput {
   ip: string;
   /** the migrated NIC's address as ZStack reports it */
   vmIp?: string;
-  /** `Pinned`, `Pending` (the next `up` pins it), or `Failed` */
-  state: "Pinned" | "Pending" | "Failed";
+  /** `Pinned`, or `Failed` (the next `up` pins it again) */
+  state: "Pinned" | "Failed";
   /** ZStack's reason when `Failed` */
   error?: string;
 }
@@ -230,7 +230,7 @@ export interface V2vMigrationOutputs extends V2vMigrationInputs {
   executeTime?: number;
   /** uuid of the migrated ZStack VM, once Succeeded */
   vmUuid?: string;
-  /** with `preserveIps`: each NIC's preserved address and whether it is pinned */
+  /** with `preserveIps`: each NIC's preserved address and whether it is pinned (empty without it) */
   staticIps?: StaticIpOutput[];
 }
 

@@ -415,7 +415,7 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       }
     }
     const outs = this.outputs(news, job, c, olds.vmUuid);
-    return { outs: await withStaticIps(this.ctx, c, news, job, outs, olds.staticIps, this.secretsOf(c, news)) };
+    return { outs: await withStaticIps(this.ctx, c, news, job, outs, olds, this.secretsOf(c, news)) };
   }
 
   // ------------------------------------------------------------------ delete

@@ -128,18 +128,19 @@ export async function checkStaticIps(
 /** Whether a Succeeded migration with `preserveIps` still has addresses to pin (the next update pins them). */
 export function staticIpsUnfinished(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
   if (news.preserveIps !== true || olds.state !== "Succeeded") return false;
+  if (olds.preserveIps !== true) return true; // set on a migrated VM: pinned by the next update
   const recorded = olds.staticIps as StaticIpOutput[] | undefined;
-  return !Array.isArray(recorded) || recorded.some((s) => s.state !== "Pinned");
+  return Array.isArray(recorded) && recorded.some((s) => s.state !== "Pinned");
 }
 
-/** `outs` with the `staticIps` recorded in `props` (a refresh keeps what was pinned or is pending). */
+/** `outs` with the `staticIps` recorded in `props` (a refresh keeps what was pinned or failed). */
 export function keepStaticIps(outs: V2vMigrationOutputs, props: V2vMigrationOutputs): V2vMigrationOutputs {
-  return props.staticIps ? { ...outs, staticIps: props.staticIps } : outs;
+  return { ...outs, staticIps: props.staticIps ?? [] };
 }
 
 /**
- * After a Succeeded conversion (create, or an update of a Succeeded migration): pins each planned
- * address, and returns `outs` with `staticIps`. A failure is recorded on the migration: a
+ * After a Succeeded conversion (create, or an update of a Succeeded migration, `olds` its record):
+ * pins each planned address, and returns `outs` with `staticIps`. A failure is recorded on the migration: a
  * RecordedFailure whose outputs carry `staticIps` (Failed or Pending entries), so the next `up` pins
  * them again, without converting again.
  */
@@ -149,10 +150,13 @@ export async function withStaticIps(
   inputs: V2vMigrationInputs,
   job: LongJobInventory,
   outs: V2vMigrationOutputs,
-  recorded: StaticIpOutput[] | undefined,
+  olds: V2vMigrationOutputs | undefined,
   secrets: readonly string[],
 ): Promise<V2vMigrationOutputs> {
-  if (inputs.preserveIps !== true || job.state !== "Succeeded") return outs;
+  // the output is always there (empty without preserveIps, or before the conversion has Succeeded)
+  if (inputs.preserveIps !== true || job.state !== "Succeeded") return { ...outs, staticIps: [] };
+  // what an earlier run planned and pinned (a retry); none when preserveIps was just set
+  const recorded = olds?.preserveIps === true ? olds.staticIps : undefined;
   const label = resourceLabel(TYPE_NAME, inputs, inputs.name);
   const vmUuid = migratedVmUuid(job) ?? outs.vmUuid;
   const plan = recorded ?? (await planFromSource(c, inputs));

@@ -113,4 +113,24 @@ describe("V2vMigration provider: preserveIps", () => {
     const read = await provider.read(outs.uuid, outs);
     assert.deepStrictEqual(read.props!.staticIps, outs.staticIps);
   });
+
+  it("preserveIps set on a migration that has Succeeded pins its addresses in the next update, without converting again", async () => {
+    addSource(["192.168.100.91"]);
+    const plain = await provider.check({}, migration({ preserveIps: undefined, l3NetworkUuids: [U.l3Private] }));
+    assert.deepStrictEqual(plain.failures, []);
+    const { id, outs } = await provider.create(plain.inputs as unknown as V2vMigrationInputs);
+    assert.deepStrictEqual(outs.staticIps, []);
+    assert.notStrictEqual(nicsOf(sim, outs.vmUuid!)[0][1], "192.168.100.91");
+    const news = { ...plain.inputs, preserveIps: true };
+    const d = await provider.diff(id, outs as never, news);
+    assert.deepStrictEqual([d.changes, d.replaces], [true, []]);
+    const updated = await provider.update(id, outs, news as unknown as V2vMigrationInputs);
+    assert.deepStrictEqual(
+      updated.outs.staticIps!.map((x) => [x.ip, x.state]),
+      [["192.168.100.91", "Pinned"]],
+    );
+    assert.deepStrictEqual(nicsOf(sim, outs.vmUuid!), [[U.l3Private, "192.168.100.91"]]);
+    assert.strictEqual(sim.world.list("longJobs").length, 1);
+    assert.strictEqual((await provider.diff(id, updated.outs as never, news)).changes, false);
+  });
 });
