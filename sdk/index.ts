@@ -24,6 +24,8 @@ export {
   getVmInstanceOutput,
   getVmInstances,
   getVmInstancesOutput,
+  getVCenter,
+  getVCenterOutput,
   ZStackLookupError,
 } from "./lookups";
 export type { LookupArgs, LookupOutputArgs } from "./lookups";
@@ -36,11 +38,16 @@ export type {
   L3NetworkInventory,
   V2VConversionHostInventory,
   VmInstanceInventory,
+  VCenterInventory,
 } from "../provider/client/inventories";
 // V2vConversionHost
 export { V2vConversionHost, V2V_CONVERSION_HOST_TYPE } from "./v2v-conversion-host";
 export type { V2vConversionHostArgs, V2vConversionHostAdoptArgs } from "./v2v-conversion-host";
 export type { V2vConversionHostInputs, V2vConversionHostOutputs } from "../provider/v2v-conversion-host/inputs";
+// VCenter
+export { VCenter, VCENTER_TYPE } from "./vcenter";
+export type { VCenterArgs, VCenterAdoptArgs } from "./vcenter";
+export type { VCenterInputs, VCenterOutputs } from "../provider/vcenter/inputs";
 // MigrationPlan (a wave of migrations as data)
 export { ZStackProgramError } from "./errors";
 export { MigrationPlan, MIGRATION_PLAN_TYPE, migrationReport, planEntryNames } from "./migration-plan";

@@ -119,6 +119,14 @@ export const getV2vConversionHost: Lookup<"V2VConversionHost"> = singular("getV2
 export const getV2vConversionHostOutput: LookupOutput<"V2VConversionHost"> = outputForm(getV2vConversionHost);
 
 /**
+ * The one vCenter registration matching `args` (`QueryVCenter`), e.g. `{ filters: { domainName } }`.
+ * Its password is never part of the answer.
+ */
+export const getVCenter: Lookup<"VCenter"> = singular("getVCenter", "VCenter");
+/** {@link getVCenter} with `Input` arguments. */
+export const getVCenterOutput: LookupOutput<"VCenter"> = outputForm(getVCenter);
+
+/**
  * The one VM matching `args` (`QueryVmInstance`): a ZStack VM, or a VMware VM known through the
  * vCenter integration (`hypervisorType` `ESX`). A destroyed VM stays queryable (`state`
  * `Destroyed`) until it is expunged.

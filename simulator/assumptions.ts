@@ -570,3 +570,77 @@ export const truncatedFileSize = (size: number) => Math.floor(size / 2);
  * still refused).
  */
 export const SYNCHRONOUS_ASYNC_APIS = "synchronousApis";
+
+// ---------------------------------------------------------------------------------------------
+// vCenter (docs/zstack-wire.md §13; the licensed "VMware Management" module, world/vcenter.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** AddVCenter, UpdateVCenter, SyncVCenter and DeleteVCenter messages' package ([MCP] `org.zstack.vmware`). */
+export const VCENTER_MSG_PKG = "org.zstack.vmware";
+
+/**
+ * UNCONFIRMED (no source gives the texts): a vCenter that cannot be reached on `domainName:port`
+ * (no such server, `reachable: false`, another port) fails AddVCenter, UpdateVCenter (of its
+ * connection fields) and SyncVCenter with SYS.1006 and these details; a wrong `username` or
+ * `password` with the second text, whose tail is vSphere's own InvalidLogin fault message. Nothing
+ * is registered or changed.
+ */
+export const vcenterUnreachable = (domainName: string, port: number) =>
+  `failed to connect to vCenter[${domainName}:${port}]: java.net.ConnectException: Connection refused (Connection refused)`;
+export const vcenterLoginFailed = (domainName: string) =>
+  `failed to login vCenter[${domainName}]: Cannot complete login due to an incorrect user name or password.`;
+
+/** UNCONFIRMED: a second registration of the same `domainName` is refused (SYS.1007). */
+export const duplicateVcenter = (domainName: string, uuid: string) =>
+  `vCenter[domainName:${domainName}] has been added as vCenter[uuid:${uuid}]`;
+
+/**
+ * UNCONFIRMED: DeleteVCenter is refused (SYS.1006) while a V2V long job converting one of its VMs is
+ * not finished (Waiting, Running, Suspended, Canceling): the conversion host reads the source through
+ * that vCenter. Otherwise the registration and the ESX VmInstances it brought are deleted; a delete
+ * of an unknown uuid succeeds (APIDeleteMessage's successIfResourceNotExisting).
+ */
+export const vcenterInUse = (uuid: string, jobs: readonly string[]) =>
+  `cannot delete vCenter[uuid:${uuid}]: V2V long jobs [${jobs.join(", ")}] are converting its VMs`;
+
+/**
+ * Invented (VCENTER_SYNC): SyncVCenter (and AddVCenter) make each VM of the vCenter an ESX
+ * VmInstance with the VM's uuid, and update name, CPU, memory, platform, state and NICs of those
+ * ZStack knows already. A VM deleted from the vCenter stays known to ZStack (not modelled).
+ * The sync is instant (the api-job is done at once).
+ * UNCONFIRMED (zstack-api.md §12.5): an ESX VM's `vmNics` carry the guest's IPv4 `ip`, `netmask`,
+ * `gateway` and `mac` as VMware Tools reports them, and no `l3NetworkUuid` (the port group's L3
+ * network ZStack makes for vCenter networks is not modelled). The uuid of such a NIC is the VM's
+ * uuid's first 24 digits and the NIC's index.
+ */
+export const VCENTER_SYNC = "syncVcenter";
+
+/** UNCONFIRMED: the `version` of a registration is the vCenter's; UpdateVCenter's `state` takes these values. */
+export const VCENTER_STATES = ["Enabled", "Disabled"] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Static IPs (SetVmStaticIp, zstack-api.md §12.5)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * UNCONFIRMED texts (ZStack's checks are known, their words are not): SetVmStaticIp refuses with
+ * SYS.1007 an `ip` that is no IPv4 address, a VM without a NIC on `l3NetworkUuid`, an address outside
+ * every IP range of that L3 network, and an address that another NIC on that L3 network has. Setting
+ * the address a NIC already has succeeds. The NIC takes the address, the range's netmask and gateway,
+ * and the VM gets the system tag `staticIp::<l3NetworkUuid>::<ip>`. Migrated VMs get the first free
+ * address of each L3 network's ranges (vm-factory.ts `allocateIp`).
+ */
+export const invalidIpv4 = (ip: string) => `${ip} is not a valid IPv4 address`;
+export const noNicOnL3 = (vmUuid: string, l3Uuid: string) =>
+  `the VM[uuid:${vmUuid}] has no nic on the L3 network[uuid:${l3Uuid}]`;
+export const ipOutsideRanges = (ip: string, l3Uuid: string) =>
+  `the static IP[${ip}] is not in any IP range of the L3 network[uuid:${l3Uuid}]`;
+export const ipInUse = (ip: string, l3Uuid: string, nicUuid: string) =>
+  `the static IP[${ip}] of the L3 network[uuid:${l3Uuid}] is already used by the nic[uuid:${nicUuid}]`;
+
+/**
+ * Invented (a fault): `faults.failNextJob("static-ip", {details?})` (`POST /_sim/faults/fail-next-job`
+ * `{"kind": "static-ip"}`) makes the next SetVmStaticIp that would change an address fail with
+ * SYS.1006 and these details (or the given ones), changing nothing: a pinning that fails late.
+ */
+export const STATIC_IP_FAULT_DETAILS = "failed to set the static IP: the L3 network's IPAM did not answer";

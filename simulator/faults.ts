@@ -7,7 +7,8 @@ import { Prng } from "./core/prng";
 import { text } from "./core/text";
 import type { FailureSpec } from "./world/world";
 
-export type JobKind = "v2v" | "ova";
+/** a long job (`v2v`, `ova`), or a SetVmStaticIp call (`static-ip`, whose api-job fails) */
+export type JobKind = "v2v" | "ova" | "static-ip";
 export type ResetPhase = "before" | "after";
 /** How a download of an exported file goes wrong (see DOWNLOAD_FAULTS in assumptions.ts). */
 export type DownloadCorruption = "flip" | "truncate" | "missing";
@@ -62,7 +63,7 @@ export class Faults {
 
   private static empty(): FaultState {
     return {
-      pendingFailures: { v2v: [], ova: [] },
+      pendingFailures: { v2v: [], ova: [], "static-ip": [] },
       latencyMs: 0,
       proxyErrorRate: 0,
       connectionResetRate: 0,
@@ -74,7 +75,8 @@ export class Faults {
   }
 
   failNextJob(kind: JobKind, opts: FailureSpec = {}): void {
-    if (kind !== "v2v" && kind !== "ova") throw new Error(`unknown job kind "${text(kind)}" (v2v or ova)`);
+    if (kind !== "v2v" && kind !== "ova" && kind !== "static-ip")
+      throw new Error(`unknown job kind "${text(kind)}" (v2v, ova or static-ip)`);
     if (opts.atFraction !== undefined) rate(opts.atFraction, "atFraction");
     this.state.pendingFailures[kind].push({ ...opts });
   }

@@ -10,10 +10,11 @@
  */
 import type { LongJobTimelineEntry } from "./world/timeline";
 import type { Row } from "./world/types";
+import type { AddVcenterServerSpec, AddVcenterVmSpec } from "./world/vcenter";
 import type { AddVmwareVmsSpec } from "./world/vmware-vms";
 import type { SimWorld } from "./world/world";
 
-export { SEED_UUIDS, SEED_CREDENTIALS } from "./seed-uuids";
+export { SEED_UUIDS, SEED_CREDENTIALS, SEED_VCENTER } from "./seed-uuids";
 export type { SimWorld } from "./world/world";
 export type { Row, TableName, WorldSnapshot, ApiJob } from "./world/types";
 export { TABLES } from "./world/types";
@@ -23,6 +24,7 @@ export type { LongJobTimelineEntry, RunningInterval, TimelineFilter } from "./wo
 export { maxConcurrency, maxConcurrencyByHost, totalRunningMs, timelineSpan } from "./world/timeline";
 export type { AddVmwareVmsSpec } from "./world/vmware-vms";
 export { vmwareVmNames } from "./world/vmware-vms";
+export type { AddVcenterServerSpec, AddVcenterVmSpec, VcenterNicSpec } from "./world/vcenter";
 
 export interface SimulatorOptions {
   /** bind address, default "127.0.0.1" */
@@ -72,9 +74,10 @@ export interface SimulatorFaults {
   /**
    * The next job of that kind fails. V2V: the long job goes Failed at `atFraction` (default 0.3) of its
    * duration with jobResult {message, detail, cause}. OVA: at `atFraction` (default 0.5) the package
-   * row is rolled back and the api-job answers 503 SYS.1006. Calls queue up.
+   * row is rolled back and the api-job answers 503 SYS.1006. `static-ip`: the next SetVmStaticIp that would
+   * change an address fails (SYS.1006), changing nothing. Calls queue up.
    */
-  failNextJob(kind: "v2v" | "ova", opts?: { details?: string; atFraction?: number }): void;
+  failNextJob(kind: "v2v" | "ova" | "static-ip", opts?: { details?: string; atFraction?: number }): void;
   /** real-time delay added to every /zstack response */
   setLatency(ms: number): void;
   /** share (0..1) of /zstack requests answered by a "proxy" with plain-text 502/503/504 before reaching the MN (no side effects) */
@@ -146,6 +149,13 @@ export interface ZStackSimulator {
    * returns their rows; refuses (throws) a name some VM already has, creating none
    */
   addVmwareVms(spec: AddVmwareVmsSpec): Row[];
+  /**
+   * adds a VM to a simulated vCenter (`POST /_sim/vcenter/vms`): ZStack sees it as an ESX VmInstance
+   * only after the next SyncVCenter (or AddVCenter) of that vCenter; its `nics` carry the guest's IPv4
+   */
+  addVcenterVm(spec: AddVcenterVmSpec): Row;
+  /** adds a simulated vCenter server (`POST /_sim/vcenter/servers`) that AddVCenter can register */
+  addVcenterServer(spec: AddVcenterServerSpec): Row;
   stop(): Promise<void>;
 }
 

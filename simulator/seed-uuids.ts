@@ -42,6 +42,10 @@ export const SEED_UUIDS = {
   vmwareDb01: "234c5f9ca5d0421fb0f742c1b4f3f34d",
   vmwareApp01: "5155fc948952458b9e0ae91b89b4e940",
   vmwareApp02: "303c77659086488ca50a81082e3d4573",
+  /** the registered vCenter (VCenterInventory) whose VMs are the VMware source VMs above */
+  vcenter: "4b2f8d6e1a3c4e5f9a7b0c2d4e6f8a1b",
+  /** the simulated vCenter server itself (the VMware side, not a ZStack inventory) */
+  vcenterServer: "7c1e3a5b9d2f4a6c8e0b1d3f5a7c9e2b",
   /** uuid of the seeded access key (its id and secret are below) */
   accessKey: "0e663bec00044dc78d851faadc2a6166",
   /** AccountConstant.INITIAL_SYSTEM_ADMIN_UUID */
@@ -55,4 +59,13 @@ export const SEED_CREDENTIALS = {
   /** the access-key test vector of ZStack's documentation (docs/zstack-wire.md §4.3) */
   accessKeyId: "vvSZpmj4cnB53qUDmm6E",
   accessKeySecret: "8heumeFTvIeZxkTGfEYvVi9qVVPd9ffQNDALSPPb",
+} as const;
+
+/** The simulated vCenter server of the seeded world (the VMware side): what AddVCenter must be given. */
+export const SEED_VCENTER = {
+  domainName: "vcenter.sim.local",
+  username: "administrator@vsphere.local",
+  password: "VMware1!",
+  port: 443,
+  version: "7.0.3",
 } as const;

@@ -26,6 +26,7 @@ import type { WorldSnapshot } from "./world/types";
 import { copyTimeline, type LongJobTimelineEntry } from "./world/timeline";
 import type { Row } from "./world/types";
 import { addVmwareVms, type AddVmwareVmsSpec } from "./world/vmware-vms";
+import { addVcenterServer, addVcenterVm, type AddVcenterServerSpec, type AddVcenterVmSpec } from "./world/vcenter";
 import { SimWorld, type JobDurations } from "./world/world";
 
 const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
@@ -267,6 +268,16 @@ class Simulator implements ZStackSimulator, ControlTarget {
 
   addVmwareVms(spec: AddVmwareVmsSpec): Row[] {
     return addVmwareVms(this.world, spec);
+  }
+
+  /** A VM in a simulated vCenter, unknown to ZStack until a SyncVCenter (or AddVCenter) of that vCenter. */
+  addVcenterVm(spec: AddVcenterVmSpec): Row {
+    return addVcenterVm(this.world, spec);
+  }
+
+  /** A simulated vCenter server, for AddVCenter to register. */
+  addVcenterServer(spec: AddVcenterServerSpec): Row {
+    return addVcenterServer(this.world, spec);
   }
 
   /**

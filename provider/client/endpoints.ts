@@ -51,6 +51,13 @@ export const endpoints = {
   ),
   DeleteV2VConversionHost: asyncCall("DELETE /v1/v2v-conversion-hosts/{uuid}"),
 
+  // vCenter (§13), the VCenter resource
+  AddVCenter: asyncCall("POST /v1/vcenters", "params"),
+  QueryVCenter: sync("GET /v1/vcenters"),
+  UpdateVCenter: asyncCall("PUT /v1/vcenters/{uuid}/actions", "updateVCenter"),
+  SyncVCenter: asyncCall("PUT /v1/vcenters/{uuid}/actions", "syncVCenter"),
+  DeleteVCenter: asyncCall("DELETE /v1/vcenters/{uuid}"),
+
   // OVA (§8)
   ExportVmOvaPackage: asyncCall("POST /v1/ovf/ova-packages", "params"),
   QueryImagePackage: sync("GET /v1/image-packages"),
@@ -67,6 +74,8 @@ export const endpoints = {
   QueryVmInstance: sync("GET /v1/vm-instances"),
   DestroyVmInstance: asyncCall("DELETE /v1/vm-instances/{uuid}"),
   ExpungeVmInstance: asyncCall("PUT /v1/vm-instances/{uuid}/actions", "expungeVmInstance"),
+  // preserved addresses (§13)
+  SetVmStaticIp: asyncCall("PUT /v1/vm-instances/{vmInstanceUuid}/actions", "setVmStaticIp"),
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof endpoints;

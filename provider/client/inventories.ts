@@ -114,6 +114,18 @@ export interface L3NetworkInventory extends Loose {
   isolated?: boolean;
   createDate?: string;
   lastOpDate?: string;
+  /** the L3's IP ranges (preserved addresses must be inside one) */
+  ipRanges?: IpRangeInventory[];
+}
+
+/** An IP range of an L3 network. */
+export interface IpRangeInventory extends Loose {
+  uuid?: string;
+  startIp?: string;
+  endIp?: string;
+  netmask?: string;
+  gateway?: string;
+  networkCidr?: string;
 }
 
 /** A V2V conversion host (`QueryV2VConversionHost`); sizes in bytes. */
@@ -142,6 +154,7 @@ export interface VmNicInventory extends Loose {
   mac?: string;
   netmask?: string;
   gateway?: string;
+  deviceId?: number;
 }
 
 /** A VM's volume; sizes in bytes. */
@@ -203,6 +216,23 @@ export interface VmInstanceInventory extends Loose {
   allVolumes?: VmVolumeInventory[];
 }
 
+/** A vCenter registered in ZStack (`QueryVCenter`); never its password. */
+export interface VCenterInventory extends Loose {
+  uuid?: string;
+  name?: string;
+  description?: string;
+  domainName?: string;
+  port?: number;
+  userName?: string;
+  zoneUuid?: string;
+  version?: string;
+  https?: boolean;
+  state?: string;
+  status?: string;
+  createDate?: string;
+  lastOpDate?: string;
+}
+
 /** The inventory each lookup kind answers with. */
 export interface LookupInventories {
   Zone: ZoneInventory;
@@ -213,6 +243,7 @@ export interface LookupInventories {
   L3Network: L3NetworkInventory;
   V2VConversionHost: V2VConversionHostInventory;
   VmInstance: VmInstanceInventory;
+  VCenter: VCenterInventory;
 }
 
 /** A kind of inventory the lookups query, named as ZStack names its Query API (`Query<kind>`). */

@@ -12,10 +12,11 @@ import {
   LongJobInventory,
   TaskProgressInventory,
   V2VConversionHostInventory,
+  VCenterInventory,
   VmInstanceInventory,
   schemas,
 } from "./schemas";
-import type { LookupInventories, LookupKind } from "./inventories";
+import type { L3NetworkInventory, LookupInventories, LookupKind } from "./inventories";
 
 type Schema<T> = { safeParse(v: unknown): { success: boolean; data?: T; error?: { message: string } } };
 
@@ -282,4 +283,65 @@ export async function changeV2VConversionHostState(
 /** DeleteV2VConversionHost in Permissive mode: ZStack refuses while the host is in use. */
 export async function deleteV2VConversionHost(c: ZStackClient, uuid: string): Promise<void> {
   await c.call("DeleteV2VConversionHost", { pathVars: { uuid }, query: { deleteMode: "Permissive" } });
+}
+
+// ------------------------------------------------------------------------------ vCenter (§13)
+
+export const getVCenter = (c: ZStackClient, uuid: string): Promise<VCenterInventory | undefined> =>
+  getByUuid(c, "QueryVCenter", schemas().VCenterInventory, uuid);
+
+/** The registrations of a vCenter address (ZStack allows one per `domainName`). */
+export const vCentersWithDomain = (c: ZStackClient, domainName: string): Promise<VCenterInventory[]> =>
+  queryList(c, "QueryVCenter", schemas().VCenterInventory, [`domainName=${domainName}`]);
+
+/** AddVCenter: ZStack logs in to the vCenter and synchronises its VMs before it answers. */
+export async function addVCenter(c: ZStackClient, call: CreateCall): Promise<VCenterInventory> {
+  const body = await c.call("AddVCenter", call);
+  return inventoryOf(c, "AddVCenter", body, schemas().VCenterInventory);
+}
+
+/** What UpdateVCenter changes (a new login is checked by ZStack first). */
+export type VCenterChange = {
+  name?: string;
+  description?: string;
+  username?: string;
+  password?: string;
+  domainName?: string;
+  port?: number;
+  state?: string;
+};
+
+export async function updateVCenter(c: ZStackClient, uuid: string, change: VCenterChange): Promise<VCenterInventory> {
+  const body = await c.call("UpdateVCenter", { pathVars: { uuid }, params: change });
+  return inventoryOf(c, "UpdateVCenter", body, schemas().VCenterInventory);
+}
+
+/** SyncVCenter: ZStack reads the vCenter's VMs again (new VMware VMs become ESX VmInstances). */
+export async function syncVCenter(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("SyncVCenter", { pathVars: { uuid } });
+}
+
+/** DeleteVCenter in Permissive mode. */
+export async function deleteVCenter(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("DeleteVCenter", { pathVars: { uuid }, query: { deleteMode: "Permissive" } });
+}
+
+// ------------------------------------------------------------------- preserved addresses (§13)
+
+/** An L3 network with its IP ranges, or undefined when there is none. */
+export const getL3NetworkWithRanges = (c: ZStackClient, uuid: string): Promise<L3NetworkInventory | undefined> =>
+  getByUuid(c, "QueryL3Network", schemas().L3NetworkInventory, uuid);
+
+/** The VMs with a NIC that has address `ip` (on any L3 network: compare the NIC's `l3NetworkUuid`). */
+export const vmsWithNicIp = (c: ZStackClient, ip: string): Promise<VmInstanceInventory[]> =>
+  queryList(c, "QueryVmInstance", schemas().VmInstanceInventory, [`vmNics.ip=${ip}`]);
+
+/** SetVmStaticIp: pins `ip` on the VM's NIC on `l3NetworkUuid`. */
+export async function setVmStaticIp(
+  c: ZStackClient,
+  vmInstanceUuid: string,
+  l3NetworkUuid: string,
+  ip: string,
+): Promise<void> {
+  await c.call("SetVmStaticIp", { pathVars: { vmInstanceUuid }, params: { l3NetworkUuid, ip } });
 }

@@ -146,6 +146,7 @@ function buildSchemas() {
           mac: str,
           netmask: str,
           gateway: str,
+          deviceId: num,
         }),
       )
       .optional(),
@@ -284,6 +285,27 @@ function buildSchemas() {
     isolated: z.boolean().optional(),
     createDate: str,
     lastOpDate: str,
+    /** the L3's IP ranges (preserved addresses must be inside one) */
+    ipRanges: z
+      .array(z.looseObject({ uuid: str, startIp: str, endIp: str, netmask: str, gateway: str, networkCidr: str }))
+      .optional(),
+  });
+
+  /** VCenterInventory (docs/zstack-wire.md §13: the [MCP] field list of QueryVCenter) */
+  const VCenterInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    description: str,
+    domainName: str,
+    port: num,
+    userName: str,
+    zoneUuid: str,
+    version: str,
+    https: z.boolean().optional(),
+    state: str,
+    status: str,
+    createDate: str,
+    lastOpDate: str,
   });
   // ---- end of lookups
 
@@ -309,6 +331,7 @@ function buildSchemas() {
     PrimaryStorageInventory,
     BackupStorageInventory,
     L3NetworkInventory,
+    VCenterInventory,
     ErrorBody: z.looseObject({ error: ErrorCode }),
     ApiJobLocation: z.looseObject({ location: z.string(), apiTimeout: num }),
     ValidSession: z.looseObject({ valid: z.boolean().optional() }),
@@ -331,6 +354,7 @@ export type {
   L3NetworkInventory,
   PrimaryStorageInventory,
   V2VConversionHostInventory,
+  VCenterInventory,
   VmInstanceInventory,
   ZoneInventory,
 } from "./inventories";
@@ -360,8 +384,9 @@ export type InventoriesMatchSchemas = [
   SameAsSchema<"L3NetworkInventory", I.L3NetworkInventory> extends true
     ? true
     : "L3NetworkInventory differs from its schema",
+  SameAsSchema<"VCenterInventory", I.VCenterInventory> extends true ? true : "VCenterInventory differs from its schema",
 ];
-const _inventoriesMatch: InventoriesMatchSchemas = [true, true, true, true, true, true, true, true];
+const _inventoriesMatch: InventoriesMatchSchemas = [true, true, true, true, true, true, true, true, true];
 void _inventoriesMatch;
 
 export type SessionInventory = z.infer<Schemas["SessionInventory"]>;
@@ -371,5 +396,3 @@ export type LongJobResult = z.infer<Schemas["LongJobResult"]>;
 export type ImagePackageInventory = z.infer<Schemas["ImagePackageInventory"]>;
 export type TaskProgressInventory = z.infer<Schemas["TaskProgressInventory"]>;
 export type BasicInventory = z.infer<Schemas["BasicInventory"]>;
-
-// lookups (sdk/lookups.ts)

@@ -51,6 +51,8 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   deleteMigratedVm: { change: "update" },
   maxInFlight: { change: "update" },
   allowRemigration: { change: "update" },
+  vCenterUuid: { change: "update" },
+  preserveIps: { change: "update" },
 });
 
 /** How long the provider waits. */
@@ -156,6 +158,36 @@ export interface V2vMigrationInputs {
    * `up` (the re-migration guard). Migrations that have not Succeeded replace as before.
    */
   allowRemigration?: boolean;
+  /**
+   * The VCenter the source VM comes from (e.g. `vcenter.uuid`). A `sourceVmName` ZStack does not know
+   * yet is looked up again after a SyncVCenter of this vCenter (once per run, in `preview` too), and
+   * the migration waits for the VCenter resource (its sync) in `up`. Never sent; a change is recorded
+   * in place.
+   */
+  vCenterUuid?: string;
+  /**
+   * Give each migrated NIC its source NIC's IPv4 address (SetVmStaticIp) after the conversion, before
+   * the migration is reported done (default false). Source NIC `i` (by device order) goes to
+   * `l3NetworkUuids[i]`; `preview` fails when an address is outside that L3 network's IP ranges or used
+   * by another NIC. A failed pinning is recorded (`staticIps`), and the next `up` retries it without
+   * converting again. See docs/resources/v2v-migration.md, "Preserved addresses".
+   */
+  preserveIps?: boolean;
+}
+
+/** One NIC of a migrated VM with `preserveIps`: the address it should have, and whether it has it. */
+export interface StaticIpOutput {
+  /** the NIC's index: source NIC `nic` (by device order), `l3NetworkUuids[nic]` */
+  nic: number;
+  l3NetworkUuid: string;
+  /** the source NIC's IPv4 address, pinned on the migrated NIC */
+  ip: string;
+  /** the migrated NIC's address as ZStack reports it */
+  vmIp?: string;
+  /** `Pinned`, or `Failed` (the next `up` pins it again) */
+  state: "Pinned" | "Failed";
+  /** ZStack's reason when `Failed` */
+  error?: string;
 }
 
 /** Output-only properties: the LongJobInventory fields and the migrated VM. */
@@ -172,6 +204,7 @@ export const V2V_MIGRATION_OUTPUTS = [
   "state",
   "executeTime",
   "vmUuid",
+  "staticIps",
 ] as const;
 
 /** What the provider returns: the inputs, the LongJobInventory fields and the migrated VM. */
@@ -200,6 +233,8 @@ export interface V2vMigrationOutputs extends V2vMigrationInputs {
   executeTime?: number;
   /** uuid of the migrated ZStack VM, once Succeeded */
   vmUuid?: string;
+  /** with `preserveIps`: each NIC's preserved address and whether it is pinned (empty without it) */
+  staticIps?: StaticIpOutput[];
 }
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)

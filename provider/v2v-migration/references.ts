@@ -19,6 +19,7 @@ import {
 } from "../client";
 import { CheckCache } from "../core/check-cache";
 import { Validator } from "../core/validation";
+import { findAfterSync } from "../vcenter/sync";
 import { SourceVmError, notVmwareVm, sourceVmFromListing, vmwareUuidOf, withSourceDefaults } from "./source";
 
 /** The state (and connection status) a referenced resource must be in; absent fields are not checked. */
@@ -102,13 +103,16 @@ async function checkSource(
   const uuid = vmwareUuidOf(url);
   const name = v.value("sourceVmName");
   if (url === undefined && typeof name === "string" && !v.hasFailed("url")) {
+    const find = async () => sourceVmFromListing(c, await esxVms(), name);
     try {
-      found.source = await sourceVmFromListing(c, await esxVms(), name);
-      Object.assign(inputs, withSourceDefaults(inputs, found.source));
+      found.source = await find();
     } catch (e) {
       if (!(e instanceof SourceVmError)) throw e;
-      v.fail("sourceVmName", e.message);
+      // a VM VMware has but ZStack not yet: after SyncVCenter of the migration's vCenter (vcenter/sync.ts)
+      const after = await findAfterSync(c, cache, v, e, find);
+      found.source = after === "deferred" ? undefined : after;
     }
+    if (found.source) Object.assign(inputs, withSourceDefaults(inputs, found.source));
   } else if (uuid) {
     const lower = uuid.toLowerCase();
     const vm =

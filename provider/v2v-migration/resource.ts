@@ -72,6 +72,7 @@ import { CapacityLedger, capacityPreflight } from "./preflight";
 import { checkReferences } from "./references";
 import { remigrationError } from "./remigration-guard";
 import { needsSource, recordedSource, resolveSource, withSourceDefaults } from "./source";
+import { checkStaticIps, keepStaticIps, staticIpsUnfinished, withStaticIps } from "./static-ips";
 import { validateInputs } from "./validate";
 
 const TYPE_NAME = "V2vMigration";
@@ -125,6 +126,7 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
   private async checkAgainstZStack(c: ZStackClient, v: Validator, inputs: Record<string, unknown>): Promise<void> {
     const cache = this.ctx.checkCache();
     const { source, ...found } = await checkReferences(c, cache, v, inputs);
+    await checkStaticIps(this.ctx, c, cache, v, inputs, source);
     if (!source || typeof inputs.resourceUuid !== "string") return;
     // a job ZStack already has (an interrupted run's, which create adopts) needs no more capacity
     const resourceUuid = inputs.resourceUuid;
@@ -187,7 +189,9 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     const result = diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
       ignore,
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
-      unfinished: news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded",
+      unfinished:
+        (news.waitForCompletion !== false && typeof olds.state === "string" && olds.state !== "Succeeded") ||
+        staticIpsUnfinished(olds, news),
     });
     if (!result.changes && urlDecides && !jsonEqual(olds.sourceVmName, news.sourceVmName))
       return { ...result, changes: true };
@@ -251,7 +255,8 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
         return { id, outs: this.outputs(inputs, job, c) };
       }
       job = await this.waitOrRecord(c, job, inputs, deadline, submitted ? startedAt : undefined, label);
-      return { id, outs: this.outputs(inputs, job, c) };
+      const outs = this.outputs(inputs, job, c);
+      return { id, outs: await withStaticIps(this.ctx, c, inputs, job, outs, undefined, this.secretsOf(c, inputs)) };
     } finally {
       slot?.release(); // no-op after a hand-off
     }
@@ -417,7 +422,10 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     if (!job || isReleased(job)) return { id: undefined };
     return {
       id,
-      props: this.outputs(recordedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props), job, c, props.vmUuid),
+      props: keepStaticIps(
+        this.outputs(recordedInputs<V2vMigrationInputs>(V2V_MIGRATION_INPUTS, props), job, c, props.vmUuid),
+        props,
+      ),
     };
   }
 
@@ -465,7 +473,8 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
         slot?.release();
       }
     }
-    return { outs: this.outputs(news, job, c, olds.vmUuid) };
+    const outs = this.outputs(news, job, c, olds.vmUuid);
+    return { outs: await withStaticIps(this.ctx, c, news, job, outs, olds, this.secretsOf(c, news)) };
   }
 
   // ------------------------------------------------------------------ delete

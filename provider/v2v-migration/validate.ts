@@ -66,7 +66,8 @@ export function validateInputs(v: Validator, adopting: boolean): void {
   v.string("longJobDescription", { maxLength: 2048 });
   v.resourceUuid("resourceUuid");
   v.string("sshPrivKey");
-  for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm", "allowRemigration"]) v.boolean(k);
+  for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm", "allowRemigration", "preserveIps"]) v.boolean(k);
+  v.uuid("vCenterUuid");
   v.integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT);
   v.list("volumeFilters", (x) =>
     x !== null && typeof x === "object" && !Array.isArray(x)

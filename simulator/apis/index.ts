@@ -5,6 +5,7 @@ import { LONG_JOB_APIS } from "./longjob";
 import { OVA_APIS } from "./ova";
 import { RESOURCE_QUERY_APIS } from "./resources";
 import { V2V_APIS } from "./v2v";
+import { VCENTER_APIS } from "./vcenter";
 import { VM_APIS } from "./vm";
 
 export const ALL_APIS: readonly ApiDef[] = [
@@ -14,4 +15,5 @@ export const ALL_APIS: readonly ApiDef[] = [
   ...LONG_JOB_APIS,
   ...OVA_APIS,
   ...VM_APIS,
+  ...VCENTER_APIS,
 ];

@@ -9,6 +9,7 @@ import { text } from "../core/text";
 import type { DownloadCorruption, FaultState, JobKind, ResetPhase } from "../faults";
 import type { LongJobTimelineEntry } from "../world/timeline";
 import { isTableName, type Row } from "../world/types";
+import type { AddVcenterServerSpec, AddVcenterVmSpec } from "../world/vcenter";
 import type { AddVmwareVmsSpec } from "../world/vmware-vms";
 import type { SimWorld, JobDurations } from "../world/world";
 
@@ -38,6 +39,8 @@ export interface ControlTarget {
   resetWorld(): void;
   longJobTimeline(): LongJobTimelineEntry[];
   addVmwareVms(spec: AddVmwareVmsSpec): Row[];
+  addVcenterVm(spec: AddVcenterVmSpec): Row;
+  addVcenterServer(spec: AddVcenterServerSpec): Row;
   describe(): Record<string, unknown>;
 }
 
@@ -114,7 +117,8 @@ export function handleControl(
         return { status: 200, json: t.faultState() };
       case "POST /faults/fail-next-job": {
         const kind = text(input.kind ?? "");
-        if (kind !== "v2v" && kind !== "ova") throw new BadRequest('"kind" must be "v2v" or "ova"');
+        if (kind !== "v2v" && kind !== "ova" && kind !== "static-ip")
+          throw new BadRequest('"kind" must be "v2v", "ova" or "static-ip"');
         t.faults.failNextJob(kind, {
           details: input.details === undefined ? undefined : text(input.details),
           atFraction: input.atFraction === undefined ? undefined : num(input.atFraction, "atFraction"),
@@ -191,6 +195,11 @@ export function handleControl(
       case "POST /vmware-vms":
         // the JSON body only: counts and sizes are numbers
         return { status: 200, json: t.addVmwareVms(body as unknown as AddVmwareVmsSpec) };
+      case "POST /vcenter/vms":
+        // a VM in a simulated vCenter: ZStack sees it after the next SyncVCenter (JSON body only)
+        return { status: 200, json: t.addVcenterVm(body as unknown as AddVcenterVmSpec) };
+      case "POST /vcenter/servers":
+        return { status: 200, json: t.addVcenterServer(body as unknown as AddVcenterServerSpec) };
     }
     if (seg[0] === "world") return worldRoute(t, method, seg.slice(1), body);
     return { status: 404, json: { error: `unknown control route ${route}` } };

@@ -5,7 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { Prng } from "../core/prng";
-import { SEED_CREDENTIALS, SEED_UUIDS as U } from "../seed-uuids";
+import { SEED_CREDENTIALS, SEED_UUIDS as U, SEED_VCENTER } from "../seed-uuids";
+import { vcenterRowOf } from "./vcenter";
 import { buildVm, esxVmSpec, GiB } from "./vm-factory";
 import type { Row, WorldSnapshot } from "./types";
 
@@ -269,6 +270,35 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
   esxVm(U.vmwareApp01, "vmware-app-01", "Running", 4, 8, [80], "Linux", "Ubuntu 20.04");
   esxVm(U.vmwareApp02, "vmware-app-02", "Stopped", 4, 8, [60], "Windows", "Windows Server 2019");
 
+  // the vCenter these VMware VMs come from: a simulated server, already registered and synchronised
+  const vcenterServers: Row[] = [{ uuid: U.vcenterServer, ...SEED_VCENTER, reachable: true, ...stamp }];
+  const vcenters: Row[] = [
+    {
+      uuid: U.vcenter,
+      name: "vcenter-1",
+      description: "simulated vCenter, registered",
+      domainName: SEED_VCENTER.domainName,
+      port: SEED_VCENTER.port,
+      userName: SEED_VCENTER.username,
+      password: SEED_VCENTER.password, // kept, never shown (the query renders the inventory's fields)
+      zoneUuid: U.zone,
+      version: SEED_VCENTER.version,
+      https: true,
+      state: "Enabled",
+      status: "Connected",
+      ...stamp,
+    },
+  ];
+  const vcenterVms = vms
+    .filter((vm) => vm.hypervisorType === "ESX")
+    .map((vm) =>
+      vcenterRowOf(
+        vm,
+        SEED_VCENTER.domainName,
+        (vm.allVolumes as Row[]).map((v) => v.size as number),
+      ),
+    );
+
   const accounts: Row[] = [
     {
       uuid: U.adminAccount,
@@ -310,6 +340,9 @@ export function buildDefaultWorld(at: number): WorldSnapshot {
       accessKeys,
       sessions: [],
       accounts,
+      vcenters,
+      vcenterServers,
+      vcenterVms,
     },
   };
 }

@@ -23,6 +23,11 @@ export const TABLES = [
   "accessKeys",
   "sessions",
   "accounts",
+  // ZStack's vCenter registrations (VCenterInventory), then the VMware side that AddVCenter and
+  // SyncVCenter read (not ZStack inventories: only the control endpoint shows them; world/vcenter.ts)
+  "vcenters",
+  "vcenterServers",
+  "vcenterVms",
 ] as const;
 export type TableName = (typeof TABLES)[number];
 

@@ -43,6 +43,12 @@ function intToIp(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
 
+/** Whether `ip` is inside an IP range (`startIp`..`endIp`) of an L3 network. */
+export function ipInRange(ip: string, range: Row): boolean {
+  const n = ipToInt(ip);
+  return n >= ipToInt(range.startIp as string) && n <= ipToInt(range.endIp as string);
+}
+
 /** First free address of the L3 network's ranges, given the VMs that exist. */
 export function allocateIp(
   l3: Row | undefined,

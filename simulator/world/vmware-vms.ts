@@ -5,6 +5,7 @@
 import { buildVm, esxVmSpec, GiB } from "./vm-factory";
 import type { Row } from "./types";
 import type { SimWorld } from "./world";
+import { vcenterRowOf } from "./vcenter";
 
 export interface AddVmwareVmsSpec {
   /** how many VMs, 1 to 999 */
@@ -88,6 +89,7 @@ export function addVmwareVms(w: SimWorld, input: AddVmwareVmsSpec): Row[] {
   const names = vmwareVmNames(prefix, start, count);
   const taken = new Map<string, string>();
   for (const vm of w.tables.vms.values()) taken.set(String(vm.name), vm.uuid);
+  for (const vm of w.tables.vcenterVms.values()) taken.set(String(vm.name), vm.uuid);
   const clashes = names.filter((n) => taken.has(n));
   if (clashes.length) {
     const shown = clashes.slice(0, 5).map((n) => `${n} (uuid ${taken.get(n)})`);
@@ -107,6 +109,9 @@ export function addVmwareVms(w: SimWorld, input: AddVmwareVmsSpec): Row[] {
       w.tables.vms.values(),
     );
     w.tables.vms.set(vm.uuid, vm);
+    // the VM is in the first simulated vCenter too, so that a SyncVCenter keeps it as it is
+    const server = w.list("vcenterServers")[0];
+    if (server) w.tables.vcenterVms.set(vm.uuid, vcenterRowOf(vm, server.domainName as string, disks));
     created.push(vm);
   }
   w.changed();

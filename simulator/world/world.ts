@@ -36,7 +36,7 @@ export interface JobDurations {
 /** What the world needs from the server around it. */
 export interface WorldHooks {
   /** consume the next injected failure for a job kind, if any */
-  takeFailure(kind: "v2v" | "ova"): FailureSpec | undefined;
+  takeFailure(kind: "v2v" | "ova" | "static-ip"): FailureSpec | undefined;
   durations(): JobDurations;
   /** "http://host:port" where the exported files are served */
   downloadBase(): string;

@@ -6,6 +6,7 @@ import { ConfigSource } from "../../provider/core/config";
 import { OvaPackageProvider } from "../../provider/hosts/dynamic/providers";
 import { V2vMigrationProvider } from "../../provider/hosts/dynamic/providers";
 import { V2vConversionHostProvider } from "../../provider/hosts/dynamic/providers";
+import { VCenterProvider } from "../../provider/hosts/dynamic/providers";
 import { ProviderDeps } from "../../provider/core/context";
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;
@@ -51,7 +52,7 @@ export interface Harness<P> {
   lines: string[];
 }
 
-async function make<P extends V2vMigrationProvider | OvaPackageProvider | V2vConversionHostProvider>(
+async function make<P extends V2vMigrationProvider | OvaPackageProvider | V2vConversionHostProvider | VCenterProvider>(
   ctor: new (deps?: ProviderDeps) => P,
   sim: Sim,
   opts: { config?: ConfigSource; deps?: ProviderDeps; clock?: Clock & { slept: number } } = {},
@@ -67,6 +68,7 @@ export const v2vHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(
 export const ovaHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(OvaPackageProvider, sim, opts);
 export const conversionHostHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) =>
   make(V2vConversionHostProvider, sim, opts);
+export const vcenterHarness = (sim: Sim, opts?: Parameters<typeof make>[2]) => make(VCenterProvider, sim, opts);
 
 /** Runs `fn` and returns what it threw (failing if it did not throw). */
 export async function rejection(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {

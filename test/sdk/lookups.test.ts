@@ -14,6 +14,7 @@ import {
   getL3Network,
   getPrimaryStorage,
   getV2vConversionHost,
+  getVCenter,
   getVmInstance,
   getVmInstanceOutput,
   getVmInstances,
@@ -111,6 +112,11 @@ describe("sdk: lookups against the simulator", function () {
       assert.strictEqual(ch.hostStatus, "Connected");
       const host = await getHost({ uuid: ch.hostUuid });
       assert.strictEqual(host.hypervisorType, "KVM");
+      const vc = await getVCenter({ filters: { domainName: "vcenter.sim.local" } });
+      assert.strictEqual(vc.uuid, U.vcenter);
+      assert.strictEqual(vc.status, "Connected");
+      assert.strictEqual(vc.port, 443);
+      assert.ok(!("password" in vc));
     });
   });
 

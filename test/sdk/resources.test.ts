@@ -10,6 +10,8 @@ import {
   V2V_CONVERSION_HOST_TYPE,
   V2vMigration,
   V2V_MIGRATION_TYPE,
+  VCenter,
+  VCENTER_TYPE,
 } from "../../sdk";
 import { deriveResourceUuid } from "../../sdk/resource-uuid";
 import { SEED_UUIDS as U } from "../../simulator/seed-uuids";
@@ -255,6 +257,32 @@ describe("sdk: resource wiring (setMocks)", function () {
     const adopted = new V2vConversionHost("adopted-ch", { adoptUuid: U.convHost });
     await value(adopted.urn);
     assert.strictEqual(registered.get("adopted-ch")!.inputs.adoptUuid, U.convHost);
+    assert.deepStrictEqual(rejections, []);
+  });
+
+  it("VCenter: type token, inputs, the password sent as a secret and a secret output", async () => {
+    const vc = new VCenter("vcenter", {
+      name: "vcenter-1",
+      domainName: "vcenter.example.com",
+      username: "administrator@vsphere.local",
+      password: "vC-pa55word",
+      zoneUuid: U.zone,
+      syncTrigger: "wave-1",
+    });
+    await value(vc.urn);
+    const r = registered.get("vcenter")!;
+    assert.strictEqual(r.type, "pulumi-nodejs:dynamic/zstack:VCenter");
+    assert.strictEqual(r.type, VCENTER_TYPE);
+    assert.strictEqual(r.inputs.defaultResourceUuid, deriveResourceUuid(VCENTER_TYPE, "vcenter", "proj", "dev"));
+    assert.strictEqual(r.inputs.syncTrigger, "wave-1");
+    const sent = sentObjects.get("vcenter")!.password as Record<string, unknown>;
+    assert.strictEqual(sent?.[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig);
+    assert.deepStrictEqual(secretOutputs.get("vcenter"), ["password"]);
+    assert.strictEqual(await pulumi.isSecret(vc.password), true);
+    for (const k of ["uuid", "userName", "version", "status"]) assert.ok(!(k in r.inputs), `${k} was sent as an input`);
+    const adopted = new VCenter("adopted-vc", { adoptUuid: U.vcenter });
+    await value(adopted.urn);
+    assert.strictEqual(registered.get("adopted-vc")!.inputs.adoptUuid, U.vcenter);
     assert.deepStrictEqual(rejections, []);
   });
 
