@@ -189,4 +189,15 @@ describe("simulator: vCenter (AddVCenter, SyncVCenter, UpdateVCenter, DeleteVCen
     // the same address again is a no-op success
     assert.equal((await set("192.168.100.200")).status, 200);
   });
+
+  it("the static-ip fault fails the next SetVmStaticIp that would change an address, changing nothing", async () => {
+    const f = await ctl("POST", "/faults/fail-next-job", { kind: "static-ip" });
+    assert.equal(f.status, 200, f.text);
+    const body = { setVmStaticIp: { l3NetworkUuid: U.l3Private, ip: "192.168.100.201" } };
+    const failed = await h.async("PUT", `/v1/vm-instances/${U.vmRunning}/actions`, body);
+    expectError(failed, 503, "SYS.1006", /did not answer/);
+    const [vm] = await h.query(`/v1/vm-instances/${U.vmRunning}`);
+    assert.notEqual(vm.vmNics[0].ip, "192.168.100.201");
+    assert.equal((await h.async("PUT", `/v1/vm-instances/${U.vmRunning}/actions`, body)).status, 200);
+  });
 });
