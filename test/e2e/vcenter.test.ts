@@ -4,7 +4,7 @@
 // addresses outside the range or taken; a failed pinning retried by the next up with one long job; destroy.
 import * as assert from "assert";
 import { SEED_UUIDS as U } from "../../simulator";
-import { e2eFixture, jobsFor, MIN } from "./fixture";
+import { e2eFixture, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
 import { findPlainText, isSecretValue } from "./harness";
 
 const VC = "pulumi-nodejs:dynamic/zstack:VCenter";
@@ -140,13 +140,15 @@ describe("e2e: VCenter, sync before a wave and preserved addresses on the real P
     assert.deepStrictEqual(Object.keys(again.changeSummary), ["same"]);
   });
 
-  it("destroy removes the migrations' records and the vCenter registration; the migrated VMs stay", async () => {
+  it("destroy releases the migrations' records (kept with their VMs) and removes the vCenter registration; the migrated VMs stay", async () => {
     const { vc: out, vmUuids } = await fx.h.outputs();
     const res = await fx.h.stack.destroy(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
     assert.strictEqual(fx.sim.world.get("vcenters", out.uuid), undefined);
     assert.strictEqual(fx.sim.world.list("vms", (v) => v.name === "web-old" && v.hypervisorType === "ESX").length, 0);
     assert.ok(fx.sim.world.get("vms", vmUuids["web-new"]), "the migrated VM stays");
+    // ZStack keeps the evidence that each source was migrated (docs/resources/v2v-migration.md, never twice)
+    assert.deepStrictEqual(longJobsLeft(fx.sim), releasedRecordsOf(Object.values(vmUuids)));
     assert.deepStrictEqual(await fx.h.resources(), []);
   });
 });
