@@ -3,22 +3,12 @@
 // ends on its own within seconds (it watches the engine, as the dynamic host does), submitting and cancelling
 // nothing after the kill, and the next `up` adopts both jobs and submits the third: one job per VM.
 import * as assert from "assert";
-import { ZStackSimulator } from "../../simulator";
-import { e2eFixture, jobsFor, MIN } from "./fixture";
+import { e2eFixture, jobsFor, jobWrites, MIN } from "./fixture";
 import { describeProcesses, waitFor } from "./harness";
 import { YAML_WAVE, pluginEnv, yamlProject } from "./plugin-support";
 
 const V2V = "zstack:index:V2vMigration";
 const VMS = ["web-01", "web-02", "db-01"];
-
-/** Requests that change jobs (submit, cancel, rerun, resume, update, delete), by route. */
-function jobWrites(sim: ZStackSimulator): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(sim.stats.byRoute).filter(
-      ([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route),
-    ),
-  );
-}
 
 describe("e2e: SIGKILL of `pulumi up` of the YAML wave through the plugin", function () {
   this.timeout(15 * MIN);
