@@ -49,6 +49,15 @@ export function sha512Hex(s: string): string {
   return createHash("sha512").update(s).digest("hex");
 }
 
+/** Requests that change jobs (submit, cancel, rerun, resume, update, delete), by route. */
+export function jobWrites(sim: ZStackSimulator): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(sim.stats.byRoute).filter(
+      ([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route),
+    ),
+  );
+}
+
 /** Long jobs in ZStack that convert into a VM of this name. */
 export function jobsFor(sim: ZStackSimulator, vmName: string): Row[] {
   return sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);
@@ -142,6 +151,8 @@ export interface E2EFixtureOptions {
   logScope?: "test" | "describe";
   /** Record the engine's stderr in the log too (opts() sets onError). */
   logStderr?: boolean;
+  /** Extra environment of every CLI call (withStack's `env`); a function is called in `before`. */
+  env?: Record<string, string> | (() => Record<string, string>);
 }
 
 export interface E2EFixture {
@@ -213,7 +224,8 @@ export function e2eFixture(options: E2EFixtureOptions): E2EFixture {
         }
       : {};
     const extra = typeof options.config === "function" ? options.config() : (options.config ?? {});
-    h = await withStack(project.dir, options.stack, { ...zstack, ...extra });
+    const env = typeof options.env === "function" ? options.env() : options.env;
+    h = await withStack(project.dir, options.stack, { ...zstack, ...extra }, env ? { env } : {});
   });
 
   afterEach(function () {
