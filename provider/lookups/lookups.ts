@@ -37,6 +37,7 @@ export const LOOKUP_FUNCTIONS = {
   getV2vConversionHost: { kind: "V2VConversionHost" },
   getVmInstance: { kind: "VmInstance", plural: "getVmInstances" },
   getVmInstances: { kind: "VmInstance", many: true },
+  getVCenter: { kind: "VCenter" },
 } as const satisfies Record<string, { kind: LookupKind; plural?: string; many?: true }>;
 
 export type LookupFunctionName = keyof typeof LOOKUP_FUNCTIONS;

@@ -57,8 +57,11 @@ export interface VCenterInputs {
   syncTrigger?: string;
   /** uuid of the registration (dash-less v1–v5). Default: derived from project, stack and resource name. */
   resourceUuid?: string;
+  /** uuids of existing ZStack tags to attach to the registration (ZStack's `tagUuids` parameter). */
   tagUuids?: string[];
+  /** ZStack system tags of the AddVCenter request. */
   systemTags?: string[];
+  /** ZStack user tags of the AddVCenter request. */
   userTags?: string[];
   /** Take over an existing registration by uuid instead of adding one (`password` is then required for updates only). */
   adoptUuid?: string;
@@ -76,7 +79,9 @@ export interface VCenterOutputs extends VCenterInputs {
   version?: string;
   /** ZStack's connection status: Connected, Disconnected */
   status?: string;
+  /** when the vCenter was registered: ZStack timestamp, management node local time */
   createDate?: string;
+  /** when the registration last changed (same format as `createDate`) */
   lastOpDate?: string;
 }
 

@@ -37,11 +37,12 @@ const withMissing = (found: Record<string, string[]>) =>
 describe("sdk: TSDoc on every input and output (what a hover shows)", function () {
   this.timeout(120_000);
 
-  it("V2vMigration, OvaPackage and V2vConversionHost: every argument and every output property", () => {
+  it("V2vMigration, OvaPackage, V2vConversionHost and VCenter: every argument and every output property", () => {
     const found = {
       ...undocumented("sdk/v2v-migration.ts", ["V2vMigrationArgs", "V2vMigration"]),
       ...undocumented("sdk/ova-package.ts", ["OvaPackageArgs", "OvaPackage"]),
       ...undocumented("sdk/v2v-conversion-host.ts", ["V2vConversionHostArgs", "V2vConversionHost"]),
+      ...undocumented("sdk/vcenter.ts", ["VCenterArgs", "VCenter"]),
     };
     assert.deepStrictEqual(withMissing(found), {}, "properties without TSDoc");
   });

@@ -13,6 +13,8 @@ import { V2V_CONVERSION_HOST_INPUTS, V2V_CONVERSION_HOST_OUTPUTS } from "../../v
 import { V2vConversionHostResource } from "../../v2v-conversion-host/resource";
 import { V2V_MIGRATION_INPUTS, V2V_MIGRATION_OUTPUTS } from "../../v2v-migration/inputs";
 import { V2vMigrationResource } from "../../v2v-migration/resource";
+import { VCENTER_INPUTS, VCENTER_OUTPUTS } from "../../vcenter/inputs";
+import { VCenterResource } from "../../vcenter/resource";
 
 /** The package name: the stack config namespace, the type tokens' package, `pulumi-resource-zstack`. */
 export const PACKAGE_NAME = "zstack";
@@ -64,6 +66,7 @@ export const PLUGIN_RESOURCES: readonly PluginResource[] = [
     "v2v-migration",
   ),
   row("OvaPackage", OvaPackageResource, OVA_PACKAGE_INPUTS, OVA_PACKAGE_OUTPUTS, "ova-package", "ova-package"),
+  row("VCenter", VCenterResource, VCENTER_INPUTS, VCENTER_OUTPUTS, "vcenter", "vcenter"),
 ];
 
 /** The component served through `construct`; its inputs and outputs are the SDK's `MigrationPlan`'s. */
