@@ -58,6 +58,16 @@ if pzm_bin="$(bash "$PZM_ROOT/scripts/setup-pulumi.sh" --check 2>/dev/null)"; th
 fi
 unset pzm_bin
 
+# pzm_ensure_language_hosts [yaml|python|go ...]: the language hosts for programs in other languages
+# (default: all three), built from Go modules on first use and cached in $PZM_CACHE/language-hosts;
+# puts their directory on PATH and exports PZM_LANGHOST_BIN. See scripts/setup-language-hosts.sh.
+pzm_ensure_language_hosts() {
+  local bin
+  bin="$(bash "$PZM_ROOT/scripts/setup-language-hosts.sh" "$@")" || { pzm_log "could not provide the language hosts (see above)"; return 1; }
+  export PZM_LANGHOST_BIN="$bin"
+  case ":$PATH:" in *":$bin:"*) ;; *) export PATH="$bin:$PATH" ;; esac
+}
+
 # pzm_use_file_backend [DIR]: a local file backend for scripts that need one (the quickstart).
 # Keeps a PULUMI_BACKEND_URL the user set (e.g. their own backend). Tests make their own temp ones.
 pzm_use_file_backend() {

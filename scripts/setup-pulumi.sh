@@ -35,12 +35,10 @@ PZM_PULUMI_BUILD_VERSIONS="${PZM_PULUMI_BUILD_VERSIONS:-v3.270.0 v3.274.1}"
 # everything newer with it (see docs/engine.md and test/e2e/engine-smoke.test.ts).
 PZM_LEGACY_LANGHOST_SDK="v3.68.0"
 
-CLIPBOARD_REPLACE="github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e"
 PKG_MOD="github.com/pulumi/pulumi/pkg/v3"
 SDK_MOD="github.com/pulumi/pulumi/sdk/v3"
 LANGHOST_MOD="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
 LEGACY_LANGHOST_PKG="github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"
-VERSION_X="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 DYNPROV_SRC="$PZM_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 
 MODE="ensure"
@@ -50,18 +48,9 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-log() { printf '[setup-pulumi] %s\n' "$*" >&2; }
-die() { printf '[setup-pulumi] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# version_ge A B: true when A >= B (both vX.Y.Z, pre-release suffixes ignored).
-version_ge() {
-  local a="${1#v}" b="${2#v}"
-  a="${a%%[-+]*}"; b="${b%%[-+]*}"
-  [ "$(printf '%s\n%s\n' "$a" "$b" | sort -V | head -n1)" = "$b" ]
-}
-
-# Drop go's routine chatter (downloads, retraction notices of indirect dependencies); keep errors.
-pzm_go_filter() { grep -v -e '^go: \(downloading\|added\|upgraded\|finding\) ' -e '^go: warning: .*retracted' -e '^go: to switch to the latest' -e '^[[:space:]]go get .*@latest$' || true; }
+PZM_LOG_TAG="setup-pulumi"
+# shellcheck source=scripts/lib/go-build.sh
+source "$PZM_ROOT/scripts/lib/go-build.sh"
 
 cli_version() { PULUMI_SKIP_UPDATE_CHECK=true "$1" version 2>/dev/null | tr -d '[:space:]'; }
 
@@ -75,24 +64,6 @@ sync_dynprov_script() {
     chmod 755 "$dir/.pulumi-resource-pulumi-nodejs.tmp.$$"
     mv -f "$dir/.pulumi-resource-pulumi-nodejs.tmp.$$" "$dir/pulumi-resource-pulumi-nodejs"
   fi
-}
-
-# --- Go helpers -----------------------------------------------------------------------------------
-go_env() {
-  # GOTOOLCHAIN=local: never download a toolchain, the installed Go must satisfy the go directive.
-  GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 "$@"
-}
-
-require_go() {
-  command -v go >/dev/null 2>&1 || die "no 'pulumi' >= $PZM_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one; install Go >= 1.26.6 (https://go.dev/dl) or the Pulumi CLI"
-}
-
-# go_version_ok V: the local Go satisfies the go directive of pkg/v3@V.
-go_directive_ok() {
-  local gomod="$1" need have
-  need="$(awk '$1=="go"{print $2; exit}' "$gomod")"
-  have="$(go env GOVERSION)"; have="${have#go}"
-  version_ge "v$have" "v$need" || { log "Go $have is older than the 'go $need' directive of $gomod"; return 1; }
 }
 
 # Builds `pulumi` into "$1" (a bin dir) for version "$2". Also builds the matching language host
@@ -136,18 +107,8 @@ build_cli() {
 # Builds the legacy language host (a package of sdk/v3@$PZM_LEGACY_LANGHOST_SDK) into "$1".
 build_legacy_langhost() {
   local out="$1" work="$2"
-  mkdir -p "$work/langhost"
-  (
-    cd "$work/langhost"
-    go_env go mod init example.invalid/pulumi-langhost-build >/dev/null 2>&1
-    log "resolving $LEGACY_LANGHOST_PKG@$PZM_LEGACY_LANGHOST_SDK"
-    go_env go get -tool "$LEGACY_LANGHOST_PKG@$PZM_LEGACY_LANGHOST_SDK" 2>&1 | pzm_go_filter >&2 || true
-    grep -q "^tool $LEGACY_LANGHOST_PKG" go.mod || exit 1
-    log "compiling pulumi-language-nodejs (sdk/v3 $PZM_LEGACY_LANGHOST_SDK)"
-    go_env go build -trimpath -tags osusergo,grpcnotrace \
-      -ldflags "-s -w -X $VERSION_X=$PZM_LEGACY_LANGHOST_SDK" -o "$out/pulumi-language-nodejs" "$LEGACY_LANGHOST_PKG"
-    printf 'pulumi-language-nodejs: %s@%s (legacy package of sdk/v3)\n' "$LEGACY_LANGHOST_PKG" "$PZM_LEGACY_LANGHOST_SDK" >>"$out/../BUILDINFO"
-  )
+  go_build_tool "$work/langhost" "$LEGACY_LANGHOST_PKG" "$PZM_LEGACY_LANGHOST_SDK" "$out/pulumi-language-nodejs" || return 1
+  printf 'pulumi-language-nodejs: %s@%s (legacy package of sdk/v3)\n' "$LEGACY_LANGHOST_PKG" "$PZM_LEGACY_LANGHOST_SDK" >>"$out/../BUILDINFO"
 }
 
 # --- 1. an ambient pulumi -------------------------------------------------------------------------
@@ -174,7 +135,7 @@ ensure_ambient() {
     ln -sfn "$(readlink -f "$lh")" "$wrapdir/pulumi-language-nodejs"
   elif [ ! -x "$wrapdir/pulumi-language-nodejs" ]; then
     [ "$MODE" = "check" ] && return 2
-    require_go
+    require_go "no 'pulumi' >= $PZM_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one (or install the Pulumi CLI)"
     local work; work="$(mktemp -d "$PZM_CACHE/.build-langhost.XXXXXX")"
     build_legacy_langhost "$work/bin" "$work" || { rm -rf "$work"; die "building the Node.js language host failed"; }
     mv -f "$work/bin/pulumi-language-nodejs" "$wrapdir/pulumi-language-nodejs"; rm -rf "$work"
@@ -198,7 +159,7 @@ find_cached() {
 
 build_into_cache() {
   local v work start final
-  require_go
+  require_go "no 'pulumi' >= $PZM_PULUMI_MIN_VERSION on PATH and no Go toolchain to build one (or install the Pulumi CLI)"
   for v in $PZM_PULUMI_BUILD_VERSIONS; do
     log "checking that the Go module proxy serves $PKG_MOD@$v"
     if ! go_env go mod download "$PKG_MOD@$v" "$SDK_MOD@$v" 2>/tmp/pzm-go-probe.$$; then
