@@ -11,6 +11,8 @@
 #   schema.json                               the schema the SDKs were generated from
 #   python/                                   the generated Python package (pulumi_zstack)
 #   dist/pulumi_zstack-<version>-py3-none-any.whl   `pip install` it
+#   venv/                                     a virtualenv with pulumi $PZM_PYTHON_PULUMI_VERSION and the wheel, for
+#                                             the tests and examples (put venv/bin first on PATH)
 #   go/                                       the generated Go module (go.mod + zstack/); use it from a
 #                                             program's go.mod with a replace line
 #
@@ -27,8 +29,10 @@ set -euo pipefail
 PZM_ROOT="${PZM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 PZM_CACHE="${PZM_CACHE:-$HOME/.cache/pulumi-zstack-migration}"
 
-# The Python build tool and the Go SDK the generated code targets.
+# The Python build tool, the Pulumi Python SDK of the programs' virtualenv (3.272.0 works with the Python
+# language host that scripts/setup-language-hosts.sh builds), and the Go SDK the generated code targets.
 PZM_SETUPTOOLS_VERSION="80.9.0"
+PZM_PYTHON_PULUMI_VERSION="3.272.0"
 PZM_GO_PULUMI_SDK="v3.276.0"
 # The Go SDK is not published to a module host: programs use it through a replace line, so its module
 # path only has to be unique. `.invalid` says so.
@@ -50,13 +54,19 @@ die() { printf '[build-sdks] ERROR: %s\n' "$*" >&2; exit 1; }
 go_env() { GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 "$@"; }
 sha() { sha256sum | cut -c1-16; }
 
-# The schema JSON on stdout: $PZM_SDK_SCHEMA (a file) when set, otherwise the plugin's schema command.
+# The schema JSON on stdout: $PZM_SDK_SCHEMA (a file) when set, otherwise the schema that `npm run build`
+# derives from the resources' tables (dist/provider/hosts/plugin/schema.json, or its schema command).
+SCHEMA_CLI="$PZM_ROOT/dist/provider/hosts/plugin/schema-cli.js"
 print_schema() {
   if [ -n "${PZM_SDK_SCHEMA:-}" ]; then
     cat "$PZM_SDK_SCHEMA"
-    return
+  elif [ -f "$PZM_ROOT/dist/provider/hosts/plugin/schema.json" ]; then
+    cat "$PZM_ROOT/dist/provider/hosts/plugin/schema.json"
+  elif [ -f "$SCHEMA_CLI" ]; then
+    node "$SCHEMA_CLI"
+  else
+    die "no schema: run 'npm run build' first (it writes dist/provider/hosts/plugin/schema.json)"
   fi
-  die "no schema: set PZM_SDK_SCHEMA to a schema file"
 }
 
 package_version() { node -p 'require(process.argv[1]).version' "$PZM_ROOT/package.json"; }
@@ -95,6 +105,18 @@ ensure_build_venv() {
   echo "$venv"
 }
 
+# The programs' virtualenv, in "$1"/venv: pulumi from PyPI and the wheel. Called under the lock.
+ensure_program_venv() {
+  local venv="$1/venv"
+  [ -f "$venv/.complete" ] && return 0
+  log "creating $venv (pulumi $PZM_PYTHON_PULUMI_VERSION from PyPI, and the wheel)"
+  rm -rf "$venv"
+  python3 -m venv "$venv" >&2 || { rm -rf "$venv"; die "python3 -m venv failed"; }
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "pulumi==$PZM_PYTHON_PULUMI_VERSION" "$1"/dist/*.whl >&2 ||
+    { rm -rf "$venv"; die "installing pulumi and the wheel into $venv failed"; }
+  touch "$venv/.complete"
+}
+
 main() {
   mkdir -p "$PZM_CACHE/sdks"
   local version gen key dir venv
@@ -104,9 +126,9 @@ main() {
   [ -s "$SCHEMA" ] || die "the schema is empty"
   version="$(package_version)"
   gen="$(ensure_gen_sdk)" || { log "tools/gen-sdk is not built; run scripts/build-sdks.sh"; return 1; }
-  key="$({ cat "$SCHEMA"; echo "$version $gen $PZM_SETUPTOOLS_VERSION $PZM_GO_PULUMI_SDK $PZM_GO_IMPORT_BASE"; } | sha)"
+  key="$({ cat "$SCHEMA"; echo "$version $gen $PZM_SETUPTOOLS_VERSION $PZM_PYTHON_PULUMI_VERSION $PZM_GO_PULUMI_SDK $PZM_GO_IMPORT_BASE"; } | sha)"
   dir="$PZM_CACHE/sdks/$version-$key"
-  if [ ! -f "$dir/.complete" ]; then
+  if [ ! -f "$dir/.complete" ] || [ ! -f "$dir/venv/.complete" ]; then
     [ "$MODE" = "check" ] && { log "the SDKs of this schema are not built; run scripts/build-sdks.sh"; return 1; }
     exec 9>"$PZM_CACHE/sdks/.lock"
     if command -v flock >/dev/null 2>&1; then flock 9; fi
@@ -126,6 +148,7 @@ main() {
       rm -rf "$dir"; mv "$WORK" "$dir"; WORK=""
       log "built the SDKs $version in $(( $(date +%s) - start ))s: $dir"
     fi
+    ensure_program_venv "$dir"
   fi
   if [ -n "$OUT" ]; then
     mkdir -p "$OUT"
