@@ -44,20 +44,72 @@ function parseLimit(key: string, v: string | undefined, fallback: number): numbe
   return n;
 }
 
+/**
+ * Every stack config variable the providers read (key without the `zstack:` prefix): its type, whether
+ * it is a secret, its environment fallback and its meaning. The provider plugin's schema is generated
+ * from this table (provider/hosts/plugin/schema.ts).
+ */
+export const CONFIG_VARIABLES = {
+  endpoint: {
+    type: "string",
+    env: "ZSTACK_ENDPOINT",
+    description:
+      "The management node's URL, e.g. `http://10.0.0.5:8080`. Fallback: `ZSTACK_ENDPOINT`, else `ZSTACK_HOST` (+ `ZSTACK_PORT`).",
+  },
+  accountName: { type: "string", env: "ZSTACK_ACCOUNT_NAME", description: "Account for session login." },
+  password: {
+    type: "string",
+    secret: true,
+    env: "ZSTACK_ACCOUNT_PASSWORD",
+    description: "The account's password itself, not a hash: the client sends ZStack its SHA-512.",
+  },
+  accessKeyId: {
+    type: "string",
+    env: "ZSTACK_ACCESS_KEY_ID",
+    description: "Access-key authentication: every request is signed.",
+  },
+  accessKeySecret: {
+    type: "string",
+    secret: true,
+    env: "ZSTACK_ACCESS_KEY_SECRET",
+    description: "The access key's secret.",
+  },
+  sessionId: {
+    type: "string",
+    secret: true,
+    env: "ZSTACK_SESSION_ID",
+    description: "An existing session, used as is; it fails once it expires.",
+  },
+  insecure: {
+    type: "boolean",
+    description: "`true` skips TLS certificate verification (a self-signed node). Default `false`.",
+  },
+  caCertificate: {
+    type: "string",
+    description: "PEM text, or the path of a PEM file, to trust for an `https` endpoint with a private CA.",
+  },
+  timeZone: {
+    type: "string",
+    description: "IANA time zone of the management node, e.g. `Asia/Shanghai`. Default: this machine's.",
+  },
+  validateReferences: {
+    type: "boolean",
+    description:
+      "`false` turns off the checks against ZStack during `preview` (with them on, an unreachable endpoint fails the preview). Default `true`.",
+  },
+  maxConcurrentMigrations: {
+    type: "integer",
+    description: "Conversions at once per conversion host, 1 to 1000. Default 10.",
+  },
+} as const satisfies Record<
+  string,
+  { type: "string" | "boolean" | "integer"; secret?: boolean; env?: string; description: string }
+>;
+
 /** Every stack config key the providers read. */
-export const CONFIG_KEYS = [
-  "zstack:endpoint",
-  "zstack:accountName",
-  "zstack:password",
-  "zstack:accessKeyId",
-  "zstack:accessKeySecret",
-  "zstack:sessionId",
-  "zstack:insecure",
-  "zstack:caCertificate",
-  "zstack:timeZone",
-  "zstack:validateReferences",
-  "zstack:maxConcurrentMigrations",
-] as const;
+export const CONFIG_KEYS = Object.keys(CONFIG_VARIABLES).map(
+  (k) => `zstack:${k}`,
+) as readonly `zstack:${keyof typeof CONFIG_VARIABLES}`[];
 
 const HOW_TO_AUTH =
   "Set zstack:accountName and zstack:password (pulumi config set zstack:accountName admin; pulumi config set --secret zstack:password …), " +

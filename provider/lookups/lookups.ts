@@ -21,6 +21,25 @@ export interface LookupArgs {
 }
 
 /**
+ * Every lookup function, by name: the kind it queries; `plural`, for a singular lookup, the list form
+ * its "several match" error suggests; `many`, a lookup that returns every match. The SDK's functions
+ * (`sdk/lookups.ts`) and the provider plugin's functions (`zstack:index:<name>`) are made from it.
+ */
+export const LOOKUP_FUNCTIONS = {
+  getZone: { kind: "Zone" },
+  getCluster: { kind: "Cluster" },
+  getHost: { kind: "Host" },
+  getPrimaryStorage: { kind: "PrimaryStorage" },
+  getBackupStorage: { kind: "BackupStorage" },
+  getL3Network: { kind: "L3Network" },
+  getV2vConversionHost: { kind: "V2VConversionHost" },
+  getVmInstance: { kind: "VmInstance", plural: "getVmInstances" },
+  getVmInstances: { kind: "VmInstance", many: true },
+} as const satisfies Record<string, { kind: LookupKind; plural?: string; many?: true }>;
+
+export type LookupFunctionName = keyof typeof LOOKUP_FUNCTIONS;
+
+/**
  * A lookup that could not answer: no match, several matches, bad criteria, or ZStack's error. The
  * SDK reports it to the program as its `ZStackLookupError` (a `pulumi.RunError`).
  */

@@ -1,0 +1,104 @@
+/**
+ * The plugin's schema is derived from the input tables and their interfaces: every table input is an
+ * input property, every declared output a property, the secrets are the tables' secrets, the
+ * functions are the lookups, the config the config table. And the schema the plugin serves (the
+ * build's schema.json) is the one generated from the sources now.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { CONFIG_VARIABLES } from "../../../../provider/core/config";
+import { PLUGIN_RESOURCES, token } from "../../../../provider/hosts/plugin/resources";
+import { generateSchema, packageRoot } from "../../../../provider/hosts/plugin/schema";
+import { LOOKUP_FUNCTIONS } from "../../../../provider/lookups/lookups";
+
+type Props = Record<string, { secret?: boolean; description?: string; $ref?: string; type?: string }>;
+interface ResourceSpec {
+  inputProperties: Props;
+  properties: Props;
+  requiredInputs?: string[];
+  required?: string[];
+  description: string;
+  isComponent?: boolean;
+}
+
+describe("plugin schema (generated from the input tables)", function () {
+  this.timeout(120_000);
+  let schema: {
+    resources: Record<string, ResourceSpec>;
+    functions: Record<string, { inputs: { properties: Props }; outputs: { properties: Props } }>;
+    types: Record<string, { type: string; enum?: { value: string }[]; properties?: Props }>;
+    config: { variables: Props };
+  };
+  before(() => {
+    schema = generateSchema() as never;
+  });
+
+  for (const r of PLUGIN_RESOURCES) {
+    it(`${r.name}: the inputs are the table's, the outputs the table's and the output list, secrets marked`, () => {
+      const res = schema.resources[token(r.name)];
+      assert.ok(res, `no resource ${token(r.name)}`);
+      assert.deepStrictEqual(Object.keys(res.inputProperties).sort(), [...r.inputs.names].sort());
+      assert.deepStrictEqual(
+        Object.keys(res.properties).sort(),
+        [...new Set([...r.inputs.names, ...r.outputs])].sort(),
+      );
+      const secret = (p: Props) => Object.keys(p).filter((k) => p[k].secret);
+      assert.deepStrictEqual(secret(res.inputProperties).sort(), [...r.inputs.secrets].sort());
+      assert.deepStrictEqual(secret(res.properties).sort(), [...r.inputs.secrets].sort());
+      assert.ok(res.description.length > 40, "the resource has its TSDoc as description");
+      const undocumented = Object.keys(res.inputProperties).filter(
+        (k) => !res.inputProperties[k].description && !["tagUuids", "userTags"].includes(k),
+      );
+      assert.deepStrictEqual(undocumented, [], "every input has its TSDoc as description");
+    });
+  }
+
+  it("V2vMigration: enums, required inputs and literal defaults come from the interface's types and TSDoc", () => {
+    const m = schema.resources["zstack:index:V2vMigration"];
+    assert.deepStrictEqual(m.requiredInputs, ["name", "primaryStorageUuid", "l3NetworkUuids"]);
+    const platform = schema.types[m.inputProperties.platform.$ref!.replace("#/types/", "")];
+    assert.deepStrictEqual(
+      platform.enum!.map((e) => e.value),
+      ["Linux", "Windows", "WindowsVirtio", "Paravirtualization", "Other"],
+    );
+    assert.strictEqual((m.inputProperties.waitForCompletion as { default?: unknown }).default, true);
+    assert.strictEqual((m.inputProperties.allowRemigration as { default?: unknown }).default, false);
+    const timeouts = schema.types[m.inputProperties.timeouts.$ref!.replace("#/types/", "")];
+    assert.strictEqual((timeouts.properties!.create as { default?: unknown }).default, "24h");
+  });
+
+  it("MigrationPlan is a component with the SDK's arguments and outputs", () => {
+    const plan = schema.resources["zstack:index:MigrationPlan"];
+    assert.strictEqual(plan.isComponent, true);
+    assert.deepStrictEqual(Object.keys(plan.inputProperties), ["vms", "defaults", "maxInFlight"]);
+    assert.deepStrictEqual(plan.requiredInputs, ["vms"]);
+    assert.deepStrictEqual(Object.keys(plan.properties).sort(), ["report", "states", "vmUuids"]);
+  });
+
+  it("one function per lookup, with the lookups' arguments", () => {
+    assert.deepStrictEqual(
+      Object.keys(schema.functions).sort(),
+      Object.keys(LOOKUP_FUNCTIONS)
+        .map((f) => token(f))
+        .sort(),
+    );
+    for (const f of Object.values(schema.functions)) {
+      assert.deepStrictEqual(Object.keys(f.inputs.properties), ["uuid", "name", "filters", "conditions"]);
+    }
+    assert.ok(schema.functions["zstack:index:getHost"].outputs.properties.managementIp);
+    assert.ok(schema.functions["zstack:index:getVmInstances"].outputs.properties.items);
+  });
+
+  it("the config variables are the config table's, credentials secret", () => {
+    assert.deepStrictEqual(Object.keys(schema.config.variables), Object.keys(CONFIG_VARIABLES));
+    const secrets = Object.keys(schema.config.variables).filter((k) => schema.config.variables[k].secret);
+    assert.deepStrictEqual(secrets, ["password", "accessKeySecret", "sessionId"]);
+  });
+
+  it("the schema the build wrote (and the plugin serves) is the one generated now", () => {
+    const built = path.join(packageRoot(), "dist/provider/hosts/plugin/schema.json");
+    assert.ok(fs.existsSync(built), `${built} is missing: run npm run build (./test.sh does)`);
+    assert.deepStrictEqual(JSON.parse(fs.readFileSync(built, "utf8")), JSON.parse(JSON.stringify(schema)));
+  });
+});
