@@ -19,6 +19,7 @@ names = {
     "l3_network": config.get("l3Network") or "L3-Private",
     "backup_storage": config.get("backupStorage") or "BS-ImageStore",
 }
+storage_path = config.get("storagePath") or "/zstack/v2v-cache"  # the conversion host's cache
 max_in_flight = config.get_int("maxInFlight") or 2
 # The VMware VMs of the wave, by their names in ZStack; the entry named `app-02` is also exported.
 sources = config.get_object("sources") or ["vmware-web-01", "vmware-web-02", "vmware-app-01"]
@@ -35,7 +36,7 @@ conversion_host = zstack.V2vConversionHost(
     "conversion-host",
     name="v2v-" + names["kvm_host"],
     host_uuid=kvm_host.uuid,
-    storage_path="/zstack/v2v-cache",
+    storage_path=storage_path,
     type="VMWARE",
 )
 
