@@ -38,10 +38,11 @@ async function md5Of(url: string): Promise<{ md5: string; size: number }> {
 describe("e2e: examples/", function () {
   this.timeout(10 * MIN);
 
-  it("every example directory is covered by this suite", () => {
+  it("every TypeScript example directory is covered by this suite", () => {
+    // the examples in other languages run on the provider plugin in their own files (plugin-python.test.ts)
     const dirs = fs
       .readdirSync(EXAMPLES)
-      .filter((d) => fs.statSync(path.join(EXAMPLES, d)).isDirectory())
+      .filter((d) => fs.existsSync(path.join(EXAMPLES, d, "index.ts")))
       .sort();
     assert.deepStrictEqual(dirs, Object.keys(checks).sort());
   });
