@@ -93,6 +93,90 @@ export function planEntryNames(planName: string, vms: readonly MigrationPlanEntr
   return names;
 }
 
+/** One entry of a plan, resolved: the child V2vMigration to declare. */
+export interface PlanEntry {
+  entryName: string;
+  source: string;
+  /** `<plan>-<entry name>` (an alias on the plan is inherited by its children) */
+  childName: string;
+  args: V2vMigrationArgs;
+  ignoreChanges?: string[];
+}
+
+/**
+ * The children of plan `name`: the entries checked (names, `maxInFlight`), each one's V2vMigration
+ * inputs (defaults, then the entry's overrides, then its source, name and the plan's limit). Shared by
+ * the SDK's component and the provider plugin's (`construct`).
+ */
+export function planEntries(name: string, args: MigrationPlanArgs): PlanEntry[] {
+  const names = planEntryNames(name, args?.vms);
+  const limit = args.maxInFlight;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_IN_FLIGHT_LIMIT)) {
+    throw new ZStackProgramError(
+      `MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`,
+    );
+  }
+  return args.vms.map((entry, i) => {
+    const entryName = names[i];
+    const { source, name: _name, ignoreChanges, ...given } = entry;
+    void _name;
+    // an override left undefined (e.g. from an optional field of a data file) keeps the default
+    const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+    const from: Partial<V2vMigrationArgs> = UUID.test(source)
+      ? { url: `vmware://${source.toLowerCase()}` }
+      : { sourceVmName: source };
+    const migrationArgs = {
+      ...args.defaults,
+      ...overrides,
+      ...from,
+      name: entryName,
+      ...(limit !== undefined ? { maxInFlight: limit } : {}),
+    } as V2vMigrationArgs;
+    // the child's name starts with the plan's: an alias on the plan is inherited by its children
+    return { entryName, source, childName: `${name}-${entryName}`, args: migrationArgs, ignoreChanges };
+  });
+}
+
+/** The outputs of a child migration that the plan's outputs and report read. */
+export interface PlanChildOutputs {
+  state: pulumi.Output<string | undefined>;
+  vmUuid: pulumi.Output<string | undefined>;
+  executeTime: pulumi.Output<number | undefined>;
+  jobResult: pulumi.Output<string | undefined>;
+}
+
+/** The plan's outputs from its children: entry name → VM uuid, → state, and the Markdown report. */
+export function planOutputs(
+  name: string,
+  children: ReadonlyArray<{ entry: PlanEntry; migration: PlanChildOutputs }>,
+): {
+  vmUuids: pulumi.Output<Record<string, string | undefined>>;
+  states: pulumi.Output<Record<string, string | undefined>>;
+  report: pulumi.Output<string>;
+} {
+  const rows = children.map(({ entry, migration: m }) =>
+    pulumi
+      .all([m.state, m.vmUuid, m.executeTime, m.jobResult])
+      .apply(([state, vmUuid, executeTime, jobResult]): ReportRow => ({
+        entry: entry.entryName,
+        source: entry.source,
+        state,
+        vmUuid,
+        executeTime,
+        jobResult,
+      })),
+  );
+  const byEntry = <T>(pick: (m: PlanChildOutputs) => pulumi.Output<T>) =>
+    pulumi.all(
+      Object.fromEntries(children.map((c) => [c.entry.entryName, pick(c.migration)])),
+    ) as unknown as pulumi.Output<Record<string, T>>;
+  return {
+    vmUuids: byEntry((m) => m.vmUuid),
+    states: byEntry((m) => m.state),
+    report: pulumi.all(rows).apply((r) => migrationReport(name, r)),
+  };
+}
+
 /**
  * A wave of V2V migrations declared as data, in the style of pulumi-awsx's components: one child
  * {@link V2vMigration} per entry of `vms`, named `<plan>-<entry name>`, so that reordering, adding or
@@ -126,57 +210,21 @@ export class MigrationPlan extends pulumi.ComponentResource {
 
   constructor(name: string, args: MigrationPlanArgs, opts?: pulumi.ComponentResourceOptions) {
     super(MIGRATION_PLAN_TYPE, name, {}, opts);
-    const names = planEntryNames(name, args?.vms);
-    const limit = args.maxInFlight;
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_IN_FLIGHT_LIMIT)) {
-      throw new ZStackProgramError(
-        `MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`,
-      );
-    }
+    const entries = planEntries(name, args);
     this.migrations = {};
-    const rows: Array<pulumi.Output<ReportRow>> = [];
-    args.vms.forEach((entry, i) => {
-      const entryName = names[i];
-      const { source, name: _name, ignoreChanges, ...given } = entry;
-      void _name;
-      // an override left undefined (e.g. from an optional field of a data file) keeps the default
-      const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-      const from: Partial<V2vMigrationArgs> = UUID.test(source)
-        ? { url: `vmware://${source.toLowerCase()}` }
-        : { sourceVmName: source };
-      const migrationArgs = {
-        ...args.defaults,
-        ...overrides,
-        ...from,
-        name: entryName,
-        ...(limit !== undefined ? { maxInFlight: limit } : {}),
-      } as V2vMigrationArgs;
-      // the child's name starts with the plan's: an alias on the plan is inherited by its children
-      const m = new V2vMigration(`${name}-${entryName}`, migrationArgs, {
+    for (const e of entries) {
+      this.migrations[e.entryName] = new V2vMigration(e.childName, e.args, {
         parent: this,
-        ...(ignoreChanges ? { ignoreChanges } : {}),
+        ...(e.ignoreChanges ? { ignoreChanges: e.ignoreChanges } : {}),
       });
-      this.migrations[entryName] = m;
-      rows.push(
-        pulumi
-          .all([m.state, m.vmUuid, m.executeTime, m.jobResult])
-          .apply(([state, vmUuid, executeTime, jobResult]) => ({
-            entry: entryName,
-            source,
-            state,
-            vmUuid,
-            executeTime,
-            jobResult,
-          })),
-      );
-    });
-    const byEntry = <T>(pick: (m: V2vMigration) => pulumi.Output<T>) =>
-      pulumi.all(Object.fromEntries(names.map((n) => [n, pick(this.migrations[n])]))) as unknown as pulumi.Output<
-        Record<string, T>
-      >;
-    this.vmUuids = byEntry((m) => m.vmUuid);
-    this.states = byEntry((m) => m.state);
-    this.report = pulumi.all(rows).apply((r) => migrationReport(name, r));
+    }
+    const outs = planOutputs(
+      name,
+      entries.map((e) => ({ entry: e, migration: this.migrations[e.entryName] })),
+    );
+    this.vmUuids = outs.vmUuids;
+    this.states = outs.states;
+    this.report = outs.report;
     this.registerOutputs({ vmUuids: this.vmUuids, states: this.states, report: this.report });
   }
 }

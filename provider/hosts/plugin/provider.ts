@@ -1,0 +1,321 @@
+/**
+ * The provider-plugin host: a thin adapter from Pulumi's provider interface (`@pulumi/pulumi/provider`,
+ * served to every language by the `pulumi-resource-zstack` plugin) to the resources' logic
+ * (`core/resource.ts`), the same logic the dynamic host serves. What is particular to this host lives
+ * here and in `server.ts`:
+ * - the type token picks the logic; the URN gives the resource's name (`pulumiResourceName`) and its
+ *   derived `resourceUuid` (what the dynamic host's SDK adds to the inputs);
+ * - secrets arrive wrapped (the logic sees plain values) and the table's secrets leave wrapped;
+ * - a partly created resource ({@link RecordedFailure}) is an initialization failure with id and
+ *   properties, which the engine records;
+ * - the resource's `customTimeouts` win over its `timeouts` input for the operation they are set for;
+ * - progress lines go to the engine's log with the resource's URN: waits as the row's live status,
+ *   the rest under the resource;
+ * - the engine's Cancel cancels the run (`core/cancellation.ts`): nothing new is submitted, and a
+ *   create or update waiting for a job that ZStack already runs ends at once, recording the job (the
+ *   next `pulumi up` waits for it again). The engine also calls Cancel at every normal end of a run,
+ *   when nothing is in flight: then there is nothing to stop.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type * as pulumiProvider from "@pulumi/pulumi/provider";
+import * as pulumi from "@pulumi/pulumi";
+import { cancelRun, onRunCancelled } from "../../core/cancellation";
+import { ProviderContext, ProviderDeps } from "../../core/context";
+import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME, RecordedFailure } from "../../core/lifecycle";
+import type { ResourceLogic } from "../../core/resource";
+import { withoutUndefined } from "../../core/values";
+import type { LookupKind } from "../../client";
+import { LOOKUP_FUNCTIONS, LookupFailure, LookupFunctionName, lookupAll, lookupOne } from "../../lookups/lookups";
+import { MigrationPlanArgs, PlanChildOutputs, planEntries, planOutputs } from "../../../sdk/migration-plan";
+import { deriveResourceUuid } from "../../../sdk/resource-uuid";
+import { PACKAGE_NAME, PLUGIN_COMPONENT, PLUGIN_RESOURCES, PluginResource, token } from "./resources";
+import { ConfigMap, EngineLog, currentRequest, markSecrets, unwrapSecrets } from "./server";
+
+type Props = Record<string, unknown>;
+
+/** A create or update that left the ZStack object behind, as the SDK's server reports it (ErrorResourceInitFailed). */
+export class ResourceInitError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "ResourceInitError";
+  }
+}
+
+/** The parts of a URN: `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`. */
+export function parseUrn(urn: string): { stack: string; project: string; type: string; name: string } {
+  const parts = urn.split("::");
+  const stack = parts[0]?.replace(/^urn:pulumi:/, "") ?? "";
+  const types = parts[2] ?? "";
+  return {
+    stack,
+    project: parts[1] ?? "",
+    type: types.split("$").pop() ?? types,
+    name: parts.slice(3).join("::"),
+  };
+}
+
+/** Lines of a wait (progress, queue position): the row's live status rather than a kept diagnostic. */
+const STATUS_LINE = /\(elapsed |: queued: |: (Running|Waiting|Exporting|running)\b/;
+
+/** The plugin's version: the npm package's. */
+function packageVersion(): string {
+  let dir = __dirname;
+  for (;;) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+    const up = path.dirname(dir);
+    if (up === dir) return "0.0.0";
+    dir = up;
+  }
+}
+
+export interface PluginOptions extends ProviderDeps {
+  /** the engine's log (default: stderr) */
+  engineLog?: EngineLog;
+  /** the schema JSON (default: `schema.json` next to this module, written by the build) */
+  schema?: string;
+}
+
+export class ZStackPluginProvider implements pulumiProvider.Provider {
+  readonly version: string;
+  readonly context: ProviderContext;
+  private readonly engineLog: EngineLog;
+  private readonly logics = new Map<string, { spec: PluginResource; logic: ResourceLogic<unknown, unknown> }>();
+  private readonly schemaText?: string;
+  private config?: ConfigMap;
+
+  constructor(opts: PluginOptions = {}) {
+    this.version = packageVersion();
+    this.engineLog = opts.engineLog ?? new EngineLog(undefined);
+    this.schemaText = opts.schema;
+    this.context = new ProviderContext({ ...opts, log: opts.log ?? ((line) => this.logLine(line)) });
+    for (const spec of PLUGIN_RESOURCES) {
+      this.logics.set(token(spec.name), { spec, logic: new spec.Logic(this.context) });
+    }
+  }
+
+  /** The engine's Configure: the stack config (`zstack:*`), with the `ZSTACK_*` fallbacks of every host. */
+  configure(config: ConfigMap): void {
+    this.context.configure({ get: (key) => config.get(key) });
+    this.config = config;
+  }
+
+  /** A progress line of the resource being served, on its row. */
+  private logLine(line: string): void {
+    const urn = currentRequest()?.urn;
+    void this.engineLog.log(line, urn, urn !== undefined && STATUS_LINE.test(line));
+  }
+
+  getSchema(): Promise<string> {
+    return Promise.resolve(this.schemaText ?? fs.readFileSync(path.join(__dirname, "schema.json"), "utf8"));
+  }
+
+  private resource(urn: string): { spec: PluginResource; logic: ResourceLogic<unknown, unknown> } {
+    const type = parseUrn(urn).type;
+    const r = this.logics.get(type);
+    if (!r)
+      throw new Error(`unknown resource type ${type} (this provider offers ${[...this.logics.keys()].join(", ")})`);
+    return r;
+  }
+
+  /** The values the logic sees: plain, with the resource's name and derived uuid as the SDK adds them. */
+  private inputsOf(urn: string, news: Props): Props {
+    const { stack, project, type, name } = parseUrn(urn);
+    return {
+      ...(unwrapSecrets(news) as Props),
+      [DEFAULT_RESOURCE_UUID]: deriveResourceUuid(type, name, project, stack),
+      [RESOURCE_NAME]: name,
+    };
+  }
+
+  private out(spec: PluginResource, props: unknown): Props {
+    return markSecrets(withoutUndefined((props ?? {}) as Props), spec.inputs.secrets);
+  }
+
+  async check(urn: string, olds: Props, news: Props): Promise<pulumiProvider.CheckResult> {
+    const { spec, logic } = this.resource(urn);
+    const r = await logic.check(unwrapSecrets(olds ?? {}) as Props, this.inputsOf(urn, news));
+    return { inputs: this.out(spec, r.inputs), failures: r.failures };
+  }
+
+  diff(id: string, urn: string, olds: Props, news: Props): Promise<pulumiProvider.DiffResult> {
+    const { logic } = this.resource(urn);
+    return new Promise((resolve) =>
+      resolve(logic.diff(id, unwrapSecrets(olds) as Props, unwrapSecrets(news) as Props)),
+    );
+  }
+
+  /** The inputs with the operation's customTimeouts (when set) as the wait of `timeouts`. */
+  private withCustomTimeout(spec: PluginResource, inputs: Props, wait: "create" | "delete"): Props {
+    const seconds = currentRequest()?.timeoutSeconds ?? 0;
+    if (!(seconds > 0) || !spec.inputs.names.includes("timeouts")) return inputs;
+    const given = (inputs.timeouts ?? {}) as Props;
+    return { ...inputs, timeouts: { ...given, [wait]: `${Math.ceil(seconds)}s` } };
+  }
+
+  async create(urn: string, news: Props): Promise<pulumiProvider.CreateResult> {
+    const { spec, logic } = this.resource(urn);
+    const inputs = unwrapSecrets(news) as Props;
+    const run = logic.create(this.withCustomTimeout(spec, inputs, "create"));
+    const id = (inputs.adoptUuid ?? inputs.resourceUuid) as string | undefined;
+    const r = (await this.unlessCancelled(spec, logic, run, id, inputs)) as { id: string; outs: Props };
+    return { id: r.id, outs: this.out(spec, { ...r.outs, timeouts: inputs.timeouts }) };
+  }
+
+  async read(id: string, urn: string, props?: Props): Promise<pulumiProvider.ReadResult> {
+    const { spec, logic } = this.resource(urn);
+    const given = unwrapSecrets(props ?? {}) as Props;
+    const importing = Object.keys(given).length === 0;
+    const r = await logic.read(id, importing ? { [RESOURCE_NAME]: parseUrn(urn).name } : given);
+    if (!r.id) return {};
+    const outs = this.out(spec, r.props);
+    if (!importing) return { id: r.id, props: outs };
+    // `pulumi import`: the inputs are what the object says of itself (the table's inputs)
+    const inputs = Object.fromEntries(spec.inputs.names.filter((k) => outs[k] !== undefined).map((k) => [k, outs[k]]));
+    return { id: r.id, props: outs, inputs };
+  }
+
+  async update(id: string, urn: string, olds: Props, news: Props): Promise<pulumiProvider.UpdateResult> {
+    const { spec, logic } = this.resource(urn);
+    const inputs = unwrapSecrets(news) as Props;
+    const run = logic.update(id, unwrapSecrets(olds), this.withCustomTimeout(spec, inputs, "create"));
+    const r = (await this.unlessCancelled(spec, logic, run, id, inputs)) as { outs: Props };
+    return { outs: this.out(spec, { ...r.outs, timeouts: inputs.timeouts }) };
+  }
+
+  async delete(id: string, urn: string, props: Props): Promise<void> {
+    const { spec, logic } = this.resource(urn);
+    await logic.delete(id, this.withCustomTimeout(spec, unwrapSecrets(props) as Props, "delete"));
+  }
+
+  /**
+   * `run`'s result, or, when the run is cancelled first and the object `id` exists in ZStack, an
+   * initialization failure recording it as it is now (the work goes on in ZStack; the next `pulumi up`
+   * waits for it again). A failure the logic recorded becomes an initialization failure too.
+   */
+  private async unlessCancelled(
+    spec: PluginResource,
+    logic: ResourceLogic<unknown, unknown>,
+    run: Promise<unknown>,
+    id: string | undefined,
+    inputs: Props,
+  ): Promise<unknown> {
+    const CANCELLED = Symbol("cancelled");
+    let unsubscribe: () => void = () => undefined;
+    const cancelled = new Promise<typeof CANCELLED>((resolve) => {
+      unsubscribe = onRunCancelled(() => resolve(CANCELLED));
+    });
+    const settled = run.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    try {
+      const first = await Promise.race([settled, cancelled]);
+      if (first === CANCELLED && id) {
+        const found = await logic.read(id, inputs).catch(() => ({ id: undefined, props: undefined }));
+        if (found.id) {
+          const reason = `${spec.name} "${typeof inputs[RESOURCE_NAME] === "string" ? inputs[RESOURCE_NAME] : id}": the run was cancelled (Ctrl-C) while waiting; ${found.id} goes on in ZStack, and the next pulumi up waits for it again`;
+          this.logLine(reason);
+          throw new ResourceInitError(
+            reason,
+            found.id,
+            this.out(spec, { ...(found.props as Props), timeouts: inputs.timeouts }),
+            [reason],
+          );
+        }
+      }
+      const r = await settled;
+      if ("error" in r) throw r.error;
+      return r.value;
+    } catch (e) {
+      if (e instanceof RecordedFailure) {
+        throw new ResourceInitError(
+          e.message,
+          e.id,
+          this.out(spec, { ...e.outputs, timeouts: inputs.timeouts }),
+          e.reasons,
+        );
+      }
+      throw e;
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  cancel(): Promise<void> {
+    cancelRun();
+    return Promise.resolve();
+  }
+
+  // ------------------------------------------------------------------------------ functions
+
+  async invoke(tok: string, inputs: Props): Promise<pulumiProvider.InvokeResult> {
+    const fn = tok.replace(`${PACKAGE_NAME}:index:`, "") as LookupFunctionName;
+    const row = LOOKUP_FUNCTIONS[fn] as { kind: LookupKind; plural?: string; many?: true } | undefined;
+    if (!row || tok !== token(fn)) throw new Error(`unknown function ${tok}`);
+    const config = { get: (key: string) => this.config?.get(key) };
+    const args = withoutUndefined(unwrapSecrets(inputs ?? {}) as Props);
+    try {
+      if (row.many) return { outputs: { items: (await lookupAll(config, fn, row.kind, args)).items } };
+      return { outputs: await lookupOne(config, fn, row.kind, args, row.plural) };
+    } catch (e) {
+      if (e instanceof LookupFailure) throw new Error(e.message, { cause: e });
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------------------ the component
+
+  async construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<pulumiProvider.ConstructResult> {
+    if (type !== token(PLUGIN_COMPONENT.name)) throw new Error(`unknown component type ${type}`);
+    const args = { ...inputs } as Record<string, unknown>;
+    // a top-level input the engine wrapped (a dependency, a secret) is awaited: the plan needs its shape
+    for (const k of ["vms", "maxInFlight"]) {
+      if (pulumi.Output.isInstance(args[k])) {
+        args[k] = await (args[k] as unknown as { promise(): Promise<unknown> }).promise();
+      }
+    }
+    const plan = new PluginMigrationPlan(name, args as unknown as MigrationPlanArgs, options);
+    return { urn: plan.urn, state: { vmUuids: plan.vmUuids, states: plan.states, report: plan.report } };
+  }
+}
+
+/** A custom resource of this plugin declared inside a component (its type token says which). */
+class PluginResourceRef extends pulumi.CustomResource {}
+
+/** The plan as the plugin's component: children are the plugin's own `zstack:index:V2vMigration` resources. */
+class PluginMigrationPlan extends pulumi.ComponentResource {
+  readonly vmUuids: pulumi.Output<Record<string, string | undefined>>;
+  readonly states: pulumi.Output<Record<string, string | undefined>>;
+  readonly report: pulumi.Output<string>;
+
+  constructor(name: string, args: MigrationPlanArgs, opts: pulumi.ComponentResourceOptions) {
+    super(token(PLUGIN_COMPONENT.name), name, {}, opts);
+    const entries = planEntries(name, args);
+    const children = entries.map((entry) => {
+      const child = new PluginResourceRef(
+        token("V2vMigration"),
+        entry.childName,
+        { ...entry.args, state: undefined, vmUuid: undefined, executeTime: undefined, jobResult: undefined },
+        { parent: this, ...(entry.ignoreChanges ? { ignoreChanges: entry.ignoreChanges } : {}) },
+      ) as unknown as PlanChildOutputs;
+      return { entry, migration: child };
+    });
+    const outs = planOutputs(name, children);
+    this.vmUuids = outs.vmUuids;
+    this.states = outs.states;
+    this.report = outs.report;
+    this.registerOutputs({ vmUuids: this.vmUuids, states: this.states, report: this.report });
+  }
+}
