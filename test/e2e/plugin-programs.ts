@@ -1,0 +1,100 @@
+// What the end-to-end files that run Python and Go programs on the provider plugin share: the SDKs
+// that scripts/build-sdks.sh generated (with the programs' virtualenv), the language hosts that
+// scripts/setup-language-hosts.sh built, the plugin's launcher, and the PATH that puts them together.
+// Like the CLI (harness.ts), nothing is built here: `./test.sh` builds them first, and a missing piece
+// fails the tests with the command to run.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { makeTempDir, REPO_ROOT } from "./harness";
+
+/** The stdout line of a `--check` run of one of the repository's setup scripts, or an error saying what to run. */
+function checkedDir(script: string, args: string[], what: string): string {
+  try {
+    return execFileSync("bash", [path.join(REPO_ROOT, "scripts", script), "--check", ...args], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+  } catch (e) {
+    const err = e as { stderr?: string };
+    throw new Error(
+      `${what} is not built: run ./test.sh, or scripts/${script} ${args.join(" ")} (${String(err.stderr ?? e).trim()})`,
+      { cause: e },
+    );
+  }
+}
+
+export interface BuiltSdks {
+  /** $PZM_CACHE/sdks/<version>-<key> */
+  dir: string;
+  /** The generated Go module (go.mod + zstack/). */
+  goDir: string;
+  /** The Go module path of the generated SDK (its go.mod's `module`). */
+  goModule: string;
+  /** The programs' virtualenv: pulumi and the wheel. */
+  venvBin: string;
+  /** The wheel. */
+  wheel: string;
+}
+
+/** The SDKs generated from the current build's schema (scripts/build-sdks.sh --check). */
+export function builtSdks(): BuiltSdks {
+  const dir = checkedDir("build-sdks.sh", [], "The SDKs of the provider plugin");
+  const goDir = path.join(dir, "go");
+  const goMod = fs.readFileSync(path.join(goDir, "go.mod"), "utf8");
+  const goModule = /^module (\S+)$/m.exec(goMod)?.[1];
+  if (!goModule) throw new Error(`${goDir}/go.mod names no module`);
+  const wheels = fs.readdirSync(path.join(dir, "dist")).filter((f) => f.endsWith(".whl"));
+  if (wheels.length !== 1) throw new Error(`${dir}/dist holds ${wheels.length} wheels`);
+  return { dir, goDir, goModule, venvBin: path.join(dir, "venv", "bin"), wheel: path.join(dir, "dist", wheels[0]) };
+}
+
+/** The directory of the language hosts (scripts/setup-language-hosts.sh --check HOST...). */
+export function languageHostsBin(...hosts: Array<"yaml" | "python" | "go">): string {
+  return checkedDir("setup-language-hosts.sh", hosts, `The language host(s) ${hosts.join(", ")}`);
+}
+
+/**
+ * A directory that holds the plugin's launcher, `pulumi-resource-zstack`: a wrapper that runs the built
+ * dist/provider/hosts/plugin/main.js (the package's bin) with this Node.js. Made once per process.
+ */
+let launcherDir: string | undefined;
+export function pluginLauncherDir(): string {
+  const main = path.join(REPO_ROOT, "dist", "provider", "hosts", "plugin", "main.js");
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build`);
+  if (!launcherDir) {
+    launcherDir = makeTempDir("plugin-launcher");
+    const launcher = path.join(launcherDir, "pulumi-resource-zstack");
+    fs.writeFileSync(launcher, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(main)} "$@"\n`);
+    fs.chmodSync(launcher, 0o755);
+  }
+  return launcherDir;
+}
+
+/**
+ * Puts `dirs` in front of this process's PATH for the rest of the `describe` (the CLI, the language
+ * host, the program and the plugin are started with it); registered before e2eFixture, so its hooks
+ * see it. The old PATH comes back after the `describe`.
+ */
+export function prependPathForDescribe(dirs: () => string[]): void {
+  let saved: string | undefined;
+  before(() => {
+    saved = process.env.PATH;
+    process.env.PATH = [...dirs(), saved].join(path.delimiter);
+  });
+  after(() => {
+    process.env.PATH = saved;
+  });
+}
+
+/** The files of examples/<name>, without what a user's run leaves there (venv, caches, stack files). */
+export function exampleProjectFiles(name: string): Record<string, string> {
+  const dir = path.join(REPO_ROOT, "examples", name);
+  const files: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir)) {
+    if (f === "venv" || f === "__pycache__" || (f.startsWith("Pulumi.") && f !== "Pulumi.yaml")) continue;
+    if (fs.statSync(path.join(dir, f)).isFile()) files[f] = fs.readFileSync(path.join(dir, f), "utf8");
+  }
+  return files;
+}
