@@ -1,5 +1,5 @@
 // End to end on the real Pulumi engine: a Go program (test/e2e/fixtures/go-program) declares one
-// V2vMigration through the Go SDK that scripts/build-sdks.sh generated with Pulumi's own code generator;
+// V2vMigration on the provider plugin (installed from its tarball) through the Go SDK that scripts/build-sdks.sh generated with Pulumi's own code generator;
 // its go.mod replaces the SDK's module path by the generated directory. Up, then destroy, against the
 // simulator. The Go language host compiles the program: about 4.5 minutes with a cold Go build cache
 // (kept outside the repository, in Go's usual place), seconds once warm.
@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { e2eFixture, jobsFor, MIN } from "./fixture";
-import { builtSdks, languageHostsBin, pluginLauncherDir, prependPathForDescribe } from "./plugin-programs";
+import { AMBIENT_PLUGIN, builtSdks, installPlugin, languageHostsBin, prependPathForDescribe } from "./plugin-programs";
 
 const PROGRAM_DIR = path.join(__dirname, "fixtures", "go-program");
 /** The Pulumi Go SDK the program is built with (the Go host of sdk/v3 v3.66.0 runs programs on it). */
@@ -35,7 +35,7 @@ const GO_ENV = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", CGO_ENABLED: "0" };
 describe("e2e: a Go program on the provider plugin (Go SDK generated from the schema)", function () {
   // a cold Go build cache compiles the program for about 4.5 minutes, in preview and up alike
   this.timeout(25 * MIN);
-  prependPathForDescribe(() => [languageHostsBin("go"), pluginLauncherDir()]);
+  prependPathForDescribe(() => [languageHostsBin("go")]);
   const saved: Record<string, string | undefined> = {};
   before(() => {
     for (const [k, v] of Object.entries(GO_ENV)) {
@@ -67,8 +67,9 @@ describe("e2e: a Go program on the provider plugin (Go SDK generated from the sc
     simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN } },
     logStderr: true,
   });
-  before(function () {
+  before(async function () {
     this.timeout(15 * MIN);
+    await installPlugin(fx.h);
     // go.sum, as a user's `go mod tidy` writes it
     execFileSync("go", ["mod", "tidy"], { cwd: fx.project.dir, env: { ...process.env, ...GO_ENV }, stdio: "pipe" });
   });
@@ -76,6 +77,7 @@ describe("e2e: a Go program on the provider plugin (Go SDK generated from the sc
   it("up migrates the VM", async () => {
     const res = await fx.h.stack.up(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
+    assert.doesNotMatch(fx.log, AMBIENT_PLUGIN, "the plugin runs from the tarball installed in the plugin cache");
     const out = await fx.h.outputs();
     assert.strictEqual(out.state, "Succeeded");
     const [job] = jobsFor(fx.sim, "go-web-01");

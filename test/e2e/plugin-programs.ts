@@ -1,12 +1,13 @@
 // What the end-to-end files that run Python and Go programs on the provider plugin share: the SDKs
 // that scripts/build-sdks.sh generated (with the programs' virtualenv), the language hosts that
-// scripts/setup-language-hosts.sh built, the plugin's launcher, and the PATH that puts them together.
+// scripts/setup-language-hosts.sh built, the plugin's tarball (scripts/build-plugin.sh) installed as a
+// user does, and the PATH that puts them together.
 // Like the CLI (harness.ts), nothing is built here: `./test.sh` builds them first, and a missing piece
 // fails the tests with the command to run.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { makeTempDir, REPO_ROOT } from "./harness";
+import { E2EStack, getPulumiCli, REPO_ROOT } from "./harness";
 
 /** The stdout line of a `--check` run of one of the repository's setup scripts, or an error saying what to run. */
 function checkedDir(script: string, args: string[], what: string): string {
@@ -55,22 +56,32 @@ export function languageHostsBin(...hosts: Array<"yaml" | "python" | "go">): str
   return checkedDir("setup-language-hosts.sh", hosts, `The language host(s) ${hosts.join(", ")}`);
 }
 
-/**
- * A directory that holds the plugin's launcher, `pulumi-resource-zstack`: a wrapper that runs the built
- * dist/provider/hosts/plugin/main.js (the package's bin) with this Node.js. Made once per process.
- */
-let launcherDir: string | undefined;
-export function pluginLauncherDir(): string {
-  const main = path.join(REPO_ROOT, "dist", "provider", "hosts", "plugin", "main.js");
-  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build`);
-  if (!launcherDir) {
-    launcherDir = makeTempDir("plugin-launcher");
-    const launcher = path.join(launcherDir, "pulumi-resource-zstack");
-    fs.writeFileSync(launcher, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(main)} "$@"\n`);
-    fs.chmodSync(launcher, 0o755);
-  }
-  return launcherDir;
+/** The package's version: the plugin's and the SDKs'. */
+export const PACKAGE_VERSION: string = (
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
+).version;
+
+/** The plugin's tarball that scripts/build-plugin.sh made from the current build. */
+export function pluginTarball(): string {
+  return checkedDir("build-plugin.sh", [], "The provider plugin's tarball");
 }
+
+/**
+ * Installs the plugin from its tarball into the stack's PULUMI_HOME, as the README says
+ * (`pulumi plugin install resource zstack <version> --file <tarball>`): the engine then starts it from
+ * the plugin cache, with the Node.js the tarball carries; nothing of ours is on PATH.
+ */
+export async function installPlugin(h: E2EStack): Promise<void> {
+  const cli = await getPulumiCli();
+  execFileSync(
+    path.join(cli.binDir, "pulumi"),
+    ["plugin", "install", "resource", "zstack", PACKAGE_VERSION, "--file", pluginTarball()],
+    { env: { ...process.env, ...h.envVars }, stdio: "pipe" },
+  );
+}
+
+/** The engine's warning when it starts a plugin from PATH instead of the plugin cache. */
+export const AMBIENT_PLUGIN = /using pulumi-resource-zstack from \$PATH/;
 
 /**
  * Puts `dirs` in front of this process's PATH for the rest of the `describe` (the CLI, the language
