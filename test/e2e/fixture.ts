@@ -117,6 +117,8 @@ export interface E2EFixtureOptions {
   logScope?: "test" | "describe";
   /** Record the engine's stderr in the log too (opts() sets onError). */
   logStderr?: boolean;
+  /** Extra environment of every CLI call (withStack's `env`); a function is called in `before`. */
+  env?: Record<string, string> | (() => Record<string, string>);
 }
 
 export interface E2EFixture {
@@ -188,7 +190,8 @@ export function e2eFixture(options: E2EFixtureOptions): E2EFixture {
         }
       : {};
     const extra = typeof options.config === "function" ? options.config() : (options.config ?? {});
-    h = await withStack(project.dir, options.stack, { ...zstack, ...extra });
+    const env = typeof options.env === "function" ? options.env() : options.env;
+    h = await withStack(project.dir, options.stack, { ...zstack, ...extra }, env ? { env } : {});
   });
 
   afterEach(function () {

@@ -2,7 +2,8 @@
 /**
  * Prints the provider plugin's schema (generated from the sources, `schema.ts`) on stdout, or writes it
  * to a file: `node dist/provider/hosts/plugin/schema-cli.js [--out FILE]`. Needs the package's sources
- * and the `typescript` package (a development dependency): it runs in the repository, at build time.
+ * and the `typescript` package (a development dependency): it runs in the repository.
+ * `npm run schema` writes provider/hosts/plugin/zstack-schema.json with it.
  */
 import * as fs from "fs";
 import { generateSchema } from "./schema";

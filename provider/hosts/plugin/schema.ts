@@ -6,9 +6,9 @@
  * `MigrationPlanArgs`, the functions' from the lookups (`LOOKUP_FUNCTIONS`, `LookupArgs`, the
  * inventories), the config from `CONFIG_VARIABLES`.
  *
- * It reads the TypeScript sources with the TypeScript compiler, so it runs at build time (and in
- * tests): `npm run build` writes `dist/provider/hosts/plugin/schema.json`, which the plugin serves.
- * `node dist/provider/hosts/plugin/schema-cli.js` prints it.
+ * It reads the TypeScript sources with the TypeScript compiler (a development dependency), so it runs
+ * in the repository, not in the plugin: `npm run schema` (after `npm run build`) writes it to provider/hosts/plugin/zstack-schema.json (committed: the plugin serves it, and
+ * SDK generators read it); a test fails when that file and the sources disagree.
  */
 import * as fs from "fs";
 import * as path from "path";

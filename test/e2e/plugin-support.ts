@@ -1,0 +1,47 @@
+// What the end-to-end files of the provider plugin share: a consumer project whose Pulumi.yaml is a YAML
+// program, the plugin's launcher on PATH (the `pulumi-resource-zstack` bin of the installed tarball, run by
+// this Node.js), and the YAML language host built by scripts/setup-language-hosts.sh (never built here).
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ConsumerProject, ConsumerProjectOptions, REPO_ROOT } from "./harness";
+
+/** The YAML wave example's program. */
+export const YAML_WAVE = fs.readFileSync(path.join(REPO_ROOT, "examples", "yaml-wave", "Pulumi.yaml"), "utf8");
+
+/** A consumer project running the YAML program `pulumiYaml` (the package installed from the tarball). */
+export function yamlProject(pulumiYaml: string): ConsumerProjectOptions {
+  return { program: "// unused: the project's runtime is yaml\n", files: { "Pulumi.yaml": pulumiYaml } };
+}
+
+/** The directory of the language hosts, or an error saying how to build them. */
+export function languageHostBin(host: "yaml" | "python" | "go" = "yaml"): string {
+  const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "setup-language-hosts.sh"), "--check", host], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) {
+    throw new Error(
+      `the ${host} language host is not built: run scripts/setup-language-hosts.sh ${host} (or source scripts/env.sh && pzm_ensure_language_hosts ${host})\n${r.stderr}`,
+    );
+  }
+  return r.stdout.trim();
+}
+
+/**
+ * The environment of the CLI calls: PATH with the plugin's launcher (a `pulumi-resource-zstack` in the
+ * project's `.plugin-bin`, which runs the tarball's bin with this Node.js) and the YAML language host.
+ */
+export function pluginEnv(project: ConsumerProject): Record<string, string> {
+  const bin = path.join(project.dir, ".plugin-bin");
+  fs.mkdirSync(bin, { recursive: true });
+  const pkg = JSON.parse(fs.readFileSync(path.join(project.packageDir!, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+  };
+  const main = path.join(project.packageDir!, pkg.bin["pulumi-resource-zstack"]);
+  fs.writeFileSync(path.join(bin, "pulumi-resource-zstack"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
+    mode: 0o755,
+  });
+  return {
+    PATH: [bin, languageHostBin("yaml"), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+  };
+}

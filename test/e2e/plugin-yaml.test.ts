@@ -1,0 +1,150 @@
+// End to end on the real Pulumi engine: the YAML wave example (examples/yaml-wave) through the provider plugin
+// `pulumi-resource-zstack` (the bin of the packed package, found on PATH) and the YAML language host built by
+// scripts/setup-language-hosts.sh, against zstack-sim: a refused preview (bad input, nothing sent), preview, up
+// (progress lines on the resource rows), `preview --expect-no-changes`, refresh, `pulumi import` of a migration
+// started outside Pulumi, destroy.
+import * as assert from "assert";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { SEED_CREDENTIALS, SEED_UUIDS as U } from "../../simulator";
+import { ZStackClient, convertVmFromForeignHypervisor } from "../../provider/client";
+import { e2eFixture, GiB, jobsFor, MIN } from "./fixture";
+import { findPlainText, spawnPulumi } from "./harness";
+import { YAML_WAVE, pluginEnv, yamlProject } from "./plugin-support";
+
+const T = {
+  CH: "zstack:index:V2vConversionHost",
+  V2V: "zstack:index:V2vMigration",
+  OVA: "zstack:index:OvaPackage",
+  PLAN: "zstack:index:MigrationPlan",
+};
+const VMS = ["web-01", "web-02", "db-01"];
+const PASSWORD = "plugin-yaml-S3cret!";
+
+describe("e2e: the YAML wave through the provider plugin", function () {
+  this.timeout(15 * MIN);
+  const fx = e2eFixture({
+    stack: "plugin-yaml",
+    project: yamlProject(YAML_WAVE),
+    simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN } },
+    env: () => pluginEnv(fx.project),
+    password: PASSWORD,
+    logScope: "describe",
+  });
+
+  it("bad input fails preview naming the resource and the field; nothing is sent", async () => {
+    await fx.h.setConfig({ "yaml-wave:conversionStoragePath": "relative/cache" });
+    try {
+      await assert.rejects(fx.h.stack.preview(fx.opts()), (e: Error) => {
+        assert.match(e.message, /conversionHost/);
+        assert.match(e.message, /storagePath/);
+        return true;
+      });
+    } finally {
+      await fx.h.stack.removeConfig("yaml-wave:conversionStoragePath");
+    }
+    assert.strictEqual(fx.sim.world.list("longJobs").length, 0);
+    assert.ok(!fx.sim.world.list("conversionHosts").some((h) => h.name === "yaml-wave-conversion-host"));
+  });
+
+  it("preview plans the wave: a conversion host, the plan and its three migrations, the OVA; nothing is sent", async () => {
+    const res = await fx.h.stack.preview(fx.opts());
+    assert.strictEqual(res.changeSummary.create, 7, JSON.stringify(res.changeSummary));
+    assert.strictEqual(fx.sim.world.list("longJobs").length, 0);
+  });
+
+  it("up migrates each VM once, at most two at a time, with progress lines on the resource rows", async () => {
+    const events: EngineEvent[] = [];
+    const res = await fx.h.stack.up({ ...fx.opts(), onEvent: (e) => events.push(e) });
+    assert.strictEqual(res.summary.result, "succeeded");
+    for (const vm of VMS) assert.strictEqual(jobsFor(fx.sim, vm).length, 1, `${vm}: one long job`);
+    const outputs = await fx.h.outputs();
+    assert.match(outputs.report, /3 VMs \(3 Succeeded\)/);
+    assert.deepStrictEqual(Object.keys(outputs.vmUuids).sort(), [...VMS].sort());
+    assert.match(outputs.ovaUrl, /\.ova$/);
+
+    const migrations = await fx.h.resources(T.V2V);
+    assert.deepStrictEqual(
+      migrations.map((r) => r.outputs.state),
+      ["Succeeded", "Succeeded", "Succeeded"],
+    );
+    assert.ok(
+      migrations.every((r) => r.parent && r.parent.includes(`${T.PLAN}::wave`)),
+      "children of the plan",
+    );
+    // the third migration queued behind the two in flight, and said so on its own row
+    const diags = events.flatMap((e) => (e.diagnosticEvent ? [e.diagnosticEvent] : []));
+    const onRow = (name: string) => diags.filter((d) => d.urn?.endsWith(`${T.V2V}::wave-${name}`));
+    for (const vm of VMS) {
+      assert.ok(
+        onRow(vm).some((d) => /submitted long job/.test(d.message)),
+        `${vm}: no "submitted" line on its row: ${JSON.stringify(onRow(vm))}`,
+      );
+    }
+    assert.ok(
+      diags.some((d) => d.ephemeral && d.urn?.includes(T.V2V) && /\(elapsed |queued: /.test(d.message)),
+      "a wait's progress is the row's live status (ephemeral)",
+    );
+    assert.ok(
+      !diags.some((d) => /submitted long job/.test(d.message) && !d.urn?.includes(T.V2V)),
+      "no progress line on the stack's row",
+    );
+  });
+
+  it("preview --expect-no-changes and refresh find nothing to change; no secret in plain text in the state", async () => {
+    await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
+    const refresh = await fx.h.stack.refresh(fx.opts());
+    assert.strictEqual(refresh.summary.result, "succeeded");
+    assert.deepStrictEqual(
+      Object.keys(refresh.summary.resourceChanges ?? {}).filter((k) => k !== "same"),
+      [],
+      JSON.stringify(refresh.summary.resourceChanges),
+    );
+    await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
+    assert.deepStrictEqual(findPlainText(await fx.h.backendFiles(), { password: PASSWORD }), []);
+  });
+
+  it("pulumi import adopts a migration started outside Pulumi (its request's parameters become the inputs)", async () => {
+    const c = new ZStackClient({
+      endpoint: fx.sim.url,
+      auth: { kind: "account", accountName: SEED_CREDENTIALS.accountName, password: PASSWORD },
+    });
+    const job = await convertVmFromForeignHypervisor(c, {
+      params: {
+        url: `vmware://${U.vmwareApp01}`,
+        name: "app-01",
+        conversionHostUuid: U.convHost,
+        primaryStorageUuid: U.primaryStorage,
+        l3NetworkUuids: [U.l3Private],
+        cpuNum: 2,
+        memorySize: 4 * GiB,
+      },
+    });
+    fx.sim.advance(30 * MIN);
+    const run = await spawnPulumi(
+      fx.h,
+      fx.project.dir,
+      ["import", T.V2V, "app-01", job.uuid!, "--yes", "--protect=false", "--stack", "plugin-yaml"],
+      fx.onOutput,
+    );
+    const exit = await run.exited;
+    await run.killTree();
+    assert.strictEqual(exit.code, 0, "pulumi import failed");
+    const imported = (await fx.h.resources(T.V2V)).find((r) => r.urn.endsWith("::app-01"));
+    assert.ok(imported, "the migration is in the stack");
+    assert.strictEqual(imported.id, job.uuid);
+    assert.strictEqual(imported.outputs.state, "Succeeded");
+    assert.strictEqual(imported.inputs.name, "app-01");
+    assert.strictEqual(imported.inputs.url, `vmware://${U.vmwareApp01}`);
+    assert.strictEqual(jobsFor(fx.sim, "app-01").length, 1, "adopted, not submitted again");
+  });
+
+  it("destroy removes the long-job records, the package and the conversion host, and keeps the migrated VMs", async () => {
+    const vmUuids = Object.values((await fx.h.outputs()).vmUuids as Record<string, string>);
+    const res = await fx.h.stack.destroy(fx.opts());
+    assert.strictEqual(res.summary.result, "succeeded");
+    assert.deepStrictEqual(await fx.h.resources(T.V2V), []);
+    for (const vm of [...VMS, "app-01"]) assert.strictEqual(jobsFor(fx.sim, vm).length, 0, `${vm}: job record left`);
+    assert.ok(!fx.sim.world.list("conversionHosts").some((h) => h.name === "yaml-wave-conversion-host"));
+    for (const uuid of vmUuids) assert.ok(fx.sim.world.get("vms", uuid), `migrated VM ${uuid} deleted`);
+  });
+});
