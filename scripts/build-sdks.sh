@@ -22,7 +22,7 @@
 # version and the build tools' pins: a warm run costs the schema print and a hash.
 #
 # Needs: Go (for tools/gen-sdk; built once into $PZM_CACHE), python3 with venv (the wheel is built with
-# setuptools from PyPI in a virtualenv in $PZM_CACHE), Node.js and the built package (the schema).
+# setuptools from PyPI in a virtualenv in $PZM_CACHE), and Node.js (the package's version).
 # Progress goes to stderr. Idempotent and safe to run concurrently (flock).
 set -euo pipefail
 
@@ -54,18 +54,17 @@ die() { printf '[build-sdks] ERROR: %s\n' "$*" >&2; exit 1; }
 go_env() { GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 "$@"; }
 sha() { sha256sum | cut -c1-16; }
 
-# The schema JSON on stdout: $PZM_SDK_SCHEMA (a file) when set, otherwise the schema that `npm run build`
-# derives from the resources' tables (dist/provider/hosts/plugin/schema.json, or its schema command).
-SCHEMA_CLI="$PZM_ROOT/dist/provider/hosts/plugin/schema-cli.js"
+# The schema JSON on stdout: $PZM_SDK_SCHEMA (a file) when set, otherwise the plugin's schema, which
+# `npm run schema` derives from the resources' tables and TSDoc (a test fails when the two disagree), and
+# which the plugin serves.
+SCHEMA_FILE="$PZM_ROOT/provider/hosts/plugin/zstack-schema.json"
 print_schema() {
   if [ -n "${PZM_SDK_SCHEMA:-}" ]; then
     cat "$PZM_SDK_SCHEMA"
-  elif [ -f "$PZM_ROOT/dist/provider/hosts/plugin/schema.json" ]; then
-    cat "$PZM_ROOT/dist/provider/hosts/plugin/schema.json"
-  elif [ -f "$SCHEMA_CLI" ]; then
-    node "$SCHEMA_CLI"
+  elif [ -f "$SCHEMA_FILE" ]; then
+    cat "$SCHEMA_FILE"
   else
-    die "no schema: run 'npm run build' first (it writes dist/provider/hosts/plugin/schema.json)"
+    die "no schema: $SCHEMA_FILE is missing (npm run build && npm run schema writes it)"
   fi
 }
 

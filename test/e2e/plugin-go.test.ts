@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { e2eFixture, jobsFor, MIN } from "./fixture";
-import { AMBIENT_PLUGIN, builtSdks, installPlugin, languageHostsBin, prependPathForDescribe } from "./plugin-programs";
+import { AMBIENT_PLUGIN, builtSdks, installPlugin, programPath } from "./plugin-programs";
 
 const PROGRAM_DIR = path.join(__dirname, "fixtures", "go-program");
 /** The Pulumi Go SDK the program is built with (the Go host of sdk/v3 v3.66.0 runs programs on it). */
@@ -35,20 +35,6 @@ const GO_ENV = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", CGO_ENABLED: "0" };
 describe("e2e: a Go program on the provider plugin (Go SDK generated from the schema)", function () {
   // a cold Go build cache compiles the program for about 4.5 minutes, in preview and up alike
   this.timeout(25 * MIN);
-  prependPathForDescribe(() => [languageHostsBin("go")]);
-  const saved: Record<string, string | undefined> = {};
-  before(() => {
-    for (const [k, v] of Object.entries(GO_ENV)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
-  after(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
   const fx = e2eFixture({
     stack: "go-program",
     project: () => {
@@ -66,6 +52,7 @@ describe("e2e: a Go program on the provider plugin (Go SDK generated from the sc
     },
     simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN } },
     logStderr: true,
+    env: () => ({ PATH: programPath("go"), ...GO_ENV }),
   });
   before(async function () {
     this.timeout(15 * MIN);

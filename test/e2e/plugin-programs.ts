@@ -1,13 +1,14 @@
 // What the end-to-end files that run Python and Go programs on the provider plugin share: the SDKs
-// that scripts/build-sdks.sh generated (with the programs' virtualenv), the language hosts that
-// scripts/setup-language-hosts.sh built, the plugin's tarball (scripts/build-plugin.sh) installed as a
-// user does, and the PATH that puts them together.
+// that scripts/build-sdks.sh generated (with the programs' virtualenv), the plugin's tarball
+// (scripts/build-plugin.sh) installed as a user does, and the PATH with the language host
+// (plugin-support.ts).
 // Like the CLI (harness.ts), nothing is built here: `./test.sh` builds them first, and a missing piece
 // fails the tests with the command to run.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { E2EStack, getPulumiCli, REPO_ROOT } from "./harness";
+import { languageHostBin } from "./plugin-support";
 
 /** The stdout line of a `--check` run of one of the repository's setup scripts, or an error saying what to run. */
 function checkedDir(script: string, args: string[], what: string): string {
@@ -51,11 +52,6 @@ export function builtSdks(): BuiltSdks {
   return { dir, goDir, goModule, venvBin: path.join(dir, "venv", "bin"), wheel: path.join(dir, "dist", wheels[0]) };
 }
 
-/** The directory of the language hosts (scripts/setup-language-hosts.sh --check HOST...). */
-export function languageHostsBin(...hosts: Array<"yaml" | "python" | "go">): string {
-  return checkedDir("setup-language-hosts.sh", hosts, `The language host(s) ${hosts.join(", ")}`);
-}
-
 /** The package's version: the plugin's and the SDKs'. */
 export const PACKAGE_VERSION: string = (
   JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
@@ -84,19 +80,16 @@ export async function installPlugin(h: E2EStack): Promise<void> {
 export const AMBIENT_PLUGIN = /using pulumi-resource-zstack from \$PATH/;
 
 /**
- * Puts `dirs` in front of this process's PATH for the rest of the `describe` (the CLI, the language
- * host, the program and the plugin are started with it); registered before e2eFixture, so its hooks
- * see it. The old PATH comes back after the `describe`.
+ * The PATH of the CLI calls of a program in `language`: the language host (plugin-support.ts), and for
+ * Python the programs' virtualenv first (the host runs the first `python` on PATH).
  */
-export function prependPathForDescribe(dirs: () => string[]): void {
-  let saved: string | undefined;
-  before(() => {
-    saved = process.env.PATH;
-    process.env.PATH = [...dirs(), saved].join(path.delimiter);
-  });
-  after(() => {
-    process.env.PATH = saved;
-  });
+export function programPath(language: "python" | "go"): string {
+  return [
+    ...(language === "python" ? [builtSdks().venvBin] : []),
+    languageHostBin(language),
+    path.dirname(process.execPath),
+    process.env.PATH,
+  ].join(path.delimiter);
 }
 
 /** The files of examples/<name>, without what a user's run leaves there (venv, caches, stack files). */

@@ -7,14 +7,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import { maxConcurrency, SEED_UUIDS as U } from "../../simulator";
 import { e2eFixture, jobsFor, MIN } from "./fixture";
-import {
-  AMBIENT_PLUGIN,
-  builtSdks,
-  exampleProjectFiles,
-  installPlugin,
-  languageHostsBin,
-  prependPathForDescribe,
-} from "./plugin-programs";
+import { AMBIENT_PLUGIN, exampleProjectFiles, installPlugin, programPath } from "./plugin-programs";
 
 // the example's VMs: three migrated and started, one (app-02) converted only and exported
 const STARTED = ["vmware-web-01", "vmware-web-02", "vmware-app-01"];
@@ -29,7 +22,6 @@ function mutatingRoutes(byRoute: Record<string, number>): string[] {
 
 describe("e2e: examples/python-wave on the provider plugin (Python SDK from the wheel)", function () {
   this.timeout(10 * MIN);
-  prependPathForDescribe(() => [builtSdks().venvBin, languageHostsBin("python")]);
   const fx = e2eFixture({
     stack: "python-wave",
     // createConsumerProject writes a Node.js project; the example's own Pulumi.yaml (runtime: python)
@@ -37,6 +29,7 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
     project: () => ({ program: "", withPackage: false, files: exampleProjectFiles("python-wave") }),
     simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN } },
     logStderr: true,
+    env: () => ({ PATH: programPath("python") }),
   });
   before(() => installPlugin(fx.h));
 
