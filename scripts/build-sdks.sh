@@ -6,6 +6,7 @@
 #                                      generator changed); prints the SDK directory on stdout
 #   scripts/build-sdks.sh --check      never builds: prints the directory if it is up to date, or exits 1
 #   scripts/build-sdks.sh --out DIR    also copies the result to DIR (DIR/python, DIR/go, DIR/dist)
+#   scripts/build-sdks.sh --generator  only ensures tools/gen-sdk; prints the path of its binary
 #
 # The SDK directory holds:
 #   schema.json                               the schema the SDKs were generated from
@@ -40,11 +41,13 @@ PZM_GO_IMPORT_BASE="pulumi-zstack-migration.invalid/sdk/go/zstack"
 
 MODE="ensure"
 OUT=""
+GENERATOR_ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --check) MODE="check" ;;
     --out) OUT="${2:?--out needs a directory}"; shift ;;
-    *) echo "usage: $0 [--check] [--out DIR]" >&2; exit 2 ;;
+    --generator) GENERATOR_ONLY=1 ;;
+    *) echo "usage: $0 [--check] [--out DIR | --generator]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -117,6 +120,10 @@ ensure_program_venv() {
 }
 
 main() {
+  if [ -n "$GENERATOR_ONLY" ]; then
+    ensure_gen_sdk || { log "tools/gen-sdk is not built; run scripts/build-sdks.sh"; return 1; }
+    return 0
+  fi
   mkdir -p "$PZM_CACHE/sdks"
   local version gen key dir venv
   SCHEMA="$(mktemp)"; WORK=""
