@@ -28,6 +28,11 @@ export interface RequestInfo {
 
 const requests = new AsyncLocalStorage<RequestInfo>();
 
+/** Runs `fn` as the serving of a request with `info` (what the wrapped handlers do; tests call it too). */
+export function withRequest<T>(info: RequestInfo, fn: () => T): T {
+  return requests.run(info, fn);
+}
+
 /** The request being served (undefined outside Create, Update, Delete, Check, Diff, Read). */
 export function currentRequest(): RequestInfo | undefined {
   return requests.getStore();
@@ -129,7 +134,7 @@ export async function serve(provider: unknown, args: string[], hooks: ServeHooks
             urn: req.getUrn?.() ?? "",
             timeoutSeconds: WITH_TIMEOUT.includes(m) ? Number(req.getTimeout?.() ?? 0) : 0,
           };
-          return requests.run(info, () => impl[m](call, callback));
+          return withRequest(info, () => impl[m](call, callback));
         };
       }
       // grpc-js looks each handler up by name on `own` and binds it to `own`: the rest are inherited from `impl`
