@@ -5,8 +5,10 @@
 // then preview, up, `preview --expect-no-changes`, refresh and destroy, in order on one stack.
 import * as assert from "assert";
 import { createHash } from "crypto";
-import { maxConcurrency, SEED_UUIDS as U } from "../../simulator";
-import { e2eFixture, jobsFor, MIN } from "./fixture";
+import { maxConcurrency, SEED_CREDENTIALS, SEED_UUIDS as U } from "../../simulator";
+import { convertVmFromForeignHypervisor, ZStackClient } from "../../provider/client";
+import { e2eFixture, GiB, jobsFor, MIN } from "./fixture";
+import { spawnPulumi } from "./harness";
 import { AMBIENT_PLUGIN, exampleProjectFiles, installPlugin, programPath } from "./plugin-programs";
 
 // the example's VMs: three migrated and started, one (app-02) converted only and exported
@@ -68,7 +70,7 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
     );
     assert.match(
       fx.log,
-      /zstack:index:V2vMigration \(wave1-vmware-web-01\):\n\s+V2vMigration wave1-vmware-web-01 \("vmware-web-01"\): (queued|submitted)/,
+      /zstack:index:V2vMigration \(wave1-vmware-web-01\):\n\s+V2vMigration wave1-vmware-web-01 \("vmware-web-01"\)(.*\n\s+V2vMigration wave1-vmware-web-01 .*)*: submitted long job/,
     );
 
     const ch = fx.sim.world.get("conversionHosts", out.conversionHostUuid);
@@ -105,6 +107,52 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
       JSON.stringify(res.summary.resourceChanges),
     );
     await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
+  });
+
+  it("pulumi import adopts a migration started outside Pulumi, sending nothing", async () => {
+    const c = new ZStackClient({
+      endpoint: fx.sim.url,
+      auth: { kind: "account", accountName: SEED_CREDENTIALS.accountName, password: SEED_CREDENTIALS.password },
+    });
+    const job = await convertVmFromForeignHypervisor(c, {
+      params: {
+        url: `vmware://${U.vmwareDb01}`,
+        name: "db-01",
+        conversionHostUuid: U.convHost,
+        primaryStorageUuid: U.primaryStorage,
+        l3NetworkUuids: [U.l3Private],
+        cpuNum: 4,
+        memorySize: 8 * GiB,
+      },
+    });
+    fx.sim.advance(90 * MIN);
+    fx.sim.stats.reset();
+    const run = await spawnPulumi(
+      fx.h,
+      fx.project.dir,
+      // the Python host built here cannot generate the program's code (GenerateProgram): import only
+      [
+        "import",
+        "zstack:index:V2vMigration",
+        "db-01",
+        job.uuid!,
+        "--generate-code=false",
+        "--yes",
+        "--protect=false",
+        "--stack",
+        "python-wave",
+      ],
+      fx.onOutput,
+    );
+    const exit = await run.exited;
+    await run.killTree();
+    assert.strictEqual(exit.code, 0, "pulumi import failed");
+    const imported = (await fx.h.resources("zstack:index:V2vMigration")).find((r) => r.urn.endsWith("::db-01"));
+    assert.ok(imported, "the migration is in the stack");
+    assert.strictEqual(imported.id, job.uuid);
+    assert.strictEqual(imported.outputs.state, "Succeeded");
+    assert.strictEqual(imported.inputs.url, `vmware://${U.vmwareDb01}`);
+    assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), []);
   });
 
   it("destroy removes the package, the long jobs and the conversion host it added", async () => {
