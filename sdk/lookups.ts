@@ -19,15 +19,7 @@ import {
   registered,
 } from "../provider/client";
 import { ConfigSource } from "../provider/core/config";
-import {
-  Found,
-  LOOKUP_FUNCTIONS,
-  LookupArgs,
-  LookupFailure,
-  LookupFunctionName,
-  lookupAll,
-  lookupOne,
-} from "../provider/lookups/lookups";
+import { Found, LookupArgs, LookupFailure, lookupAll, lookupOne } from "../provider/lookups/lookups";
 import { ArgsOf } from "./dynamic-resource";
 import { ZStackProgramError } from "./errors";
 
@@ -78,17 +70,10 @@ export type LookupOutputArgs = ArgsOf<LookupArgs>;
 /** The program's stack config, fully qualified keys (`zstack:endpoint`), read without warnings. */
 const programConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
-/** The singular lookups (one match) of {@link LOOKUP_FUNCTIONS}. */
-type SingularName = {
-  [F in LookupFunctionName]: (typeof LOOKUP_FUNCTIONS)[F] extends { many: true } ? never : F;
-}[LookupFunctionName];
-
-/** The lookup `fn` of exactly one kind (its row of {@link LOOKUP_FUNCTIONS}). */
-function singular<F extends SingularName>(fn: F) {
-  type K = (typeof LOOKUP_FUNCTIONS)[F]["kind"];
-  const row: { kind: K; plural?: string } = LOOKUP_FUNCTIONS[fn];
+/** A lookup of exactly one `kind` (`plural`: the function that lists several, for the error's hint). */
+function singular<K extends LookupKind>(fn: string, kind: K, plural?: string) {
   return (args: LookupArgs = {}): Promise<Found<LookupInventories[K]>> =>
-    lookupOne(programConfig, fn, row.kind, args, row.plural).catch((e: unknown) => Promise.reject(reported(e)));
+    lookupOne(programConfig, fn, kind, args, plural).catch((e: unknown) => Promise.reject(reported(e)));
 }
 
 /** The `...Output` form of a lookup: waits for the arguments, then runs it. */
@@ -99,37 +84,37 @@ function outputForm<T>(lookup: (args: LookupArgs) => Promise<T>) {
 // ---------------------------------------------------------------------------------- the lookups
 
 /** The one zone matching `args` (`QueryZone`). */
-export const getZone = singular("getZone");
+export const getZone = singular("getZone", "Zone");
 /** {@link getZone} with `Input` arguments. */
 export const getZoneOutput = outputForm(getZone);
 
 /** The one cluster matching `args` (`QueryCluster`). */
-export const getCluster = singular("getCluster");
+export const getCluster = singular("getCluster", "Cluster");
 /** {@link getCluster} with `Input` arguments. */
 export const getClusterOutput = outputForm(getCluster);
 
 /** The one host matching `args` (`QueryHost`). */
-export const getHost = singular("getHost");
+export const getHost = singular("getHost", "Host");
 /** {@link getHost} with `Input` arguments. */
 export const getHostOutput = outputForm(getHost);
 
 /** The one primary storage matching `args` (`QueryPrimaryStorage`). */
-export const getPrimaryStorage = singular("getPrimaryStorage");
+export const getPrimaryStorage = singular("getPrimaryStorage", "PrimaryStorage");
 /** {@link getPrimaryStorage} with `Input` arguments. */
 export const getPrimaryStorageOutput = outputForm(getPrimaryStorage);
 
 /** The one backup storage matching `args` (`QueryBackupStorage`). */
-export const getBackupStorage = singular("getBackupStorage");
+export const getBackupStorage = singular("getBackupStorage", "BackupStorage");
 /** {@link getBackupStorage} with `Input` arguments. */
 export const getBackupStorageOutput = outputForm(getBackupStorage);
 
 /** The one L3 network matching `args` (`QueryL3Network`). */
-export const getL3Network = singular("getL3Network");
+export const getL3Network = singular("getL3Network", "L3Network");
 /** {@link getL3Network} with `Input` arguments. */
 export const getL3NetworkOutput = outputForm(getL3Network);
 
 /** The one V2V conversion host matching `args` (`QueryV2VConversionHost`). */
-export const getV2vConversionHost = singular("getV2vConversionHost");
+export const getV2vConversionHost = singular("getV2vConversionHost", "V2VConversionHost");
 /** {@link getV2vConversionHost} with `Input` arguments. */
 export const getV2vConversionHostOutput = outputForm(getV2vConversionHost);
 
@@ -138,14 +123,14 @@ export const getV2vConversionHostOutput = outputForm(getV2vConversionHost);
  * vCenter integration (`hypervisorType` `ESX`). A destroyed VM stays queryable (`state`
  * `Destroyed`) until it is expunged.
  */
-export const getVmInstance = singular("getVmInstance");
+export const getVmInstance = singular("getVmInstance", "VmInstance", "getVmInstances");
 /** {@link getVmInstance} with `Input` arguments. */
 export const getVmInstanceOutput = outputForm(getVmInstance);
 
 /** Every VM matching `args`, in uuid order (an empty list when none does). */
 export async function getVmInstances(args: LookupArgs = {}): Promise<VmInstanceInventory[]> {
   try {
-    return (await lookupAll(programConfig, "getVmInstances", LOOKUP_FUNCTIONS.getVmInstances.kind, args)).items;
+    return (await lookupAll(programConfig, "getVmInstances", "VmInstance", args)).items;
   } catch (e) {
     throw reported(e);
   }

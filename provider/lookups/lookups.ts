@@ -22,8 +22,9 @@ export interface LookupArgs {
 
 /**
  * Every lookup function, by name: the kind it queries; `plural`, for a singular lookup, the list form
- * its "several match" error suggests; `many`, a lookup that returns every match. The SDK's functions
- * (`sdk/lookups.ts`) and the provider plugin's functions (`zstack:index:<name>`) are made from it.
+ * its "several match" error suggests; `many`, a lookup that returns every match. The provider plugin's
+ * functions (`zstack:index:<name>`) are made from it; the SDK's (`sdk/lookups.ts`) must be the same
+ * (test/provider/hosts/plugin/schema.test.ts).
  */
 export const LOOKUP_FUNCTIONS = {
   getZone: { kind: "Zone" },

@@ -48,6 +48,15 @@ export function sha512Hex(s: string): string {
   return createHash("sha512").update(s).digest("hex");
 }
 
+/** Requests that change jobs (submit, cancel, rerun, resume, update, delete), by route. */
+export function jobWrites(sim: ZStackSimulator): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(sim.stats.byRoute).filter(
+      ([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route),
+    ),
+  );
+}
+
 /** Long jobs in ZStack that convert into a VM of this name. */
 export function jobsFor(sim: ZStackSimulator, vmName: string): Row[] {
   return sim.world.list("longJobs").filter((j) => JSON.parse(String(j.jobData ?? "{}")).name === vmName);

@@ -836,9 +836,13 @@ export function suiteProcesses(): ProcessInfo[] {
   return processesWithEnv(SUITE_MARKER, process.env[SUITE_MARKER]!);
 }
 
-/** The dynamic-provider processes among `procs`: the plugin's shell script and its node server. */
+/** The provider processes among `procs`: the dynamic-provider script and its node server, the zstack plugin. */
 export function providerProcesses(procs: ProcessInfo[]): ProcessInfo[] {
-  return procs.filter((p) => /pulumi-resource-pulumi-nodejs|cmd[\\/]dynamic-provider/.test(p.cmdline));
+  return procs.filter((p) =>
+    /pulumi-resource-pulumi-nodejs|cmd[\\/]dynamic-provider|pulumi-resource-zstack|hosts[\\/]plugin[\\/]main\.js/.test(
+      p.cmdline,
+    ),
+  );
 }
 
 /** SIGKILLs `procs` (and what they started meanwhile) until none of them remains; at most `timeoutMs`. */
@@ -879,7 +883,7 @@ export interface PulumiRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** every live process of this run: the CLI, language host, program, dynamic-provider servers */
   processes(): ProcessInfo[];
-  /** the run's live dynamic-provider processes */
+  /** the run's live provider processes (dynamic-provider servers, the zstack plugin) */
   providerProcesses(): ProcessInfo[];
   /** SIGKILLs the run's whole process tree, orphans included, and waits until it is gone */
   killTree(): Promise<void>;

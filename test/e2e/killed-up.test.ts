@@ -2,9 +2,9 @@
 // migrations): the provider process must end on its own within seconds, submitting and cancelling
 // nothing, and the next `up` adopts every job. And the engine watch never fires while the engine lives.
 import * as assert from "assert";
-import { SEED_UUIDS as U, totalRunningMs, ZStackSimulator } from "../../simulator";
+import { SEED_UUIDS as U, totalRunningMs } from "../../simulator";
 import { ENGINE_PROBE_INTERVAL_MS } from "../../provider/hosts/dynamic/process-lifecycle";
-import { e2eFixture, fixtureProgram, GiB, jobsFor, MIN, V2V } from "./fixture";
+import { e2eFixture, fixtureProgram, GiB, jobsFor, jobWrites, MIN, V2V } from "./fixture";
 import { describeProcesses, waitFor } from "./harness";
 
 const SPEED = 300; // simulated ms per real ms
@@ -23,15 +23,6 @@ function migration(name: string, source: string) {
       l3NetworkUuids: [U.l3Private],
     },
   };
-}
-
-/** Requests that change jobs (submit, cancel, rerun, resume, update, delete), by route. */
-function jobWrites(sim: ZStackSimulator): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(sim.stats.byRoute).filter(
-      ([route]) => !route.startsWith("GET ") && /\/v1\/(v2vs|longjobs)/.test(route),
-    ),
-  );
 }
 
 describe("e2e: an up killed with SIGKILL leaves no provider process behind", function () {

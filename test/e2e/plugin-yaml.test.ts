@@ -5,7 +5,7 @@
 // started outside Pulumi, destroy.
 import * as assert from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { SEED_CREDENTIALS, SEED_UUIDS as U } from "../../simulator";
+import { SEED_CREDENTIALS, SEED_UUIDS as U, maxConcurrency } from "../../simulator";
 import { ZStackClient, convertVmFromForeignHypervisor } from "../../provider/client";
 import { e2eFixture, GiB, jobsFor, MIN } from "./fixture";
 import { findPlainText, spawnPulumi } from "./harness";
@@ -58,6 +58,8 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     assert.strictEqual(res.summary.result, "succeeded");
     for (const vm of VMS) assert.strictEqual(jobsFor(fx.sim, vm).length, 1, `${vm}: one long job`);
     const outputs = await fx.h.outputs();
+    const peak = maxConcurrency(fx.sim.longJobTimeline(), { conversionHostUuid: outputs.conversionHostUuid });
+    assert.strictEqual(peak.max, 2, `highest concurrency ${peak.max} (maxInFlight 2)`);
     assert.match(outputs.report, /3 VMs \(3 Succeeded\)/);
     assert.deepStrictEqual(Object.keys(outputs.vmUuids).sort(), [...VMS].sort());
     assert.match(outputs.ovaUrl, /\.ova$/);

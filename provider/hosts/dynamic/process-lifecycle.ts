@@ -24,6 +24,7 @@
  * on in ZStack; the next `pulumi up` adopts them by their `resourceUuid`.
  *
  * Nothing here runs in other processes that load the provider modules (the Pulumi program, tests).
+ * The provider plugin (`hosts/plugin/main.ts`) installs the same watch in its own process (`force`).
  */
 import * as net from "net";
 

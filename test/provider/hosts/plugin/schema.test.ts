@@ -90,6 +90,14 @@ describe("plugin schema (generated from the input tables)", function () {
     assert.ok(schema.functions["zstack:index:getVmInstances"].outputs.properties.items);
   });
 
+  it("the SDK's lookups are LOOKUP_FUNCTIONS (each with its Output form)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module's exports by name
+    const sdk = require("../../../../sdk/lookups") as Record<string, unknown>;
+    const names = Object.keys(sdk).filter((k) => /^get[A-Z]\w*$/.test(k) && !k.endsWith("Output"));
+    assert.deepStrictEqual(names.sort(), Object.keys(LOOKUP_FUNCTIONS).sort());
+    for (const n of names) assert.strictEqual(typeof sdk[`${n}Output`], "function", `${n}Output`);
+  });
+
   it("the config variables are the config table's, credentials secret", () => {
     assert.deepStrictEqual(Object.keys(schema.config.variables), Object.keys(CONFIG_VARIABLES));
     const secrets = Object.keys(schema.config.variables).filter((k) => schema.config.variables[k].secret);
