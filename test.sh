@@ -13,6 +13,13 @@ source scripts/env.sh
 pzm_ensure_npm_packages
 pzm_ensure_pulumi
 npm run --silent build   # dist/ afresh: a module a refactor moved must not linger there
+# For the provider plugin's programs in other languages: the YAML, Python and Go language hosts, the
+# Python and Go SDKs generated from the build's schema with the wheel, and the plugin's tarball (each
+# cached in $PZM_CACHE: about a second once built; the first run builds them from Go modules, PyPI and
+# the npm registry, several minutes)
+pzm_ensure_language_hosts
+bash scripts/build-sdks.sh >/dev/null
+bash scripts/build-plugin.sh >/dev/null
 npx tsc -p tsconfig.test.json   # type-checks tests and benchmarks too (mocha runs them transpile-only)
 if [ "${PZM_SKIP_LINT:-}" != 1 ]; then
   npm run --silent lint           # ESLint with type-aware rules (eslint.config.mjs)
