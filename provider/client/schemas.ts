@@ -286,6 +286,16 @@ function buildSchemas() {
   });
   // ---- end of lookups
 
+  /** A resource tag (`tag2`'s TagPatternInventory): the conversion-slot leases. */
+  const TagInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    value: str,
+    description: str,
+    createDate: str,
+    lastOpDate: str,
+  });
+
   const ErrorCode: z.ZodType<Record<string, unknown>> = z.looseObject({
     code: str,
     description: str,
@@ -308,6 +318,7 @@ function buildSchemas() {
     PrimaryStorageInventory,
     BackupStorageInventory,
     L3NetworkInventory,
+    TagInventory,
     ErrorBody: z.looseObject({ error: ErrorCode }),
     ApiJobLocation: z.looseObject({ location: z.string(), apiTimeout: num }),
     ValidSession: z.looseObject({ valid: z.boolean().optional() }),
@@ -323,6 +334,7 @@ export function schemas(): Schemas {
 
 export type SessionInventory = z.infer<Schemas["SessionInventory"]>;
 export type LongJobInventory = z.infer<Schemas["LongJobInventory"]>;
+export type TagInventory = z.infer<Schemas["TagInventory"]>;
 export type LongJobData = z.infer<Schemas["LongJobData"]>;
 export type LongJobResult = z.infer<Schemas["LongJobResult"]>;
 export type ImagePackageInventory = z.infer<Schemas["ImagePackageInventory"]>;

@@ -4,6 +4,7 @@ import { IDENTITY_APIS } from "./identity";
 import { LONG_JOB_APIS } from "./longjob";
 import { OVA_APIS } from "./ova";
 import { RESOURCE_QUERY_APIS } from "./resources";
+import { TAG_APIS } from "./tags";
 import { V2V_APIS } from "./v2v";
 import { VM_APIS } from "./vm";
 
@@ -14,4 +15,5 @@ export const ALL_APIS: readonly ApiDef[] = [
   ...LONG_JOB_APIS,
   ...OVA_APIS,
   ...VM_APIS,
+  ...TAG_APIS,
 ];

@@ -23,6 +23,7 @@ export const TABLES = [
   "accessKeys",
   "sessions",
   "accounts",
+  "tags",
 ] as const;
 export type TableName = (typeof TABLES)[number];
 
