@@ -15,7 +15,10 @@ export type { ReportRow } from "./migration-report";
 export const MIGRATION_PLAN_TYPE = "zstack:index:MigrationPlan";
 
 /** V2vMigration inputs a plan sets itself, or that name one particular job (never shared or overridden). */
-type PlanOwned = "url" | "sourceVmName" | "name" | "adoptUuid" | "resourceUuid" | "maxInFlight";
+type PlanOwned = "url" | "sourceVmName" | "name" | "adoptUuid" | "resourceUuid" | "maxInFlight" | "queuePriority";
+
+/** The orders in which a plan's queued conversions start. */
+export const PLAN_ORDERS = ["largestFirst", "asListed"] as const;
 
 /** V2vMigration inputs that apply to every entry of a plan (an entry may override each). */
 export type MigrationPlanDefaults = Partial<Omit<V2vMigrationArgs, PlanOwned>>;
@@ -49,6 +52,12 @@ export interface MigrationPlanArgs {
    * of the stack on that host. Default: the stack config `zstack:maxConcurrentMigrations` (10).
    */
   maxInFlight?: number;
+  /**
+   * The order in which queued conversions start: `largestFirst` (the default) by the size of their source
+   * disks, descending, so that the longest conversions do not run alone at the end of the wave; `asListed`
+   * in the order of `vms`.
+   */
+  order?: (typeof PLAN_ORDERS)[number];
 }
 
 const UUID = /^[0-9a-fA-F]{32}$/;
@@ -133,6 +142,12 @@ export class MigrationPlan extends pulumi.ComponentResource {
         `MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`,
       );
     }
+    const order = args.order ?? "largestFirst";
+    if (!(PLAN_ORDERS as readonly string[]).includes(order)) {
+      throw new ZStackProgramError(
+        `MigrationPlan "${name}": order must be one of ${PLAN_ORDERS.map((o) => `"${o}"`).join(", ")}, got ${JSON.stringify(order)}`,
+      );
+    }
     this.migrations = {};
     const rows: Array<pulumi.Output<ReportRow>> = [];
     args.vms.forEach((entry, i) => {
@@ -150,6 +165,8 @@ export class MigrationPlan extends pulumi.ComponentResource {
         ...from,
         name: entryName,
         ...(limit !== undefined ? { maxInFlight: limit } : {}),
+        // asListed: the first entry first; largestFirst leaves it to the provider (the source disks' size)
+        ...(order === "asListed" ? { queuePriority: args.vms.length - i } : {}),
       } as V2vMigrationArgs;
       // the child's name starts with the plan's: an alias on the plan is inherited by its children
       const m = new V2vMigration(`${name}-${entryName}`, migrationArgs, {

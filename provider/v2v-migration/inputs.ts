@@ -50,6 +50,7 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   waitForCompletion: { change: "update" },
   deleteMigratedVm: { change: "update" },
   maxInFlight: { change: "update" },
+  queuePriority: { change: "update" },
   allowRemigration: { change: "update" },
 });
 
@@ -150,6 +151,13 @@ export interface V2vMigrationInputs {
    * migrations. Read when the job is submitted (or rerun): changing it changes no recorded migration.
    */
   maxInFlight?: number;
+  /**
+   * Among the migrations of a `pulumi up` queued for the same conversion host, a higher one starts first
+   * (equal ones: first come). Default: the size of the source VM's disks in bytes, as the capacity
+   * preflight found it, so the largest conversions start first. A MigrationPlan with `order: "asListed"`
+   * sets it from the entries' order. Read when the job is queued: changing it changes no recorded migration.
+   */
+  queuePriority?: number;
   /**
    * Allow a change that replaces this migration after its long job has Succeeded (default false):
    * the conversion runs again and makes a second VM. Without it, such a change fails `preview` and

@@ -60,6 +60,11 @@ export class CapacityLedger {
     this.needs.set(resourceUuid, need);
   }
 
+  /** The source disks' bytes of a migration this run creates (its queue priority), if it was checked. */
+  bytesOf(resourceUuid: string): number | undefined {
+    return this.needs.get(resourceUuid)?.bytes;
+  }
+
   /** Migrations, and their bytes, on a primary storage. */
   onStorage(uuid: string): { count: number; bytes: number } {
     let count = 0;

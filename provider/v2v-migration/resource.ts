@@ -158,7 +158,8 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       (k === "url" && urlFromName) ||
       ((k === "cpuNum" || k === "memorySize") && unset(k)) ||
       (k === "sourceVmName" && urlDecides) ||
-      k === "maxInFlight";
+      k === "maxInFlight" ||
+      k === "queuePriority";
     const result = diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
       ignore,
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
@@ -234,6 +235,9 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     return {
       key,
       limit: this.limitOf(inputs),
+      // largest first by default: the source disks the capacity preflight found
+      priority:
+        inputs.queuePriority ?? this.ctx.runState("capacity-ledger", () => new CapacityLedger()).bytesOf(key) ?? 0,
       label,
       log: (l) => this.ctx.log(l),
       logIntervalMs: this.ctx.pollPolicy().logIntervalMs,

@@ -68,6 +68,7 @@ export function validateInputs(v: Validator, adopting: boolean): void {
   v.string("sshPrivKey");
   for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm", "allowRemigration"]) v.boolean(k);
   v.integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT);
+  v.integer("queuePriority", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   v.list("volumeFilters", (x) =>
     x !== null && typeof x === "object" && !Array.isArray(x)
       ? undefined

@@ -264,6 +264,32 @@ describe("in-flight limit: V2vMigration create", () => {
     assert.match(lines.join("\n"), /V2vMigration "vm-\d": queued: \d ahead of it, 2 of 2 conversions running/);
   });
 
+  it("queued conversions start largest first (the source disks the preflight found)", async () => {
+    const { provider } = await v2vHarness(sim);
+    const sizes = [10, 80, 40, 160].map((g) => g * GiB);
+    const vms = sizes.map((diskBytes, i) => sim.addVmwareVms({ count: 1, prefix: `size${i}`, diskBytes })[0]);
+    const inputs = vms.map((vm, i) =>
+      migration(0, {
+        url: `vmware://${vm.uuid}`,
+        name: `size-${i}`,
+        resourceUuid: key(200 + i),
+        maxInFlight: 1,
+        timeouts: { create: "24h" },
+      }),
+    );
+    // a running conversion holds the only slot while the four are checked and queued
+    const first = await provider.create(migration(1, { maxInFlight: 1, waitForCompletion: false }));
+    const checked = [];
+    for (const m of inputs) checked.push((await provider.check({}, m as never)).inputs);
+    await Promise.all(checked.map((m) => provider.create(m as never)));
+    const started = sim
+      .longJobTimeline()
+      .filter((e) => e.uuid !== first.id)
+      .sort((a, b) => a.submittedAt - b.submittedAt)
+      .map((e) => e.name);
+    assert.deepStrictEqual(started, ["size-3", "size-1", "size-2", "size-0"]);
+  });
+
   it("zstack:maxConcurrentMigrations is the limit of a migration without maxInFlight", async () => {
     const { provider } = await v2vHarness(sim, {
       config: accountConfig(sim, { "zstack:maxConcurrentMigrations": "1" }),
