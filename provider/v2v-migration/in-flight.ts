@@ -28,6 +28,9 @@ import { HostView, LEASE_GRACE_MS, SlotLeases } from "./slot-leases";
 
 export { conversionHostOfJob } from "./slot-leases";
 
+/** How long a queue that starts gathers the migrations arriving with the first before it grants any. */
+export const QUEUE_GATHER_MS = 100;
+
 /** How often a waiting queue lists its host's leases and conversions (one listing serves the whole queue). */
 export const QUEUE_POLL_MS = 1_000;
 
@@ -79,6 +82,7 @@ export class HostSlots {
   private readonly queue: Waiter[];
   private readonly leases: SlotLeases;
   private pumping: boolean;
+  private arrived: boolean;
   private wake?: () => void;
   private last?: HostView;
 
@@ -95,6 +99,7 @@ export class HostSlots {
     this.gone = new Set();
     this.queue = [];
     this.pumping = false;
+    this.arrived = false;
     this.leases = new SlotLeases(client, clock, conversionHostUuid, jobName, graceMs);
   }
 
@@ -137,6 +142,7 @@ export class HostSlots {
   /** @internal */
   enqueue(w: Waiter): void {
     this.queue.push(w);
+    this.arrived = true;
     this.sort();
     void this.pump();
   }
@@ -190,6 +196,8 @@ export class HostSlots {
     if (this.pumping) return;
     this.pumping = true;
     try {
+      // the migrations a run starts at once arrive within moments: the first pass sees them all (their order counts)
+      await this.clock.sleep(QUEUE_GATHER_MS);
       while (this.queue.length > 0) {
         let view: HostView | undefined;
         try {
@@ -198,7 +206,12 @@ export class HostSlots {
         } catch {
           view = undefined; // a failed listing: try again after the pause
         }
-        if (view) await this.grantFrom(view);
+        // migrations that arrive during a pass are served by the same listing, not after the pause
+        if (view)
+          do {
+            this.arrived = false;
+            await this.grantFrom(view);
+          } while (this.arrived);
         this.logQueue();
         if (this.queue.length === 0) break;
         await new Promise<void>((resolve) => {
