@@ -46,21 +46,26 @@ function readExport(file: string): StackExport {
   try {
     return JSON.parse(body) as StackExport;
   } catch (e) {
-    throw new Error(`${file} is not a pulumi stack export (JSON): ${(e as Error).message}`);
+    throw new Error(`${file} is not a pulumi stack export (JSON): ${(e as Error).message}`, { cause: e });
   }
 }
 
-export function main(argv: string[]): number {
+/** Runs the command; what it prints goes to `out` and `err` (the process's stdout and stderr by default). */
+export function main(
+  argv: string[],
+  out: (s: string) => void = (s) => void process.stdout.write(s),
+  err: (s: string) => void = (s) => void process.stderr.write(s),
+): number {
   try {
     const { command, flags } = parse(argv);
     if (command !== "report") throw new UsageError(command ? `unknown command "${command}"` : "no command");
     if (flags.file && (flags.stack || flags.cwd)) throw new UsageError("--file reads a file: no --stack or --cwd");
     const exported = flags.file ? readExport(flags.file) : exportStack(flags.stack, flags.cwd);
-    process.stdout.write(waveReport(exported));
+    out(waveReport(exported));
     return 0;
   } catch (e) {
-    process.stderr.write(`zstack-migration: ${(e as Error).message}\n`);
-    if (e instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    err(`zstack-migration: ${(e as Error).message}\n`);
+    if (e instanceof UsageError) err(`${USAGE}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }

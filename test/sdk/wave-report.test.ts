@@ -67,16 +67,16 @@ describe("sdk: the report of any wave, from a stack's state", () => {
 
   it("a state without migrations says so; the command refuses bad arguments", () => {
     assert.strictEqual(waveReport({ deployment: { resources: [] } }), "No V2vMigration in this stack's state.\n");
-    const err = process.stderr.write;
     let said = "";
-    process.stderr.write = ((s: string) => ((said += s), true)) as typeof process.stderr.write;
-    try {
-      assert.strictEqual(main(["report", "--bogus"]), 2);
-      assert.strictEqual(main(["remove"]), 2);
-      assert.strictEqual(main(["report", "--file", "/nonexistent/export.json"]), 1);
-    } finally {
-      process.stderr.write = err;
-    }
+    const run = (argv: string[]) =>
+      main(
+        argv,
+        () => assert.fail("printed a report"),
+        (s) => void (said += s),
+      );
+    assert.strictEqual(run(["report", "--bogus"]), 2);
+    assert.strictEqual(run(["remove"]), 2);
+    assert.strictEqual(run(["report", "--file", "/nonexistent/export.json"]), 1);
     assert.match(said, /unknown argument "--bogus"/);
     assert.match(said, /unknown command "remove"/);
     assert.match(said, /ENOENT/);
