@@ -130,6 +130,8 @@ export class MigrationPlan extends pulumi.ComponentResource {
   readonly vmUuids: pulumi.Output<Record<string, string | undefined>>;
   /** entry name → the long job's state */
   readonly states: pulumi.Output<Record<string, string | undefined>>;
+  /** entry name → the conversion host its job was submitted to (with a pool, the one chosen) */
+  readonly conversionHosts: pulumi.Output<Record<string, string | undefined>>;
   /** one Markdown table row per VM: entry, source, state, migrated VM, duration, error */
   readonly report: pulumi.Output<string>;
 
@@ -159,8 +161,12 @@ export class MigrationPlan extends pulumi.ComponentResource {
       const from: Partial<V2vMigrationArgs> = UUID.test(source)
         ? { url: `vmware://${source.toLowerCase()}` }
         : { sourceVmName: source };
+      // an entry's conversion host (or pool) replaces the defaults' pool (or host): never both
+      const defaults: Partial<V2vMigrationArgs> = { ...args.defaults };
+      if (overrides.conversionHostUuids !== undefined) delete defaults.conversionHostUuid;
+      if (overrides.conversionHostUuid !== undefined) delete defaults.conversionHostUuids;
       const migrationArgs = {
-        ...args.defaults,
+        ...defaults,
         ...overrides,
         ...from,
         name: entryName,
@@ -176,14 +182,16 @@ export class MigrationPlan extends pulumi.ComponentResource {
       this.migrations[entryName] = m;
       rows.push(
         pulumi
-          .all([m.state, m.vmUuid, m.executeTime, m.jobResult])
-          .apply(([state, vmUuid, executeTime, jobResult]) => ({
+          .all([m.state, m.vmUuid, m.executeTime, m.jobResult, m.convertedOnHostUuid])
+          .apply(([state, vmUuid, executeTime, jobResult, host]) => ({
             entry: entryName,
             source,
             state,
             vmUuid,
             executeTime,
             jobResult,
+            // where it ran, for a migration that chose its host from a pool
+            ...(migrationArgs.conversionHostUuids !== undefined ? { conversionHost: host ?? "" } : {}),
           })),
       );
     });
@@ -193,7 +201,13 @@ export class MigrationPlan extends pulumi.ComponentResource {
       >;
     this.vmUuids = byEntry((m) => m.vmUuid);
     this.states = byEntry((m) => m.state);
+    this.conversionHosts = byEntry((m) => m.convertedOnHostUuid);
     this.report = pulumi.all(rows).apply((r) => migrationReport(name, r));
-    this.registerOutputs({ vmUuids: this.vmUuids, states: this.states, report: this.report });
+    this.registerOutputs({
+      vmUuids: this.vmUuids,
+      states: this.states,
+      conversionHosts: this.conversionHosts,
+      report: this.report,
+    });
   }
 }

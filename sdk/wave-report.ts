@@ -46,7 +46,8 @@ function rowOf(r: StateResource, interrupted: boolean): ReportRow {
     vmUuid: text(props.vmUuid),
     executeTime,
     jobResult: text(props.jobResult),
-    conversionHost: text(props.convertedOnHostUuid),
+    // where it ran, for a migration that chose its host from a pool
+    conversionHost: Array.isArray(props.conversionHostUuids) ? (text(props.convertedOnHostUuid) ?? "") : undefined,
     note: interrupted ? INTERRUPTED_NOTE : undefined,
   };
 }

@@ -29,6 +29,7 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   name: { change: "replace", sent: "param" },
   description: { change: "replace", sent: "param" },
   conversionHostUuid: { change: "replace", sent: "param" },
+  conversionHostUuids: { change: "update" },
   cpuNum: { change: "replace", sent: "param" },
   memorySize: { change: "replace", sent: "param" },
   zoneUuid: { change: "replace", sent: "param" },
@@ -80,8 +81,15 @@ export interface V2vMigrationInputs {
   name: string;
   /** Description of the new VM (≤ 2048). */
   description?: string;
-  /** V2V conversion host (must be Enabled). */
+  /** V2V conversion host (must be Enabled). Not with `conversionHostUuids`. */
   conversionHostUuid?: string;
+  /**
+   * A pool of V2V conversion hosts (each Enabled), instead of `conversionHostUuid`: the migration takes a
+   * slot on whichever host of the pool frees first (each host's in-flight limit holds) and is submitted
+   * there; `convertedOnHostUuid` says which. Read when the job is submitted: changing the pool afterwards
+   * changes no recorded migration (it never migrates again).
+   */
+  conversionHostUuids?: string[];
   /**
    * vCPUs of the new VM, 1..1024. Default: the source VM's (a VMware source: `sourceVmName` or a
    * `vmware://` url); required for other sources. As an output: the value migrated with.
@@ -180,6 +188,7 @@ export const V2V_MIGRATION_OUTPUTS = [
   "state",
   "executeTime",
   "vmUuid",
+  "convertedOnHostUuid",
 ] as const;
 
 /** What the provider returns: the inputs, the LongJobInventory fields and the migrated VM. */
@@ -205,6 +214,8 @@ export interface V2vMigrationOutputs extends V2vMigrationInputs {
   executeTime?: number;
   /** uuid of the migrated ZStack VM, once Succeeded */
   vmUuid?: string;
+  /** the V2V conversion host the job was submitted to (the request's `conversionHostUuid`): with a pool, the one chosen */
+  convertedOnHostUuid?: string;
 }
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)

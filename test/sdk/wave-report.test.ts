@@ -37,7 +37,13 @@ const exported = {
       {
         urn: urn("solo", false),
         type: V2V,
-        outputs: { name: "solo", sourceVmName: "s", state: "Running", convertedOnHostUuid: "h2" },
+        outputs: {
+          name: "solo",
+          sourceVmName: "s",
+          state: "Running",
+          conversionHostUuids: ["h1", "h2"],
+          convertedOnHostUuid: "h2",
+        },
       },
     ],
     pending_operations: [
