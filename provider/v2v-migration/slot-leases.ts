@@ -142,9 +142,11 @@ export class SlotLeases {
       unfinishedJobs.filter((j) => j.uuid && conversionHostOfJob(j) === this.conversionHostUuid).map((j) => j.uuid!),
     );
     const { current, superseded } = this.leases(tags);
+    // jobs in neither list: finished (a job this process still waits for included: its end frees the
+    // slot at this listing, not when its waiter next polls), or not submitted yet
     const unknown = [...current.values()]
       .map((l) => l.job)
-      .filter((j) => !unfinished.has(j) && !mine.has(j) && !this.finished.has(j) && !gone.has(j));
+      .filter((j) => !unfinished.has(j) && !this.finished.has(j) && !gone.has(j));
     if (unknown.length > 0) {
       const found = await longJobsByUuid(this.client, unknown);
       this.requests++;
@@ -156,19 +158,26 @@ export class SlotLeases {
     const now = this.clock.now();
     const taken = new Set<number>();
     for (const l of current.values()) {
-      if (unfinished.has(l.job) || mine.has(l.job)) {
+      if (unfinished.has(l.job)) {
         this.missingSince.delete(l.uuid);
         taken.add(l.slot);
         continue;
       }
       if (this.finished.has(l.job) || gone.has(l.job)) continue;
-      // ZStack does not have the job: its holder is about to submit it, or died before it did
+      // ZStack does not have the job: its holder is about to submit it (this process: taken until it
+      // gives the slot back), or died before it did (another's: taken for the grace)
+      if (mine.has(l.job)) {
+        taken.add(l.slot);
+        continue;
+      }
       const since = this.missingSince.get(l.uuid) ?? now;
       this.missingSince.set(l.uuid, since);
       if (now - since < this.graceMs) taken.add(l.slot);
     }
     const leased = new Set([...current.values()].filter((l) => taken.has(l.slot)).map((l) => l.job));
-    const unleased = new Set([...unfinished, ...mine].filter((j) => !leased.has(j)));
+    const unleased = new Set(
+      [...unfinished, ...[...mine].filter((j) => !this.finished.has(j))].filter((j) => !leased.has(j)),
+    );
     return { current, superseded, taken, unleased };
   }
 
