@@ -82,7 +82,7 @@ describe("e2e: three stacks' waves through one conversion host share its limit",
 
 describe("e2e: three stacks' waves, one `up` SIGKILLed midway and re-run", function () {
   this.timeout(20 * MIN);
-  const { fx, stacks, allVms } = threeStacks("k", 20 * MIN);
+  const { fx, stacks, allVms } = threeStacks("k", 60 * MIN);
 
   it("the killed run's share frees as its jobs end; the re-run adopts them; never more than 3 at once, each VM migrated once", async () => {
     const a = stacks.a.stack.up({ onOutput: fx.onOutput });
@@ -118,8 +118,13 @@ describe("e2e: three stacks' waves, one `up` SIGKILLed midway and re-run", funct
     const rb = await stacks.b.stack.up({ onOutput: fx.onOutput });
     assert.strictEqual(rb.summary.result, "succeeded");
 
-    assert.strictEqual(fx.sim.world.list("longJobs").length, 24);
-    for (const vm of allVms()) assert.strictEqual(jobsFor(fx.sim, vm).length, 1, `${vm}: one long job`);
+    const jobs = fx.sim.world
+      .list("longJobs")
+      .map((j) => `${JSON.parse(String(j.jobData ?? "{}")).name} ${j.uuid} ${j.state} ${j.createDate}`)
+      .sort()
+      .join("\n");
+    assert.strictEqual(fx.sim.world.list("longJobs").length, 24, jobs);
+    for (const vm of allVms()) assert.strictEqual(jobsFor(fx.sim, vm).length, 1, `${vm}: one long job\n${jobs}`);
     assert.strictEqual(fx.sim.stats.byRoute["POST /v1/v2vs"], 24);
     const peak = maxConcurrency(fx.sim.longJobTimeline(), { conversionHostUuid: U.convHost });
     assert.strictEqual(peak.max, 3, `highest concurrency ${peak.max} across the four runs`);
