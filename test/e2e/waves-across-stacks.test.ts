@@ -101,6 +101,13 @@ describe("e2e: three stacks' waves, one `up` SIGKILLed midway and re-run", funct
       // midway: the killed stack has conversions in ZStack, and migrations still queued
       const submittedB = () => vmsOf("kb").filter((vm) => jobsFor(fx.sim, vm).length > 0).length;
       assert.ok(await waitFor(() => submittedB() >= 2, 240_000), "stack b never got going");
+      // the three stacks together reach the limit before the kill (after it, a lease the killed run took just
+      // before it would have submitted holds its slot for the lease's grace, two minutes)
+      const peak = () => maxConcurrency(fx.sim.longJobTimeline(), { conversionHostUuid: U.convHost }).max;
+      assert.ok(
+        await waitFor(() => peak() === 3, 240_000),
+        `the host never ran 3 conversions before the kill: ${peak()}`,
+      );
       process.kill(run.child.pid!, "SIGKILL");
       await run.exited;
       const gone = await waitFor(() => run.providerProcesses().length === 0, 10_000);
