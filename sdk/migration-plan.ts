@@ -15,7 +15,10 @@ export type { ReportRow } from "./migration-report";
 export const MIGRATION_PLAN_TYPE = "zstack:index:MigrationPlan";
 
 /** V2vMigration inputs a plan sets itself, or that name one particular job (never shared or overridden). */
-type PlanOwned = "url" | "sourceVmName" | "name" | "adoptUuid" | "resourceUuid" | "maxInFlight";
+type PlanOwned = "url" | "sourceVmName" | "name" | "adoptUuid" | "resourceUuid" | "maxInFlight" | "queuePriority";
+
+/** The orders in which a plan's queued conversions start. */
+export const PLAN_ORDERS = ["largestFirst", "asListed"] as const;
 
 /** V2vMigration inputs that apply to every entry of a plan (an entry may override each). */
 export type MigrationPlanDefaults = Partial<Omit<V2vMigrationArgs, PlanOwned>>;
@@ -49,6 +52,12 @@ export interface MigrationPlanArgs {
    * of the stack on that host. Default: the stack config `zstack:maxConcurrentMigrations` (10).
    */
   maxInFlight?: number;
+  /**
+   * The order in which queued conversions start: `largestFirst` (the default) by the size of their source
+   * disks, descending, so that the longest conversions do not run alone at the end of the wave; `asListed`
+   * in the order of `vms`.
+   */
+  order?: (typeof PLAN_ORDERS)[number];
 }
 
 const UUID = /^[0-9a-fA-F]{32}$/;
@@ -116,6 +125,12 @@ export function planEntries(name: string, args: MigrationPlanArgs): PlanEntry[] 
       `MigrationPlan "${name}": maxInFlight must be a whole number of conversions per conversion host, 1 to ${MAX_IN_FLIGHT_LIMIT}, got ${JSON.stringify(limit)}`,
     );
   }
+  const order = args.order ?? "largestFirst";
+  if (!(PLAN_ORDERS as readonly string[]).includes(order)) {
+    throw new ZStackProgramError(
+      `MigrationPlan "${name}": order must be one of ${PLAN_ORDERS.map((o) => `"${o}"`).join(", ")}, got ${JSON.stringify(order)}`,
+    );
+  }
   return args.vms.map((entry, i) => {
     const entryName = names[i];
     const { source, name: _name, ignoreChanges, ...given } = entry;
@@ -125,12 +140,18 @@ export function planEntries(name: string, args: MigrationPlanArgs): PlanEntry[] 
     const from: Partial<V2vMigrationArgs> = UUID.test(source)
       ? { url: `vmware://${source.toLowerCase()}` }
       : { sourceVmName: source };
+    // an entry's conversion host (or pool) replaces the defaults' pool (or host): never both
+    const defaults: Partial<V2vMigrationArgs> = { ...args.defaults };
+    if (overrides.conversionHostUuids !== undefined) delete defaults.conversionHostUuid;
+    if (overrides.conversionHostUuid !== undefined) delete defaults.conversionHostUuids;
     const migrationArgs = {
-      ...args.defaults,
+      ...defaults,
       ...overrides,
       ...from,
       name: entryName,
       ...(limit !== undefined ? { maxInFlight: limit } : {}),
+      // asListed: the first entry first; largestFirst leaves it to the provider (the source disks' size)
+      ...(order === "asListed" ? { queuePriority: args.vms.length - i } : {}),
     } as V2vMigrationArgs;
     // the child's name starts with the plan's: an alias on the plan is inherited by its children
     return { entryName, source, childName: `${name}-${entryName}`, args: migrationArgs, ignoreChanges };
@@ -143,6 +164,7 @@ export interface PlanChildOutputs {
   vmUuid: pulumi.Output<string | undefined>;
   executeTime: pulumi.Output<number | undefined>;
   jobResult: pulumi.Output<string | undefined>;
+  convertedOnHostUuid: pulumi.Output<string | undefined>;
 }
 
 /** The plan's outputs from its children: entry name → VM uuid, → state, and the Markdown report. */
@@ -152,18 +174,21 @@ export function planOutputs(
 ): {
   vmUuids: pulumi.Output<Record<string, string | undefined>>;
   states: pulumi.Output<Record<string, string | undefined>>;
+  conversionHosts: pulumi.Output<Record<string, string | undefined>>;
   report: pulumi.Output<string>;
 } {
   const rows = children.map(({ entry, migration: m }) =>
     pulumi
-      .all([m.state, m.vmUuid, m.executeTime, m.jobResult])
-      .apply(([state, vmUuid, executeTime, jobResult]): ReportRow => ({
+      .all([m.state, m.vmUuid, m.executeTime, m.jobResult, m.convertedOnHostUuid])
+      .apply(([state, vmUuid, executeTime, jobResult, host]): ReportRow => ({
         entry: entry.entryName,
         source: entry.source,
         state,
         vmUuid,
         executeTime,
         jobResult,
+        // where it ran, for a migration that chose its host from a pool
+        ...(entry.args.conversionHostUuids !== undefined ? { conversionHost: host ?? "" } : {}),
       })),
   );
   const byEntry = <T>(pick: (m: PlanChildOutputs) => pulumi.Output<T>) =>
@@ -173,6 +198,7 @@ export function planOutputs(
   return {
     vmUuids: byEntry((m) => m.vmUuid),
     states: byEntry((m) => m.state),
+    conversionHosts: byEntry((m) => m.convertedOnHostUuid),
     report: pulumi.all(rows).apply((r) => migrationReport(name, r)),
   };
 }
@@ -205,6 +231,8 @@ export class MigrationPlan extends pulumi.ComponentResource {
   readonly vmUuids: pulumi.Output<Record<string, string | undefined>>;
   /** entry name → the long job's state */
   readonly states: pulumi.Output<Record<string, string | undefined>>;
+  /** entry name → the conversion host its job was submitted to (with a pool, the one chosen) */
+  readonly conversionHosts: pulumi.Output<Record<string, string | undefined>>;
   /** one Markdown table row per VM: entry, source, state, migrated VM, duration, error */
   readonly report: pulumi.Output<string>;
 
@@ -224,7 +252,13 @@ export class MigrationPlan extends pulumi.ComponentResource {
     );
     this.vmUuids = outs.vmUuids;
     this.states = outs.states;
+    this.conversionHosts = outs.conversionHosts;
     this.report = outs.report;
-    this.registerOutputs({ vmUuids: this.vmUuids, states: this.states, report: this.report });
+    this.registerOutputs({
+      vmUuids: this.vmUuids,
+      states: this.states,
+      conversionHosts: this.conversionHosts,
+      report: this.report,
+    });
   }
 }

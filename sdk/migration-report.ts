@@ -13,6 +13,10 @@ export interface ReportRow {
   executeTime?: number;
   /** the job's result: ZStack's reason when it failed */
   jobResult?: string;
+  /** the conversion host it ran on, when it chose one from a pool (`conversionHostUuids`) */
+  conversionHost?: string;
+  /** shown in the Error column when there is no failure reason (e.g. why a row is `Interrupted`) */
+  note?: string;
 }
 
 /** ZStack's reason of a Failed or Canceled job, from `jobResult`. */
@@ -37,16 +41,19 @@ export function migrationReport(planName: string, rows: readonly ReportRow[]): s
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.state ?? "Pending", (counts.get(r.state ?? "Pending") ?? 0) + 1);
   const summary = [...counts.entries()].map(([s, n]) => `${n} ${s}`).join(", ");
+  // the conversion host column only when a row chose its host from a pool
+  const hosts = rows.some((r) => r.conversionHost !== undefined);
   const lines = [
     `**MigrationPlan ${planName}**: ${rows.length} VM${rows.length === 1 ? "" : "s"} (${summary})`,
     "",
-    "| VM | Source | State | Migrated VM | Duration | Error |",
-    "| --- | --- | --- | --- | --- | --- |",
+    `| VM | Source | State | Migrated VM |${hosts ? " Conversion host |" : ""} Duration | Error |`,
+    `| --- | --- | --- | --- |${hosts ? " --- |" : ""} --- | --- |`,
   ];
   for (const r of [...rows].sort((a, b) => a.entry.localeCompare(b.entry))) {
     const duration = typeof r.executeTime === "number" ? formatDuration(r.executeTime * 1000) : "";
+    const host = hosts ? ` ${cell(r.conversionHost)} |` : "";
     lines.push(
-      `| ${cell(r.entry)} | ${cell(r.source)} | ${cell(r.state ?? "Pending")} | ${cell(r.vmUuid)} | ${duration} | ${cell(failureReason(r))} |`,
+      `| ${cell(r.entry)} | ${cell(r.source)} | ${cell(r.state ?? "Pending")} | ${cell(r.vmUuid)} |${host} ${duration} | ${cell(failureReason(r) || r.note)} |`,
     );
   }
   return lines.join("\n") + "\n";

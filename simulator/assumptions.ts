@@ -644,3 +644,22 @@ export const ipInUse = (ip: string, l3Uuid: string, nicUuid: string) =>
  * SYS.1006 and these details (or the given ones), changing nothing: a pinning that fails late.
  */
 export const STATIC_IP_FAULT_DETAILS = "failed to set the static IP: the L3 network's IPAM did not answer";
+
+// ---------------------------------------------------------------------------------------------
+// Tags (the `tag2` resource tags: CreateTag, QueryTag, DeleteTag)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * UNCONFIRMED routes. [MCP] names the messages (`org.zstack.tag2.APICreateTagMsg` with `name`,
+ * `value` required, `description`, `color`, `type` in `simple`/`withToken`, `resourceUuid`;
+ * `org.zstack.tag2.APIQueryTagMsg` with the fields uuid, name, value, description, color, type,
+ * createDate, lastOpDate; `org.zstack.header.tag.APIDeleteTagMsg` with `uuid`) but not their REST
+ * paths. We serve them at `POST /v1/tags` (`params` wrapper, async), `GET /v1/tags[/{uuid}]` and
+ * `DELETE /v1/tags/{uuid}` (async; a missing uuid is a success, as ZStack's deletes are), the paths
+ * of ZStack's other tag APIs. A tag created with a `resourceUuid` that exists is refused like any
+ * create (`duplicateResourceUuid`): the one fact the conversion-slot leases rely on
+ * (docs/operations.md, "One limit per conversion host").
+ */
+export const TAG_ROUTES = { create: "/v1/tags", query: "/v1/tags", delete: "/v1/tags/{uuid}" } as const;
+/** Invented default of CreateTag's `type` and `color` when not given. */
+export const TAG_DEFAULTS = { type: "simple", color: "#0000FF" } as const;

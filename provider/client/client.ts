@@ -7,7 +7,7 @@
  *   every request, or a given session id.
  * - Typed reads and writes of the inventories are in `resources.ts`.
  */
-import { randomUUID } from "crypto";
+import { createHash, randomUUID } from "crypto";
 import {
   ApiJob,
   ApiJobHttp,
@@ -86,6 +86,22 @@ export interface QueryRequest {
 /** A random dash-less UUID (v4), as ZStack's X-Job-UUID and resourceUuid expect. */
 export function randomZStackUuid(): string {
   return randomUUID().replace(/-/g, "");
+}
+
+/** RFC 4122 namespace of this package's derived uuids (itself a fixed random uuid). */
+const NAME_NAMESPACE = "6f1c3a52-9d0e-4b7a-8e1f-2c4d5b6a7e80";
+
+/**
+ * A deterministic dash-less version-5 UUID of a text: the SHA-1 of this package's namespace and the
+ * text. It passes ZStack's `resourceUuid` check; the same text gives the same uuid in every process.
+ */
+export function nameBasedZStackUuid(text: string): string {
+  const ns = Buffer.from(NAME_NAMESPACE.replace(/-/g, ""), "hex");
+  const hash = createHash("sha1").update(ns).update(text, "utf8").digest();
+  const bytes = Buffer.from(hash.subarray(0, 16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x50; // version 5
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+  return bytes.toString("hex");
 }
 
 /** Parses `zstack:endpoint` into the API base (`…/zstack`), rejecting what cannot be an endpoint. */

@@ -64,6 +64,11 @@ export const endpoints = {
   UpdateImagePackage: asyncCall("PUT /v1/image-packages/{uuid}", "updateImagePackage"),
   DeleteImagePackage: asyncCall("DELETE /v1/image-packages/{uuid}"),
 
+  // resource tags (UNCONFIRMED routes, docs/zstack-wire.md §6.6): the conversion-slot leases
+  CreateTag: asyncCall("POST /v1/tags", "params"),
+  QueryTag: sync("GET /v1/tags"),
+  DeleteTag: asyncCall("DELETE /v1/tags/{uuid}"),
+
   // surrounding resources (§9)
   QueryZone: sync("GET /v1/zones"),
   QueryCluster: sync("GET /v1/clusters"),

@@ -10,6 +10,7 @@ import {
   PrimaryStorageInventory,
   ImagePackageInventory,
   LongJobInventory,
+  TagInventory,
   TaskProgressInventory,
   V2VConversionHostInventory,
   VCenterInventory,
@@ -84,6 +85,20 @@ export const getPrimaryStorage = (c: ZStackClient, uuid: string): Promise<Primar
 /** Every long job of `jobName` in one of `states`, page by page (a busy ZStack keeps more than one page of them). */
 export const longJobsIn = (c: ZStackClient, jobName: string, states: readonly string[]): Promise<LongJobInventory[]> =>
   queryPaged(c, "QueryLongJob", schemas().LongJobInventory, [`jobName=${jobName}`, `state?=${states.join(",")}`]);
+
+/** Long jobs by uuid (one query), whatever their state. */
+export const longJobsByUuid = (c: ZStackClient, uuids: readonly string[]): Promise<LongJobInventory[]> =>
+  uuids.length === 0
+    ? Promise.resolve([])
+    : queryList(c, "QueryLongJob", schemas().LongJobInventory, [`uuid?=${uuids.join(",")}`], uuids.length);
+
+/** Resource tags of one name (one query). */
+export const tagsNamed = (c: ZStackClient, name: string): Promise<TagInventory[]> =>
+  queryList(c, "QueryTag", schemas().TagInventory, [`name=${name}`], QUERY_PAGE_SIZE);
+
+/** A resource tag by uuid, or undefined. */
+export const getTag = (c: ZStackClient, uuid: string): Promise<TagInventory | undefined> =>
+  getByUuid(c, "QueryTag", schemas().TagInventory, uuid);
 
 /** The query APIs of the surrounding resources a migration or an export references. */
 export type ReferenceQuery =
@@ -216,6 +231,19 @@ export async function rerunLongJob(c: ZStackClient, uuid: string): Promise<LongJ
 
 export async function resumeLongJob(c: ZStackClient, uuid: string): Promise<void> {
   await c.call("ResumeLongJob", { pathVars: { uuid } });
+}
+
+/** CreateTag with a chosen uuid: a ZStack object that can be created once (a conversion-slot lease). */
+export async function createTag(
+  c: ZStackClient,
+  params: { name: string; value: string; description?: string; resourceUuid: string },
+): Promise<TagInventory> {
+  const body = await c.call("CreateTag", { params: { ...params, type: "simple" } });
+  return inventoryOf(c, "CreateTag", body, schemas().TagInventory);
+}
+
+export async function deleteTag(c: ZStackClient, uuid: string): Promise<void> {
+  await c.call("DeleteTag", { pathVars: { uuid } });
 }
 
 export async function cancelLongJob(c: ZStackClient, uuid: string): Promise<void> {

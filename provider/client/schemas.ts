@@ -309,6 +309,16 @@ function buildSchemas() {
   });
   // ---- end of lookups
 
+  /** A resource tag (`tag2`'s TagPatternInventory): the conversion-slot leases. */
+  const TagInventory = z.looseObject({
+    uuid: str,
+    name: str,
+    value: str,
+    description: str,
+    createDate: str,
+    lastOpDate: str,
+  });
+
   const ErrorCode: z.ZodType<Record<string, unknown>> = z.looseObject({
     code: str,
     description: str,
@@ -332,6 +342,7 @@ function buildSchemas() {
     BackupStorageInventory,
     L3NetworkInventory,
     VCenterInventory,
+    TagInventory,
     ErrorBody: z.looseObject({ error: ErrorCode }),
     ApiJobLocation: z.looseObject({ location: z.string(), apiTimeout: num }),
     ValidSession: z.looseObject({ valid: z.boolean().optional() }),
@@ -391,6 +402,7 @@ void _inventoriesMatch;
 
 export type SessionInventory = z.infer<Schemas["SessionInventory"]>;
 export type LongJobInventory = z.infer<Schemas["LongJobInventory"]>;
+export type TagInventory = z.infer<Schemas["TagInventory"]>;
 export type LongJobData = z.infer<Schemas["LongJobData"]>;
 export type LongJobResult = z.infer<Schemas["LongJobResult"]>;
 export type ImagePackageInventory = z.infer<Schemas["ImagePackageInventory"]>;

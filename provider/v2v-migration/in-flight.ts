@@ -1,33 +1,38 @@
 /**
- * The in-flight limit: at most N V2V conversions run at once per conversion host during a
- * `pulumi up`. A migration takes a slot before it submits (or reruns) its long job and gives it back
- * when it stops waiting for the job; while every slot is taken it waits in a first-come queue and
- * prints `queued` lines.
+ * The in-flight limit: at most N V2V conversions run at once per conversion host, counting every
+ * `pulumi up` (of any stack, process or machine) that drives the same ZStack. A migration takes a
+ * slot before it submits (or reruns) its long job and gives it back when it stops waiting for the
+ * job; while every slot is taken it waits in a queue and prints `queued` lines.
  *
- * Where the count lives: in the dynamic-provider process. The engine starts one
- * `pulumi-resource-pulumi-nodejs` process per `pulumi up` for every dynamic resource of the stack
- * (one default provider for the `pulumi-nodejs` package, whatever the resource types; checked by
- * listing the processes of real runs), so every V2vMigration of the run, in a plan or not, goes
- * through the same slots. ZStack is the other half of the truth: before its first slot, a host's
- * slots are seeded from ZStack's list of V2V long jobs that are not finished on that host
- * (`QueryLongJob`), and listed again while a queue waits on jobs this process does not watch. So
- * the jobs of an interrupted run (which the re-run adopts: {@link HostSlots.hold}, never counted
- * twice, keyed by the job's uuid), of another stack or of another tool count too, and a second
- * process (another `pulumi up` on the same host) sees this one's jobs at its next listing.
+ * Two layers:
+ * - **Across runs**, the slots are leases kept in ZStack (`slot-leases.ts`, the protocol): a slot
+ *   frees when ZStack lists its job finished, whoever submitted it; unfinished V2V jobs that no lease
+ *   names (another tool's) count too.
+ * - **Within a process**, the queue: the engine starts one `pulumi-resource-pulumi-nodejs` process per
+ *   `pulumi up` for every dynamic resource of the stack, so every V2vMigration of the run waits in the
+ *   same queue of its host. The queue is ordered by priority (a plan's `order`: the source disks'
+ *   size, largest first, by default), then first come. While it is not empty, one listing of the host
+ *   per `pollMs` (about a second) serves every waiting migration; a slot this process gives back wakes
+ *   the queue at once. A migration of a pool (`conversionHostUuids`) waits in the queue of every host
+ *   of its pool and takes the first slot that frees.
  *
  * A killed run submits nothing from its queue: the process ends synchronously with its engine
- * (`process-lifecycle.ts`), so no waiter ever wakes. A cancelled run (the engine's Cancel, a first Ctrl-C:
- * `core/cancellation.ts`) submits nothing more either: every waiter leaves the queue with RunCancelledError.
+ * (`process-lifecycle.ts`), so no waiter ever wakes; its leases free as ZStack finishes its jobs. A
+ * cancelled run (the engine's Cancel, a first Ctrl-C: `core/cancellation.ts`) submits nothing more
+ * either: every waiter leaves the queue with RunCancelledError.
  */
-import { Clock, LongJobInventory, ZStackClient, longJobData, longJobsIn, processRegistry, registered } from "../client";
+import { Clock, ZStackClient, processRegistry, registered } from "../client";
 import { RunCancelledError, isRunCancelled, onRunCancelled } from "../core/cancellation";
 import { formatDuration } from "../core/units";
+import { HostView, LEASE_GRACE_MS, SlotLeases } from "./slot-leases";
 
-/** The long-job states in which a conversion occupies its host (docs/zstack-wire.md §6.2). */
-export const OCCUPYING_STATES = ["Waiting", "Running", "Canceling"] as const;
+export { conversionHostOfJob } from "./slot-leases";
 
-/** How often a queue re-lists ZStack's conversions while it waits on jobs this process does not watch. */
-export const EXTERNAL_REFRESH_MS = 15_000;
+/** How long a queue that starts gathers the migrations arriving with the first before it grants any. */
+export const QUEUE_GATHER_MS = 100;
+
+/** How often a waiting queue lists its host's leases and conversions (one listing serves the whole queue). */
+export const QUEUE_POLL_MS = 1_000;
 
 export interface SlotRequest {
   /** the long job's uuid (the migration's resourceUuid): one slot per job */
@@ -39,58 +44,75 @@ export interface SlotRequest {
   log: (line: string) => void;
   /** at most one `queued` line per this interval per migration, besides the first and the last */
   logIntervalMs: number;
+  /** higher starts first among the migrations queued on a host (default 0); equal ones, first come */
+  priority?: number;
 }
 
 /** A taken slot: give it back once, when the job is no longer waited for. */
 export interface Slot {
+  /** the conversion host the slot is on (undefined: ZStack chooses) */
+  readonly conversionHostUuid: string | undefined;
   /** the wait is over (the job ended, failed, or timed out): the slot goes to the next in the queue */
   release(): void;
   /** the job runs on unwatched (`waitForCompletion: false`): the slot frees when ZStack lists it finished */
   handOff(): void;
 }
 
-interface Waiter extends SlotRequest {
+/** A migration waiting for a slot, on one host or on each host of its pool. */
+export interface Waiter extends SlotRequest {
+  seq: number;
   since: number;
   lastLogAt: number;
   lastAhead: number;
-  grant: () => void;
+  /** set while a host is taking a slot for it, and once granted: no other host takes one */
+  claimed: boolean;
+  hosts: HostSlots[];
+  grant: (host: HostSlots) => void;
 }
 
-/** The conversion host a long job's request names (its `jobData`), if any. */
-export function conversionHostOfJob(job: LongJobInventory): string | undefined {
-  return longJobData(job)?.conversionHostUuid;
-}
+let arrivals = 0;
 
 /** The slots of one conversion host of one ZStack, in this process. */
 export class HostSlots {
   // (fields are assigned in the constructor: Pulumi's closure serializer drops field initializers)
-  /** jobs this process submitted or adopted and waits for */
+  /** jobs this process submitted or adopted and waits for (or is about to submit) */
   private readonly held: Set<string>;
-  /** unfinished conversions on this host that ZStack lists and this process does not wait for */
-  private external: Set<string>;
+  /** jobs this process took a slot for and gave back without a job in ZStack (a failed submit) */
+  private readonly gone: Set<string>;
   private readonly queue: Waiter[];
-  private seeded?: Promise<void>;
-  private refreshing: boolean;
+  private readonly leases: SlotLeases;
+  private pumping: boolean;
+  private arrived: boolean;
+  private wake?: () => void;
+  private last?: HostView;
 
   constructor(
-    private readonly client: ZStackClient,
-    private readonly clock: Clock,
+    client: ZStackClient,
+    readonly clock: Clock,
     /** undefined: the migrations that name no conversion host (ZStack chooses) */
     readonly conversionHostUuid: string | undefined,
-    private readonly jobName: string,
-    private readonly refreshMs = EXTERNAL_REFRESH_MS,
+    jobName: string,
+    private readonly pollMs = QUEUE_POLL_MS,
+    graceMs = LEASE_GRACE_MS,
   ) {
     this.held = new Set();
-    this.external = new Set();
+    this.gone = new Set();
     this.queue = [];
-    this.refreshing = false;
+    this.pumping = false;
+    this.arrived = false;
+    this.leases = new SlotLeases(client, clock, conversionHostUuid, jobName, graceMs);
   }
 
-  /** Slots taken: the jobs waited for here and the other unfinished conversions ZStack lists. */
+  /** Slots taken: as the last listing showed them, less the slots this process gave back since. */
   inFlight(): number {
-    let n = this.held.size;
-    for (const k of this.external) if (!this.held.has(k)) n++;
-    return n;
+    return this.last ? SlotLeases.occupied(this.last) : this.held.size;
+  }
+
+  /** The last listing, kept up to date with what this process knows: `key`'s slot is free. */
+  private forget(key: string): void {
+    if (!this.last) return;
+    this.last.unleased.delete(key);
+    for (const l of this.last.current.values()) if (l.job === key) this.last.taken.delete(l.slot);
   }
 
   /** Migrations waiting for a slot. */
@@ -98,137 +120,208 @@ export class HostSlots {
     return this.queue.length;
   }
 
-  /** A slot for a job about to be submitted (or rerun); waits in the queue while all are taken. */
-  async acquire(req: SlotRequest): Promise<Slot> {
-    await this.seed();
-    if (this.held.has(req.key)) return this.slot(req.key);
-    this.external.delete(req.key); // a rerun of a job ZStack still listed
-    if (isRunCancelled()) throw this.cancelled(req, 0);
-    if (this.queue.length === 0 && this.inFlight() < req.limit) return this.take(req.key);
-    const now = this.clock.now();
-    await new Promise<void>((grant, reject) => {
-      const w: Waiter = { ...req, since: now, lastLogAt: now, lastAhead: this.queue.length, grant };
-      this.queue.push(w);
-      req.log(
-        `${req.label}: queued: ${this.queue.length - 1} ahead of it, ${this.inFlight()} of ${req.limit} conversions running on ${this.hostText()}`,
-      );
-      // a cancelled run (Ctrl-C) submits nothing more: the waiter leaves the queue unsubmitted
-      const unsubscribe = onRunCancelled(() => {
-        const i = this.queue.indexOf(w);
-        if (i < 0) return;
-        this.queue.splice(i, 1);
-        reject(this.cancelled(req, this.clock.now() - now));
-      });
-      w.grant = () => {
-        unsubscribe();
-        grant();
-      };
-      void this.refreshWhileQueued();
-    });
-    req.log(
-      `${req.label}: a conversion slot on ${this.hostText()} is free after ${formatDuration(this.clock.now() - now)} queued (${this.inFlight()} of ${req.limit} running); submitting`,
-    );
-    return this.slot(req.key);
+  /** Requests sent to ZStack for the slots of this host (the benchmark's figure). */
+  requests(): number {
+    return this.leases.requests;
   }
 
-  private cancelled(req: SlotRequest, queuedMs: number): RunCancelledError {
-    const line = `${req.label}: not submitted: the run was cancelled (Ctrl-C) while it ${queuedMs > 0 ? `was queued for ${formatDuration(queuedMs)}` : "waited to start"}; nothing was sent to ZStack, and the next pulumi up migrates it`;
-    req.log(line);
-    return new RunCancelledError(line);
+  /** A slot for a job about to be submitted (or rerun); waits in the queue while all are taken. */
+  acquire(req: SlotRequest): Promise<Slot> {
+    return acquireInPool([this], req);
   }
 
   /** The slot of a job that already runs (adopted by an interrupted run's re-run): never waits, never counted twice. */
   hold(key: string): Slot {
-    this.external.delete(key);
-    return this.take(key);
+    this.held.add(key);
+    const leased =
+      this.last && [...this.last.current.values()].some((l) => l.job === key && this.last!.taken.has(l.slot));
+    if (this.last && !leased) this.last.unleased.add(key);
+    return this.slot(key);
   }
 
-  private take(key: string): Slot {
-    this.held.add(key);
-    return this.slot(key);
+  /** @internal */
+  enqueue(w: Waiter): void {
+    this.queue.push(w);
+    this.arrived = true;
+    this.sort();
+    void this.pump();
+  }
+
+  /** @internal */
+  dequeue(w: Waiter): void {
+    const i = this.queue.indexOf(w);
+    if (i >= 0) this.queue.splice(i, 1);
+  }
+
+  /** @internal the `queued` line of a waiter on this host */
+  queuedLine(w: Waiter): string {
+    return `${w.label}: queued: ${this.queue.indexOf(w)} ahead of it, ${this.inFlight()} of ${w.limit} conversions running on ${this.hostText()}`;
+  }
+
+  hostText(): string {
+    return this.conversionHostUuid
+      ? `V2V conversion host ${this.conversionHostUuid}`
+      : "the conversion host ZStack chooses";
+  }
+
+  private sort(): void {
+    this.queue.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || a.seq - b.seq);
   }
 
   private slot(key: string): Slot {
     let done = false;
     return {
+      conversionHostUuid: this.conversionHostUuid,
       release: () => {
         if (done) return;
         done = true;
         this.held.delete(key);
-        this.pump();
+        this.gone.add(key); // ZStack has its job finished, or never had it: the lease is free either way
+        this.forget(key);
+        this.wake?.();
       },
       handOff: () => {
         if (done) return;
         done = true;
-        this.held.delete(key);
-        this.external.add(key);
-        void this.refreshWhileQueued();
+        this.held.delete(key); // the lease holds the slot until ZStack lists the job finished
       },
     };
   }
 
-  /** Grants free slots to the queue in order. */
-  private pump(): void {
-    while (this.queue.length > 0 && this.inFlight() < this.queue[0].limit) {
-      const w = this.queue.shift()!;
-      this.held.add(w.key);
-      w.grant();
+  /**
+   * While the queue is not empty: one listing of the host, then slots for the waiters in order until
+   * the host is full; then a pause of `pollMs`, cut short when this process gives a slot back.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      // the migrations a run starts at once arrive within moments: the first pass sees them all (their order counts)
+      await this.clock.sleep(QUEUE_GATHER_MS);
+      while (this.queue.length > 0) {
+        let view: HostView | undefined;
+        try {
+          view = await this.leases.view(this.held, this.gone);
+          this.last = view;
+        } catch {
+          view = undefined; // a failed listing: try again after the pause
+        }
+        // migrations that arrive during a pass are served by the same listing, not after the pause
+        if (view)
+          do {
+            this.arrived = false;
+            await this.grantFrom(view);
+          } while (this.arrived);
+        this.logQueue();
+        if (this.queue.length === 0) break;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          void this.clock.sleep(this.pollMs).then(resolve);
+        });
+        this.wake = undefined;
+      }
+    } finally {
+      this.pumping = false;
     }
+  }
+
+  private async grantFrom(view: HostView): Promise<void> {
+    for (const w of [...this.queue]) {
+      if (SlotLeases.occupied(view) >= w.limit) {
+        // the host is full for this waiter; a later one with a higher limit may still fit
+        continue;
+      }
+      if (w.claimed) continue; // another host of its pool is taking a slot for it
+      w.claimed = true;
+      let ok: boolean;
+      try {
+        this.held.add(w.key); // taken whatever ZStack shows until it is submitted
+        ok = await this.leases.take(view, w.key, w.limit);
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        this.held.delete(w.key);
+        w.claimed = false;
+        if (SlotLeases.occupied(view) >= w.limit) continue;
+        break; // another run won the slot: list again
+      }
+      this.gone.delete(w.key);
+      for (const h of w.hosts) h.dequeue(w);
+      w.grant(this);
+    }
+  }
+
+  private logQueue(): void {
     const now = this.clock.now();
     this.queue.forEach((w, ahead) => {
-      if (ahead !== w.lastAhead && now - w.lastLogAt >= w.logIntervalMs) {
-        w.log(
-          `${w.label}: queued: ${ahead} ahead of it, ${this.inFlight()} of ${w.limit} conversions running on ${this.hostText()}`,
-        );
+      // the first line once a listing did not grant it, then when its place changed (at most once per interval)
+      if (w.lastAhead === -1 || (ahead !== w.lastAhead && now - w.lastLogAt >= w.logIntervalMs)) {
+        w.log(this.queuedLine(w));
         w.lastLogAt = now;
         w.lastAhead = ahead;
       }
     });
   }
 
-  /** Once per host and process: the unfinished conversions ZStack already runs on this host. */
-  private seed(): Promise<void> {
-    if (!this.seeded) {
-      this.seeded = this.listExternal().catch((e: unknown) => {
-        this.seeded = undefined; // the next migration tries again
-        throw e;
+  /** @internal */
+  slotFor(key: string): Slot {
+    return this.slot(key);
+  }
+}
+
+/**
+ * A slot on whichever host of `hosts` frees first (one host: that host's slot). The migration waits
+ * in the queue of each; the first host that takes a lease for it grants it, and it leaves the others.
+ */
+export async function acquireInPool(hosts: HostSlots[], req: SlotRequest): Promise<Slot> {
+  if (isRunCancelled()) throw cancelled(req, 0);
+  const clock = hosts[0].clock;
+  const now = clock.now();
+  let unsubscribe = () => {};
+  const state: { w?: Waiter } = {};
+  let host: HostSlots;
+  try {
+    host = await new Promise<HostSlots>((grant, reject) => {
+      const waiter: Waiter = {
+        ...req,
+        seq: arrivals++,
+        since: now,
+        lastLogAt: now,
+        lastAhead: -1,
+        claimed: false,
+        hosts,
+        grant,
+      };
+      state.w = waiter;
+      // a cancelled run (Ctrl-C) submits nothing more: the waiter leaves the queue unsubmitted
+      unsubscribe = onRunCancelled(() => {
+        if (waiter.claimed) return; // a slot is being taken for it: refused below, once granted
+        waiter.claimed = true;
+        for (const h of hosts) h.dequeue(waiter);
+        reject(cancelled(req, clock.now() - now));
       });
-    }
-    return this.seeded;
+      for (const h of hosts) h.enqueue(waiter);
+    });
+  } finally {
+    unsubscribe();
   }
+  const slot = host.slotFor(req.key);
+  if (isRunCancelled()) {
+    slot.release();
+    throw cancelled(req, clock.now() - now);
+  }
+  if (state.w && state.w.lastAhead !== -1)
+    req.log(
+      `${req.label}: a conversion slot on ${host.hostText()} is free after ${formatDuration(clock.now() - now)} queued (${host.inFlight()} of ${req.limit} running); submitting`,
+    );
+  return slot;
+}
 
-  private async listExternal(): Promise<void> {
-    const jobs = await longJobsIn(this.client, this.jobName, OCCUPYING_STATES);
-    const mine = jobs.filter((j) => j.uuid && conversionHostOfJob(j) === this.conversionHostUuid).map((j) => j.uuid!);
-    this.external = new Set(mine.filter((k) => !this.held.has(k)));
-  }
-
-  /**
-   * While migrations queue behind jobs this process does not watch, lists ZStack again: at once
-   * (what was listed may have ended since), then every `refreshMs`, until none is left or the queue is empty.
-   */
-  private async refreshWhileQueued(): Promise<void> {
-    if (this.refreshing) return;
-    this.refreshing = true;
-    try {
-      // only while something to list exists: a slot this process holds frees through release()
-      const waitingOnOthers = () => this.queue.length > 0 && [...this.external].some((k) => !this.held.has(k));
-      while (waitingOnOthers()) {
-        await this.listExternal().catch(() => undefined); // a failed listing keeps the last one
-        this.pump();
-        if (!waitingOnOthers()) break;
-        await this.clock.sleep(this.refreshMs);
-      }
-    } finally {
-      this.refreshing = false;
-    }
-  }
-
-  private hostText(): string {
-    return this.conversionHostUuid
-      ? `V2V conversion host ${this.conversionHostUuid}`
-      : "the conversion host ZStack chooses";
-  }
+function cancelled(req: SlotRequest, queuedMs: number): RunCancelledError {
+  const line = `${req.label}: not submitted: the run was cancelled (Ctrl-C) while it ${queuedMs > 0 ? `was queued for ${formatDuration(queuedMs)}` : "waited to start"}; nothing was sent to ZStack, and the next pulumi up migrates it`;
+  req.log(line);
+  return new RunCancelledError(line);
 }
 
 /** The slots of a conversion host of the ZStack `client` talks to, shared by the whole process. */

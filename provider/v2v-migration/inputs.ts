@@ -29,6 +29,7 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   name: { change: "replace", sent: "param" },
   description: { change: "replace", sent: "param" },
   conversionHostUuid: { change: "replace", sent: "param" },
+  conversionHostUuids: { change: "update" },
   cpuNum: { change: "replace", sent: "param" },
   memorySize: { change: "replace", sent: "param" },
   zoneUuid: { change: "replace", sent: "param" },
@@ -50,6 +51,7 @@ export const V2V_MIGRATION_INPUTS = describeInputs({
   waitForCompletion: { change: "update" },
   deleteMigratedVm: { change: "update" },
   maxInFlight: { change: "update" },
+  queuePriority: { change: "update" },
   allowRemigration: { change: "update" },
   vCenterUuid: { change: "update" },
   preserveIps: { change: "update" },
@@ -81,8 +83,15 @@ export interface V2vMigrationInputs {
   name: string;
   /** Description of the new VM (≤ 2048). */
   description?: string;
-  /** V2V conversion host (must be Enabled). */
+  /** V2V conversion host (must be Enabled). Not with `conversionHostUuids`. */
   conversionHostUuid?: string;
+  /**
+   * A pool of V2V conversion hosts (each Enabled), instead of `conversionHostUuid`: the migration takes a
+   * slot on whichever host of the pool frees first (each host's in-flight limit holds) and is submitted
+   * there; `convertedOnHostUuid` says which. Read when the job is submitted: changing the pool afterwards
+   * changes no recorded migration (it never migrates again).
+   */
+  conversionHostUuids?: string[];
   /**
    * vCPUs of the new VM, 1..1024. Default: the source VM's (a VMware source: `sourceVmName` or a
    * `vmware://` url); required for other sources. As an output: the value migrated with.
@@ -153,6 +162,13 @@ export interface V2vMigrationInputs {
    */
   maxInFlight?: number;
   /**
+   * Among the migrations of a `pulumi up` queued for the same conversion host, a higher one starts first
+   * (equal ones: first come). Default: the size of the source VM's disks in bytes, as the capacity
+   * preflight found it, so the largest conversions start first. A MigrationPlan with `order: "asListed"`
+   * sets it from the entries' order. Read when the job is queued: changing it changes no recorded migration.
+   */
+  queuePriority?: number;
+  /**
    * Allow a change that replaces this migration after its long job has Succeeded (default false):
    * the conversion runs again and makes a second VM. Without it, such a change fails `preview` and
    * `up` (the re-migration guard). Migrations that have not Succeeded replace as before.
@@ -205,6 +221,7 @@ export const V2V_MIGRATION_OUTPUTS = [
   "executeTime",
   "vmUuid",
   "staticIps",
+  "convertedOnHostUuid",
 ] as const;
 
 /** What the provider returns: the inputs, the LongJobInventory fields and the migrated VM. */
@@ -235,6 +252,8 @@ export interface V2vMigrationOutputs extends V2vMigrationInputs {
   vmUuid?: string;
   /** with `preserveIps`: each NIC's preserved address and whether it is pinned (empty without it) */
   staticIps?: StaticIpOutput[];
+  /** the V2V conversion host the job was submitted to (the request's `conversionHostUuid`): with a pool, the one chosen */
+  convertedOnHostUuid?: string;
 }
 
 // the interfaces and the tables must name the same properties (a missing one fails to compile)

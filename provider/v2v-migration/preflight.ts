@@ -43,7 +43,8 @@ export function sourceDiskBytes(vm: VmInstanceInventory, volumeFilters: unknown)
 export interface CapacityNeed {
   bytes: number;
   primaryStorageUuid?: string;
-  conversionHostUuid?: string;
+  /** the conversion host, or the hosts of its pool: it may convert on any of them */
+  conversionHostUuids: string[];
   /** its in-flight limit: how many may convert at once on its host */
   limit: number;
 }
@@ -58,6 +59,11 @@ export class CapacityLedger {
 
   add(resourceUuid: string, need: CapacityNeed): void {
     this.needs.set(resourceUuid, need);
+  }
+
+  /** The source disks' bytes of a migration this run creates (its queue priority), if it was checked. */
+  bytesOf(resourceUuid: string): number | undefined {
+    return this.needs.get(resourceUuid)?.bytes;
   }
 
   /** Migrations, and their bytes, on a primary storage. */
@@ -76,7 +82,7 @@ export class CapacityLedger {
   /** The largest set that may convert at once on a host: the `limit` biggest of its migrations. */
   atOnceOnHost(uuid: string, limit: number): { count: number; bytes: number } {
     const sizes = [...this.needs.values()]
-      .filter((n) => n.conversionHostUuid === uuid)
+      .filter((n) => n.conversionHostUuids.includes(uuid))
       .map((n) => n.bytes)
       .sort((a, b) => b - a)
       .slice(0, limit);
@@ -97,14 +103,15 @@ export function capacityPreflight(
   found: {
     source: VmInstanceInventory;
     storage?: PrimaryStorageInventory;
-    conversionHost?: V2VConversionHostInventory;
+    conversionHosts?: V2VConversionHostInventory[];
   },
 ): void {
-  const { source, storage, conversionHost } = found;
+  const { source, storage, conversionHosts } = found;
+  const pool = Array.isArray(inputs.conversionHostUuids) ? (inputs.conversionHostUuids as string[]) : undefined;
   ledger.add(inputs.resourceUuid as string, {
     bytes: sourceDiskBytes(source, inputs.volumeFilters),
     primaryStorageUuid: inputs.primaryStorageUuid as string | undefined,
-    conversionHostUuid: inputs.conversionHostUuid as string | undefined,
+    conversionHostUuids: pool ?? (typeof inputs.conversionHostUuid === "string" ? [inputs.conversionHostUuid] : []),
     limit,
   });
   const plural = (n: number) => (n === 1 ? "migration" : "migrations");
@@ -117,11 +124,12 @@ export function capacityPreflight(
       );
     }
   }
-  if (conversionHost?.uuid && typeof conversionHost.availableSize === "number") {
+  for (const conversionHost of conversionHosts ?? []) {
+    if (!conversionHost.uuid || typeof conversionHost.availableSize !== "number") continue;
     const need = ledger.atOnceOnHost(conversionHost.uuid, limit);
     if (need.bytes > conversionHost.availableSize) {
       v.fail(
-        "conversionHostUuid",
+        pool ? "conversionHostUuids" : "conversionHostUuid",
         `V2V conversion host ${conversionHost.name ?? ""} [uuid:${conversionHost.uuid}]: the ${need.count} largest ${plural(need.count)} this run may convert on it at once (maxInFlight ${limit}) need ${formatBytes(need.bytes)}; ZStack reports ${formatBytes(conversionHost.availableSize)} available (availableSize)`,
       );
     }

@@ -52,7 +52,8 @@ const PLACEMENT: ReadonlyArray<[field: string, query: ReferenceQuery, type: stri
 export interface CheckedReferences {
   source?: VmInstanceInventory;
   storage?: PrimaryStorageInventory;
-  conversionHost?: V2VConversionHostInventory;
+  /** the conversion host, or every host of the pool (`conversionHostUuids`), that passed its check */
+  conversionHosts?: V2VConversionHostInventory[];
 }
 
 /**
@@ -69,7 +70,10 @@ export async function checkReferences(
   const found: CheckedReferences = {};
   const checks: Array<Promise<void>> = [checkSource(c, cache, v, inputs, found)];
   const host = v.value("conversionHostUuid") as string | undefined;
-  if (host) checks.push(checkConversionHost(c, cache, v, host, found));
+  if (host) checks.push(checkConversionHost(c, cache, v, host, found, "conversionHostUuid"));
+  const pool = v.value("conversionHostUuids");
+  if (Array.isArray(pool) && !v.hasFailed("conversionHostUuids"))
+    for (const h of pool as string[]) checks.push(checkConversionHost(c, cache, v, h, found, "conversionHostUuids"));
   const storage = v.value("primaryStorageUuid") as string | undefined;
   if (storage) checks.push(checkPrimaryStorage(c, cache, v, storage, found));
   for (const [field, query, type, kind, usable] of PLACEMENT) {
@@ -133,13 +137,14 @@ async function checkConversionHost(
   v: Validator,
   host: string,
   found: CheckedReferences,
+  field: "conversionHostUuid" | "conversionHostUuids",
 ): Promise<void> {
   // the capacity before the run's first conversion: the ledger adds up the whole run against it
   const ch = await cache.get(`conversion-host:${host}`, () => getConversionHost(c, host), Infinity);
-  if (!ch) return v.notFound("conversionHostUuid", host, "V2VConversionHostVO");
+  if (!ch) return v.notFound(field, host, "V2VConversionHostVO");
   if (ch.state && ch.state !== "Enabled") {
     return v.fail(
-      "conversionHostUuid",
+      field,
       `V2V conversion host[uuid:${host}] is ${ch.state}; only an Enabled conversion host can convert VMs`,
     );
   }
@@ -149,8 +154,8 @@ async function checkConversionHost(
     { state: ch.hostState, status: ch.hostStatus },
     { state: "Enabled", status: "Connected" },
   );
-  if (hostIssue) v.fail("conversionHostUuid", hostIssue);
-  else found.conversionHost = ch;
+  if (hostIssue) v.fail(field, hostIssue);
+  else (found.conversionHosts ??= []).push(ch);
 }
 
 /** An Enabled, Connected primary storage; its capacity (first answer of the run) serves the preflight. */

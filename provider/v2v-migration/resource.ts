@@ -51,7 +51,8 @@ import { CheckResult, ResourceLogic } from "../core/resource";
 import { Validator, timeoutOf } from "../core/validation";
 import { formatBytes } from "../core/units";
 import { containsUnknown, jsonEqual, withoutUndefined } from "../core/values";
-import { HostSlots, Slot, SlotRequest, hostSlots } from "./in-flight";
+import { Slot, SlotRequest } from "./in-flight";
+import { hostOfJob, jobHostSlot, takeSlot } from "./host-pool";
 import {
   V2V_DEFAULT_TIMEOUTS,
   V2V_JOB_NAME,
@@ -185,7 +186,11 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       (k === "url" && urlFromName) ||
       ((k === "cpuNum" || k === "memorySize") && unset(k)) ||
       (k === "sourceVmName" && urlDecides) ||
-      k === "maxInFlight";
+      k === "maxInFlight" ||
+      k === "queuePriority" ||
+      // the pool is read at submission: a recorded job keeps its host, whatever the pool says now
+      k === "conversionHostUuids" ||
+      (k === "conversionHostUuid" && unset(k) && Array.isArray(news.conversionHostUuids));
     const result = diffInputs(V2V_MIGRATION_INPUTS, olds, news, {
       ignore,
       // a job that is not Succeeded is finished (waited for, or rerun) by the next update
@@ -235,9 +240,11 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
         },
         verify: (job, field) => this.verifyJob(job, inputs, field),
         submit: async (resourceUuid) => {
-          slot = await this.slots(c, inputs).acquire(this.slotRequest(inputs, resourceUuid, label));
+          slot = await takeSlot(c, clock, inputs, this.slotRequest(inputs, resourceUuid, label));
           startedAt = clock.now();
-          const job = await this.submit(c, { ...inputs, resourceUuid });
+          // with a pool, the host whose slot it took
+          const host = inputs.conversionHostUuids ? { conversionHostUuid: slot.conversionHostUuid } : {};
+          const job = await this.submit(c, { ...inputs, ...host, resourceUuid });
           this.ctx.log(`${label}: submitted long job ${job.uuid}`);
           return job;
         },
@@ -246,7 +253,7 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       let job = found;
       const id = job.uuid!;
       // an adopted job that still runs (an interrupted run's) holds its slot: never counted twice
-      if (!submitted && !isFinal(job.state)) slot = this.slots(c, inputs).hold(id);
+      if (!submitted && !isFinal(job.state)) slot = jobHostSlot(c, clock, job, inputs).hold(id);
       const deadline = (startedAt ?? clock.now()) + timeout;
       if (inputs.waitForCompletion === false) {
         slot?.handOff();
@@ -288,15 +295,13 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     }
   }
 
-  /** The in-flight slots of the migration's conversion host (shared by the whole process). */
-  private slots(c: ZStackClient, inputs: V2vMigrationInputs): HostSlots {
-    return hostSlots(c, this.ctx.clock(), inputs.conversionHostUuid, V2V_JOB_NAME);
-  }
-
   private slotRequest(inputs: V2vMigrationInputs, key: string, label: string): SlotRequest {
     return {
       key,
       limit: this.limitOf(inputs),
+      // largest first by default: the source disks the capacity preflight found
+      priority:
+        inputs.queuePriority ?? this.ctx.runState("capacity-ledger", () => new CapacityLedger()).bytesOf(key) ?? 0,
       label,
       log: (l) => this.ctx.log(l),
       logIntervalMs: this.ctx.pollPolicy().logIntervalMs,
@@ -459,14 +464,14 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
         let startedAt: number | undefined;
         if (job.state === "Failed" || job.state === "Canceled") {
           // a rerun converts again: it queues for a slot like a new submission
-          slot = await this.slots(c, news).acquire(this.slotRequest(news, id, label));
+          slot = await jobHostSlot(c, clock, job, news).acquire(this.slotRequest(news, id, label));
           this.ctx.log(
             `${label}: long job ${id} is ${job.state} (${longJobFailureReason(job)}); rerunning it (RerunLongJob)`,
           );
           startedAt = clock.now();
           const rerun = await rerunLongJob(c, id);
           job = await answerOrRefetch(rerun, () => getLongJob(c, id), job);
-        } else if (!isFinal(job.state)) slot = this.slots(c, news).hold(id);
+        } else if (!isFinal(job.state)) slot = jobHostSlot(c, clock, job, news).hold(id);
         const deadline = (startedAt ?? clock.now()) + timeoutOf(news.timeouts, "create", V2V_DEFAULT_TIMEOUTS).ms;
         job = await this.waitOrRecord(c, job, news, deadline, startedAt, label);
       } finally {
@@ -559,6 +564,7 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
       state: job.state,
       executeTime: job.executeTime,
       vmUuid: migratedVmUuid(job) ?? (job.state === "Succeeded" ? knownVmUuid : undefined),
+      convertedOnHostUuid: hostOfJob(job, inputs),
     });
   }
 }

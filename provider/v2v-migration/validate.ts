@@ -51,6 +51,14 @@ export function validateInputs(v: Validator, adopting: boolean): void {
     "adoptUuid",
   ])
     v.uuid(k);
+  const pool = v.list<string>("conversionHostUuids", uuidItem, { nonEmpty: true });
+  if (pool && v.isSet("conversionHostUuid"))
+    v.fail(
+      "conversionHostUuids",
+      "set either conversionHostUuid (one conversion host) or conversionHostUuids (a pool), not both",
+    );
+  const dup = pool?.find((h, i) => pool.indexOf(h) !== i);
+  if (dup) v.fail("conversionHostUuids", `conversion host ${dup} is in the pool twice`);
   v.integer("cpuNum", 1, 1024);
   v.integer("memorySize", 1, Number.MAX_SAFE_INTEGER);
   const l3s = v.list<string>("l3NetworkUuids", uuidItem, { nonEmpty: true });
@@ -69,6 +77,7 @@ export function validateInputs(v: Validator, adopting: boolean): void {
   for (const k of ["pauseVm", "waitForCompletion", "deleteMigratedVm", "allowRemigration", "preserveIps"]) v.boolean(k);
   v.uuid("vCenterUuid");
   v.integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT);
+  v.integer("queuePriority", -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   v.list("volumeFilters", (x) =>
     x !== null && typeof x === "object" && !Array.isArray(x)
       ? undefined

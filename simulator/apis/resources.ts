@@ -166,6 +166,11 @@ export const INVENTORIES = {
     ],
     nested: ["vmNics", "allVolumes"],
   },
+  tag: {
+    table: "tags",
+    inventoryClass: "org.zstack.tag2.TagPatternInventory",
+    fields: ["uuid", "name", "value", "description", "color", "type", ...STAMP],
+  },
   longJob: {
     table: "longJobs",
     inventoryClass: "org.zstack.header.longjob.LongJobInventory",

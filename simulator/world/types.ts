@@ -23,6 +23,7 @@ export const TABLES = [
   "accessKeys",
   "sessions",
   "accounts",
+  "tags",
   // ZStack's vCenter registrations (VCenterInventory), then the VMware side that AddVCenter and
   // SyncVCenter read (not ZStack inventories: only the control endpoint shows them; world/vcenter.ts)
   "vcenters",

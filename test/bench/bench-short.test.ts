@@ -36,7 +36,8 @@ const FIGURES: Record<string, RegExp[]> = {
   ],
   plan: [
     /^ {2}preview of \d+ VMs: \d+ requests to ZStack$/m,
-    /^ {2}wave: \d+ conversions in \d+ simulated minutes; ideal/m,
+    /^ {2}wave: \d+ conversions in [\d.]+ simulated minutes; lower bound .* [\d.]+× the bound/m,
+    /^ {2}mean hand-off: [\d.]+ s real .* requests to ZStack during the up: \d+, of which \d+ for the in-flight slots/m,
     /^ {2}highest concurrency per conversion host: .*\(maxInFlight \d+\)$/m,
   ],
   "preview-errors": [

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import { maxConcurrency, SEED_CREDENTIALS, SEED_UUIDS as U } from "../../simulator";
 import { convertVmFromForeignHypervisor, ZStackClient } from "../../provider/client";
-import { e2eFixture, GiB, jobsFor, MIN } from "./fixture";
+import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
 import { spawnPulumi } from "./harness";
 import { AMBIENT_PLUGIN, exampleProjectFiles, installPlugin, programPath } from "./plugin-programs";
 
@@ -155,12 +155,14 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
     assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), []);
   });
 
-  it("destroy removes the package, the long jobs and the conversion host it added", async () => {
+  it("destroy removes the package and the conversion host it added, and releases the long jobs of the VMs it keeps", async () => {
     const { conversionHostUuid } = await fx.h.outputs();
+    const kept = (await fx.h.resources("zstack:index:V2vMigration")).map((r) => r.outputs.vmUuid);
     const res = await fx.h.stack.destroy(fx.opts());
     assert.strictEqual(res.summary.result, "succeeded");
     assert.deepStrictEqual(fx.sim.world.list("imagePackages"), []);
-    assert.deepStrictEqual(fx.sim.world.list("longJobs"), []);
+    // the evidence that each source was migrated stays in ZStack with its VM (never twice, even after removal)
+    assert.deepStrictEqual(longJobsLeft(fx.sim), releasedRecordsOf(kept));
     assert.strictEqual(fx.sim.world.get("conversionHosts", conversionHostUuid), undefined);
     assert.ok(fx.sim.world.get("conversionHosts", U.convHost), "the seeded conversion host is untouched");
   });

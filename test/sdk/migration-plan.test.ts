@@ -119,6 +119,22 @@ describe("sdk: MigrationPlan (setMocks)", function () {
     );
   });
 
+  it("order: largestFirst (the default) leaves the priority to the provider; asListed sets it from the entries' order; a bad order fails", async () => {
+    await value(new MigrationPlan("ord1", { vms: [{ source: "a" }, { source: "b" }] }).states);
+    assert.strictEqual(registered.get("ord1-a")!.inputs.queuePriority, undefined);
+    await value(
+      new MigrationPlan("ord2", { order: "asListed", vms: [{ source: "a" }, { source: "b" }, { source: "c" }] }).states,
+    );
+    assert.deepStrictEqual(
+      ["a", "b", "c"].map((n) => registered.get(`ord2-${n}`)!.inputs.queuePriority),
+      [3, 2, 1],
+    );
+    assert.throws(
+      () => new MigrationPlan("ord3", { order: "smallestFirst" as never, vms: [{ source: "a" }] }),
+      /MigrationPlan "ord3": order must be one of "largestFirst", "asListed", got "smallestFirst"/,
+    );
+  });
+
   it("the report of a wave not yet migrated says Pending", () => {
     const r = migrationReport("w", [
       { entry: "b", source: "vm-b" },

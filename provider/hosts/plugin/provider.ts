@@ -307,7 +307,10 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
       }
     }
     const plan = new PluginMigrationPlan(name, args as unknown as MigrationPlanArgs, options);
-    return { urn: plan.urn, state: { vmUuids: plan.vmUuids, states: plan.states, report: plan.report } };
+    return {
+      urn: plan.urn,
+      state: { vmUuids: plan.vmUuids, states: plan.states, conversionHosts: plan.conversionHosts, report: plan.report },
+    };
   }
 }
 
@@ -318,6 +321,7 @@ class PluginResourceRef extends pulumi.CustomResource {}
 class PluginMigrationPlan extends pulumi.ComponentResource {
   readonly vmUuids: pulumi.Output<Record<string, string | undefined>>;
   readonly states: pulumi.Output<Record<string, string | undefined>>;
+  readonly conversionHosts: pulumi.Output<Record<string, string | undefined>>;
   readonly report: pulumi.Output<string>;
 
   constructor(name: string, args: MigrationPlanArgs, opts: pulumi.ComponentResourceOptions) {
@@ -327,7 +331,14 @@ class PluginMigrationPlan extends pulumi.ComponentResource {
       const child = new PluginResourceRef(
         token("V2vMigration"),
         entry.childName,
-        { ...entry.args, state: undefined, vmUuid: undefined, executeTime: undefined, jobResult: undefined },
+        {
+          ...entry.args,
+          state: undefined,
+          vmUuid: undefined,
+          executeTime: undefined,
+          jobResult: undefined,
+          convertedOnHostUuid: undefined,
+        },
         { parent: this, ...(entry.ignoreChanges ? { ignoreChanges: entry.ignoreChanges } : {}) },
       ) as unknown as PlanChildOutputs;
       return { entry, migration: child };
@@ -335,7 +346,13 @@ class PluginMigrationPlan extends pulumi.ComponentResource {
     const outs = planOutputs(name, children);
     this.vmUuids = outs.vmUuids;
     this.states = outs.states;
+    this.conversionHosts = outs.conversionHosts;
     this.report = outs.report;
-    this.registerOutputs({ vmUuids: this.vmUuids, states: this.states, report: this.report });
+    this.registerOutputs({
+      vmUuids: this.vmUuids,
+      states: this.states,
+      conversionHosts: this.conversionHosts,
+      report: this.report,
+    });
   }
 }

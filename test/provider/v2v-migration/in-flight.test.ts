@@ -6,7 +6,7 @@ import { maxConcurrency, SEED_UUIDS as U } from "../../../simulator";
 import { V2V_JOB_NAME } from "../../../provider/v2v-migration/inputs";
 import { V2vMigrationInputs } from "../../../provider/v2v-migration/inputs";
 import { HostSlots, SlotRequest, conversionHostOfJob } from "../../../provider/v2v-migration/in-flight";
-import { ZStackClient, convertVmFromForeignHypervisor } from "../../../provider/client";
+import { Clock, ZStackClient, convertVmFromForeignHypervisor, longJobsByUuid } from "../../../provider/client";
 import { RunCancelledError, cancelRun, resetRunCancellation } from "../../../provider/core/cancellation";
 import { SEED_CREDENTIALS } from "../../../simulator";
 import { Sim, accountConfig, newSim, v2vHarness, virtualClock } from "../helpers";
@@ -29,15 +29,49 @@ function request(key: string, limit: number, lines: string[]): SlotRequest {
 /** A valid resourceUuid (ZStack's pattern: version and variant nibbles) that starts with n. */
 const key = (n: number) => `${String(n).padStart(8, "0")}aaaa4aaa8aaa${"a".repeat(12)}`;
 
-/** Lets every pending promise continuation run. */
-const settle = () => new Promise((r) => setImmediate(r));
+/** Waits until `cond` holds (the queue's listings are real HTTP requests), failing after 20 s. */
+async function eventually(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.fail(`never: ${what}`);
+}
+
+/** A conversion of one of the simulator's VMware VMs, submitted with `key` as its uuid. */
+function convert(c: ZStackClient, source: string, uuid: string, name = `vm-${uuid.slice(0, 8)}`) {
+  return convertVmFromForeignHypervisor(c, {
+    params: {
+      url: `vmware://${source}`,
+      name,
+      conversionHostUuid: U.convHost,
+      cpuNum: 1,
+      memorySize: GiB,
+      primaryStorageUuid: U.primaryStorage,
+      l3NetworkUuids: [U.l3Private],
+      resourceUuid: uuid,
+    },
+  });
+}
+
+/** What a migration does with a slot: take it, submit its job, wait until ZStack says it ended, give it back. */
+async function migrate(slots: HostSlots, c: ZStackClient, clock: Clock, source: string, k: string, limit: number) {
+  const slot = await slots.acquire(request(k, limit, []));
+  await convert(c, source, k);
+  for (;;) {
+    const [job] = await longJobsByUuid(c, [k]);
+    if (job && ["Succeeded", "Failed", "Canceled"].includes(job.state ?? "")) break;
+    await clock.sleep(MIN);
+  }
+  slot.release();
+}
 
 describe("in-flight limit: a conversion host's slots", () => {
   let sim: Sim;
   beforeEach(async () => (sim = await newSim({ jobDurations: { v2vMs: 30 * MIN } })));
   afterEach(async () => sim.stop());
 
-  it("grants up to the limit at once, then queues first come first served, saying how many are ahead", async () => {
+  it("grants up to the limit, then queues in order, saying how many are ahead; a slot given back goes to the next", async () => {
     const lines: string[] = [];
     const slots = new HostSlots(client(sim), virtualClock(sim), U.convHost, V2V_JOB_NAME);
     const a = await slots.acquire(request(key(1), 2, lines));
@@ -45,7 +79,7 @@ describe("in-flight limit: a conversion host's slots", () => {
     const granted: string[] = [];
     const c = slots.acquire(request(key(3), 2, lines)).then((s) => (granted.push("c"), s));
     const d = slots.acquire(request(key(4), 2, lines)).then((s) => (granted.push("d"), s));
-    await settle();
+    await eventually(() => lines.length >= 2, "two queued lines");
     assert.deepStrictEqual(granted, []);
     assert.strictEqual(slots.inFlight(), 2);
     assert.strictEqual(slots.queued(), 2);
@@ -55,21 +89,35 @@ describe("in-flight limit: a conversion host's slots", () => {
     );
     assert.match(lines.join("\n"), /V2vMigration m-0004: queued: 1 ahead of it/);
     b.release();
-    await settle();
+    await eventually(() => granted.length === 1, "c granted");
     assert.deepStrictEqual(granted, ["c"]);
     b.release(); // a second release is a no-op
-    await settle();
-    assert.deepStrictEqual(granted, ["c"]);
     a.release();
-    await settle();
+    await eventually(() => granted.length === 2, "d granted");
     assert.deepStrictEqual(granted, ["c", "d"]);
     assert.match(
       lines.join("\n"),
-      /V2vMigration m-0004: a conversion slot on V2V conversion host \w+ is free after \d+s queued \(2 of 2 running\); submitting/,
+      /V2vMigration m-0004: a conversion slot on V2V conversion host \w+ is free after \d+s queued \(\d of 2 running\); submitting/,
     );
     (await c).release();
     (await d).release();
     assert.strictEqual(slots.inFlight(), 0);
+  });
+
+  it("a higher priority starts first among the queued (a plan's largest first)", async () => {
+    const slots = new HostSlots(client(sim), virtualClock(sim), U.convHost, V2V_JOB_NAME);
+    const a = await slots.acquire(request(key(1), 1, []));
+    const order: number[] = [];
+    const queued = [10, 30, 20].map((priority, i) =>
+      slots.acquire({ ...request(key(2 + i), 1, []), priority }).then((s) => {
+        order.push(priority);
+        s.release();
+      }),
+    );
+    await eventually(() => slots.queued() === 3, "three queued");
+    a.release();
+    await Promise.all(queued);
+    assert.deepStrictEqual(order, [30, 20, 10]);
   });
 
   it("a cancelled run (the engine's Cancel, a first Ctrl-C) submits nothing from its queue, and starts nothing new", async () => {
@@ -79,8 +127,7 @@ describe("in-flight limit: a conversion host's slots", () => {
       const a = await slots.acquire(request(key(1), 1, lines));
       const queued = [slots.acquire(request(key(2), 1, lines)), slots.acquire(request(key(3), 1, lines))];
       const outcomes = Promise.allSettled(queued);
-      await settle();
-      assert.strictEqual(slots.queued(), 2);
+      await eventually(() => slots.queued() === 2 && lines.length >= 2, "two queued");
       cancelRun();
       const settled = await outcomes;
       assert.deepStrictEqual(
@@ -90,7 +137,6 @@ describe("in-flight limit: a conversion host's slots", () => {
       for (const r of settled) assert.ok(r.status === "rejected" && r.reason instanceof RunCancelledError);
       assert.strictEqual(slots.queued(), 0);
       a.release(); // the running one ends: no queued migration takes its slot
-      await settle();
       assert.strictEqual(slots.inFlight(), 0);
       await assert.rejects(slots.acquire(request(key(4), 1, lines)), RunCancelledError);
       assert.match(lines.join("\n"), /V2vMigration m-0002: not submitted: the run was cancelled \(Ctrl-C\)/);
@@ -101,22 +147,12 @@ describe("in-flight limit: a conversion host's slots", () => {
 
   it("counts the unfinished conversions ZStack already runs on the host, and frees their slots when ZStack lists them finished", async () => {
     const c = client(sim);
-    // another stack's (or tool's) conversion on the same host, and one on no particular host
-    const other = await convertVmFromForeignHypervisor(c, {
-      params: {
-        url: `vmware://${U.vmwareWeb01}`,
-        name: "elsewhere",
-        conversionHostUuid: U.convHost,
-        cpuNum: 1,
-        memorySize: GiB,
-        primaryStorageUuid: U.primaryStorage,
-        l3NetworkUuids: [U.l3Private],
-      },
-    });
+    // another stack's (or tool's) conversion on the same host
+    const other = await convert(c, U.vmwareWeb01, key(8), "elsewhere");
     assert.strictEqual(conversionHostOfJob(other), U.convHost);
     const lines: string[] = [];
     const slots = new HostSlots(c, virtualClock(sim), U.convHost, V2V_JOB_NAME, 60_000);
-    // the queue's re-listing sleeps advance the simulator: the other job ends after 30 simulated minutes
+    // the queue's listing pauses advance the simulator: the other job ends after 30 simulated minutes
     const slot = await slots.acquire(request(key(1), 1, lines));
     assert.ok(sim.now() >= 30 * MIN, `granted at ${sim.now()} ms, while the other conversion ran`);
     assert.match(lines.join("\n"), /queued: 0 ahead of it, 1 of 1 conversions running/);
@@ -125,26 +161,77 @@ describe("in-flight limit: a conversion host's slots", () => {
 
   it("an adopted job that ZStack lists holds one slot, not two", async () => {
     const c = client(sim);
-    const job = await convertVmFromForeignHypervisor(c, {
-      params: {
-        url: `vmware://${U.vmwareWeb01}`,
-        name: "adopted",
-        conversionHostUuid: U.convHost,
-        cpuNum: 1,
-        memorySize: GiB,
-        primaryStorageUuid: U.primaryStorage,
-        l3NetworkUuids: [U.l3Private],
-        resourceUuid: key(9),
-      },
-    });
+    const job = await convert(c, U.vmwareWeb01, key(9), "adopted");
     const slots = new HostSlots(c, virtualClock(sim), U.convHost, V2V_JOB_NAME);
-    const first = await slots.acquire(request(key(1), 3, [])); // seeds: the job is listed
+    const first = await slots.acquire(request(key(1), 3, [])); // lists: the job is there
     assert.strictEqual(slots.inFlight(), 2);
     const held = slots.hold(job.uuid!);
     assert.strictEqual(slots.inFlight(), 2, "the adopted job was counted twice");
     held.release();
     first.release();
     assert.strictEqual(slots.inFlight(), 0);
+  });
+});
+
+describe("in-flight limit across processes: slot leases in ZStack", () => {
+  let sim: Sim;
+  beforeEach(async () => {
+    sim = await newSim({ jobDurations: { v2vMs: 30 * MIN } });
+    sources = sim.addVmwareVms({ count: 9, prefix: "lease", diskBytes: 10 * GiB }).map((v) => v.uuid);
+  });
+  afterEach(async () => sim.stop());
+  let sources: string[] = [];
+
+  it("two processes (two stacks' runs), limit 2 each, 4 migrations each: never more than 2 conversions at once, 2 reached, each migrated once", async () => {
+    const clock = virtualClock(sim);
+    // two HostSlots with their own clients: nothing shared but ZStack
+    const one = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    const two = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    await Promise.all([
+      ...[0, 1, 2, 3].map((i) => migrate(one, client(sim), clock, sources[i], key(10 + i), 2)),
+      ...[4, 5, 6, 7].map((i) => migrate(two, client(sim), clock, sources[i], key(10 + i), 2)),
+    ]);
+    assert.strictEqual(sim.world.list("longJobs").length, 8);
+    const peak = maxConcurrency(sim.longJobTimeline(), { conversionHostUuid: U.convHost });
+    assert.strictEqual(peak.max, 2, `highest concurrency ${peak.max}`);
+    // the leases left: at most one per slot (older generations are tidied away)
+    assert.ok(sim.world.list("tags").length <= 2, `${sim.world.list("tags").length} lease tags left`);
+  });
+
+  it("a killed run's share frees when ZStack lists its jobs finished; a lease whose job never came frees after the grace", async () => {
+    const clock = virtualClock(sim);
+    // the killed run: one slot taken and its job submitted, one slot taken and nothing submitted
+    const dead = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    await dead.acquire(request(key(20), 2, []));
+    await convert(client(sim), sources[0], key(20));
+    await dead.acquire(request(key(21), 2, []));
+    const start = sim.now();
+    const live = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME, 1_000, 5 * MIN);
+    const s1 = await live.acquire(request(key(22), 2, []));
+    // the lease of the job that never came freed after the grace, while the submitted one still ran
+    assert.ok(sim.now() - start >= 5 * MIN && sim.now() - start < 30 * MIN, `granted after ${sim.now() - start} ms`);
+    await convert(client(sim), sources[1], key(22));
+    const s2 = await live.acquire(request(key(23), 2, []));
+    assert.ok(
+      sim.now() - start >= 30 * MIN,
+      `granted after ${sim.now() - start} ms, before the killed run's job ended`,
+    );
+    s1.release();
+    s2.release();
+  });
+
+  it("a re-run that asks again for the slot of a job it already leased gets that lease, not a second slot", async () => {
+    const c = client(sim);
+    const slots = new HostSlots(c, virtualClock(sim), U.convHost, V2V_JOB_NAME);
+    const a = await slots.acquire(request(key(30), 1, []));
+    const tags = sim.world.list("tags");
+    assert.strictEqual(tags.length, 1);
+    // the same process restarted (a re-run) asks for the same job's slot: it is the lease it already has
+    const again = new HostSlots(c, virtualClock(sim), U.convHost, V2V_JOB_NAME);
+    const b = await again.acquire(request(key(30), 1, []));
+    assert.strictEqual(sim.world.list("tags").length, 1, "a second lease was created for the same job");
+    a.release();
+    b.release();
   });
 });
 
@@ -175,6 +262,32 @@ describe("in-flight limit: V2vMigration create", () => {
     const peak = maxConcurrency(sim.longJobTimeline(), { conversionHostUuid: U.convHost });
     assert.strictEqual(peak.max, 2);
     assert.match(lines.join("\n"), /V2vMigration "vm-\d": queued: \d ahead of it, 2 of 2 conversions running/);
+  });
+
+  it("queued conversions start largest first (the source disks the preflight found)", async () => {
+    const { provider } = await v2vHarness(sim);
+    const sizes = [10, 80, 40, 160].map((g) => g * GiB);
+    const vms = sizes.map((diskBytes, i) => sim.addVmwareVms({ count: 1, prefix: `size${i}`, diskBytes })[0]);
+    const inputs = vms.map((vm, i) =>
+      migration(0, {
+        url: `vmware://${vm.uuid}`,
+        name: `size-${i}`,
+        resourceUuid: key(200 + i),
+        maxInFlight: 1,
+        timeouts: { create: "24h" },
+      }),
+    );
+    // a running conversion holds the only slot while the four are checked and queued
+    const first = await provider.create(migration(1, { maxInFlight: 1, waitForCompletion: false }));
+    const checked = [];
+    for (const m of inputs) checked.push((await provider.check({}, m as never)).inputs);
+    await Promise.all(checked.map((m) => provider.create(m as never)));
+    const started = sim
+      .longJobTimeline()
+      .filter((e) => e.uuid !== first.id)
+      .sort((a, b) => a.submittedAt - b.submittedAt)
+      .map((e) => e.name);
+    assert.deepStrictEqual(started, ["size-3", "size-1", "size-2", "size-0"]);
   });
 
   it("zstack:maxConcurrentMigrations is the limit of a migration without maxInFlight", async () => {

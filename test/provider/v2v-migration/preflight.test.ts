@@ -127,7 +127,7 @@ describe("capacity ledger", () => {
   it("the largest set at once on a host is the limit's biggest", () => {
     const l = new CapacityLedger();
     for (const [i, bytes] of [5, 1, 9, 3].entries())
-      l.add(`r${i}`, { bytes, conversionHostUuid: "h", primaryStorageUuid: "p", limit: 2 });
+      l.add(`r${i}`, { bytes, conversionHostUuids: ["h"], primaryStorageUuid: "p", limit: 2 });
     assert.deepStrictEqual(l.atOnceOnHost("h", 2), { count: 2, bytes: 14 });
     assert.deepStrictEqual(l.onStorage("p"), { count: 4, bytes: 18 });
   });

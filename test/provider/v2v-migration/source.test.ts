@@ -307,7 +307,11 @@ describe("V2vMigration provider: a management node that answers ConvertVmFromFor
   afterEach(async () => sim.stop());
 
   it("create takes the 200 answer as the submitted long job, and waits for it as usual", async () => {
-    sim = await newSim({ synchronousApis: ["ConvertVmFromForeignHypervisor"], jobDurations: { v2vMs: 30 * 60_000 } });
+    // (the in-flight slot's lease, a CreateTag, is answered synchronously too: no api-job is polled at all)
+    sim = await newSim({
+      synchronousApis: ["ConvertVmFromForeignHypervisor", "CreateTag", "DeleteTag"],
+      jobDurations: { v2vMs: 30 * 60_000 },
+    });
     const { provider } = await v2vHarness(sim);
     const { inputs: checked } = await provider.check({}, byName());
     const { id, outs } = await provider.create(checked as unknown as V2vMigrationInputs);

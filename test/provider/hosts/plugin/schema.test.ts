@@ -69,9 +69,9 @@ describe("plugin schema (generated from the input tables)", function () {
   it("MigrationPlan is a component with the SDK's arguments and outputs", () => {
     const plan = schema.resources["zstack:index:MigrationPlan"];
     assert.strictEqual(plan.isComponent, true);
-    assert.deepStrictEqual(Object.keys(plan.inputProperties), ["vms", "defaults", "maxInFlight"]);
+    assert.deepStrictEqual(Object.keys(plan.inputProperties), ["vms", "defaults", "maxInFlight", "order"]);
     assert.deepStrictEqual(plan.requiredInputs, ["vms"]);
-    assert.deepStrictEqual(Object.keys(plan.properties).sort(), ["report", "states", "vmUuids"]);
+    assert.deepStrictEqual(Object.keys(plan.properties).sort(), ["conversionHosts", "report", "states", "vmUuids"]);
   });
 
   it("one function per lookup, with the lookups' arguments", () => {
