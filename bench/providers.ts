@@ -66,3 +66,16 @@ export function providerClass(resource: ResourceName): ProviderClass {
   if (typeof cls !== "function") throw new Error(`${file} does not export ${exportName}`);
   return cls;
 }
+
+/**
+ * The mark a deleted migration leaves on its long job's description when its VM is kept
+ * (provider/v2v-migration/earlier-migrations.ts): a destroy keeps such records as ZStack's evidence
+ * that each source was migrated.
+ */
+export function releasedMark(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- from dist/, like the provider classes above
+  const m = require(path.join(REPO_ROOT, "dist/provider/v2v-migration/earlier-migrations")) as {
+    RELEASED_MARK: string;
+  };
+  return m.RELEASED_MARK;
+}
