@@ -22,7 +22,14 @@ const SCHEMA = JSON.parse(
 /** `zstack:index:V2vMigration` → `V2vMigration`. */
 const typeName = (token: string) => token.split(":")[2];
 /** Python's module name of a type: `V2vMigration` → `v2v_migration`, `getL3Network` → `get_l3_network`. */
-const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+/** Python module names as Pulumi's Python generator makes them: `V2vMigration` → `v2v_migration`, `VCenter` → `v_center`. */
+const snake = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
+/** Go file names as Pulumi's Go generator makes them: the leading capitals lowered (`VCenter` → `vcenter`). */
+const goFile = (name: string) => name.replace(/^[A-Z]+/, (m) => m.toLowerCase());
 
 function generator(): string {
   return execFileSync("bash", [path.join(REPO_ROOT, "scripts", "build-sdks.sh"), "--check", "--generator"], {
@@ -64,7 +71,7 @@ describe("tools/gen-sdk: the SDKs generated from the plugin's schema", function 
     const files = fs.readdirSync(path.join(sdks.goDir, "zstack")).join("\n");
     for (const token of Object.keys(SCHEMA.resources)) {
       const name = typeName(token);
-      assert.match(read(`go/zstack/${name[0].toLowerCase()}${name.slice(1)}.go`), new RegExp(`func New${name}\\(`));
+      assert.match(read(`go/zstack/${goFile(name)}.go`), new RegExp(`func New${name}\\(`));
     }
     for (const token of Object.keys(SCHEMA.functions))
       assert.match(files, new RegExp(`^${typeName(token)}\\.go$`, "m"));
