@@ -254,11 +254,6 @@ export class MigrationPlan extends pulumi.ComponentResource {
     this.states = outs.states;
     this.conversionHosts = outs.conversionHosts;
     this.report = outs.report;
-    this.registerOutputs({
-      vmUuids: this.vmUuids,
-      states: this.states,
-      conversionHosts: this.conversionHosts,
-      report: this.report,
-    });
+    this.registerOutputs(outs); // vmUuids, states, conversionHosts, report: the outputs planOutputs makes
   }
 }
