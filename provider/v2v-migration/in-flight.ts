@@ -211,6 +211,8 @@ export class HostSlots {
           do {
             this.arrived = false;
             await this.grantFrom(view);
+            // tidying of superseded leases, while the granted migrations submit
+            await this.leases.settle();
           } while (this.arrived);
         this.logQueue();
         if (this.queue.length === 0) break;
@@ -227,7 +229,8 @@ export class HostSlots {
 
   private async grantFrom(view: HostView): Promise<void> {
     for (const w of [...this.queue]) {
-      if (SlotLeases.occupied(view) >= w.limit) {
+      // a full host still grants a slot its job already holds (an interrupted run's lease): it is counted
+      if (SlotLeases.occupied(view) >= w.limit && !SlotLeases.holds(view, w.key)) {
         // the host is full for this waiter; a later one with a higher limit may still fit
         continue;
       }

@@ -35,6 +35,7 @@ import {
   longJobsByUuid,
   longJobsIn,
   nameBasedZStackUuid,
+  QUERY_PAGE_SIZE,
   tagsNamed,
 } from "../client";
 
@@ -97,6 +98,10 @@ export class SlotLeases {
   private readonly missingSince: Map<string, number>;
   /** jobs seen finished (a rerun brings one back to the unfinished list, which is read first) */
   private readonly finished: Set<string>;
+  /** the unfinished jobs of the last listing: one missing from the next has finished (or was deleted) */
+  private listedUnfinished: Set<string>;
+  /** tidying of superseded leases, done after the grant it follows (`settle`) */
+  private tidying: Array<Promise<void>>;
   /** requests sent, for the benchmark */
   requests: number;
 
@@ -109,6 +114,8 @@ export class SlotLeases {
   ) {
     this.missingSince = new Map();
     this.finished = new Set();
+    this.listedUnfinished = new Set();
+    this.tidying = [];
     this.requests = 0;
   }
 
@@ -142,6 +149,12 @@ export class SlotLeases {
       unfinishedJobs.filter((j) => j.uuid && conversionHostOfJob(j) === this.conversionHostUuid).map((j) => j.uuid!),
     );
     const { current, superseded } = this.leases(tags);
+    // a job the last listing showed unfinished and this one does not has ended (or was deleted): its
+    // slot frees now, without a lookup (the hand-off's path). Only from a listing of one page: pages
+    // are separate queries, between which a job may move.
+    const complete = unfinishedJobs.length < QUERY_PAGE_SIZE;
+    for (const l of current.values())
+      if (complete && this.listedUnfinished.has(l.job) && !unfinished.has(l.job)) this.finished.add(l.job);
     // jobs in neither list: finished (a job this process still waits for included: its end frees the
     // slot at this listing, not when its waiter next polls), or not submitted yet
     const unknown = [...current.values()]
@@ -155,6 +168,7 @@ export class SlotLeases {
       // a job that ZStack lists unfinished now (it was submitted since the listing) holds its slot
       for (const j of found) if (j.uuid && j.state && !LONG_JOB_FINAL_STATES.includes(j.state)) unfinished.add(j.uuid);
     }
+    this.listedUnfinished = complete ? unfinished : new Set();
     const now = this.clock.now();
     const taken = new Set<number>();
     for (const l of current.values()) {
@@ -181,6 +195,12 @@ export class SlotLeases {
     return { current, superseded, taken, unleased };
   }
 
+  /** Whether `job` already holds a slot in `view`: a lease of it that holds its slot (an interrupted run's, a lost answer), or its job runs (adopted). */
+  static holds(view: HostView, job: string): boolean {
+    for (const l of view.current.values()) if (l.job === job && view.taken.has(l.slot)) return true;
+    return view.unleased.has(job);
+  }
+
   /** Slots taken on the host, as `view` shows them. */
   static occupied(view: HostView): number {
     return view.taken.size + view.unleased.size;
@@ -191,9 +211,8 @@ export class SlotLeases {
    * slot: list again). Updates `view` with the lease taken.
    */
   async take(view: HostView, job: string, limit: number): Promise<boolean> {
-    // a lease that already names this job and holds its slot (an interrupted run's, or a lost answer)
-    for (const l of view.current.values()) if (l.job === job && view.taken.has(l.slot)) return true;
-    if (view.unleased.has(job)) return true; // its job already runs (adopted): counted already
+    // a slot it already holds is its own, counted already
+    if (SlotLeases.holds(view, job)) return true;
     if (SlotLeases.occupied(view) >= limit) return false;
     let slot = -1;
     for (let i = 0; i < limit; i++) {
@@ -234,22 +253,37 @@ export class SlotLeases {
     const after = this.leases(await tagsNamed(this.client, leaseTagName(this.conversionHostUuid)));
     const holder = after.current.get(slot);
     if (holder && holder.gen > gen) {
-      await this.tidy([lease]);
+      this.tidyLater([lease]);
       view.current.set(slot, holder);
       view.taken.add(slot);
       return false;
     }
     view.current.set(slot, lease);
     view.taken.add(slot);
-    await this.tidy(after.superseded.filter((l) => l.slot === slot && l.gen < gen));
+    this.tidyLater(after.superseded.filter((l) => l.slot === slot && l.gen < gen));
     return true;
   }
 
-  /** Deletes leases that no longer decide anything (best effort: a failure leaves a harmless tag). */
-  private async tidy(leases: Lease[]): Promise<void> {
+  /**
+   * Deletes leases that no longer decide anything (best effort: a failure leaves a harmless tag),
+   * while the slot's new holder submits: tidying is off the hand-off's path. `settle` awaits it.
+   */
+  private tidyLater(leases: Lease[]): void {
     for (const l of leases) {
       this.requests++;
-      await deleteTag(this.client, l.uuid).catch(() => undefined);
+      this.tidying.push(
+        deleteTag(this.client, l.uuid).then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
     }
+  }
+
+  /** Waits for the tidying started so far (the queue does, before its next listing). */
+  async settle(): Promise<void> {
+    const pending = this.tidying;
+    this.tidying = [];
+    await Promise.all(pending);
   }
 }

@@ -6,6 +6,7 @@ import { maxConcurrency, SEED_UUIDS as U } from "../../../simulator";
 import { V2V_JOB_NAME } from "../../../provider/v2v-migration/inputs";
 import { V2vMigrationInputs } from "../../../provider/v2v-migration/inputs";
 import { HostSlots, SlotRequest, conversionHostOfJob } from "../../../provider/v2v-migration/in-flight";
+import { LEASE_GRACE_MS } from "../../../provider/v2v-migration/slot-leases";
 import { Clock, ZStackClient, convertVmFromForeignHypervisor, longJobsByUuid } from "../../../provider/client";
 import { RunCancelledError, cancelRun, resetRunCancellation } from "../../../provider/core/cancellation";
 import { SEED_CREDENTIALS } from "../../../simulator";
@@ -228,8 +229,11 @@ describe("in-flight limit across processes: slot leases in ZStack", () => {
     assert.strictEqual(tags.length, 1);
     // the same process restarted (a re-run) asks for the same job's slot: it is the lease it already has
     const again = new HostSlots(c, virtualClock(sim), U.convHost, V2V_JOB_NAME);
+    const start = sim.now();
     const b = await again.acquire(request(key(30), 1, []));
     assert.strictEqual(sim.world.list("tags").length, 1, "a second lease was created for the same job");
+    // at once, though the host (limit 1) is full of that very lease: not after the lease's grace
+    assert.ok(sim.now() - start < LEASE_GRACE_MS, `granted after ${sim.now() - start} simulated ms`);
     a.release();
     b.release();
   });
