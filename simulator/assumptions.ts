@@ -462,6 +462,18 @@ export const mnRestartDetails = (mnUuid: string) =>
 export const DEFAULT_V2V_FAIL_FRACTION = 0.3;
 export const DEFAULT_OVA_FAIL_FRACTION = 0.5;
 
+/**
+ * UNCONFIRMED: a V2V conversion copies its source disks (less `volumeFilters`' skipped ones) into its
+ * conversion host's cache (`storagePath`), and holds that many bytes of the host's `availableSize`
+ * from its start (or rerun) until it is finished (Succeeded, Failed, Canceled) or deleted; a
+ * Suspended one keeps them. A conversion that does not fit fails when the cache runs out, at the
+ * fraction of its bytes that fitted, with this reason. CleanV2VConversionCache gives back what no
+ * unfinished conversion holds. (zstack-api.md documents the cache, §7.5, not its accounting.)
+ */
+export const V2V_HOLDS_CONVERSION_CACHE = true;
+export const V2V_CACHE_FULL_DETAIL = (conversionHostUuid: string, storagePath: string) =>
+  `failed to convert the vm: no space left on device: the cache ${storagePath} of v2v conversion host[uuid:${conversionHostUuid}] is full`;
+
 // ---------------------------------------------------------------------------------------------
 // OVA export (§8)
 // ---------------------------------------------------------------------------------------------

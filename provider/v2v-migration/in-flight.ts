@@ -23,7 +23,7 @@
  */
 import { Clock, ZStackClient, processRegistry, registered } from "../client";
 import { RunCancelledError, isRunCancelled, onRunCancelled } from "../core/cancellation";
-import { formatDuration } from "../core/units";
+import { formatBytes, formatDuration } from "../core/units";
 import { HostView, LEASE_GRACE_MS, SlotLeases } from "./slot-leases";
 
 export { conversionHostOfJob } from "./slot-leases";
@@ -46,6 +46,8 @@ export interface SlotRequest {
   logIntervalMs: number;
   /** higher starts first among the migrations queued on a host (default 0); equal ones, first come */
   priority?: number;
+  /** bytes of source disks it copies into the conversion host's cache (the capacity preflight's), when known */
+  bytes?: number;
 }
 
 /** A taken slot: give it back once, when the job is no longer waited for. */
@@ -66,6 +68,8 @@ export interface Waiter extends SlotRequest {
   lastAhead: number;
   /** set while a host is taking a slot for it, and once granted: no other host takes one */
   claimed: boolean;
+  /** why the last listing did not start it though a slot was free: the host's cache (for the queued line) */
+  cacheShort?: string;
   hosts: HostSlots[];
   grant: (host: HostSlots) => void;
 }
@@ -85,6 +89,7 @@ export class HostSlots {
   private arrived: boolean;
   private wake?: () => void;
   private last?: HostView;
+  private conflictsSeen: number;
 
   constructor(
     client: ZStackClient,
@@ -100,6 +105,7 @@ export class HostSlots {
     this.queue = [];
     this.pumping = false;
     this.arrived = false;
+    this.conflictsSeen = 0;
     this.leases = new SlotLeases(client, clock, conversionHostUuid, jobName, graceMs);
   }
 
@@ -155,7 +161,8 @@ export class HostSlots {
 
   /** @internal the `queued` line of a waiter on this host */
   queuedLine(w: Waiter): string {
-    return `${w.label}: queued: ${this.queue.indexOf(w)} ahead of it, ${this.inFlight()} of ${w.limit} conversions running on ${this.hostText()}`;
+    const cache = w.cacheShort ? `; ${w.cacheShort}` : "";
+    return `${w.label}: queued: ${this.queue.indexOf(w)} ahead of it, ${this.inFlight()} of ${w.limit} conversions running on ${this.hostText()}${cache}`;
   }
 
   hostText(): string {
@@ -201,7 +208,11 @@ export class HostSlots {
       while (this.queue.length > 0) {
         let view: HostView | undefined;
         try {
-          view = await this.leases.view(this.held, this.gone);
+          view = await this.leases.view(
+            this.held,
+            this.gone,
+            this.queue.some((w) => w.bytes),
+          );
           this.last = view;
         } catch {
           view = undefined; // a failed listing: try again after the pause
@@ -216,9 +227,13 @@ export class HostSlots {
           } while (this.arrived);
         this.logQueue();
         if (this.queue.length === 0) break;
+        // after a cache conflict with another run, a random pause: the two do not meet again
+        const conflicts = this.leases.cacheConflicts;
+        const pause = conflicts > this.conflictsSeen ? this.pollMs * (1 + Math.random()) : this.pollMs;
+        this.conflictsSeen = conflicts;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          void this.clock.sleep(this.pollMs).then(resolve);
+          void this.clock.sleep(pause).then(resolve);
         });
         this.wake = undefined;
       }
@@ -235,11 +250,17 @@ export class HostSlots {
         continue;
       }
       if (w.claimed) continue; // another host of its pool is taking a slot for it
+      if (!SlotLeases.holds(view, w.key) && !SlotLeases.fitsCache(view, w.bytes)) {
+        // its disks do not fit in the cache beside the conversions about to start: a smaller one may
+        w.cacheShort = `its ${formatBytes(w.bytes ?? 0)} of source disks wait for room in the host's cache (${formatBytes(view.cacheAvailable ?? 0)} available, ${formatBytes(view.pendingBytes)} of it for conversions about to start)`;
+        continue;
+      }
+      w.cacheShort = undefined;
       w.claimed = true;
       let ok: boolean;
       try {
         this.held.add(w.key); // taken whatever ZStack shows until it is submitted
-        ok = await this.leases.take(view, w.key, w.limit);
+        ok = await this.leases.take(view, w.key, w.limit, w.bytes);
       } catch {
         ok = false;
       }

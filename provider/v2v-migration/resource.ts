@@ -296,12 +296,13 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
   }
 
   private slotRequest(inputs: V2vMigrationInputs, key: string, label: string): SlotRequest {
+    // the source disks the capacity preflight found: the queue's order (largest first) and the cache they need
+    const bytes = this.ctx.runState("capacity-ledger", () => new CapacityLedger()).bytesOf(key);
     return {
       key,
       limit: this.limitOf(inputs),
-      // largest first by default: the source disks the capacity preflight found
-      priority:
-        inputs.queuePriority ?? this.ctx.runState("capacity-ledger", () => new CapacityLedger()).bytesOf(key) ?? 0,
+      bytes,
+      priority: inputs.queuePriority ?? bytes ?? 0,
       label,
       log: (l) => this.ctx.log(l),
       logIntervalMs: this.ctx.pollPolicy().logIntervalMs,

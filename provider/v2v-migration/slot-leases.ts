@@ -30,6 +30,7 @@ import {
   ZStackClient,
   createTag,
   deleteTag,
+  getConversionHost,
   getTag,
   longJobData,
   longJobsByUuid,
@@ -45,12 +46,13 @@ export const HOLDING_STATES = LONG_JOB_STATES.filter((s) => !LONG_JOB_FINAL_STAT
 /** How long a lease whose job ZStack does not have counts as taken (its holder is about to submit). */
 export const LEASE_GRACE_MS = 120_000;
 
-/** One lease: slot `slot` of a host, generation `gen`, held by long job `job`. */
+/** One lease: slot `slot` of a host, generation `gen`, held by long job `job`, which converts `bytes` of source disks (when its run knew). */
 export interface Lease {
   uuid: string;
   slot: number;
   gen: number;
   job: string;
+  bytes?: number;
 }
 
 /** What one listing of a host shows: the current lease of each slot, and which slots are taken. */
@@ -63,6 +65,12 @@ export interface HostView {
   taken: Set<number>;
   /** unfinished V2V jobs on the host that no taking lease names */
   unleased: Set<string>;
+  /** the unfinished conversions on the host as ZStack lists them (their bytes are out of `cacheAvailable`) */
+  running: Set<string>;
+  /** the host's cache as ZStack reports it (`availableSize`), when asked for */
+  cacheAvailable?: number;
+  /** bytes of source disks the slots taken for jobs ZStack does not run yet are about to put in the cache */
+  pendingBytes: number;
 }
 
 /** The conversion host a long job's request names (its `jobData`), if any. */
@@ -83,10 +91,11 @@ export function leaseUuid(conversionHostUuid: string | undefined, slot: number, 
 /** A lease from its tag, or undefined for a tag of that name that is not one. */
 export function parseLease(tag: TagInventory): Lease | undefined {
   try {
-    const d = JSON.parse(tag.description ?? "") as { job?: unknown; slot?: unknown; gen?: unknown };
+    const d = JSON.parse(tag.description ?? "") as { job?: unknown; slot?: unknown; gen?: unknown; bytes?: unknown };
     if (typeof d.job !== "string" || typeof d.slot !== "number" || typeof d.gen !== "number" || !tag.uuid)
       return undefined;
-    return { uuid: tag.uuid, slot: d.slot, gen: d.gen, job: d.job };
+    const bytes = typeof d.bytes === "number" && d.bytes > 0 ? { bytes: d.bytes } : {};
+    return { uuid: tag.uuid, slot: d.slot, gen: d.gen, job: d.job, ...bytes };
   } catch {
     return undefined;
   }
@@ -104,6 +113,8 @@ export class SlotLeases {
   private tidying: Array<Promise<void>>;
   /** requests sent, for the benchmark */
   requests: number;
+  /** slots given back because two runs took them at once for conversions that did not fit together */
+  cacheConflicts: number;
 
   constructor(
     private readonly client: ZStackClient,
@@ -117,6 +128,7 @@ export class SlotLeases {
     this.listedUnfinished = new Set();
     this.tidying = [];
     this.requests = 0;
+    this.cacheConflicts = 0;
   }
 
   private leases(tags: TagInventory[]): { current: Map<number, Lease>; superseded: Lease[] } {
@@ -138,13 +150,16 @@ export class SlotLeases {
    * One listing of the host: its leases and its unfinished conversions (two requests; a third only
    * for leases whose job is in neither list). `mine`: the jobs this process holds a slot for (taken
    * whatever ZStack says); `gone`: jobs this process gave up before submitting (free at once).
+   * `cache`: the conversion host too (its `availableSize`), in parallel.
    */
-  async view(mine: ReadonlySet<string>, gone: ReadonlySet<string>): Promise<HostView> {
-    const [tags, unfinishedJobs] = await Promise.all([
+  async view(mine: ReadonlySet<string>, gone: ReadonlySet<string>, cache = false): Promise<HostView> {
+    const askHost = cache && this.conversionHostUuid !== undefined;
+    const [tags, unfinishedJobs, host] = await Promise.all([
       tagsNamed(this.client, leaseTagName(this.conversionHostUuid)),
       longJobsIn(this.client, this.jobName, HOLDING_STATES),
+      askHost ? getConversionHost(this.client, this.conversionHostUuid) : undefined,
     ]);
-    this.requests += 2;
+    this.requests += askHost ? 3 : 2;
     const unfinished = new Set(
       unfinishedJobs.filter((j) => j.uuid && conversionHostOfJob(j) === this.conversionHostUuid).map((j) => j.uuid!),
     );
@@ -192,13 +207,48 @@ export class SlotLeases {
     const unleased = new Set(
       [...unfinished, ...[...mine].filter((j) => !this.finished.has(j))].filter((j) => !leased.has(j)),
     );
-    return { current, superseded, taken, unleased };
+    // a running conversion's bytes are in ZStack's availableSize already; a slot's job about to start is not
+    let pendingBytes = 0;
+    for (const l of current.values()) if (taken.has(l.slot) && !unfinished.has(l.job)) pendingBytes += l.bytes ?? 0;
+    const cacheAvailable = typeof host?.availableSize === "number" ? { cacheAvailable: host.availableSize } : {};
+    return { current, superseded, taken, unleased, running: unfinished, pendingBytes, ...cacheAvailable };
   }
 
   /** Whether `job` already holds a slot in `view`: a lease of it that holds its slot (an interrupted run's, a lost answer), or its job runs (adopted). */
   static holds(view: HostView, job: string): boolean {
     for (const l of view.current.values()) if (l.job === job && view.taken.has(l.slot)) return true;
     return view.unleased.has(job);
+  }
+
+  /**
+   * Whether `bytes` more fit in the host's cache (docs/operations.md, "The conversion host's cache"):
+   * what ZStack reports available, less what the slots taken for jobs not yet running will copy. A host
+   * that runs nothing of a wave always has room (nothing would free any; the capacity preflight speaks).
+   */
+  static fitsCache(view: HostView, bytes: number | undefined): boolean {
+    if (!bytes || view.cacheAvailable === undefined || SlotLeases.occupied(view) === 0) return true;
+    return view.pendingBytes + bytes <= view.cacheAvailable;
+  }
+
+  /**
+   * After taking `lease`: its bytes, with those of every other slot taken for a conversion that
+   * ZStack does not run yet (as the listing after the take shows them, whoever took them, in whatever
+   * order), fit in the cache ZStack reported. Order-free, so two runs that take slots at once never
+   * both start more than fits: either may back off, and each retries after a random pause.
+   */
+  private cacheAllows(view: HostView, after: Map<number, Lease>, lease: Lease): boolean {
+    if (!lease.bytes || view.cacheAvailable === undefined) return true;
+    let pending = 0;
+    let others = view.running.size > 0;
+    for (const l of after.values()) {
+      if (l.uuid === lease.uuid || view.running.has(l.job) || this.finished.has(l.job)) continue;
+      const listed = view.current.get(l.slot);
+      // a lease the view knew and found free (its job finished, or its grace is over) holds nothing
+      if (listed?.uuid === l.uuid && !view.taken.has(l.slot)) continue;
+      pending += l.bytes ?? 0;
+      others = true;
+    }
+    return !others || pending + lease.bytes <= view.cacheAvailable;
   }
 
   /** Slots taken on the host, as `view` shows them. */
@@ -210,7 +260,7 @@ export class SlotLeases {
    * Takes a slot for `job` under `limit`, or answers false (the host is full, or another run won the
    * slot: list again). Updates `view` with the lease taken.
    */
-  async take(view: HostView, job: string, limit: number): Promise<boolean> {
+  async take(view: HostView, job: string, limit: number, bytes?: number): Promise<boolean> {
     // a slot it already holds is its own, counted already
     if (SlotLeases.holds(view, job)) return true;
     if (SlotLeases.occupied(view) >= limit) return false;
@@ -223,8 +273,9 @@ export class SlotLeases {
     }
     if (slot < 0) return false;
     const gen = (view.current.get(slot)?.gen ?? -1) + 1;
-    const lease: Lease = { uuid: leaseUuid(this.conversionHostUuid, slot, gen), slot, gen, job };
-    const description = JSON.stringify({ job, slot, gen });
+    const sized = bytes && bytes > 0 ? { bytes } : {};
+    const lease: Lease = { uuid: leaseUuid(this.conversionHostUuid, slot, gen), slot, gen, job, ...sized };
+    const description = JSON.stringify({ job, slot, gen, ...sized });
     try {
       this.requests++;
       await createTag(this.client, {
@@ -258,8 +309,17 @@ export class SlotLeases {
       view.taken.add(slot);
       return false;
     }
+    if (!this.cacheAllows(view, after.current, lease)) {
+      // another run took a slot for a conversion at the same time, and both do not fit: give it back
+      // now (a lease left behind would hold the slot for its grace); whoever lists next tries again
+      this.requests++;
+      await deleteTag(this.client, lease.uuid).catch(() => undefined);
+      this.cacheConflicts++;
+      return false;
+    }
     view.current.set(slot, lease);
     view.taken.add(slot);
+    view.pendingBytes += lease.bytes ?? 0;
     this.tidyLater(after.superseded.filter((l) => l.slot === slot && l.gen < gen));
     return true;
   }

@@ -226,7 +226,9 @@ function deleteConversionHost(ctx: ApiContext) {
 
 function cleanConversionCache(ctx: ApiContext) {
   const row = requireConversionHost(ctx);
-  ctx.world.update("conversionHosts", row.uuid, { availableSize: row.totalSize });
+  // what unfinished conversions hold stays held (assumptions.ts, V2V_HOLDS_CONVERSION_CACHE)
+  const total = Number(row.totalSize ?? 0);
+  ctx.world.update("conversionHosts", row.uuid, { availableSize: total - longJobs.cacheHeldOn(ctx.world, row.uuid) });
   return {};
 }
 

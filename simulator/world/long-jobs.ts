@@ -8,6 +8,7 @@ import {
   DEFAULT_V2V_FAILURE_CAUSE,
   DEFAULT_V2V_FAILURE_DETAIL,
   DEFAULT_V2V_FAIL_FRACTION,
+  V2V_CACHE_FULL_DETAIL,
   GENERIC_SOURCE_DISK_BYTES,
   RERUN_REPLACES_API_ID,
   RESUME_KEEPS_PROGRESS,
@@ -114,6 +115,7 @@ export function startV2v(w: SimWorld, s: V2vStart): Row {
     taskUuid: w.prng.uuid(),
     seq: w.nextSeq(),
   };
+  holdCache(w, rt);
   const row: Row = {
     uuid: s.uuid,
     name: s.name,
@@ -171,7 +173,48 @@ export function processDue(w: SimWorld, uuid: string, at: number): void {
   w.changed();
 }
 
+/**
+ * A conversion holds its source disks' bytes of its conversion host's cache (`availableSize`) while
+ * it is not finished (assumptions.ts, V2V_HOLDS_CONVERSION_CACHE). One that does not fit fails when
+ * the cache runs out: at the fraction of its bytes that fitted.
+ */
+function holdCache(w: SimWorld, rt: LongJobRuntime): void {
+  releaseCache(w, rt);
+  const uuid = rt.request.conversionHostUuid;
+  const host = typeof uuid === "string" ? w.tables.conversionHosts.get(uuid) : undefined;
+  if (!host || typeof host.availableSize !== "number" || rt.sourceDiskBytes <= 0) return;
+  const available = Math.max(0, host.availableSize);
+  const bytes = Math.min(rt.sourceDiskBytes, available);
+  if (bytes < rt.sourceDiskBytes && (rt.failAt === undefined || rt.failAt > bytes / rt.sourceDiskBytes)) {
+    rt.failAt = bytes / rt.sourceDiskBytes;
+    rt.failDetail = rt.failCause = V2V_CACHE_FULL_DETAIL(String(host.uuid), String(host.storagePath ?? ""));
+  }
+  host.availableSize = available - bytes;
+  rt.cacheHeld = { conversionHostUuid: String(host.uuid), bytes };
+}
+
+/** Gives a finished (or deleted) conversion's share of the cache back. */
+function releaseCache(w: SimWorld, rt: LongJobRuntime | undefined): void {
+  const held = rt?.cacheHeld;
+  if (!rt || !held) return;
+  rt.cacheHeld = undefined;
+  const host = w.tables.conversionHosts.get(held.conversionHostUuid);
+  if (host && typeof host.availableSize === "number") {
+    const total = typeof host.totalSize === "number" ? host.totalSize : Infinity;
+    host.availableSize = Math.min(total, host.availableSize + held.bytes);
+  }
+}
+
+/** Bytes of a conversion host's cache that unfinished conversions hold (what CleanV2VConversionCache cannot free). */
+export function cacheHeldOn(w: SimWorld, conversionHostUuid: string): number {
+  let bytes = 0;
+  for (const rt of w.jobRuntimes.values())
+    if (rt.cacheHeld?.conversionHostUuid === conversionHostUuid) bytes += rt.cacheHeld.bytes;
+  return bytes;
+}
+
 function finish(w: SimWorld, row: Row, state: string, jobResult: string | undefined, at: number): void {
+  releaseCache(w, w.jobRuntimes.get(row.uuid));
   row.state = state;
   if (jobResult !== undefined) row.jobResult = jobResult;
   row.lastOpDate = at;
@@ -341,6 +384,7 @@ export function rerun(w: SimWorld, uuid: string, apiId: string): Row {
   const progressApiId = RERUN_REPLACES_API_ID ? apiId : String(row.apiId);
   const source = resolveSource(w, rt.request);
   Object.assign(rt, source, planRun(w, source, now));
+  holdCache(w, rt);
   rt.cancelDueAt = undefined;
   rt.cancelApiJob = undefined;
   rt.seq = w.nextSeq();
@@ -416,6 +460,7 @@ export function suspendAll(w: SimWorld, now: number): void {
 }
 
 export function forget(w: SimWorld, uuid: string): void {
+  releaseCache(w, w.jobRuntimes.get(uuid));
   freezeProgressRefs(w, uuid, w.now());
   w.jobRuntimes.delete(uuid);
 }
@@ -431,4 +476,5 @@ export function onExternalStateChange(w: SimWorld, row: Row, before: string, now
   }
   if (row.state === "Running") rt.segmentStart = now;
   if (row.state !== "Canceling") rt.cancelDueAt = undefined;
+  if (FINAL_STATES.has(row.state as string)) releaseCache(w, rt);
 }

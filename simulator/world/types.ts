@@ -60,6 +60,8 @@ export interface LongJobRuntime {
   sourceUuid?: string;
   sourceFound: boolean;
   sourceDiskBytes: number;
+  /** the conversion host cache this run holds (assumptions.ts, V2V_HOLDS_CONVERSION_CACHE), given back when it ends */
+  cacheHeld?: { conversionHostUuid: string; bytes: number };
   taskUuid: string;
   seq: number;
 }

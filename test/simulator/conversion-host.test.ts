@@ -163,6 +163,34 @@ describe("simulator V2V conversion hosts", () => {
     assert.equal((await h.async("DELETE", `${PATH}/${other}?deleteMode=Enforcing`)).status, 200);
   });
 
+  it("a conversion holds its source disks' bytes of the cache until it ends; one that does not fit fails when the cache runs out", async () => {
+    const GiB = 1024 ** 3;
+    const [a, b] = h.sim.addVmwareVms({ count: 2, prefix: "cache", diskBytes: 60 * GiB });
+    h.sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
+    const available = async () => (await h.query(`${PATH}/${U.convHost}`))[0].availableSize;
+    const submit = async (uuid: string) =>
+      (
+        await h.async("POST", "/v1/v2vs", {
+          params: v2vParams({ url: `vmware://${uuid}`, conversionHostUuid: U.convHost }),
+        })
+      ).json().inventory.uuid;
+    const first = await submit(a.uuid);
+    assert.equal(await available(), 40 * GiB);
+    // CleanV2VConversionCache cannot free what a running conversion holds
+    await h.async("PUT", `/v1/v2v/conversion/host/${U.convHost}/actions`, { cleanV2VConversionCache: {} });
+    assert.equal(await available(), h.sim.world.get("conversionHosts", U.convHost)!.totalSize - 60 * GiB);
+    h.sim.world.update("conversionHosts", U.convHost, { availableSize: 40 * GiB });
+    const second = await submit(b.uuid);
+    assert.equal(await available(), 0);
+    h.sim.advance(60 * MINUTE);
+    const jobs = await h.query(`/v1/longjobs?q=uuid?=${first},${second}`);
+    const state = (u: string) => jobs.find((j: { uuid: string }) => j.uuid === u);
+    assert.equal(state(first).state, "Succeeded");
+    assert.equal(state(second).state, "Failed");
+    assert.match(state(second).jobResult, /no space left on device/);
+    assert.equal(await available(), 100 * GiB, "both gave their share back");
+  });
+
   it("drops a conversion host whose host is deleted", async () => {
     h.sim.world.delete("hosts", U.host2);
     assert.deepEqual(await h.query(`${PATH}/${U.convHostDisabled}`), []);

@@ -6,7 +6,7 @@ import { maxConcurrency, SEED_UUIDS as U } from "../../../simulator";
 import { V2V_JOB_NAME } from "../../../provider/v2v-migration/inputs";
 import { V2vMigrationInputs } from "../../../provider/v2v-migration/inputs";
 import { HostSlots, SlotRequest, conversionHostOfJob } from "../../../provider/v2v-migration/in-flight";
-import { LEASE_GRACE_MS } from "../../../provider/v2v-migration/slot-leases";
+import { LEASE_GRACE_MS, SlotLeases } from "../../../provider/v2v-migration/slot-leases";
 import { Clock, ZStackClient, convertVmFromForeignHypervisor, longJobsByUuid } from "../../../provider/client";
 import { RunCancelledError, cancelRun, resetRunCancellation } from "../../../provider/core/cancellation";
 import { SEED_CREDENTIALS } from "../../../simulator";
@@ -56,8 +56,16 @@ function convert(c: ZStackClient, source: string, uuid: string, name = `vm-${uui
 }
 
 /** What a migration does with a slot: take it, submit its job, wait until ZStack says it ended, give it back. */
-async function migrate(slots: HostSlots, c: ZStackClient, clock: Clock, source: string, k: string, limit: number) {
-  const slot = await slots.acquire(request(k, limit, []));
+async function migrate(
+  slots: HostSlots,
+  c: ZStackClient,
+  clock: Clock,
+  source: string,
+  k: string,
+  limit: number,
+  bytes?: number,
+) {
+  const slot = await slots.acquire({ ...request(k, limit, []), bytes });
   await convert(c, source, k);
   for (;;) {
     const [job] = await longJobsByUuid(c, [k]);
@@ -219,6 +227,60 @@ describe("in-flight limit across processes: slot leases in ZStack", () => {
     );
     s1.release();
     s2.release();
+  });
+
+  it("the host's cache: two runs whose conversions each fit but not together convert one after the other, and both succeed", async () => {
+    const clock = virtualClock(sim);
+    const big = sim.addVmwareVms({ count: 2, prefix: "cache", diskBytes: 60 * GiB }).map((v) => v.uuid);
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
+    const one = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    const two = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    await Promise.all([
+      migrate(one, client(sim), clock, big[0], key(40), 3, 60 * GiB),
+      migrate(two, client(sim), clock, big[1], key(41), 3, 60 * GiB),
+    ]);
+    const jobs = await longJobsByUuid(client(sim), [key(40), key(41)]);
+    assert.deepStrictEqual(
+      jobs.map((j) => j.state),
+      ["Succeeded", "Succeeded"],
+    );
+    const peak = maxConcurrency(sim.longJobTimeline(), { conversionHostUuid: U.convHost });
+    assert.strictEqual(peak.max, 1, "both conversions ran at once in a cache that holds one");
+    assert.strictEqual(sim.world.get("conversionHosts", U.convHost)!.availableSize, 100 * GiB, "cache given back");
+  });
+
+  it("the host's cache: two runs that take slots at once from the same idle listing never both start conversions that do not fit together", async () => {
+    const clock = virtualClock(sim);
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
+    const a = new SlotLeases(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    const b = new SlotLeases(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    const none = new Set<string>();
+    const [va, vb] = await Promise.all([a.view(none, none, true), b.view(none, none, true)]);
+    assert.strictEqual(va.cacheAvailable, 100 * GiB);
+    const [ta, tb] = await Promise.all([a.take(va, key(50), 3, 60 * GiB), b.take(vb, key(51), 3, 60 * GiB)]);
+    assert.ok(!(ta && tb), "both took a slot for 60 GiB in a 100 GiB cache");
+    // whoever lists next (the others back off after a random pause) gets a slot; the other then waits
+    const first = ta ? a : b;
+    if (!ta && !tb) assert.ok(await a.take(await a.view(none, none, true), key(50), 3, 60 * GiB));
+    const second = first === b && tb ? a : b;
+    const secondKey = second === a ? key(50) : key(51);
+    assert.strictEqual(await second.take(await second.view(none, none, true), secondKey, 3, 60 * GiB), false);
+    assert.strictEqual(sim.world.list("tags").length, 1, "a lease given back stays behind");
+  });
+
+  it("the host's cache: without the sizes (the same two runs), both start and one fails when the cache runs out", async () => {
+    const clock = virtualClock(sim);
+    const big = sim.addVmwareVms({ count: 2, prefix: "cache", diskBytes: 60 * GiB }).map((v) => v.uuid);
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
+    const one = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    const two = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
+    await Promise.all([
+      migrate(one, client(sim), clock, big[0], key(42), 3),
+      migrate(two, client(sim), clock, big[1], key(43), 3),
+    ]);
+    const jobs = await longJobsByUuid(client(sim), [key(42), key(43)]);
+    assert.deepStrictEqual(jobs.map((j) => j.state).sort(), ["Failed", "Succeeded"]);
+    assert.match(JSON.stringify(jobs), /no space left on device/);
   });
 
   it("a re-run that asks again for the slot of a job it already leased gets that lease, not a second slot", async () => {
