@@ -10,17 +10,11 @@ import { convertVmFromForeignHypervisor, ZStackClient } from "../../provider/cli
 import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
 import { spawnPulumi } from "./harness";
 import { AMBIENT_PLUGIN, exampleProjectFiles, installPlugin, programPath } from "./plugin-programs";
+import { mutatingRoutes } from "./plugin-support";
 
 // the example's VMs: three migrated and started, one (app-02) converted only and exported
 const STARTED = ["vmware-web-01", "vmware-web-02", "vmware-app-01"];
 const ENTRIES = [...STARTED, "app-02"];
-
-/** Routes that change something in ZStack (anything but queries, logins and the simulator's own). */
-function mutatingRoutes(byRoute: Record<string, number>): string[] {
-  return Object.keys(byRoute).filter(
-    (r) => !r.startsWith("GET ") && !r.includes("/_sim/") && !/\/accounts\/(users\/)?login$/.test(r),
-  );
-}
 
 describe("e2e: examples/python-wave on the provider plugin (Python SDK from the wheel)", function () {
   this.timeout(10 * MIN);
