@@ -61,7 +61,7 @@ describe("plugin host", () => {
       (err: unknown) => err,
     );
     assert.ok(e instanceof ResourceInitError, String(e));
-    assert.match(e.message, /at the create timeout \(3600s\)/);
+    assert.match(e.message, /at the create timeout \(3600s, from customTimeouts\.create\)/);
     assert.strictEqual(e.id, (checked.inputs as { resourceUuid: string }).resourceUuid);
     assert.strictEqual(e.properties.state, "Running");
     assert.deepStrictEqual(e.properties.timeouts, { create: "24h" });
