@@ -238,14 +238,29 @@ export function tagItem(v: unknown): string | undefined {
   return undefined;
 }
 
-/** A wait's timeout: `timeouts[key]` when set and valid, else the default duration; as text and in ms. */
+/** Between a duration and where it comes from, in a `timeouts` value a host sets (see {@link timeoutFrom}). */
+const FROM = ", from ";
+
+/**
+ * A `timeouts` value that says where its duration comes from, for the messages of a wait that ends on it:
+ * `timeoutFrom("20s", "customTimeouts.create")` is `"20s, from customTimeouts.create"`. Only a host sets such
+ * a value, after `check` (which accepts plain durations only): the plugin, for Pulumi's customTimeouts.
+ */
+export function timeoutFrom(duration: string, origin: string): string {
+  return `${duration}${FROM}${origin}`;
+}
+
+/**
+ * A wait's timeout: `timeouts[key]` when set and valid, else the default duration; as text (with where it
+ * comes from, when {@link timeoutFrom} made it) and in ms.
+ */
 export function timeoutOf(
   timeouts: unknown,
   key: string,
   defaults: Readonly<Record<string, string>>,
 ): { text: string; ms: number } {
   const v = (timeouts as Record<string, unknown> | undefined)?.[key];
-  const ms = typeof v === "string" ? parseDuration(v) : undefined;
+  const ms = typeof v === "string" ? parseDuration(v.split(FROM)[0]) : undefined;
   if (typeof v === "string" && ms !== undefined && ms > 0) return { text: v, ms };
   const text = defaults[key];
   return { text, ms: parseDuration(text) ?? 0 };

@@ -8,19 +8,14 @@ import { createHash } from "crypto";
 import { maxConcurrency, SEED_CREDENTIALS, SEED_UUIDS as U } from "../../simulator";
 import { convertVmFromForeignHypervisor, ZStackClient } from "../../provider/client";
 import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
-import { spawnPulumi } from "./harness";
+import { findPlainText, spawnPulumi } from "./harness";
 import { AMBIENT_PLUGIN, exampleProjectFiles, installPlugin, programPath } from "./plugin-programs";
+import { mutatingRoutes } from "./plugin-support";
 
 // the example's VMs: three migrated and started, one (app-02) converted only and exported
 const STARTED = ["vmware-web-01", "vmware-web-02", "vmware-app-01"];
 const ENTRIES = [...STARTED, "app-02"];
-
-/** Routes that change something in ZStack (anything but queries, logins and the simulator's own). */
-function mutatingRoutes(byRoute: Record<string, number>): string[] {
-  return Object.keys(byRoute).filter(
-    (r) => !r.startsWith("GET ") && !r.includes("/_sim/") && !/\/accounts\/(users\/)?login$/.test(r),
-  );
-}
+const PASSWORD = "plugin-python-S3cret!";
 
 describe("e2e: examples/python-wave on the provider plugin (Python SDK from the wheel)", function () {
   this.timeout(10 * MIN);
@@ -32,6 +27,7 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
     simulator: { speed: 300, jobDurations: { v2vMs: 10 * MIN, ovaMs: 5 * MIN } },
     logStderr: true,
     env: () => ({ PATH: programPath("python") }),
+    password: PASSWORD,
   });
   before(() => installPlugin(fx.h));
 
@@ -48,6 +44,24 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
     assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), []);
     assert.deepStrictEqual(fx.sim.world.list("longJobs"), []);
     await fx.h.workspace.removeConfig("python-wave", "zstack-python-wave:storagePath");
+  });
+
+  it("a bad entry of the plan (an unknown source VM) fails the preview, naming the entry's migration and the field; nothing sent", async () => {
+    await fx.h.setConfig({ "zstack-python-wave:sources": ["vmware-web-01", "vmware-nope"] });
+    fx.sim.stats.reset();
+    try {
+      await assert.rejects(fx.h.stack.preview(fx.opts()), (e: Error) => {
+        assert.match(
+          `${e.message}\n${fx.log}`,
+          /V2vMigration resource 'wave1-vmware-nope': property sourceVmName value \{vmware-nope\} has a problem: sourceVmName: no VmInstance with name="vmware-nope" and hypervisorType=ESX exists in ZStack/,
+        );
+        return true;
+      });
+    } finally {
+      await fx.h.workspace.removeConfig("python-wave", "zstack-python-wave:sources");
+    }
+    assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), []);
+    assert.deepStrictEqual(fx.sim.world.list("longJobs"), []);
   });
 
   it("preview plans the conversion host, the plan's migrations and the OVA package, sending nothing", async () => {
@@ -109,10 +123,18 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
     await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
   });
 
+  it("the credentials are in the state as secrets only: never in plain text in `pulumi stack export` or the backend", async () => {
+    // the password is in the state (the provider's configuration), so the search below can find it
+    assert.notDeepStrictEqual(findPlainText(await fx.h.exportDeployment({ showSecrets: true }), { PASSWORD }), []);
+    assert.deepStrictEqual(findPlainText(await fx.h.exportDeployment(), { PASSWORD }), []);
+    assert.deepStrictEqual(findPlainText(await fx.h.backendFiles(), { PASSWORD }), []);
+    assert.ok(!fx.log.includes(PASSWORD), "the password is in the engine's output");
+  });
+
   it("pulumi import adopts a migration started outside Pulumi, sending nothing", async () => {
     const c = new ZStackClient({
       endpoint: fx.sim.url,
-      auth: { kind: "account", accountName: SEED_CREDENTIALS.accountName, password: SEED_CREDENTIALS.password },
+      auth: { kind: "account", accountName: SEED_CREDENTIALS.accountName, password: PASSWORD },
     });
     const job = await convertVmFromForeignHypervisor(c, {
       params: {

@@ -24,6 +24,7 @@ import { cancelRun, onRunCancelled } from "../../core/cancellation";
 import { ProviderContext, ProviderDeps } from "../../core/context";
 import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME, RecordedFailure } from "../../core/lifecycle";
 import type { ResourceLogic } from "../../core/resource";
+import { timeoutFrom } from "../../core/validation";
 import { withoutUndefined } from "../../core/values";
 import type { LookupKind } from "../../client";
 import { LOOKUP_FUNCTIONS, LookupFailure, LookupFunctionName, lookupAll, lookupOne } from "../../lookups/lookups";
@@ -173,18 +174,27 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     );
   }
 
-  /** The inputs with the operation's customTimeouts (when set) as the wait of `timeouts`. */
-  private withCustomTimeout(spec: PluginResource, inputs: Props, wait: "create" | "delete"): Props {
+  /**
+   * The inputs with the operation's customTimeouts (when set) as the wait of `timeouts`, marked as coming
+   * from `customTimeouts.<operation>` so that a wait ending on it says so.
+   */
+  private withCustomTimeout(
+    spec: PluginResource,
+    inputs: Props,
+    wait: "create" | "delete",
+    operation: "create" | "update" | "delete",
+  ): Props {
     const seconds = currentRequest()?.timeoutSeconds ?? 0;
     if (!(seconds > 0) || !spec.inputs.names.includes("timeouts")) return inputs;
     const given = (inputs.timeouts ?? {}) as Props;
-    return { ...inputs, timeouts: { ...given, [wait]: `${Math.ceil(seconds)}s` } };
+    const timeout = timeoutFrom(`${Math.ceil(seconds)}s`, `customTimeouts.${operation}`);
+    return { ...inputs, timeouts: { ...given, [wait]: timeout } };
   }
 
   async create(urn: string, news: Props): Promise<pulumiProvider.CreateResult> {
     const { spec, logic } = this.resource(urn);
     const inputs = unwrapSecrets(news) as Props;
-    const run = logic.create(this.withCustomTimeout(spec, inputs, "create"));
+    const run = logic.create(this.withCustomTimeout(spec, inputs, "create", "create"));
     const id = (inputs.adoptUuid ?? inputs.resourceUuid) as string | undefined;
     const r = (await this.unlessCancelled(spec, logic, run, id, inputs)) as { id: string; outs: Props };
     return { id: r.id, outs: this.out(spec, { ...r.outs, timeouts: inputs.timeouts }) };
@@ -204,14 +214,14 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
   async update(id: string, urn: string, olds: Props, news: Props): Promise<pulumiProvider.UpdateResult> {
     const { spec, logic } = this.resource(urn);
     const inputs = unwrapSecrets(news) as Props;
-    const run = logic.update(id, unwrapSecrets(olds), this.withCustomTimeout(spec, inputs, "create"));
+    const run = logic.update(id, unwrapSecrets(olds), this.withCustomTimeout(spec, inputs, "create", "update"));
     const r = (await this.unlessCancelled(spec, logic, run, id, inputs)) as { outs: Props };
     return { outs: this.out(spec, { ...r.outs, timeouts: inputs.timeouts }) };
   }
 
   async delete(id: string, urn: string, props: Props): Promise<void> {
     const { spec, logic } = this.resource(urn);
-    await logic.delete(id, this.withCustomTimeout(spec, unwrapSecrets(props) as Props, "delete"));
+    await logic.delete(id, this.withCustomTimeout(spec, unwrapSecrets(props) as Props, "delete", "delete"));
   }
 
   /**

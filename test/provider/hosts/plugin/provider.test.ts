@@ -8,6 +8,7 @@ import { PLUGIN_RESOURCES } from "../../../../provider/hosts/plugin/resources";
 import { SIG_KEY, markSecrets, unwrapSecrets, withRequest } from "../../../../provider/hosts/plugin/server";
 import { importedInputs } from "../../../../provider/hosts/plugin/provider";
 import { resetRunCancellation } from "../../../../provider/core/cancellation";
+import { timeoutFrom, timeoutOf } from "../../../../provider/core/validation";
 import { Sim, newSim, virtualClock } from "../../helpers";
 
 const HOUR = 3_600_000;
@@ -61,7 +62,7 @@ describe("plugin host", () => {
       (err: unknown) => err,
     );
     assert.ok(e instanceof ResourceInitError, String(e));
-    assert.match(e.message, /at the create timeout \(3600s\)/);
+    assert.match(e.message, /at the create timeout \(3600s, from customTimeouts\.create\)/);
     assert.strictEqual(e.id, (checked.inputs as { resourceUuid: string }).resourceUuid);
     assert.strictEqual(e.properties.state, "Running");
     assert.deepStrictEqual(e.properties.timeouts, { create: "24h" });
@@ -76,6 +77,21 @@ describe("plugin host", () => {
     );
     assert.strictEqual(r.outs?.state, "Succeeded");
     assert.deepStrictEqual(r.outs?.timeouts, { create: "24h" });
+  });
+
+  it("a timeout from customTimeouts is the plugin's own: its duration is the wait's, and a program cannot write one", async () => {
+    const fromCustom = timeoutFrom("10s", "customTimeouts.create");
+    assert.deepStrictEqual(timeoutOf({ create: fromCustom }, "create", { create: "6h" }), {
+      text: "10s, from customTimeouts.create",
+      ms: 10_000,
+    });
+    const checked = await withRequest({ urn: urn("x"), timeoutSeconds: 0 }, () =>
+      plugin.check(urn("x"), {}, { ...migration("x"), timeouts: { create: fromCustom } }),
+    );
+    assert.deepStrictEqual(
+      (checked.failures ?? []).map((f) => f.property),
+      ["timeouts"],
+    );
   });
 
   it("secrets: unwrapped for the logic, the table's secrets wrapped on the way out", () => {
