@@ -104,9 +104,11 @@ export function capacityPreflight(
     source: VmInstanceInventory;
     storage?: PrimaryStorageInventory;
     conversionHosts?: V2VConversionHostInventory[];
+    /** per conversion host: what the conversions running there now (other runs') hold of its cache, given back when they end */
+    heldOn?: Map<string, { count: number; bytes: number }>;
   },
 ): void {
-  const { source, storage, conversionHosts } = found;
+  const { source, storage, conversionHosts, heldOn } = found;
   const pool = Array.isArray(inputs.conversionHostUuids) ? (inputs.conversionHostUuids as string[]) : undefined;
   ledger.add(inputs.resourceUuid as string, {
     bytes: sourceDiskBytes(source, inputs.volumeFilters),
@@ -127,10 +129,16 @@ export function capacityPreflight(
   for (const conversionHost of conversionHosts ?? []) {
     if (!conversionHost.uuid || typeof conversionHost.availableSize !== "number") continue;
     const need = ledger.atOnceOnHost(conversionHost.uuid, limit);
-    if (need.bytes > conversionHost.availableSize) {
+    // conversions running there now give their share back before this run's can all run at once
+    const held = heldOn?.get(conversionHost.uuid) ?? { count: 0, bytes: 0 };
+    if (need.bytes > conversionHost.availableSize + held.bytes) {
+      const running =
+        held.count > 0
+          ? `, and ${held.count === 1 ? "the conversion running on it now holds" : `the ${held.count} conversions running on it now hold`} ${formatBytes(held.bytes)} more`
+          : "";
       v.fail(
         pool ? "conversionHostUuids" : "conversionHostUuid",
-        `V2V conversion host ${conversionHost.name ?? ""} [uuid:${conversionHost.uuid}]: the ${need.count} largest ${plural(need.count)} this run may convert on it at once (maxInFlight ${limit}) need ${formatBytes(need.bytes)}; ZStack reports ${formatBytes(conversionHost.availableSize)} available (availableSize)`,
+        `V2V conversion host ${conversionHost.name ?? ""} [uuid:${conversionHost.uuid}]: the ${need.count} largest ${plural(need.count)} this run may convert on it at once (maxInFlight ${limit}) need ${formatBytes(need.bytes)}; ZStack reports ${formatBytes(conversionHost.availableSize)} available (availableSize)${running}`,
       );
     }
   }

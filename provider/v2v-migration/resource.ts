@@ -70,6 +70,7 @@ import {
 } from "./earlier-migrations";
 import { isFinal, longJobFailureReason, migratedVmUuid } from "./long-job";
 import { CapacityLedger, capacityPreflight } from "./preflight";
+import { cacheHeldOn } from "./slot-leases";
 import { checkReferences } from "./references";
 import { remigrationError } from "./remigration-guard";
 import { needsSource, recordedSource, resolveSource, withSourceDefaults } from "./source";
@@ -138,7 +139,12 @@ export class V2vMigrationResource implements ResourceLogic<V2vMigrationInputs, V
     if (earlier) return v.fail(typeof inputs.sourceVmName === "string" ? "sourceVmName" : "url", earlier);
     if (existing.some((j) => j.uuid === resourceUuid)) return;
     const ledger = this.ctx.runState("capacity-ledger", () => new CapacityLedger());
-    capacityPreflight(v, ledger, inputs, this.limitOf(inputs), { ...found, source });
+    // what conversions running there now (of other runs) hold of each host's cache: given back before ours run
+    const heldOn = new Map<string, { count: number; bytes: number }>();
+    for (const h of found.conversionHosts ?? [])
+      if (h.uuid)
+        heldOn.set(h.uuid, await cache.get(`v2v-cache-held/${h.uuid}`, () => cacheHeldOn(c, h.uuid!, existing)));
+    capacityPreflight(v, ledger, inputs, this.limitOf(inputs), { ...found, source, heldOn });
   }
 
   /**

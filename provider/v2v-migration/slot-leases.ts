@@ -101,6 +101,35 @@ export function parseLease(tag: TagInventory): Lease | undefined {
   }
 }
 
+/**
+ * Bytes of a conversion host's cache that the conversions running there hold now, as their leases
+ * record them (`jobs`: ZStack's V2V jobs; a lease whose job is not unfinished holds nothing): what
+ * ZStack's `availableSize` lacks until they end.
+ */
+export async function cacheHeldOn(
+  client: ZStackClient,
+  conversionHostUuid: string,
+  jobs: readonly LongJobInventory[],
+): Promise<{ count: number; bytes: number }> {
+  const holding = new Set(
+    jobs
+      .filter((j) => j.uuid && j.state && HOLDING_STATES.includes(j.state))
+      .filter((j) => conversionHostOfJob(j) === conversionHostUuid)
+      .map((j) => j.uuid),
+  );
+  let count = 0;
+  let bytes = 0;
+  if (holding.size === 0) return { count, bytes }; // nothing runs there: no listing
+  for (const t of await tagsNamed(client, leaseTagName(conversionHostUuid))) {
+    const l = parseLease(t);
+    if (l?.bytes && holding.has(l.job)) {
+      count++;
+      bytes += l.bytes;
+    }
+  }
+  return { count, bytes };
+}
+
 /** A host's slot leases in one ZStack, as one process sees them. */
 export class SlotLeases {
   /** lease uuid → when this process first saw that its job does not exist in ZStack */

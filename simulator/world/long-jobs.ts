@@ -199,10 +199,7 @@ function releaseCache(w: SimWorld, rt: LongJobRuntime | undefined): void {
   if (!rt || !held) return;
   rt.cacheHeld = undefined;
   const host = w.tables.conversionHosts.get(held.conversionHostUuid);
-  if (host && typeof host.availableSize === "number") {
-    const total = typeof host.totalSize === "number" ? host.totalSize : Infinity;
-    host.availableSize = Math.min(total, host.availableSize + held.bytes);
-  }
+  if (host && typeof host.availableSize === "number") host.availableSize += held.bytes;
 }
 
 /** Bytes of a conversion host's cache that unfinished conversions hold (what CleanV2VConversionCache cannot free). */

@@ -15,41 +15,46 @@ const defaults = {
   l3NetworkUuids: [U.l3Private],
   platform: "Linux",
 };
-const vmsOf = (prefix: string) => Array.from({ length: 8 }, (_, i) => `${prefix}-${String(i + 1).padStart(2, "0")}`);
-const planOf = (prefix: string) => ({
+const vmsOf = (prefix: string, n = 8) =>
+  Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(2, "0")}`);
+const planOf = (prefix: string, n = 8) => ({
   name: `wave-${prefix}`,
   maxInFlight: 3,
   defaults,
-  vms: vmsOf(prefix).map((source) => ({ source })),
+  vms: vmsOf(prefix, n).map((source) => ({ source })),
 });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Three stacks of one installed project against one simulator: the fixture's, and two more. */
-function threeStacks(prefix: string, v2vMs: number) {
+/** Three stacks of one installed project against one simulator: the fixture's, and two more; each a plan of VMs of `sizes`. */
+function threeStacks(prefix: string, v2vMs: number, sizes: number[] = Array(8).fill(50 * GiB)) {
+  const n = sizes.length;
   const fx = e2eFixture({
     stack: `${prefix}-a`,
     project: fixtureProgram("plan-program"),
     simulator: { speed: 300, jobDurations: { v2vMs } },
-    config: () => ({ "e2e:plan": planOf(`${prefix}a`) }),
+    config: () => ({ "e2e:plan": planOf(`${prefix}a`, n) }),
     logScope: "describe",
   });
   const stacks: Record<string, E2EStack> = {};
   before(async () => {
-    for (const s of STACKS) fx.sim.addVmwareVms({ count: 8, prefix: `${prefix}${s}`, diskBytes: 50 * GiB });
+    for (const s of STACKS)
+      sizes.forEach((diskBytes, i) =>
+        fx.sim.addVmwareVms({ count: 1, start: i + 1, prefix: `${prefix}${s}`, diskBytes }),
+      );
     stacks.a = fx.h;
     for (const s of ["b", "c"]) {
       stacks[s] = await withStack(fx.project.dir, `${prefix}-${s}`, {
         "zstack:endpoint": fx.sim.url,
         "zstack:accountName": SEED_CREDENTIALS.accountName,
         "zstack:password": { value: SEED_CREDENTIALS.password, secret: true },
-        "e2e:plan": planOf(`${prefix}${s}`),
+        "e2e:plan": planOf(`${prefix}${s}`, n),
       });
     }
   });
   after(async () => {
     for (const s of ["b", "c"]) await stacks[s]?.dispose();
   });
-  const allVms = () => STACKS.flatMap((s) => vmsOf(`${prefix}${s}`));
+  const allVms = () => STACKS.flatMap((s) => vmsOf(`${prefix}${s}`, n));
   return { fx, stacks, allVms };
 }
 
@@ -139,5 +144,30 @@ describe("e2e: three stacks' waves, one `up` SIGKILLed midway and re-run", funct
       const states = (await stacks[s].resources(V2V)).map((r) => r.outputs.state);
       assert.deepStrictEqual(states, Array(8).fill("Succeeded"), `stack ${s}`);
     }
+  });
+});
+
+describe("e2e: three stacks' waves whose conversions each fit in the conversion host's cache, but not together", function () {
+  this.timeout(20 * MIN);
+  // each stack converts 60 + 30 GiB at once, which fits in 100 GiB; together they would need 270
+  const { fx, stacks, allVms } = threeStacks("c", 10 * MIN, [60 * GiB, 30 * GiB]);
+
+  it("take turns in the cache: every conversion Succeeds (none runs out of cache), once, and the cache is given back", async () => {
+    fx.sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
+    const up = (s: string) => stacks[s].stack.up({ onOutput: fx.onOutput });
+    const a = up("a");
+    await pause(1_000);
+    const b = up("b");
+    await pause(1_000);
+    const c = up("c");
+    const results = await Promise.all([a, b, c]);
+    for (const r of results) assert.strictEqual(r.summary.result, "succeeded");
+
+    for (const vm of allVms()) assert.strictEqual(jobsFor(fx.sim, vm).length, 1, `${vm}: one long job`);
+    const failed = fx.sim.world.list("longJobs").filter((j) => j.state !== "Succeeded");
+    assert.deepStrictEqual(failed, [], "a conversion ran out of the host's cache");
+    assert.strictEqual(fx.sim.world.get("conversionHosts", U.convHost)!.availableSize, 100 * GiB);
+    // the stacks waited for room in the cache, which they saw in ZStack
+    assert.match(fx.log, /queued: .*wait for room in the host's cache \(\d+\.\d+ GiB available/);
   });
 });

@@ -83,6 +83,26 @@ describe("capacity preflight (check against ZStack)", () => {
     );
   });
 
+  it("counts what another run's conversions running on the host hold of its cache as coming back (they end before ours all run)", async () => {
+    sim.addVmwareVms({ count: 1, prefix: "other", diskBytes: 60 * GiB });
+    sim.addVmwareVms({ count: 2, prefix: "mine", diskBytes: 45 * GiB });
+    sim.addVmwareVms({ count: 1, prefix: "huge", diskBytes: 120 * GiB });
+    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
+    // another stack's run: its 60 GiB conversion runs (leased, with its size), unwatched
+    const other = (await v2vHarness(sim)).provider;
+    const checked = await other.check({}, byName("other-01", { waitForCompletion: false }));
+    await other.create(checked.inputs as never);
+    assert.strictEqual(sim.world.get("conversionHosts", U.convHost)!.availableSize, 40 * GiB);
+    // this run: 90 GiB at once fits in the 40 GiB available plus the 60 GiB the running conversion gives back
+    const mine = (await v2vHarness(sim)).provider;
+    for (const s of ["mine-01", "mine-02"]) assert.deepStrictEqual((await mine.check({}, byName(s))).failures, [], s);
+    const r = await mine.check({}, byName("huge-01"));
+    assert.match(
+      r.failures.map((f) => `${f.property}: ${f.reason}`).join("\n"),
+      /conversionHostUuid: .*need 210\.00 GiB; ZStack reports 40\.00 GiB available \(availableSize\), and the conversion running on it now holds 60\.00 GiB more/,
+    );
+  });
+
   it("the default limit (zstack:maxConcurrentMigrations) sizes the set that runs at once", async () => {
     sim.addVmwareVms({ count: 2, prefix: "big", diskBytes: 2 * TiB });
     sim.world.update("conversionHosts", U.convHost, { availableSize: 3 * TiB });
