@@ -32,6 +32,18 @@ export function languageHostBin(host: "yaml" | "python" | "go" = "yaml"): string
  * project's `.plugin-bin`, which runs the tarball's bin with this Node.js) and the YAML language host.
  */
 export function pluginEnv(project: ConsumerProject): Record<string, string> {
+  return {
+    PATH: [pluginLauncherDir(project), languageHostBin("yaml"), path.dirname(process.execPath), process.env.PATH].join(
+      path.delimiter,
+    ),
+  };
+}
+
+/**
+ * The directory of a `pulumi-resource-zstack` launcher that runs the project's installed package (its
+ * `bin`) with this Node.js: put first on PATH, the engine starts the plugin from it.
+ */
+export function pluginLauncherDir(project: ConsumerProject): string {
   const bin = path.join(project.dir, ".plugin-bin");
   fs.mkdirSync(bin, { recursive: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(project.packageDir!, "package.json"), "utf8")) as {
@@ -41,7 +53,5 @@ export function pluginEnv(project: ConsumerProject): Record<string, string> {
   fs.writeFileSync(path.join(bin, "pulumi-resource-zstack"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
     mode: 0o755,
   });
-  return {
-    PATH: [bin, languageHostBin("yaml"), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
-  };
+  return bin;
 }
