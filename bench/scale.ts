@@ -1,23 +1,26 @@
 // The scale benchmark (docs/benchmarks.md, "Scale"): one stack of 200 V2vMigrations and 200
-// OvaPackages on the real Pulumi engine against an in-process simulator, next to a baseline stack
-// of 400 trivial dynamic resources (the engine's own cost), measured in the same run. It prints, per phase (up, refresh,
-// destroy): wall time of both stacks, requests sent to ZStack per resource (and the biggest
-// routes), the peak memory of the dynamic-provider process(es), bytes of state per resource, and
-// the goal line: our wall time minus the job time itself against 1.5 × the baseline's.
+// OvaPackages on the real Pulumi engine against an in-process simulator, on each provider host — the
+// dynamic host (the TypeScript SDK's dynamic resources) and the provider plugin (`pulumi-resource-zstack`,
+// the same Node.js program declaring `zstack:index:*` custom resources) — next to a baseline stack of 400
+// trivial dynamic resources (the engine's own cost), all measured in the same run. It prints, per phase
+// (up, refresh, destroy) and host: wall time, requests sent to ZStack per resource (and the biggest
+// routes), the peak memory of the provider process(es), bytes of state per resource, the plugin's
+// figures against the dynamic host's, and the goal line: our wall time minus the job time itself
+// against 1.5 × the baseline's.
 //
 //   npm run bench scale
-//   npx ts-node --transpile-only bench/scale.ts [--count 200] [--parallel 400] [--speed 180] [--job-minutes 30] [--no-padded] [--diagnose] [--short]
+//   npx ts-node --transpile-only bench/scale.ts [--count 200] [--parallel 400] [--speed 180] [--job-minutes 30] [--hosts dynamic,plugin] [--no-padded] [--diagnose] [--short]
 //
-// Short mode (--short, PZM_BENCH_SHORT=1): 3 + 3 resources (a baseline of 6), every job 1 simulated minute.
+// Short mode (--short, PZM_BENCH_SHORT=1): 3 + 3 resources (a baseline of 6) on each host, every job 1 simulated minute.
 //
-// A third stack separates the engine's cost from ours: the baseline's trivial resources padded to
-// our state size. The engine writes the whole state file twice per step (file backend), so its
-// cost grows with bytes of state; "what remains ours" is our wall time minus that stack's.
+// A further stack separates the engine's cost from ours: the baseline's trivial resources padded to
+// the dynamic host's state size. The engine writes the whole state file twice per step (file backend),
+// so its cost grows with bytes of state; "what remains ours" is our wall time minus that stack's.
 //
 // --parallel 0 leaves the CLI's default (4 × CPUs = 8 here: 50 waves of jobs for 400 resources).
 // Environment (for `npm run bench`): PZM_BENCH_SCALE_COUNT, PZM_BENCH_PARALLEL, PZM_BENCH_SPEED,
-// PZM_BENCH_JOB_MINUTES, PZM_BENCH_DEADLINE_S (whole benchmark, default 600 s), PZM_BENCH_PADDED=0,
-// PZM_BENCH_DIAGNOSE=1.
+// PZM_BENCH_JOB_MINUTES, PZM_BENCH_HOSTS (default dynamic,plugin), PZM_BENCH_DEADLINE_S (whole
+// benchmark, default 600 s + 300 s per extra host), PZM_BENCH_PADDED=0, PZM_BENCH_DIAGNOSE=1.
 //
 // Needs the Pulumi CLI (scripts/setup-pulumi.sh; `source scripts/env.sh && pzm_ensure_pulumi`).
 import * as crypto from "crypto";
@@ -27,15 +30,22 @@ import * as path from "path";
 import { startSimulator, SEED_CREDENTIALS, SEED_UUIDS as U, ZStackSimulator, Row } from "../simulator";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { createConsumerProject, E2EStack, makeTempDir, removeDir, withStack } from "../test/e2e/harness";
+import { pluginLauncherDir } from "../test/e2e/plugin-support";
 import { benchEngineBaseline, EngineBaseline } from "./engine-baseline";
 import { exportedOvaSize } from "../simulator/assumptions";
 import { ovaMd5 } from "../simulator/http/download";
 import { vmVolumeBytes } from "../simulator/world/vm-factory";
 import { byMode } from "./mode";
-import { releasedMark } from "./providers";
+import { REPO_ROOT, releasedMark } from "./providers";
 
-const V2V = "pulumi-nodejs:dynamic/zstack:V2vMigration";
-const OVA = "pulumi-nodejs:dynamic/zstack:OvaPackage";
+/** The provider hosts the stack runs on, in the order measured: the dynamic host, the provider plugin. */
+export const HOSTS = ["dynamic", "plugin"] as const;
+export type Host = (typeof HOSTS)[number];
+/** Our resources' types in the state, by host. */
+const TYPES: Record<Host, { v2v: string; ova: string }> = {
+  dynamic: { v2v: "pulumi-nodejs:dynamic/zstack:V2vMigration", ova: "pulumi-nodejs:dynamic/zstack:OvaPackage" },
+  plugin: { v2v: "zstack:index:V2vMigration", ova: "zstack:index:OvaPackage" },
+};
 const GiB = 1024 ** 3;
 const TiB = 1024 ** 4;
 const PHASES = ["up", "refresh", "destroy"] as const;
@@ -53,7 +63,9 @@ export interface ScaleOptions {
   speed?: number;
   /** Simulated duration of every V2V conversion and every OVA export (default 30 minutes; short mode 1). */
   jobMinutes?: number;
-  /** Real seconds the whole benchmark may take before it is aborted as a failure (default 600). */
+  /** The provider hosts to measure, each on a stack of its own (default both: dynamic, then plugin). */
+  hosts?: Host[];
+  /** Real seconds the whole benchmark may take before it is aborted as a failure (default 600, +300 per extra host). */
   deadlineSeconds?: number;
   /** Print the report (default true). */
   print?: boolean;
@@ -127,6 +139,16 @@ function summarizeTimeline(t0: number, starts: Map<string, number>, ends: Map<st
   };
 }
 
+/** The scale stack's figures on one host. */
+export interface HostFigures {
+  phases: Record<Phase, PhaseFigures>;
+  stateBytesPerResource: number;
+  /** our wall time minus the job time (up only), per phase */
+  overhead: Record<Phase, number>;
+  /** overhead within 1.5 x the baseline's */
+  pass: Record<Phase, boolean>;
+}
+
 export interface ScaleResult {
   count: number;
   resources: number;
@@ -135,26 +157,55 @@ export interface ScaleResult {
   jobMinutes: number;
   /** real seconds one job lasts (every job lasts the same) */
   jobSeconds: number;
-  ours: Record<Phase, PhaseFigures>;
-  ourStateBytesPerResource: number;
+  /** the hosts measured */
+  hosts: Partial<Record<Host, HostFigures>>;
   baseline: EngineBaseline;
   /** peak RSS of the baseline's dynamic-provider process and CPU by kind of process, over its whole run */
   baselineProcesses: ProcessFigures;
-  /** our wall time minus the job time (up only), per phase */
-  overhead: Record<Phase, number>;
-  pass: Record<Phase, boolean>;
   loadAverage: number[];
-  /** unless `padded: false`: the baseline padded to our state size */
-  padded?: EngineBaseline;
+  /** unless `padded: false`: the baseline padded to the state size of `host` (the dynamic host's when it ran) */
+  padded?: EngineBaseline & { host: Host };
 }
 
 // ---------------------------------------------------------------------------------------------
-// The consumer program: resources from config, the package installed from the packed tarball
+// The consumer program: resources from config, the package installed from the packed tarball.
+// One program for both hosts; only how `V2vMigration` and `OvaPackage` are declared differs:
+// - dynamic: the package's TypeScript SDK (dynamic resources served by Pulumi's dynamic-provider host);
+// - plugin: `pulumi.CustomResource`s of the plugin's type tokens (`zstack:index:V2vMigration`), declaring
+//   every output of the plugin's schema as a generated SDK does, served by `pulumi-resource-zstack`.
 // ---------------------------------------------------------------------------------------------
 
-const PROGRAM = `"use strict";
+/** The plugin's schema (generated by `npm run schema`): the output names its SDKs declare. */
+function pluginOutputNames(resource: string): string[] {
+  const file = path.join(REPO_ROOT, "provider", "hosts", "plugin", "zstack-schema.json");
+  const schema = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    resources: Record<string, { properties: Record<string, unknown>; inputProperties: Record<string, unknown> }>;
+  };
+  const r = schema.resources[`zstack:index:${resource}`];
+  if (!r) throw new Error(`${file} has no zstack:index:${resource}`);
+  return Object.keys(r.properties).filter((k) => !(k in r.inputProperties));
+}
+
+const DECLARE: Record<Host, () => string> = {
+  dynamic: () => `const { V2vMigration, OvaPackage } = require("pulumi-zstack-migration");`,
+  plugin:
+    () => `const OUTPUTS = ${JSON.stringify({ V2vMigration: pluginOutputNames("V2vMigration"), OvaPackage: pluginOutputNames("OvaPackage") })};
+const pluginResource = (type) =>
+  class extends pulumi.CustomResource {
+    constructor(name, args, opts) {
+      const props = {};
+      for (const k of OUTPUTS[type]) props[k] = undefined;
+      super("zstack:index:" + type, name, { ...props, ...args }, opts);
+    }
+  };
+const V2vMigration = pluginResource("V2vMigration");
+const OvaPackage = pluginResource("OvaPackage");`,
+};
+
+function programFor(host: Host): string {
+  return `"use strict";
 const pulumi = require("@pulumi/pulumi");
-const { V2vMigration, OvaPackage } = require("pulumi-zstack-migration");
+${DECLARE[host]()}
 
 const config = new pulumi.Config("bench");
 const target = config.requireObject("target"); // {conversionHostUuid, primaryStorageUuid, l3NetworkUuids, backupStorageUuid}
@@ -187,6 +238,7 @@ stoppedVms.forEach((vmUuid, i) => {
 });
 module.exports = { migrations: sources.length, packages: stoppedVms.length };
 `;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The simulator's world: one stopped VM per package (one package per VM is a ZStack rule) and one
@@ -267,7 +319,8 @@ function prewarmOvaMd5(sim: ZStackSimulator, stoppedVms: string[]): { seconds: n
 // Peak memory of the dynamic-provider processes, CPU time by kind of process (our descendants only)
 // ---------------------------------------------------------------------------------------------
 
-const PROVIDER_MARK = "@pulumi/pulumi/cmd/dynamic-provider";
+/** What the command line of a provider process contains: Pulumi's dynamic-provider host, or our plugin's launcher. */
+const PROVIDER_MARKS = ["@pulumi/pulumi/cmd/dynamic-provider", "provider/hosts/plugin/main.js"];
 const CLOCK_TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 
 function readText(p: string): string | undefined {
@@ -335,7 +388,7 @@ type ProcKind = "engine" | "language host" | "program" | "provider" | "other";
 
 function kindOf(cmdline: string): ProcKind {
   const argv = cmdline.split("\0");
-  if (cmdline.includes(PROVIDER_MARK)) return "provider";
+  if (PROVIDER_MARKS.some((m) => cmdline.includes(m))) return "provider";
   if (path.basename(argv[0]) === "pulumi") return "engine";
   if (path.basename(argv[0]) === "pulumi-language-nodejs") return "language host";
   if (cmdline.includes("@pulumi/pulumi/cmd/run")) return "program";
@@ -471,14 +524,16 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
   const jobMinutes = opts.jobMinutes ?? byMode({ full: 30, short: 1 });
   const jobMs = jobMinutes * 60_000;
   const jobSeconds = jobMs / speed / 1000;
+  const hosts = opts.hosts ?? [...HOSTS];
   const print = opts.print ?? true;
-  const deadline = Date.now() + (opts.deadlineSeconds ?? 600) * 1000;
+  const deadline = Date.now() + (opts.deadlineSeconds ?? 600 + 300 * (hosts.length - 1)) * 1000;
   const remaining = () => deadline - Date.now();
   const say = (s: string) => print && console.log(s);
 
   say(
     `scale benchmark: ${count} V2vMigrations + ${count} OvaPackages, every job ${jobMinutes} simulated minutes at ` +
-      `speed ${speed} = ${jobSeconds.toFixed(1)} s real; --parallel ${parallel || "(CLI default)"}; baseline ${resources} trivial dynamic resources`,
+      `speed ${speed} = ${jobSeconds.toFixed(1)} s real; --parallel ${parallel || "(CLI default)"}; ` +
+      `hosts ${hosts.join(", ")}; baseline ${resources} trivial dynamic resources`,
   );
 
   // The baseline first: the engine's own cost on this machine, now.
@@ -497,6 +552,76 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
   const baselineProcesses = baseSampler.stop();
   if (baseline.n !== resources) throw new Error(`baseline ran ${baseline.n} resources, expected ${resources}`);
 
+  const ran: Partial<Record<Host, HostFigures>> = {};
+  for (const host of hosts) {
+    const figures = await runOurStack(host, {
+      count,
+      parallel,
+      speed,
+      jobMs,
+      print,
+      diagnose: !!opts.diagnose,
+      remaining,
+    });
+    const overhead: Record<Phase, number> = {
+      up: figures.phases.up.wall - jobSeconds,
+      refresh: figures.phases.refresh.wall,
+      destroy: figures.phases.destroy.wall,
+    };
+    const pass = {} as Record<Phase, boolean>;
+    for (const p of PHASES) pass[p] = overhead[p] <= 1.5 * baseline[p];
+    ran[host] = { ...figures, overhead, pass };
+  }
+  const result: ScaleResult = {
+    count,
+    resources,
+    parallel,
+    speed,
+    jobMinutes,
+    jobSeconds,
+    hosts: ran,
+    baseline,
+    baselineProcesses,
+    loadAverage: os.loadavg(),
+  };
+  const padTo = (ran.dynamic ?? ran.plugin)!;
+  if (opts.padded ?? true) {
+    // the padding string is stored twice (inputs and outputs)
+    const pad = Math.max(0, Math.round((padTo.stateBytesPerResource - baseline.stateBytesPerResource) / 2));
+    const padded = await benchEngineBaseline(resources, {
+      ...(parallel ? { parallel } : {}),
+      print: false,
+      pad,
+      guard: (what, run) => timeoutAfter(run, remaining(), `the padded baseline's ${what}`, killOurDescendants),
+    });
+    result.padded = { host: ran.dynamic ? "dynamic" : "plugin", ...padded };
+  }
+  if (print) printReport(result);
+  return result;
+}
+
+interface StackRun {
+  count: number;
+  parallel: number;
+  speed: number;
+  jobMs: number;
+  print: boolean;
+  diagnose: boolean;
+  remaining: () => number;
+}
+
+/**
+ * The scale stack of one host, on a simulator of its own: up, refresh, destroy, with the checks that
+ * each did all its work; the figures of each phase and the state's bytes per resource.
+ */
+async function runOurStack(
+  host: Host,
+  { count, parallel, speed, jobMs, print, diagnose, remaining }: StackRun,
+): Promise<Omit<HostFigures, "overhead" | "pass">> {
+  const resources = 2 * count;
+  const types = TYPES[host];
+  const ours = (type: string | undefined) => type === types.v2v || type === types.ova;
+  const say = (s: string) => print && console.log(s);
   const sim = await startSimulator({
     port: 0,
     speed,
@@ -506,9 +631,8 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
     sessionTimeoutSeconds: 30 * 24 * 3600,
     quiet: true,
   });
-  const tmp = makeTempDir("bench-scale");
+  const tmp = makeTempDir(`bench-scale-${host}`);
   let h: E2EStack | undefined;
-  let result: ScaleResult;
   let log = "";
   try {
     const { sources, stoppedVms } = populateWorld(sim, count);
@@ -516,31 +640,41 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
     sim.world.update("conversionHosts", U.convHost, { availableSize: 1024 * TiB });
     const prewarm = prewarmOvaMd5(sim, stoppedVms);
     say(
-      `  (simulator: MD5 of the ${count} packages-to-be computed beforehand in ${prewarm.seconds.toFixed(1)} s, outside the measured phases)`,
+      `  (${host} host; simulator: MD5 of the ${count} packages-to-be computed beforehand in ${prewarm.seconds.toFixed(1)} s, outside the measured phases)`,
     );
     const proj = await createConsumerProject(path.join(tmp, "project"), {
-      program: PROGRAM,
+      program: programFor(host),
       projectName: "bench-scale",
     });
-    h = await withStack(proj.dir, "scale", {
-      "zstack:endpoint": sim.url,
-      "zstack:accountName": SEED_CREDENTIALS.accountName,
-      "zstack:password": { value: SEED_CREDENTIALS.password, secret: true },
-      // every job at once, as before the in-flight limit: this stack measures the provider's cost
-      // per resource next to the engine's; the limit's own figures are the plan benchmark's
-      "zstack:maxConcurrentMigrations": "1000",
-      "bench:target": {
-        conversionHostUuid: U.convHost,
-        primaryStorageUuid: U.primaryStorage,
-        l3NetworkUuids: [U.l3Private],
-        backupStorageUuid: U.bsImageStore,
+    // the plugin: the installed package's `pulumi-resource-zstack`, first on PATH, run by this Node.js
+    const env =
+      host === "plugin"
+        ? { PATH: [pluginLauncherDir(proj), path.dirname(process.execPath), process.env.PATH].join(path.delimiter) }
+        : undefined;
+    h = await withStack(
+      proj.dir,
+      `scale-${host}`,
+      {
+        "zstack:endpoint": sim.url,
+        "zstack:accountName": SEED_CREDENTIALS.accountName,
+        "zstack:password": { value: SEED_CREDENTIALS.password, secret: true },
+        // every job at once, as before the in-flight limit: this stack measures the provider's cost
+        // per resource next to the engine's; the limit's own figures are the plan benchmark's
+        "zstack:maxConcurrentMigrations": "1000",
+        "bench:target": {
+          conversionHostUuid: U.convHost,
+          primaryStorageUuid: U.primaryStorage,
+          l3NetworkUuids: [U.l3Private],
+          backupStorageUuid: U.bsImageStore,
+        },
+        "bench:sources": sources,
+        "bench:stoppedVms": stoppedVms,
+        "bench:packageUuids": prewarm.uuids,
       },
-      "bench:sources": sources,
-      "bench:stoppedVms": stoppedVms,
-      "bench:packageUuids": prewarm.uuids,
-    });
+      env ? { env } : {},
+    );
     const stack = h.stack;
-    const ours = {} as Record<Phase, PhaseFigures>;
+    const phases = {} as Record<Phase, PhaseFigures>;
     const run = async (phase: Phase, f: (o: any) => Promise<any>) => {
       const abort = new AbortController();
       sim.stats.reset();
@@ -550,9 +684,9 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
       const onEvent = (e: EngineEvent) => {
         const now = Date.now();
         const pre = e.resourcePreEvent?.metadata;
-        if (pre && (pre.type === V2V || pre.type === OVA)) starts.set(pre.urn, now);
+        if (pre && ours(pre.type)) starts.set(pre.urn, now);
         const done = e.resOutputsEvent?.metadata ?? e.resOpFailedEvent?.metadata;
-        if (done && (done.type === V2V || done.type === OVA)) ends.set(done.urn, now);
+        if (done && ours(done.type)) ends.set(done.urn, now);
       };
       const t0 = process.hrtime.bigint();
       const t0ms = Date.now();
@@ -563,10 +697,10 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
             ...(parallel ? { parallel } : {}),
             onOutput: (s: string) => (log = (log + s).slice(-200_000)),
             signal: abort.signal,
-            ...(opts.diagnose ? { onEvent } : {}),
+            ...(diagnose ? { onEvent } : {}),
           }),
           remaining(),
-          `our stack's ${phase}`,
+          `the ${host} host's ${phase}`,
           () => {
             abort.abort();
             killOurDescendants();
@@ -575,61 +709,64 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
       } catch (e) {
         sampler.stop();
         throw new Error(
-          `${phase} of the scale stack failed: ${(e as Error).message}\n--- engine output (tail) ---\n${log.slice(-8000)}`,
-          {
-            cause: e,
-          },
+          `${phase} of the scale stack (${host} host) failed: ${(e as Error).message}\n--- engine output (tail) ---\n${log.slice(-8000)}`,
+          { cause: e },
         );
       }
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const mem = sampler.stop();
       const { requests, routes } = sumZStackRoutes(sim.stats.byRoute);
-      ours[phase] = {
+      phases[phase] = {
         wall,
         requests,
         routes,
         providerPeakRss: mem.providerPeakRss,
         providerProcesses: mem.providerProcesses,
         cpu: mem.cpu,
-        timeline: opts.diagnose ? summarizeTimeline(t0ms, starts, ends) : undefined,
+        timeline: diagnose ? summarizeTimeline(t0ms, starts, ends) : undefined,
       };
       if (res?.summary?.result !== "succeeded") {
-        throw new Error(`${phase} of the scale stack ended "${res?.summary?.result}"\n${log.slice(-8000)}`);
+        throw new Error(
+          `${phase} of the scale stack (${host} host) ended "${res?.summary?.result}"\n${log.slice(-8000)}`,
+        );
       }
       return res;
     };
 
     const up = await run("up", (o) => stack.up(o));
+    // the stack and our resources (the plugin's default provider is in the state, but not in the summary)
     if (up.summary.resourceChanges?.create !== resources + 1) {
       throw new Error(
-        `up created ${JSON.stringify(up.summary.resourceChanges)}, expected ${resources} resources and the stack`,
+        `up (${host} host) created ${JSON.stringify(up.summary.resourceChanges)}, expected ${resources} resources and the stack`,
       );
     }
     const jobs = sim.world.list("longJobs", (j) => String(j.name).startsWith("v2v bench-m"));
     const packages = sim.world.list("imagePackages", (p) => String(p.name).startsWith("bench-p"));
     if (jobs.length !== count || jobs.some((j) => j.state !== "Succeeded")) {
       throw new Error(
-        `after up: ${jobs.length} bench long jobs, states ${[...new Set(jobs.map((j) => j.state))].join(",")}`,
+        `after up (${host} host): ${jobs.length} bench long jobs, states ${[...new Set(jobs.map((j) => j.state))].join(",")}`,
       );
     }
     if (packages.length !== count || packages.some((p) => p.state !== "Exported")) {
       throw new Error(
-        `after up: ${packages.length} bench packages, states ${[...new Set(packages.map((p) => p.state))].join(",")}`,
+        `after up (${host} host): ${packages.length} bench packages, states ${[...new Set(packages.map((p) => p.state))].join(",")}`,
       );
     }
     const missed = packages.filter((p) => !prewarm.uuids.includes(p.uuid)).length;
     if (missed)
       say(`  WARNING: ${missed} package uuids were not the ones given: their MD5 was computed inside the measured up`);
     const state = JSON.stringify(await h.exportDeployment());
-    const inState = (await h.resources()).filter((r) => r.type === V2V || r.type === OVA).length;
+    const inState = (await h.resources()).filter((r) => ours(r.type)).length;
     if (inState !== resources) throw new Error(`expected ${resources} of our resources in state, found ${inState}`);
-    const ourStateBytesPerResource = Math.round(Buffer.byteLength(state) / resources);
-    if (print) printStateBreakdown(JSON.parse(state));
+    const stateBytesPerResource = Math.round(Buffer.byteLength(state) / resources);
+    if (print) printStateBreakdown(JSON.parse(state), host);
 
     const refresh = await run("refresh", (o) => stack.refresh(o));
     const changed = Object.keys(refresh.summary.resourceChanges ?? {}).filter((k) => k !== "same");
     if (changed.length)
-      throw new Error(`refresh right after up changed something: ${JSON.stringify(refresh.summary.resourceChanges)}`);
+      throw new Error(
+        `refresh right after up (${host} host) changed something: ${JSON.stringify(refresh.summary.resourceChanges)}`,
+      );
 
     await run("destroy", (o) => stack.destroy(o));
     // the records of migrations whose VM is kept stay, released (never twice, even after removal)
@@ -640,55 +777,22 @@ export async function runScaleBench(opts: ScaleOptions = {}): Promise<ScaleResul
     ).length;
     const leftPackages = sim.world.list("imagePackages", (p) => String(p.name).startsWith("bench-p")).length;
     if (leftJobs || leftPackages)
-      throw new Error(`destroy left ${leftJobs} unreleased long jobs and ${leftPackages} packages in ZStack`);
-
-    const overhead: Record<Phase, number> = {
-      up: ours.up.wall - jobSeconds,
-      refresh: ours.refresh.wall,
-      destroy: ours.destroy.wall,
-    };
-    const pass = {} as Record<Phase, boolean>;
-    for (const p of PHASES) pass[p] = overhead[p] <= 1.5 * baseline[p];
-    result = {
-      count,
-      resources,
-      parallel,
-      speed,
-      jobMinutes,
-      jobSeconds,
-      ours,
-      ourStateBytesPerResource,
-      baseline,
-      baselineProcesses,
-      overhead,
-      pass,
-      loadAverage: os.loadavg(),
-    };
+      throw new Error(
+        `destroy (${host} host) left ${leftJobs} unreleased long jobs and ${leftPackages} packages in ZStack`,
+      );
+    return { phases, stateBytesPerResource };
   } finally {
     await h?.dispose().catch(() => undefined);
     await sim.stop();
     removeDir(tmp);
   }
-  if (opts.padded ?? true) {
-    // the padding string is stored twice (inputs and outputs)
-    const pad = Math.max(0, Math.round((result.ourStateBytesPerResource - baseline.stateBytesPerResource) / 2));
-    const padded = await benchEngineBaseline(resources, {
-      ...(parallel ? { parallel } : {}),
-      print: false,
-      pad,
-      guard: (what, run) => timeoutAfter(run, remaining(), `the padded baseline's ${what}`, killOurDescendants),
-    });
-    result.padded = padded;
-  }
-  if (print) printReport(result);
-  return result;
 }
 
 /** Bytes of state by property, averaged per resource of each type (where the state goes). */
-function printStateBreakdown(deployment: any): void {
+function printStateBreakdown(deployment: any, host: Host): void {
   const byType = new Map<string, { n: number; bytes: Map<string, number> }>();
   for (const r of deployment.resources ?? []) {
-    if (r.type !== V2V && r.type !== OVA) continue;
+    if (r.type !== TYPES[host].v2v && r.type !== TYPES[host].ova) continue;
     const t = byType.get(r.type) ?? { n: 0, bytes: new Map<string, number>() };
     t.n++;
     for (const [k, v] of Object.entries(r)) {
@@ -708,98 +812,130 @@ function printStateBreakdown(deployment: any): void {
       .slice(0, 8)
       .map(([k, b]) => `${k} ${Math.round(b / t.n)}`)
       .join(", ");
-    console.log(`  state of one ${type.split(":").pop()}: ~${Math.round(total)} bytes; biggest: ${top}`);
+    console.log(`  state of one ${type.split(":").pop()} (${host}): ~${Math.round(total)} bytes; biggest: ${top}`);
   }
 }
 
 function printReport(r: ScaleResult): void {
   const s = (x: number) => `${x.toFixed(1)} s`;
   const mb = (b: number) => (b ? `${(b / 1024 ** 2).toFixed(0)} MiB` : "n/a");
+  const ran = HOSTS.filter((h) => r.hosts[h]).map((h) => [h, r.hosts[h]!] as const);
+  const W = 22;
+  const label = (x: string) => x.padEnd(26);
   const lines: string[] = [];
   lines.push("");
-  lines.push(`                   ours (${r.count} V2V + ${r.count} OVA)   baseline (${r.resources} trivial)`);
+  lines.push(
+    `${label("")}${ran.map(([h]) => `${h} host`.padEnd(W)).join("")}baseline (${r.resources} trivial)   [${r.count} V2V + ${r.count} OVA]`,
+  );
   for (const p of PHASES) {
-    lines.push(`  ${p.padEnd(8)} wall     ${s(r.ours[p].wall).padEnd(28)}${s(r.baseline[p])}`);
+    lines.push(
+      `${label(`  ${p.padEnd(8)} wall`)}${ran.map(([, f]) => s(f.phases[p].wall).padEnd(W)).join("")}${s(r.baseline[p])}`,
+    );
   }
   lines.push(
-    `  state    bytes/resource ${String(r.ourStateBytesPerResource).padEnd(21)}${r.baseline.stateBytesPerResource}`,
+    `${label("  state    bytes/resource")}${ran.map(([, f]) => String(f.stateBytesPerResource).padEnd(W)).join("")}${r.baseline.stateBytesPerResource}`,
   );
-  lines.push(
-    `  provider peak RSS: ours ${PHASES.map((p) => `${p} ${mb(r.ours[p].providerPeakRss)} (${r.ours[p].providerProcesses} process${r.ours[p].providerProcesses === 1 ? "" : "es"})`).join(", ")}; ` +
-      `baseline (whole run) ${mb(r.baselineProcesses.providerPeakRss)}`,
-  );
+  const plugin = r.hosts.plugin;
+  const dynamic = r.hosts.dynamic;
+  if (plugin && dynamic) {
+    lines.push(
+      `  plugin vs dynamic: ${PHASES.map((p) => `${p} ${(plugin.phases[p].wall / dynamic.phases[p].wall).toFixed(2)}x`).join(", ")}; ` +
+        `state ${(plugin.stateBytesPerResource / dynamic.stateBytesPerResource).toFixed(2)}x ` +
+        `(${plugin.stateBytesPerResource} vs ${dynamic.stateBytesPerResource} bytes/resource)`,
+    );
+  }
+  for (const [h, f] of ran) {
+    lines.push(
+      `  provider peak RSS (${h}): ${PHASES.map((p) => `${p} ${mb(f.phases[p].providerPeakRss)} (${f.phases[p].providerProcesses} process${f.phases[p].providerProcesses === 1 ? "" : "es"})`).join(", ")}`,
+    );
+  }
+  lines.push(`  provider peak RSS (baseline, whole run): ${mb(r.baselineProcesses.providerPeakRss)}`);
   const cpuLine = (c: ProcessFigures["cpu"]) =>
     Object.entries(c)
       .filter(([, v]) => v >= 0.05)
       .map(([k, v]) => `${k} ${v.toFixed(1)}`)
       .join(", ");
   lines.push("  CPU seconds by process (2 cores are 2 CPU seconds per second):");
-  for (const p of PHASES) lines.push(`    ours ${p.padEnd(8)} ${cpuLine(r.ours[p].cpu)}`);
+  for (const [h, f] of ran) for (const p of PHASES) lines.push(`    ${h} ${p.padEnd(8)} ${cpuLine(f.phases[p].cpu)}`);
   lines.push(`    baseline (up+refresh+destroy and stack setup) ${cpuLine(r.baselineProcesses.cpu)}`);
   lines.push("  requests to ZStack:");
-  for (const p of PHASES) {
-    const f = r.ours[p];
-    const top = f.routes
-      .slice(0, r.ours[p].timeline ? undefined : 6)
-      .map(([route, n]) => `${route} ${n}`)
-      .join("; ");
-    lines.push(`    ${p.padEnd(8)} ${f.requests} = ${(f.requests / r.resources).toFixed(2)} per resource  [${top}]`);
+  for (const [h, f] of ran) {
+    for (const p of PHASES) {
+      const x = f.phases[p];
+      const top = x.routes
+        .slice(0, x.timeline ? undefined : 6)
+        .map(([route, n]) => `${route} ${n}`)
+        .join("; ");
+      lines.push(
+        `    ${h} ${p.padEnd(8)} ${x.requests} = ${(x.requests / r.resources).toFixed(2)} per resource  [${top}]`,
+      );
+    }
   }
-  for (const p of PHASES) {
-    const t = r.ours[p].timeline;
-    if (!t) continue;
-    lines.push(
-      `  timeline ${p}: ${t.operations} operations started ${s(t.firstStart)}..${s(t.lastStart)} after the phase began, ` +
-        `each took median ${s(t.medianDuration)} / max ${s(t.maxDuration)} ` +
-        `(${Object.entries(t.byType)
-          .map(([k, v]) => `${k} ${s(v.median)} / ${s(v.max)}`)
-          .join(", ")}), ` +
-        `last ended at ${s(t.lastEnd)} of ${s(r.ours[p].wall)}`,
-    );
+  for (const [h, f] of ran) {
+    for (const p of PHASES) {
+      const t = f.phases[p].timeline;
+      if (!t) continue;
+      lines.push(
+        `  timeline ${h} ${p}: ${t.operations} operations started ${s(t.firstStart)}..${s(t.lastStart)} after the phase began, ` +
+          `each took median ${s(t.medianDuration)} / max ${s(t.maxDuration)} ` +
+          `(${Object.entries(t.byType)
+            .map(([k, v]) => `${k} ${s(v.median)} / ${s(v.max)}`)
+            .join(", ")}), ` +
+          `last ended at ${s(t.lastEnd)} of ${s(f.phases[p].wall)}`,
+      );
+    }
   }
   if (r.padded) {
     const d = r.padded;
+    const f = r.hosts[d.host]!;
     lines.push(
-      `  engine alone with our state size (baseline padded to ${d.stateBytesPerResource} bytes/resource): ` +
+      `  engine alone with the ${d.host} host's state size (baseline padded to ${d.stateBytesPerResource} bytes/resource): ` +
         `up ${s(d.up)}, refresh ${s(d.refresh)}, destroy ${s(d.destroy)}; ` +
-        `what remains ours: ${PHASES.map((p) => `${p} ${s(r.overhead[p] - d[p])}`).join(", ")}`,
+        `what remains ours: ${PHASES.map((p) => `${p} ${s(f.overhead[p] - d[p])}`).join(", ")}`,
     );
   }
   lines.push(
     `  goal: our wall time minus the job time (${s(r.jobSeconds)} real; jobs concurrent) within 1.5 x the baseline's`,
   );
-  for (const p of PHASES) {
-    const sub = p === "up" ? ` - ${s(r.jobSeconds)}` : "";
-    lines.push(
-      `    ${p.padEnd(8)} ${s(r.ours[p].wall)}${sub} = ${s(r.overhead[p])} vs 1.5 x ${s(r.baseline[p])} = ${s(1.5 * r.baseline[p])}: ` +
-        `${r.pass[p] ? "PASS" : "MISS"} (${(r.overhead[p] / r.baseline[p]).toFixed(2)}x)`,
-    );
+  for (const [h, f] of ran) {
+    for (const p of PHASES) {
+      const sub = p === "up" ? ` - ${s(r.jobSeconds)}` : "";
+      lines.push(
+        `    ${h} ${p.padEnd(8)} ${s(f.phases[p].wall)}${sub} = ${s(f.overhead[p])} vs 1.5 x ${s(r.baseline[p])} = ${s(1.5 * r.baseline[p])}: ` +
+          `${f.pass[p] ? "PASS" : "MISS"} (${(f.overhead[p] / r.baseline[p]).toFixed(2)}x)`,
+      );
+    }
   }
   if (r.padded) {
     const d = r.padded;
-    lines.push(`  the same against the engine alone with our state size (the padded baseline):`);
-    for (const p of PHASES) {
-      const ok = r.overhead[p] <= 1.5 * d[p];
-      lines.push(
-        `    ${p.padEnd(8)} ${s(r.overhead[p])} vs 1.5 x ${s(d[p])} = ${s(1.5 * d[p])}: ${ok ? "PASS" : "MISS"} (${(r.overhead[p] / d[p]).toFixed(2)}x)`,
-      );
+    lines.push(`  the same against the engine alone with the ${d.host} host's state size (the padded baseline):`);
+    for (const [h, f] of ran) {
+      for (const p of PHASES) {
+        const ok = f.overhead[p] <= 1.5 * d[p];
+        lines.push(
+          `    ${h} ${p.padEnd(8)} ${s(f.overhead[p])} vs 1.5 x ${s(d[p])} = ${s(1.5 * d[p])}: ${ok ? "PASS" : "MISS"} (${(f.overhead[p] / d[p]).toFixed(2)}x)`,
+        );
+      }
     }
   }
   lines.push(
     `  load average at the end: ${r.loadAverage.map((x) => x.toFixed(2)).join(" ")} (${os.cpus().length} CPUs)`,
   );
-  const row = [
-    new Date().toISOString().slice(0, 10),
-    r.parallel || "CLI default",
-    ...PHASES.map((p) => `${r.ours[p].wall.toFixed(1)} / ${r.baseline[p].toFixed(1)}`),
-    ...PHASES.map((p) => (r.ours[p].requests / r.resources).toFixed(2)),
-    mb(Math.max(...PHASES.map((p) => r.ours[p].providerPeakRss))) + " / " + mb(r.baselineProcesses.providerPeakRss),
-    `${r.ourStateBytesPerResource} / ${r.baseline.stateBytesPerResource}`,
-    PHASES.map((p) => `${p} ${r.pass[p] ? "PASS" : "MISS"} (${(r.overhead[p] / r.baseline[p]).toFixed(2)}x)`).join(
-      ", ",
-    ),
-  ];
-  lines.push(`  markdown row: | ${row.join(" | ")} |`);
+  for (const [h, f] of ran) {
+    const row = [
+      new Date().toISOString().slice(0, 10),
+      h,
+      r.parallel || "CLI default",
+      ...PHASES.map((p) => `${f.phases[p].wall.toFixed(1)} / ${r.baseline[p].toFixed(1)}`),
+      ...PHASES.map((p) => (f.phases[p].requests / r.resources).toFixed(2)),
+      mb(Math.max(...PHASES.map((p) => f.phases[p].providerPeakRss))) + " / " + mb(r.baselineProcesses.providerPeakRss),
+      `${f.stateBytesPerResource} / ${r.baseline.stateBytesPerResource}`,
+      PHASES.map((p) => `${p} ${f.pass[p] ? "PASS" : "MISS"} (${(f.overhead[p] / r.baseline[p]).toFixed(2)}x)`).join(
+        ", ",
+      ),
+    ];
+    lines.push(`  markdown row: | ${row.join(" | ")} |`);
+  }
   console.log(lines.join("\n"));
 }
 
@@ -813,7 +949,17 @@ export async function benchScale(): Promise<void> {
     deadlineSeconds: envNumber("PZM_BENCH_DEADLINE_S"),
     padded: process.env.PZM_BENCH_PADDED !== "0",
     diagnose: process.env.PZM_BENCH_DIAGNOSE === "1",
+    hosts: hostsFrom(process.env.PZM_BENCH_HOSTS),
   });
+}
+
+/** `dynamic,plugin` → the hosts, checked (undefined: both). */
+function hostsFrom(list: string | undefined): Host[] | undefined {
+  if (!list) return undefined;
+  const hosts = list.split(",").map((h) => h.trim());
+  const bad = hosts.filter((h) => !(HOSTS as readonly string[]).includes(h));
+  if (bad.length || !hosts.length) throw new Error(`unknown host ${bad.join(", ")}; the hosts: ${HOSTS.join(", ")}`);
+  return hosts as Host[];
 }
 
 if (require.main === module) {
@@ -833,6 +979,7 @@ if (require.main === module) {
     deadlineSeconds: opt("deadline") ?? envNumber("PZM_BENCH_DEADLINE_S"),
     padded: !args.includes("--no-padded") && process.env.PZM_BENCH_PADDED !== "0",
     diagnose: args.includes("--diagnose") || process.env.PZM_BENCH_DIAGNOSE === "1",
+    hosts: hostsFrom(args.includes("--hosts") ? args[args.indexOf("--hosts") + 1] : process.env.PZM_BENCH_HOSTS),
   }).then(
     () => process.exit(0),
     (err) => {

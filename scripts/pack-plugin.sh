@@ -29,7 +29,11 @@ cat >"$work/plugin/pulumi-resource-zstack" <<'LAUNCHER'
 #!/bin/sh
 # The zstack provider plugin (pulumi-zstack-migration), run by the Node.js >= 22 on PATH.
 dir="$(cd "$(dirname "$0")" && pwd)"
-exec node "$dir/node_modules/pulumi-zstack-migration/dist/provider/hosts/plugin/main.js" "$@"
+# AsyncLocalStorage (each request's URN) on async context frames where this Node.js has them (22.7 and later;
+# the default from 24): with promise hooks instead, every promise of the plugin costs more
+flag=""
+if node --experimental-async-context-frame -e "" 2>/dev/null; then flag="--experimental-async-context-frame"; fi
+exec node $flag "$dir/node_modules/pulumi-zstack-migration/dist/provider/hosts/plugin/main.js" "$@"
 LAUNCHER
 chmod 755 "$work/plugin/pulumi-resource-zstack"
 file="$out/pulumi-resource-zstack-v$version.tar.gz"

@@ -34,18 +34,41 @@ export function languageHostBin(host: "yaml" | "python" | "go" = "yaml"): string
  * project's `.plugin-bin`, which runs the tarball's bin with this Node.js) and the YAML language host.
  */
 export function pluginEnv(project: ConsumerProject): Record<string, string> {
+  return {
+    PATH: [pluginLauncherDir(project), languageHostBin("yaml"), path.dirname(process.execPath), process.env.PATH].join(
+      path.delimiter,
+    ),
+  };
+}
+
+/**
+ * Node.js 22's AsyncLocalStorage on V8's async context frames instead of promise hooks, which slow every
+ * promise of the process down once a store is in use (the plugin keeps each request's URN in one:
+ * provider/hosts/plugin/server.ts). The default from Node.js 24 on.
+ */
+export const ASYNC_CONTEXT_FRAME = "--experimental-async-context-frame";
+
+/**
+ * The directory of a `pulumi-resource-zstack` launcher that runs the project's installed package (its
+ * `bin`) with this Node.js: put first on PATH, the engine starts the plugin from it.
+ */
+export function pluginLauncherDir(project: ConsumerProject): string {
   const bin = path.join(project.dir, ".plugin-bin");
   fs.mkdirSync(bin, { recursive: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(project.packageDir!, "package.json"), "utf8")) as {
     bin: Record<string, string>;
   };
   const main = path.join(project.packageDir!, pkg.bin["pulumi-resource-zstack"]);
-  fs.writeFileSync(path.join(bin, "pulumi-resource-zstack"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
-    mode: 0o755,
-  });
-  return {
-    PATH: [bin, languageHostBin("yaml"), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
-  };
+  // as the tarball's launcher does (scripts/pack-plugin.sh): async context frames where this Node.js has them
+  const flag = process.allowedNodeEnvironmentFlags.has(ASYNC_CONTEXT_FRAME) ? ` ${ASYNC_CONTEXT_FRAME}` : "";
+  fs.writeFileSync(
+    path.join(bin, "pulumi-resource-zstack"),
+    `#!/bin/sh\nexec "${process.execPath}"${flag} "${main}" "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return bin;
 }
 
 /** Routes that change something in ZStack (anything but queries, logins and the simulator's own). */

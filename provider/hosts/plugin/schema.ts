@@ -4,7 +4,8 @@
  * secrets) and its TypeScript interfaces (types, enums, required flags, and the TSDoc of every
  * property, which is also what TypeScript users read). The component's inputs come from the SDK's
  * `MigrationPlanArgs`, the functions' from the lookups (`LOOKUP_FUNCTIONS`, `LookupArgs`, the
- * inventories), the config from `CONFIG_VARIABLES`.
+ * inventories), the config from `CONFIG_VARIABLES`. A number is an `integer` where the resources'
+ * validation checks a property of that name as one (`Validator.integer`; {@link integerNames}).
  *
  * It reads the TypeScript sources with the TypeScript compiler (a development dependency), so it runs
  * in the repository, not in the plugin: `npm run schema` (after `npm run build`) writes it to provider/hosts/plugin/zstack-schema.json (committed: the plugin serves it, and
@@ -43,6 +44,57 @@ function defaultOf(doc: string): unknown {
   return str ? str[1] : undefined;
 }
 
+/** Where the validators' integer check is declared: `Validator.integer` of provider/core/validation.ts. */
+const INTEGER_CHECK = { file: "provider/core/validation.ts", cls: "Validator", method: "integer" };
+
+/**
+ * The names of the properties that the resources' `check` validates as integers (ZStack's "int or
+ * long"): the string literal of every `….integer("cpuNum", …)` call of `Validator.integer` in the
+ * package's sources. Such a name is an `integer` in the schema wherever a number of that name appears
+ * (the input, the output that echoes it, a MigrationPlan entry's field, an inventory's), so that the
+ * generated SDKs type it `int` (Python) and `int` (Go) rather than a float.
+ */
+function integerNames(ts: typeof TS, program: TS.Program, checker: TS.TypeChecker, root: string): Set<string> {
+  const names = new Set<string>();
+  const isIntegerCheck = (sym: TS.Symbol | undefined): boolean =>
+    !!sym?.declarations?.some(
+      (d) =>
+        ts.isMethodDeclaration(d) &&
+        d.name.getText() === INTEGER_CHECK.method &&
+        ts.isClassDeclaration(d.parent) &&
+        d.parent.name?.text === INTEGER_CHECK.cls &&
+        path.resolve(d.getSourceFile().fileName) === path.join(root, INTEGER_CHECK.file),
+    );
+  const visit = (node: TS.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.name.text === INTEGER_CHECK.method &&
+      node.arguments.length > 0 &&
+      ts.isStringLiteralLike(node.arguments[0]) &&
+      isIntegerCheck(checker.getSymbolAtLocation(node.expression.name))
+    ) {
+      names.add(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const sf of program.getSourceFiles()) {
+    const f = path.resolve(sf.fileName);
+    if (sf.isDeclarationFile || !f.startsWith(root + path.sep) || f.includes(`${path.sep}node_modules${path.sep}`))
+      continue;
+    visit(sf);
+  }
+  if (names.size === 0) throw new Error(`schema: no ${INTEGER_CHECK.cls}.${INTEGER_CHECK.method} call found`);
+  return names;
+}
+
+/** A number (or a list or map of numbers) as an integer. */
+function asInteger(spec: Json): Json {
+  if (spec.type === "number") return { ...spec, type: "integer" };
+  if (spec.type === "array" && spec.items) return { ...spec, items: asInteger(spec.items as Json) };
+  return spec;
+}
+
 export interface GenerateOptions {
   /** the package root; default: found from this file */
   root?: string;
@@ -59,6 +111,8 @@ export function generateSchema(opts: GenerateOptions = {}): Json {
     PLUGIN_COMPONENT.file,
     "sdk/lookups.ts",
     "provider/lookups/lookups.ts",
+    // the resources' logic: their validation says which numbers are integers
+    "provider/hosts/plugin/resources.ts",
   ].map((f) => path.join(root, f));
   const program = ts.createProgram(files, {
     strict: true,
@@ -86,6 +140,8 @@ export function generateSchema(opts: GenerateOptions = {}): Json {
   const docOf = (sym: TS.Symbol): string => ts.displayPartsToString(sym.getDocumentationComment(checker)).trim();
   const declaredType = (sym: TS.Symbol): TS.Type => checker.getDeclaredTypeOfSymbol(sym);
   const at = (sym: TS.Symbol): TS.Node => sym.valueDeclaration ?? sym.declarations![0];
+
+  const integers = integerNames(ts, program, checker, root);
 
   const types: Record<string, Json> = {};
   /** structural key → token, so that the same enum or object reached twice is one type */
@@ -168,7 +224,9 @@ export function generateSchema(opts: GenerateOptions = {}): Json {
       const n = p.getName();
       const pt = checker.getTypeOfSymbolAtLocation(p, at(p));
       const doc = docOf(p);
-      const spec: Json = { ...typeSpec(pt, `${name}${capitalize(n)}`, seen) };
+      const spec: Json = integers.has(n)
+        ? asInteger(typeSpec(pt, `${name}${capitalize(n)}`, seen))
+        : { ...typeSpec(pt, `${name}${capitalize(n)}`, seen) };
       if (doc) spec.description = doc;
       const dflt = defaultOf(doc);
       if (dflt !== undefined) spec.default = dflt;

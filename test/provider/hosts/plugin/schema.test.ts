@@ -11,6 +11,9 @@ import { CONFIG_VARIABLES } from "../../../../provider/core/config";
 import { PLUGIN_RESOURCES, token } from "../../../../provider/hosts/plugin/resources";
 import { generateSchema, packageRoot } from "../../../../provider/hosts/plugin/schema";
 import { LOOKUP_FUNCTIONS } from "../../../../provider/lookups/lookups";
+import { Validator } from "../../../../provider/core/validation";
+import { V2V_MESSAGE } from "../../../../provider/v2v-migration/inputs";
+import { validateInputs } from "../../../../provider/v2v-migration/validate";
 
 type Props = Record<string, { secret?: boolean; description?: string; $ref?: string; type?: string }>;
 interface ResourceSpec {
@@ -64,6 +67,35 @@ describe("plugin schema (generated from the input tables)", function () {
     assert.strictEqual((m.inputProperties.allowRemigration as { default?: unknown }).default, false);
     const timeouts = schema.types[m.inputProperties.timeouts.$ref!.replace("#/types/", "")];
     assert.strictEqual((timeouts.properties!.create as { default?: unknown }).default, "24h");
+  });
+
+  it("V2vMigration: a number is an integer exactly where check refuses a fraction as not an int or long", () => {
+    const m = schema.resources["zstack:index:V2vMigration"];
+    const numeric = Object.keys(m.inputProperties).filter((k) =>
+      ["number", "integer"].includes(m.inputProperties[k].type ?? ""),
+    );
+    assert.ok(numeric.length >= 4, `numeric inputs: ${numeric.join(", ")}`);
+    for (const k of numeric) {
+      const v = new Validator({ [k]: 1.5 }, V2V_MESSAGE);
+      validateInputs(v, true);
+      const refused = v.failures.some((f) => f.property === k && /int or long/.test(f.reason));
+      assert.strictEqual(m.inputProperties[k].type, refused ? "integer" : "number", k);
+    }
+  });
+
+  it("integers: the same names elsewhere (outputs, the plan's inputs and entries, VCenter's port); other numbers stay numbers", () => {
+    const r = schema.resources;
+    for (const k of ["cpuNum", "memorySize", "maxInFlight", "queuePriority"]) {
+      assert.strictEqual(r["zstack:index:V2vMigration"].inputProperties[k].type, "integer", `input ${k}`);
+      assert.strictEqual(r["zstack:index:V2vMigration"].properties[k].type, "integer", `output ${k}`);
+    }
+    assert.strictEqual(r["zstack:index:MigrationPlan"].inputProperties.maxInFlight.type, "integer");
+    const entry = schema.types["zstack:index:MigrationPlanEntry"];
+    assert.strictEqual(entry.properties!.cpuNum.type, "integer");
+    assert.strictEqual(entry.properties!.memorySize.type, "integer");
+    assert.strictEqual(r["zstack:index:VCenter"].inputProperties.port.type, "integer");
+    assert.strictEqual(r["zstack:index:OvaPackage"].properties.size.type, "number");
+    assert.strictEqual(r["zstack:index:V2vMigration"].properties.executeTime.type, "number");
   });
 
   it("MigrationPlan is a component with the SDK's arguments and outputs", () => {
