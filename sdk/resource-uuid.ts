@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { nameBasedZStackUuid } from "../provider/client/client";
+import { resourceUuidOf } from "../provider/core/lifecycle";
 
 /**
  * A deterministic dash-less version-5 UUID for a resource: the SHA-1 of a fixed namespace and
@@ -13,5 +13,5 @@ export function deriveResourceUuid(
   project = pulumi.getProject(),
   stack = pulumi.getStack(),
 ): string {
-  return nameBasedZStackUuid(`${project}/${stack}/${type}/${name}`);
+  return resourceUuidOf(project, stack, type, name);
 }

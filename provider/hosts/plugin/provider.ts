@@ -19,7 +19,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as pulumiProvider from "@pulumi/pulumi/provider";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { cancelRun, onRunCancelled } from "../../core/cancellation";
 import { ProviderContext, ProviderDeps } from "../../core/context";
 import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME, RecordedFailure } from "../../core/lifecycle";
@@ -28,8 +28,7 @@ import { timeoutFrom } from "../../core/validation";
 import { withoutUndefined } from "../../core/values";
 import type { LookupKind } from "../../client";
 import { LOOKUP_FUNCTIONS, LookupFailure, LookupFunctionName, lookupAll, lookupOne } from "../../lookups/lookups";
-import { MigrationPlanArgs, PlanChildOutputs, planEntries, planOutputs } from "../../../sdk/migration-plan";
-import { deriveResourceUuid } from "../../../sdk/resource-uuid";
+import { resourceUuidOf } from "../../core/lifecycle";
 import PLUGIN_SCHEMA from "./zstack-schema.json";
 import { PACKAGE_NAME, PLUGIN_COMPONENT, PLUGIN_RESOURCES, PluginResource, token } from "./resources";
 import { ConfigMap, EngineLog, currentRequest, markSecrets, unwrapSecrets } from "./server";
@@ -152,7 +151,7 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     const { stack, project, type, name } = parseUrn(urn);
     return {
       ...(unwrapSecrets(news) as Props),
-      [DEFAULT_RESOURCE_UUID]: deriveResourceUuid(type, name, project, stack),
+      [DEFAULT_RESOURCE_UUID]: resourceUuidOf(project, stack, type, name),
       [RESOURCE_NAME]: name,
     };
   }
@@ -311,53 +310,21 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     if (type !== token(PLUGIN_COMPONENT.name)) throw new Error(`unknown component type ${type}`);
     const args = { ...inputs } as Record<string, unknown>;
     // a top-level input the engine wrapped (a dependency, a secret) is awaited: the plan needs its shape
+    // the component (and the whole @pulumi/pulumi it builds on) is loaded when a plan is constructed, not at
+    // the plugin's start: the server itself needs only @pulumi/pulumi/provider (docs/benchmarks.md)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Output } = require("@pulumi/pulumi") as typeof pulumi;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PluginMigrationPlan } = require("./component") as typeof import("./component");
     for (const k of ["vms", "maxInFlight"]) {
-      if (pulumi.Output.isInstance(args[k])) {
+      if (Output.isInstance(args[k])) {
         args[k] = await (args[k] as unknown as { promise(): Promise<unknown> }).promise();
       }
     }
-    const plan = new PluginMigrationPlan(name, args as unknown as MigrationPlanArgs, options);
+    const plan = new PluginMigrationPlan(name, args as never, options);
     return {
       urn: plan.urn,
       state: { vmUuids: plan.vmUuids, states: plan.states, conversionHosts: plan.conversionHosts, report: plan.report },
     };
-  }
-}
-
-/** A custom resource of this plugin declared inside a component (its type token says which). */
-class PluginResourceRef extends pulumi.CustomResource {}
-
-/** The plan as the plugin's component: children are the plugin's own `zstack:index:V2vMigration` resources. */
-class PluginMigrationPlan extends pulumi.ComponentResource {
-  readonly vmUuids: pulumi.Output<Record<string, string | undefined>>;
-  readonly states: pulumi.Output<Record<string, string | undefined>>;
-  readonly conversionHosts: pulumi.Output<Record<string, string | undefined>>;
-  readonly report: pulumi.Output<string>;
-
-  constructor(name: string, args: MigrationPlanArgs, opts: pulumi.ComponentResourceOptions) {
-    super(token(PLUGIN_COMPONENT.name), name, {}, opts);
-    const entries = planEntries(name, args);
-    const children = entries.map((entry) => {
-      const child = new PluginResourceRef(
-        token("V2vMigration"),
-        entry.childName,
-        {
-          ...entry.args,
-          state: undefined,
-          vmUuid: undefined,
-          executeTime: undefined,
-          jobResult: undefined,
-          convertedOnHostUuid: undefined,
-        },
-        { parent: this, ...(entry.ignoreChanges ? { ignoreChanges: entry.ignoreChanges } : {}) },
-      ) as unknown as PlanChildOutputs;
-      return { entry, migration: child };
-    });
-    const outs = planOutputs(name, children);
-    this.vmUuids = outs.vmUuids;
-    this.states = outs.states;
-    this.conversionHosts = outs.conversionHosts;
-    this.report = outs.report;
-    this.registerOutputs(outs); // vmUuids, states, conversionHosts, report: the outputs planOutputs makes
   }
 }
