@@ -229,17 +229,22 @@ describe("in-flight limit across processes: slot leases in ZStack", () => {
     s2.release();
   });
 
-  it("the host's cache: two runs whose conversions each fit but not together convert one after the other, and both succeed", async () => {
+  /** Two runs (processes), limit 3, each migrating one 60 GiB VM through a 100 GiB cache; their jobs. */
+  async function twoRunsInA100GiBCache(keys: [string, string], bytes?: number) {
     const clock = virtualClock(sim);
     const big = sim.addVmwareVms({ count: 2, prefix: "cache", diskBytes: 60 * GiB }).map((v) => v.uuid);
     sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
     const one = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
     const two = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
     await Promise.all([
-      migrate(one, client(sim), clock, big[0], key(40), 3, 60 * GiB),
-      migrate(two, client(sim), clock, big[1], key(41), 3, 60 * GiB),
+      migrate(one, client(sim), clock, big[0], keys[0], 3, bytes),
+      migrate(two, client(sim), clock, big[1], keys[1], 3, bytes),
     ]);
-    const jobs = await longJobsByUuid(client(sim), [key(40), key(41)]);
+    return longJobsByUuid(client(sim), keys);
+  }
+
+  it("the host's cache: two runs whose conversions each fit but not together convert one after the other, and both succeed", async () => {
+    const jobs = await twoRunsInA100GiBCache([key(40), key(41)], 60 * GiB);
     assert.deepStrictEqual(
       jobs.map((j) => j.state),
       ["Succeeded", "Succeeded"],
@@ -260,25 +265,15 @@ describe("in-flight limit across processes: slot leases in ZStack", () => {
     const [ta, tb] = await Promise.all([a.take(va, key(50), 3, 60 * GiB), b.take(vb, key(51), 3, 60 * GiB)]);
     assert.ok(!(ta && tb), "both took a slot for 60 GiB in a 100 GiB cache");
     // whoever lists next (the others back off after a random pause) gets a slot; the other then waits
-    const first = ta ? a : b;
-    if (!ta && !tb) assert.ok(await a.take(await a.view(none, none, true), key(50), 3, 60 * GiB));
-    const second = first === b && tb ? a : b;
-    const secondKey = second === a ? key(50) : key(51);
-    assert.strictEqual(await second.take(await second.view(none, none, true), secondKey, 3, 60 * GiB), false);
+    const aHolds = ta || (!tb && (await a.take(await a.view(none, none, true), key(50), 3, 60 * GiB)));
+    assert.ok(aHolds || tb, "neither run got a slot once the other had given its own back");
+    const [waiting, waitingKey] = aHolds ? [b, key(51)] : [a, key(50)];
+    assert.strictEqual(await waiting.take(await waiting.view(none, none, true), waitingKey, 3, 60 * GiB), false);
     assert.strictEqual(sim.world.list("tags").length, 1, "a lease given back stays behind");
   });
 
   it("the host's cache: without the sizes (the same two runs), both start and one fails when the cache runs out", async () => {
-    const clock = virtualClock(sim);
-    const big = sim.addVmwareVms({ count: 2, prefix: "cache", diskBytes: 60 * GiB }).map((v) => v.uuid);
-    sim.world.update("conversionHosts", U.convHost, { availableSize: 100 * GiB });
-    const one = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
-    const two = new HostSlots(client(sim), clock, U.convHost, V2V_JOB_NAME);
-    await Promise.all([
-      migrate(one, client(sim), clock, big[0], key(42), 3),
-      migrate(two, client(sim), clock, big[1], key(43), 3),
-    ]);
-    const jobs = await longJobsByUuid(client(sim), [key(42), key(43)]);
+    const jobs = await twoRunsInA100GiBCache([key(42), key(43)]);
     assert.deepStrictEqual(jobs.map((j) => j.state).sort(), ["Failed", "Succeeded"]);
     assert.match(JSON.stringify(jobs), /no space left on device/);
   });
