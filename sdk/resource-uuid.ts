@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { resourceUuidOf } from "../provider/core/lifecycle";
+import { resourceUuidOf } from "../provider/client/client";
 
 /**
  * A deterministic dash-less version-5 UUID for a resource: the SHA-1 of a fixed namespace and

@@ -104,6 +104,14 @@ export function nameBasedZStackUuid(text: string): string {
   return bytes.toString("hex");
 }
 
+/**
+ * The `defaultResourceUuid` of a resource: the name-based uuid of `project/stack/type/name` (the same
+ * on every run). The SDK and the provider plugin both derive it here.
+ */
+export function resourceUuidOf(project: string, stack: string, type: string, name: string): string {
+  return nameBasedZStackUuid(`${project}/${stack}/${type}/${name}`);
+}
+
 /** Parses `zstack:endpoint` into the API base (`…/zstack`), rejecting what cannot be an endpoint. */
 export function parseEndpoint(endpoint: string): URL {
   let url: URL;

@@ -11,7 +11,6 @@ import {
   ZStackHttpError,
   ZStackTimeoutError,
   isNotFoundError,
-  nameBasedZStackUuid,
   randomZStackUuid,
   redactText,
 } from "../client";
@@ -90,14 +89,6 @@ export async function ignoreGone(p: Promise<unknown>, uuid: string): Promise<voi
  * and `resourceUuid` only when the program sets one. `check` consumes it (it never reaches state).
  */
 export const DEFAULT_RESOURCE_UUID = "defaultResourceUuid";
-
-/**
- * The `defaultResourceUuid` of a resource: a deterministic dash-less version-5 UUID of
- * `project/stack/type/name` (the same on every run). The SDK and the plugin both derive it here.
- */
-export function resourceUuidOf(project: string, stack: string, type: string, name: string): string {
-  return nameBasedZStackUuid(`${project}/${stack}/${type}/${name}`);
-}
 
 /**
  * The SDK also sends the Pulumi resource's name (as `pulumi up` shows it, e.g. `wave1-web-01`), so

@@ -28,7 +28,7 @@ import { timeoutFrom } from "../../core/validation";
 import { withoutUndefined } from "../../core/values";
 import type { LookupKind } from "../../client";
 import { LOOKUP_FUNCTIONS, LookupFailure, LookupFunctionName, lookupAll, lookupOne } from "../../lookups/lookups";
-import { resourceUuidOf } from "../../core/lifecycle";
+import { resourceUuidOf } from "../../client/client";
 import PLUGIN_SCHEMA from "./zstack-schema.json";
 import { PACKAGE_NAME, PLUGIN_COMPONENT, PLUGIN_RESOURCES, PluginResource, token } from "./resources";
 import { ConfigMap, EngineLog, currentRequest, markSecrets, unwrapSecrets } from "./server";
