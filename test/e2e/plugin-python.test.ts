@@ -174,6 +174,8 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
     assert.strictEqual(imported.id, job.uuid);
     assert.strictEqual(imported.outputs.state, "Succeeded");
     assert.strictEqual(imported.inputs.url, `vmware://${U.vmwareDb01}`);
+    assert.strictEqual(imported.inputs.adoptUuid, job.uuid, "the stack adopted the job");
+    assert.doesNotMatch(run.output(), /failed to validate/, run.output());
     assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), []);
   });
 

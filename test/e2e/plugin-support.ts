@@ -74,7 +74,7 @@ export function pluginLauncherDir(project: ConsumerProject): string {
 /** Routes that change something in ZStack (anything but queries, logins and the simulator's own). */
 export function mutatingRoutes(byRoute: Record<string, number>): string[] {
   return Object.keys(byRoute).filter(
-    (r) => !r.startsWith("GET ") && !r.includes("/_sim/") && !/\/accounts\/(users\/)?login$/.test(r),
+    (r) => !/^(GET|HEAD) /.test(r) && !r.includes("/_sim/") && !/\/accounts\/(users\/)?login$/.test(r),
   );
 }
 

@@ -2,14 +2,14 @@
 // `pulumi-resource-zstack` (the bin of the packed package, found on PATH) and the YAML language host built by
 // scripts/setup-language-hosts.sh, against zstack-sim: a refused preview (bad input, nothing sent), preview, up
 // (progress lines on the resource rows), `preview --expect-no-changes`, refresh, `pulumi import` of a migration
-// started outside Pulumi, destroy.
+// started outside Pulumi and of an OVA package and a conversion host made outside it, destroy.
 import * as assert from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { SEED_CREDENTIALS, SEED_UUIDS as U, maxConcurrency } from "../../simulator";
-import { ZStackClient, convertVmFromForeignHypervisor } from "../../provider/client";
+import { ZStackClient, convertVmFromForeignHypervisor, exportVmOvaPackage } from "../../provider/client";
 import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
 import { findPlainText, spawnPulumi } from "./harness";
-import { YAML_WAVE, pluginEnv, yamlProject } from "./plugin-support";
+import { YAML_WAVE, mutatingRoutes, pluginEnv, yamlProject } from "./plugin-support";
 
 const T = {
   CH: "zstack:index:V2vConversionHost",
@@ -131,13 +131,60 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     const exit = await run.exited;
     await run.killTree();
     assert.strictEqual(exit.code, 0, "pulumi import failed");
+    assert.doesNotMatch(run.output(), /failed to validate/, run.output());
     const imported = (await fx.h.resources(T.V2V)).find((r) => r.urn.endsWith("::app-01"));
     assert.ok(imported, "the migration is in the stack");
     assert.strictEqual(imported.id, job.uuid);
     assert.strictEqual(imported.outputs.state, "Succeeded");
     assert.strictEqual(imported.inputs.name, "app-01");
     assert.strictEqual(imported.inputs.url, `vmware://${U.vmwareApp01}`);
+    assert.strictEqual(imported.inputs.adoptUuid, job.uuid, "the stack adopted the job");
     assert.strictEqual(jobsFor(fx.sim, "app-01").length, 1, "adopted, not submitted again");
+  });
+
+  it("pulumi import adopts an OVA package and a conversion host made outside Pulumi, changing nothing in ZStack", async () => {
+    const c = new ZStackClient({
+      endpoint: fx.sim.url,
+      auth: { kind: "account", accountName: SEED_CREDENTIALS.accountName, password: PASSWORD },
+    });
+    const pkg = await exportVmOvaPackage(c, {
+      params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore, name: "legacy-web-1-export" },
+    });
+    assert.strictEqual(pkg.state, "Exported");
+    fx.sim.stats.reset();
+    for (const [type, name, id] of [
+      [T.OVA, "legacy-web-1-export", pkg.uuid!],
+      // the seeded conversion host on kvm-host-2, added to ZStack before any stack (and Disabled there)
+      [T.CH, "v2v-conversion-host-2", U.convHostDisabled],
+    ]) {
+      const run = await spawnPulumi(
+        fx.h,
+        fx.project.dir,
+        ["import", type, name, id, "--yes", "--protect=false", "--stack", "plugin-yaml"],
+        fx.onOutput,
+      );
+      const exit = await run.exited;
+      await run.killTree();
+      assert.strictEqual(exit.code, 0, `pulumi import ${type} failed`);
+      // the inputs read back pass the resource's own check (the engine warns when they do not)
+      assert.doesNotMatch(run.output(), /failed to validate/, run.output());
+    }
+    assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), [], "import only reads");
+    const ova = (await fx.h.resources(T.OVA)).find((r) => r.urn.endsWith("::legacy-web-1-export"));
+    assert.ok(ova, "the package is in the stack");
+    assert.strictEqual(ova.id, pkg.uuid);
+    assert.strictEqual(ova.outputs.exportUrl, pkg.exportUrl);
+    assert.strictEqual(ova.outputs.md5Sum, pkg.md5Sum);
+    assert.strictEqual(ova.inputs.vmUuid, U.vmStopped2);
+    assert.strictEqual(ova.inputs.backupStorageUuid, U.bsImageStore);
+    assert.strictEqual(ova.inputs.adoptUuid, pkg.uuid);
+    const ch = (await fx.h.resources(T.CH)).find((r) => r.urn.endsWith("::v2v-conversion-host-2"));
+    assert.ok(ch, "the conversion host is in the stack");
+    assert.strictEqual(ch.id, U.convHostDisabled);
+    assert.strictEqual(ch.outputs.state, "Disabled");
+    assert.strictEqual(ch.inputs.hostUuid, U.host2);
+    assert.strictEqual(ch.inputs.storagePath, "/zstack/v2v-cache");
+    assert.strictEqual(ch.inputs.adoptUuid, U.convHostDisabled);
   });
 
   it("destroy removes the package and the conversion host, keeps the migrated VMs and releases their long-job records", async () => {
@@ -149,6 +196,12 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     // the evidence that each source was migrated stays in ZStack with its VM (never twice, even after removal)
     assert.deepStrictEqual(longJobsLeft(fx.sim), releasedRecordsOf(kept));
     assert.ok(!fx.sim.world.list("conversionHosts").some((h) => h.name === "yaml-wave-conversion-host"));
+    // what the stack imported is the stack's own now: destroy deletes it too
+    assert.ok(!fx.sim.world.get("conversionHosts", U.convHostDisabled), "the imported conversion host is left");
+    assert.ok(
+      !fx.sim.world.list("imagePackages").some((p) => p.vmUuid === U.vmStopped2),
+      "the imported package is left",
+    );
     for (const uuid of vmUuids) assert.ok(fx.sim.world.get("vms", uuid), `migrated VM ${uuid} deleted`);
   });
 });

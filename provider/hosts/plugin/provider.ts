@@ -79,9 +79,11 @@ function packageVersion(): string {
 /**
  * The inputs of an object `pulumi import` adopts: what its outputs say of the table's inputs, and the
  * parameters of the request that made it where ZStack keeps them (a long job's `jobData`), secrets
- * left out (ZStack's copy is redacted).
+ * left out (ZStack's copy is redacted); and `adoptUuid`, the object's uuid: the stack did not create it,
+ * it took it over, so the inputs pass check (a migration's re-migration guard lets its own job through)
+ * and the program the engine generates from them adopts the same object, never creates another.
  */
-export function importedInputs(spec: PluginResource, outs: Props): Props {
+export function importedInputs(spec: PluginResource, id: string, outs: Props): Props {
   let request: Props = {};
   try {
     if (typeof outs.jobData === "string") request = JSON.parse(outs.jobData) as Props;
@@ -94,6 +96,7 @@ export function importedInputs(spec: PluginResource, outs: Props): Props {
     const v = outs[k] !== undefined ? outs[k] : spec.inputs.params.includes(k) ? request[k] : undefined;
     if (v !== undefined && v !== null) inputs[k] = v;
   }
+  if (spec.inputs.names.includes("adoptUuid")) inputs.adoptUuid = id;
   return unwrapSecrets(inputs) as Props;
 }
 
@@ -207,7 +210,7 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     if (!r.id) return {};
     const outs = this.out(spec, r.props);
     if (!importing) return { id: r.id, props: outs };
-    return { id: r.id, props: outs, inputs: importedInputs(spec, outs) };
+    return { id: r.id, props: outs, inputs: importedInputs(spec, r.id, outs) };
   }
 
   async update(id: string, urn: string, olds: Props, news: Props): Promise<pulumiProvider.UpdateResult> {

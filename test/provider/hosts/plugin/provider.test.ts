@@ -104,14 +104,17 @@ describe("plugin host", () => {
     });
   });
 
-  it("import: the inputs are the outputs' and the recorded request's parameters, never a secret", () => {
+  it("import: the inputs are the outputs' and the recorded request's parameters, never a secret, and adopt the object", () => {
     const spec = PLUGIN_RESOURCES.find((r) => r.name === "V2vMigration")!;
-    const inputs = importedInputs(spec, {
+    const inputs = importedInputs(spec, "j1", {
       uuid: "j1",
       state: "Succeeded",
       name: "web-01",
       jobData: JSON.stringify({ url: "vmware://x", primaryStorageUuid: "ps", sshPrivKey: "*****", session: "s" }),
     });
-    assert.deepStrictEqual(inputs, { name: "web-01", url: "vmware://x", primaryStorageUuid: "ps" });
+    assert.deepStrictEqual(inputs, { name: "web-01", url: "vmware://x", primaryStorageUuid: "ps", adoptUuid: "j1" });
+    for (const other of PLUGIN_RESOURCES) {
+      assert.strictEqual(importedInputs(other, "u1", { uuid: "u1" }).adoptUuid, "u1", `${other.name} adopts`);
+    }
   });
 });
