@@ -2,10 +2,10 @@
 // `pulumi-resource-zstack` (the bin of the packed package, found on PATH) and the YAML language host built by
 // scripts/setup-language-hosts.sh, against zstack-sim: a refused preview (bad input, nothing sent), preview, up
 // (progress lines on the resource rows), `preview --expect-no-changes`, refresh, `pulumi import` of a migration
-// started outside Pulumi and of an OVA package and a conversion host made outside it, destroy.
+// started outside Pulumi and of an OVA package, a conversion host and a vCenter made outside it, destroy.
 import * as assert from "assert";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { SEED_CREDENTIALS, SEED_UUIDS as U, maxConcurrency } from "../../simulator";
+import { SEED_CREDENTIALS, SEED_UUIDS as U, SEED_VCENTER, maxConcurrency } from "../../simulator";
 import { ZStackClient, convertVmFromForeignHypervisor, exportVmOvaPackage } from "../../provider/client";
 import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
 import { findPlainText, spawnPulumi } from "./harness";
@@ -15,6 +15,7 @@ const T = {
   CH: "zstack:index:V2vConversionHost",
   V2V: "zstack:index:V2vMigration",
   OVA: "zstack:index:OvaPackage",
+  VC: "zstack:index:VCenter",
   PLAN: "zstack:index:MigrationPlan",
 };
 const VMS = ["web-01", "web-02", "db-01"];
@@ -142,7 +143,7 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     assert.strictEqual(jobsFor(fx.sim, "app-01").length, 1, "adopted, not submitted again");
   });
 
-  it("pulumi import adopts an OVA package and a conversion host made outside Pulumi, changing nothing in ZStack", async () => {
+  it("pulumi import adopts an OVA package, a conversion host and a vCenter made outside Pulumi, changing nothing in ZStack", async () => {
     const c = new ZStackClient({
       endpoint: fx.sim.url,
       auth: { kind: "account", accountName: SEED_CREDENTIALS.accountName, password: PASSWORD },
@@ -156,6 +157,8 @@ describe("e2e: the YAML wave through the provider plugin", function () {
       [T.OVA, "legacy-web-1-export", pkg.uuid!],
       // the seeded conversion host on kvm-host-2, added to ZStack before any stack (and Disabled there)
       [T.CH, "v2v-conversion-host-2", U.convHostDisabled],
+      // the seeded vCenter registration: ZStack never shows its password, and adopting needs none
+      [T.VC, "vcenter-1", U.vcenter],
     ]) {
       const run = await spawnPulumi(
         fx.h,
@@ -185,6 +188,12 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     assert.strictEqual(ch.inputs.hostUuid, U.host2);
     assert.strictEqual(ch.inputs.storagePath, "/zstack/v2v-cache");
     assert.strictEqual(ch.inputs.adoptUuid, U.convHostDisabled);
+    const vc = (await fx.h.resources(T.VC)).find((r) => r.urn.endsWith("::vcenter-1"));
+    assert.ok(vc, "the vCenter is in the stack");
+    assert.strictEqual(vc.id, U.vcenter);
+    assert.strictEqual(vc.inputs.domainName, SEED_VCENTER.domainName);
+    assert.strictEqual(vc.inputs.adoptUuid, U.vcenter);
+    assert.strictEqual(vc.inputs.password, undefined, "no password is made up");
   });
 
   it("destroy removes the package and the conversion host, keeps the migrated VMs and releases their long-job records", async () => {
@@ -198,6 +207,7 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     assert.ok(!fx.sim.world.list("conversionHosts").some((h) => h.name === "yaml-wave-conversion-host"));
     // what the stack imported is the stack's own now: destroy deletes it too
     assert.ok(!fx.sim.world.get("conversionHosts", U.convHostDisabled), "the imported conversion host is left");
+    assert.ok(!fx.sim.world.get("vcenters", U.vcenter), "the imported vCenter is left");
     assert.ok(
       !fx.sim.world.list("imagePackages").some((p) => p.vmUuid === U.vmStopped2),
       "the imported package is left",
