@@ -926,13 +926,14 @@ process.on("exit", () => {
  * Starts the Pulumi CLI (`args`, e.g. `["up", "--yes", "--skip-preview", "--stack", "s"]`) on the
  * stack's project as a plain child process, as a CI job runs it, so a test can kill it. Every process
  * of the run carries a marker, so `processes()` finds them after the CLI is gone. Call `killTree()`
- * when done with it.
+ * when done with it. `env` adds to the stack's environment.
  */
 export async function spawnPulumi(
   h: E2EStack,
   workDir: string,
   args: string[],
   onOutput?: (s: string) => void,
+  env: Record<string, string> = {},
 ): Promise<PulumiRun> {
   const cli = await getPulumiCli();
   const marker = `${process.pid}-${crypto.randomBytes(6).toString("hex")}`;
@@ -941,6 +942,7 @@ export async function spawnPulumi(
     env: {
       ...process.env,
       ...h.envVars,
+      ...env,
       PATH: `${cli.binDir}${path.delimiter}${h.envVars.PATH}`,
       [RUN_MARKER]: marker,
     },

@@ -4,11 +4,13 @@
 // (progress lines on the resource rows), `preview --expect-no-changes`, refresh, `pulumi import` of a migration
 // started outside Pulumi and of an OVA package, a conversion host and a vCenter made outside it, destroy.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { SEED_CREDENTIALS, SEED_UUIDS as U, SEED_VCENTER, maxConcurrency } from "../../simulator";
 import { ZStackClient, convertVmFromForeignHypervisor, exportVmOvaPackage } from "../../provider/client";
 import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
-import { findPlainText, spawnPulumi } from "./harness";
+import { findPlainText, makeTempDir, spawnPulumi } from "./harness";
 import { YAML_WAVE, mutatingRoutes, pluginEnv, yamlProject } from "./plugin-support";
 
 const T = {
@@ -34,6 +36,7 @@ describe("e2e: the YAML wave through the provider plugin", function () {
 
   it("bad input fails preview naming the resource and the field; nothing is sent", async () => {
     await fx.h.setConfig({ "yaml-wave:conversionStoragePath": "relative/cache" });
+    fx.sim.stats.reset();
     try {
       await assert.rejects(fx.h.stack.preview(fx.opts()), (e: Error) => {
         assert.match(e.message, /conversionHost/);
@@ -43,6 +46,7 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     } finally {
       await fx.h.stack.removeConfig("yaml-wave:conversionStoragePath");
     }
+    assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), [], "only queries and logins were sent");
     assert.strictEqual(fx.sim.world.list("longJobs").length, 0);
     assert.ok(!fx.sim.world.list("conversionHosts").some((h) => h.name === "yaml-wave-conversion-host"));
   });
@@ -53,10 +57,29 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     assert.strictEqual(fx.sim.world.list("longJobs").length, 0);
   });
 
-  it("up migrates each VM once, at most two at a time, with progress lines on the resource rows", async () => {
-    const events: EngineEvent[] = [];
-    const res = await fx.h.stack.up({ ...fx.opts(), onEvent: (e) => events.push(e) });
-    assert.strictEqual(res.summary.result, "succeeded");
+  it("up (as users run it: a preview, then the update) migrates each VM once, at most two at a time, with progress lines on the resource rows", async () => {
+    // the CLI's own `pulumi up --yes`, not the Automation API's (which skips the preview): the engine starts the
+    // plugin for the preview and again for the update, and calls its Cancel at the end of each
+    const eventLog = path.join(makeTempDir("plugin-yaml-events"), "events.jsonl");
+    const run = await spawnPulumi(
+      fx.h,
+      fx.project.dir,
+      ["up", "--yes", "--stack", "plugin-yaml", "--event-log", eventLog],
+      fx.onOutput,
+      { PULUMI_DEBUG_COMMANDS: "true" }, // what shows `--event-log` (the Automation API's own way to follow a run)
+    );
+    const exit = await run.exited;
+    await run.killTree();
+    assert.strictEqual(exit.code, 0, `pulumi up failed:\n${run.output().slice(-4000)}`);
+    const events = fs
+      .readFileSync(eventLog, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as EngineEvent);
+    assert.ok(
+      events.some((e) => e.summaryEvent),
+      "the event log has the run's summary",
+    );
     for (const vm of VMS) assert.strictEqual(jobsFor(fx.sim, vm).length, 1, `${vm}: one long job`);
     const outputs = await fx.h.outputs();
     const peak = maxConcurrency(fx.sim.longJobTimeline(), { conversionHostUuid: outputs.conversionHostUuid });
@@ -93,7 +116,7 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     );
   });
 
-  it("preview --expect-no-changes and refresh find nothing to change; no secret in plain text in the state", async () => {
+  it("preview --expect-no-changes, refresh and up --refresh find nothing to change; no secret in plain text in the state", async () => {
     await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
     const refresh = await fx.h.stack.refresh(fx.opts());
     assert.strictEqual(refresh.summary.result, "succeeded");
@@ -103,6 +126,18 @@ describe("e2e: the YAML wave through the provider plugin", function () {
       JSON.stringify(refresh.summary.resourceChanges),
     );
     await fx.h.stack.preview({ ...fx.opts(), expectNoChanges: true });
+    // `pulumi up --refresh` as users run it: a refresh and an update in one run of the plugin, after a preview
+    fx.sim.stats.reset();
+    const run = await spawnPulumi(
+      fx.h,
+      fx.project.dir,
+      ["up", "--refresh", "--yes", "--expect-no-changes", "--stack", "plugin-yaml"],
+      fx.onOutput,
+    );
+    const exit = await run.exited;
+    await run.killTree();
+    assert.strictEqual(exit.code, 0, `pulumi up --refresh failed:\n${run.output().slice(-4000)}`);
+    assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), [], "up --refresh changed something in ZStack");
     assert.deepStrictEqual(findPlainText(await fx.h.backendFiles(), { password: PASSWORD }), []);
   });
 
