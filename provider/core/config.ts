@@ -184,6 +184,42 @@ export function readConfig(config?: ConfigSource, env: NodeJS.ProcessEnv = proce
   };
 }
 
+/** A failed check of one config variable (its key without the `zstack:` prefix, or "" for the whole). */
+export interface ConfigFailure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * The check of config given as values, keyed without the `zstack:` prefix (an explicit provider's inputs): the
+ * first problem {@link readConfig} finds, as a failure of the variable it names. The environment is not read here:
+ * what is wrong in it is said when the provider is configured. A value the engine does not know yet (`unknown`)
+ * is not checked.
+ */
+export function configFailures(values: Record<string, unknown>, unknown?: (v: unknown) => boolean): ConfigFailure[] {
+  if (unknown && Object.values(values).some(unknown)) return [];
+  const source: ConfigSource = {
+    get: (key) => {
+      const v = values[key.replace(/^zstack:/, "")];
+      if (v === undefined || v === null) return undefined;
+      return typeof v === "string" ? v : JSON.stringify(v);
+    },
+  };
+  try {
+    readConfig(source, {});
+    return [];
+  } catch (e) {
+    if (!(e instanceof ZStackConfigError)) throw e;
+    const key = /\bzstack:(\w+)/.exec(e.message)?.[1];
+    return [{ property: key && key in CONFIG_VARIABLES ? key : "", reason: e.message }];
+  }
+}
+
+/** The config variables that are secrets (`password`, `accessKeySecret`, `sessionId`). */
+export const SECRET_CONFIG_VARIABLES = Object.entries(CONFIG_VARIABLES)
+  .filter(([, v]) => "secret" in v && v.secret)
+  .map(([k]) => k);
+
 /**
  * The endpoint for `ZSTACK_HOST` (+ `ZSTACK_PORT`). `ZSTACK_HOST` may be a host name or address
  * (IPv6 with or without brackets), `host:port`, or a URL with a scheme (`https://mn:8443`, which

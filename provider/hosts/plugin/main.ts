@@ -13,7 +13,11 @@ const args = process.argv.slice(2);
 // more; what runs in ZStack goes on, and the next `pulumi up` adopts it (the dynamic host does the same)
 installProcessLifecycle({ force: true, args });
 const provider = new ZStackPluginProvider({ engineLog: new EngineLog(engineAddress(args)) });
-serve(provider, args, { pkg: PACKAGE_NAME, configure: (config) => provider.configure(config) }).catch((e: unknown) => {
+serve(provider, args, {
+  pkg: PACKAGE_NAME,
+  configure: (config) => provider.configure(config),
+  checkConfig: (news) => provider.checkConfig(news),
+}).catch((e: unknown) => {
   process.stderr.write(`pulumi-resource-zstack: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -21,6 +21,7 @@ import * as path from "path";
 import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import type * as pulumi from "@pulumi/pulumi";
 import { cancelRun, onRunCancelled } from "../../core/cancellation";
+import { ConfigFailure, SECRET_CONFIG_VARIABLES, configFailures } from "../../core/config";
 import { ProviderContext, ProviderDeps } from "../../core/context";
 import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME, RecordedFailure } from "../../core/lifecycle";
 import type { ResourceLogic } from "../../core/resource";
@@ -31,7 +32,7 @@ import { LOOKUP_FUNCTIONS, LookupFailure, LookupFunctionName, lookupAll, lookupO
 import { resourceUuidOf } from "../../client/client";
 import PLUGIN_SCHEMA from "./zstack-schema.json";
 import { PACKAGE_NAME, PLUGIN_COMPONENT, PLUGIN_RESOURCES, PluginResource, token } from "./resources";
-import { ConfigMap, EngineLog, currentRequest, markSecrets, unwrapSecrets } from "./server";
+import { ConfigMap, EngineLog, UNKNOWN_VALUE, currentRequest, markSecrets, unwrapSecrets } from "./server";
 
 type Props = Record<string, unknown>;
 
@@ -129,6 +130,21 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
   configure(config: ConfigMap): void {
     this.context.configure({ get: (key) => config.get(key) });
     this.config = config;
+  }
+
+  /**
+   * The engine's CheckConfig: the provider's inputs checked as the stack config is (the first problem, naming
+   * the variable), and the secret ones marked secret, so that an explicit provider's password given in plain
+   * text is stored encrypted. Values not known yet (a preview) are neither checked nor marked.
+   */
+  checkConfig(news: Record<string, unknown>): {
+    inputs: Record<string, unknown>;
+    failures: ConfigFailure[];
+  } {
+    const known = (v: unknown) => v !== UNKNOWN_VALUE;
+    const secrets = SECRET_CONFIG_VARIABLES.filter((k) => known(news[k]));
+    const failures = configFailures(unwrapSecrets(news) as Record<string, unknown>, (v) => !known(v));
+    return { inputs: markSecrets(news, secrets), failures };
   }
 
   /** A progress line of the resource being served, on its row. */

@@ -334,7 +334,11 @@ export function generateSchema(opts: GenerateOptions = {}): Json {
     keywords: ["zstack", "migration", "v2v", "category/cloud", "kind/native"],
     meta: { moduleFormat: "(.*)" },
     config: { variables },
-    provider: { description: "The zstack provider: the connection to a ZStack management node.", inputProperties: {} },
+    // an explicit provider (`pulumi:providers:zstack`) takes the config variables as its inputs
+    provider: {
+      description: "The zstack provider: the connection to a ZStack management node.",
+      inputProperties: variables,
+    },
     types,
     resources,
     functions,

@@ -4,6 +4,9 @@
  *
  * - **Configure.** The SDK's server answers Configure without passing the variables on; the plugin needs
  *   them (`zstack:endpoint`, …). {@link serve} wraps the server's Configure handler to read them first.
+ * - **CheckConfig.** The SDK's server does not implement it; the plugin checks the provider's inputs (an
+ *   explicit provider's, or the stack config of the default one) and marks the secret ones secret, so that
+ *   the engine stores them encrypted even when the program gave them in plain text.
  * - **customTimeouts.** Create, Update and Delete requests carry the resource's `customTimeouts` (in
  *   seconds; 0 when unset), which the SDK's server drops; the wrapped handlers keep the request's URN and
  *   timeout in an async-local store that {@link currentRequest} reads, in the provider's methods and in
@@ -102,7 +105,15 @@ export interface ServeHooks {
   pkg: string;
   /** the engine's Configure, with the stack config */
   configure(config: ConfigMap): void;
+  /** the engine's CheckConfig: the provider's inputs (keys without the namespace) as they are to be kept */
+  checkConfig(news: Record<string, unknown>): {
+    inputs: Record<string, unknown>;
+    failures: { property: string; reason: string }[];
+  };
 }
+
+/** Pulumi's wire value of an input not known yet (during a preview). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Operations whose requests carry a URN (and, for the first three, a timeout). */
 const WITH_TIMEOUT = ["create", "update", "delete"];
@@ -126,6 +137,28 @@ export async function serve(provider: unknown, args: string[], hooks: ServeHooks
           return;
         }
         impl.configure(call, callback);
+      };
+      own.checkConfig = (call: any, callback: any) => {
+        try {
+          const provproto = pulumiRequire("@pulumi/pulumi/proto/provider_pb");
+          const structproto = pulumiRequire("google-protobuf/google/protobuf/struct_pb");
+          const { inputs, failures } = hooks.checkConfig(
+            (call.request.getNews()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          );
+          const resp = new provproto.CheckResponse();
+          resp.setInputs(structproto.Struct.fromJavaScript(inputs));
+          resp.setFailuresList(
+            failures.map((f) => {
+              const failure = new provproto.CheckFailure();
+              failure.setProperty(f.property);
+              failure.setReason(f.reason);
+              return failure;
+            }),
+          );
+          callback(undefined, resp);
+        } catch (e) {
+          callback(e, undefined);
+        }
       };
       for (const m of [...WITH_TIMEOUT, ...WITH_URN]) {
         own[m] = (call: any, callback: any) => {

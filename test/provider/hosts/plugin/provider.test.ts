@@ -94,6 +94,33 @@ describe("plugin host", () => {
     );
   });
 
+  it("CheckConfig: the provider's inputs checked as the stack config is, naming the variable; credentials marked secret", () => {
+    const ok = plugin.checkConfig({
+      endpoint: "http://mn:8080",
+      accountName: "admin",
+      password: "pw",
+      version: "0.1.0",
+    });
+    assert.deepStrictEqual(ok.failures, []);
+    assert.deepStrictEqual(ok.inputs.password, { [SIG_KEY]: "1b47061264138c4ac30d75fd1eb44270", value: "pw" });
+    assert.strictEqual(ok.inputs.accountName, "admin");
+    assert.strictEqual(ok.inputs.version, "0.1.0");
+    const bad = plugin.checkConfig({ endpoint: "ftp://mn", password: "pw" });
+    assert.deepStrictEqual(
+      bad.failures.map((f) => f.property),
+      ["endpoint"],
+    );
+    assert.match(bad.failures[0].reason, /zstack:endpoint must use http or https, not ftp:/);
+    assert.deepStrictEqual(
+      plugin.checkConfig({ maxConcurrentMigrations: 0 }).failures.map((f) => f.property),
+      ["maxConcurrentMigrations"],
+    );
+    // a preview's unknown value: nothing checked, nothing wrapped
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const later = plugin.checkConfig({ endpoint: unknown, password: unknown });
+    assert.deepStrictEqual(later, { inputs: { endpoint: unknown, password: unknown }, failures: [] });
+  });
+
   it("secrets: unwrapped for the logic, the table's secrets wrapped on the way out", () => {
     const wrapped = markSecrets({ sshPrivKey: "KEY", name: "x" }, ["sshPrivKey"]);
     assert.deepStrictEqual(wrapped.sshPrivKey, { [SIG_KEY]: "1b47061264138c4ac30d75fd1eb44270", value: "KEY" });

@@ -32,6 +32,7 @@ describe("plugin schema (generated from the input tables)", function () {
     functions: Record<string, { inputs: { properties: Props }; outputs: { properties: Props } }>;
     types: Record<string, { type: string; enum?: { value: string }[]; properties?: Props }>;
     config: { variables: Props };
+    provider: { inputProperties: Props };
   };
   before(() => {
     schema = generateSchema() as never;
@@ -132,6 +133,10 @@ describe("plugin schema (generated from the input tables)", function () {
     assert.deepStrictEqual(Object.keys(schema.config.variables), Object.keys(CONFIG_VARIABLES));
     const secrets = Object.keys(schema.config.variables).filter((k) => schema.config.variables[k].secret);
     assert.deepStrictEqual(secrets, ["password", "accessKeySecret", "sessionId"]);
+  });
+
+  it("an explicit provider (pulumi:providers:zstack) takes the config variables as its inputs, credentials secret", () => {
+    assert.deepStrictEqual(schema.provider.inputProperties, schema.config.variables);
   });
 
   it("the committed zstack-schema.json (what the plugin serves) is the one generated from the sources now", () => {
