@@ -10,8 +10,13 @@
 # `npm pack`) and its runtime dependencies, @pulumi/pulumi included, installed from the npm registry (or npm's
 # cache). Progress goes to stderr.
 set -euo pipefail
-PZM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="$(cd "${1:-$PZM_ROOT}" && pwd)"
+out_arg="${1:-}"
+# Node.js >= 22 (from the npm registry when the machine's is older) and the build's npm packages, so that a fresh
+# clone packs too
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+pzm_ensure_npm_packages
+out="$(cd "${out_arg:-$PZM_ROOT}" && pwd)"
 cd "$PZM_ROOT"
 version="$(node -p 'require("./package.json").version')"
 pulumi_version="$(node -p 'require("./package.json").devDependencies["@pulumi/pulumi"]')"
