@@ -65,7 +65,8 @@ export function pluginTarball(): string {
 /**
  * Installs the plugin from its tarball into the stack's PULUMI_HOME, as the README says
  * (`pulumi plugin install resource zstack <version> --file <tarball>`): the engine then starts it from
- * the plugin cache, with the Node.js the tarball carries; nothing of ours is on PATH.
+ * the plugin cache, its launcher running the Node.js (>= 22) on PATH (the tarball carries none); nothing else
+ * of ours is on PATH.
  */
 export async function installPlugin(h: E2EStack): Promise<void> {
   const cli = await getPulumiCli();

@@ -101,6 +101,17 @@ export function importedInputs(spec: PluginResource, id: string, outs: Props): P
   return unwrapSecrets(inputs) as Props;
 }
 
+const CANCELLED = Symbol("cancelled");
+
+/** `work`'s outcome or the run's cancellation, whichever comes first (`unsubscribe` when done). */
+function raceCancellation<T>(work: Promise<T>): { first: Promise<T | typeof CANCELLED>; unsubscribe: () => void } {
+  let unsubscribe: () => void = () => undefined;
+  const cancelled = new Promise<typeof CANCELLED>((resolve) => {
+    unsubscribe = onRunCancelled(() => resolve(CANCELLED));
+  });
+  return { first: Promise.race([work, cancelled]), unsubscribe };
+}
+
 export interface PluginOptions extends ProviderDeps {
   /** the engine's log (default: stderr) */
   engineLog?: EngineLog;
@@ -237,9 +248,27 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     return { outs: this.out(spec, { ...r.outs, timeouts: inputs.timeouts }) };
   }
 
+  /**
+   * Deletes, or, when the run is cancelled first (Ctrl-C while a delete waits, e.g. for an export to end before
+   * its package can go), fails at once: the resource stays in the stack and the next `pulumi destroy` (or `up`)
+   * deletes it, finding done whatever ZStack finished meanwhile.
+   */
   async delete(id: string, urn: string, props: Props): Promise<void> {
     const { spec, logic } = this.resource(urn);
-    await logic.delete(id, this.withCustomTimeout(spec, unwrapSecrets(props) as Props, "delete", "delete"));
+    const inputs = unwrapSecrets(props) as Props;
+    const run = logic.delete(id, this.withCustomTimeout(spec, inputs, "delete", "delete"));
+    const { first, unsubscribe } = raceCancellation(run);
+    try {
+      if ((await first) === CANCELLED) {
+        run.catch(() => undefined);
+        const reason = `${spec.name} "${typeof inputs[RESOURCE_NAME] === "string" ? inputs[RESOURCE_NAME] : id}": the run was cancelled (Ctrl-C) while deleting ${id}; it stays in the stack, and the next pulumi destroy deletes it`;
+        this.logLine(reason);
+        throw new Error(reason);
+      }
+      await run;
+    } finally {
+      unsubscribe();
+    }
   }
 
   /**
@@ -254,17 +283,13 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     id: string | undefined,
     inputs: Props,
   ): Promise<unknown> {
-    const CANCELLED = Symbol("cancelled");
-    let unsubscribe: () => void = () => undefined;
-    const cancelled = new Promise<typeof CANCELLED>((resolve) => {
-      unsubscribe = onRunCancelled(() => resolve(CANCELLED));
-    });
     const settled = run.then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
+    const { first: race, unsubscribe } = raceCancellation(settled);
     try {
-      const first = await Promise.race([settled, cancelled]);
+      const first = await race;
       if (first === CANCELLED && id) {
         const found = await logic.read(id, inputs).catch(() => ({ id: undefined, props: undefined }));
         if (found.id) {

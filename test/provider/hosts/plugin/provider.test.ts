@@ -7,9 +7,10 @@ import { ResourceInitError, ZStackPluginProvider, parseUrn } from "../../../../p
 import { PLUGIN_RESOURCES } from "../../../../provider/hosts/plugin/resources";
 import { SIG_KEY, markSecrets, unwrapSecrets, withRequest } from "../../../../provider/hosts/plugin/server";
 import { importedInputs } from "../../../../provider/hosts/plugin/provider";
-import { resetRunCancellation } from "../../../../provider/core/cancellation";
+import { cancelRun, resetRunCancellation } from "../../../../provider/core/cancellation";
+import { ZStackClient } from "../../../../provider/client";
 import { timeoutFrom, timeoutOf } from "../../../../provider/core/validation";
-import { Sim, newSim, virtualClock } from "../../helpers";
+import { Sim, newSim, rejection, routeCount, virtualClock } from "../../helpers";
 
 const HOUR = 3_600_000;
 const urn = (name: string) => `urn:pulumi:dev::proj::zstack:index:V2vMigration::${name}`;
@@ -119,6 +120,41 @@ describe("plugin host", () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const later = plugin.checkConfig({ endpoint: unknown, password: unknown });
     assert.deepStrictEqual(later, { inputs: { endpoint: unknown, password: unknown }, failures: [] });
+  });
+
+  it("Ctrl-C ends a delete's wait (a package still Exporting): the delete fails at once and deletes nothing", async () => {
+    let sleeps = 0;
+    // the engine's Cancel arrives while the delete waits for the export to end (at its second poll)
+    const clock = virtualClock(sim, { beforeSleep: () => void (++sleeps === 2 && cancelRun()) });
+    const p = new ZStackPluginProvider({ clock, log: () => undefined });
+    p.configure(
+      new Map([
+        ["zstack:endpoint", sim.url],
+        ["zstack:accountName", SEED_CREDENTIALS.accountName],
+        ["zstack:password", SEED_CREDENTIALS.password],
+      ]),
+    );
+    const c = new ZStackClient({
+      endpoint: sim.url,
+      auth: { kind: "account", accountName: SEED_CREDENTIALS.accountName, password: SEED_CREDENTIALS.password },
+    });
+    await c.submit(
+      "ExportVmOvaPackage",
+      { params: { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore } },
+      await c.sessionId(),
+    );
+    const pkg = sim.world.list("imagePackages").find((x) => x.vmUuid === U.vmStopped2)!;
+    assert.strictEqual(pkg.state, "Exporting");
+    const ovaUrn = "urn:pulumi:dev::proj::zstack:index:OvaPackage::export";
+    const e = await rejection(() =>
+      withRequest({ urn: ovaUrn, timeoutSeconds: 0 }, () =>
+        p.delete(String(pkg.uuid), ovaUrn, { vmUuid: U.vmStopped2, backupStorageUuid: U.bsImageStore }),
+      ),
+    );
+    assert.match(e.message, /cancelled \(Ctrl-C\) while deleting .*the next pulumi destroy deletes it/);
+    assert.strictEqual(sleeps, 2, "the delete was waiting when the Cancel came");
+    assert.strictEqual(sim.world.get("imagePackages", String(pkg.uuid))?.state, "Exporting", "the package is left");
+    assert.strictEqual(routeCount(sim, /^DELETE /), 0, "nothing deleted");
   });
 
   it("secrets: unwrapped for the logic, the table's secrets wrapped on the way out", () => {
