@@ -4,13 +4,14 @@
 // the `python` first on PATH). Against the simulator: bad input fails the preview with nothing sent,
 // then preview, up, `preview --expect-no-changes`, refresh and destroy, in order on one stack.
 import * as assert from "assert";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { createHash } from "crypto";
 import { maxConcurrency, SEED_CREDENTIALS, SEED_UUIDS as U } from "../../simulator";
 import { convertVmFromForeignHypervisor, ZStackClient } from "../../provider/client";
 import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
 import { findPlainText, spawnPulumi } from "./harness";
 import { AMBIENT_PLUGIN, exampleProjectFiles, installPlugin, programPath } from "./plugin-programs";
-import { mutatingRoutes } from "./plugin-support";
+import { assertProgressOnRows, mutatingRoutes } from "./plugin-support";
 
 // the example's VMs: three migrated and started, one (app-02) converted only and exported
 const STARTED = ["vmware-web-01", "vmware-web-02", "vmware-app-01"];
@@ -73,8 +74,13 @@ describe("e2e: examples/python-wave on the provider plugin (Python SDK from the 
   });
 
   it("up adds the conversion host, migrates the wave with at most maxInFlight at once (progress on the resource rows), exports the OVA and reports", async () => {
-    const res = await fx.h.stack.up(fx.opts());
+    const events: EngineEvent[] = [];
+    const res = await fx.h.stack.up({ ...fx.opts(), onEvent: (e) => events.push(e) });
     assert.strictEqual(res.summary.result, "succeeded");
+    assertProgressOnRows(
+      events,
+      STARTED.map((vm) => `wave1-${vm}`),
+    );
     assert.doesNotMatch(fx.log, AMBIENT_PLUGIN, "the plugin runs from the tarball installed in the plugin cache");
     const out = await fx.h.outputs();
     // progress lines on the resource's own row (the engine's Log with its URN), and under it in the diagnostics

@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as assert from "assert";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { E2EFixture, jobsFor, jobWrites, MIN } from "./fixture";
 import { ConsumerProject, ConsumerProjectOptions, REPO_ROOT, describeProcesses, waitFor } from "./harness";
 
@@ -80,6 +81,29 @@ export function mutatingRoutes(byRoute: Record<string, number>): string[] {
 
 /** The plugin's migration type token. */
 export const PLUGIN_V2V = "zstack:index:V2vMigration";
+
+/**
+ * The plugin's progress lines in an `up`'s engine events: each named migration's "submitted long job" line on its
+ * own row (the engine's Log with its URN), a wait's line as a row's live status (ephemeral), none on the stack's row.
+ */
+export function assertProgressOnRows(events: EngineEvent[], migrations: string[]): void {
+  const diags = events.flatMap((e) => (e.diagnosticEvent ? [e.diagnosticEvent] : []));
+  const onRow = (name: string) => diags.filter((d) => d.urn?.endsWith(`${PLUGIN_V2V}::${name}`));
+  for (const name of migrations) {
+    assert.ok(
+      onRow(name).some((d) => /submitted long job/.test(d.message)),
+      `${name}: no "submitted" line on its row: ${JSON.stringify(onRow(name))}`,
+    );
+  }
+  assert.ok(
+    diags.some((d) => d.ephemeral && d.urn?.includes(PLUGIN_V2V) && /\(elapsed |queued: /.test(d.message)),
+    "a wait's progress is the row's live status (ephemeral)",
+  );
+  assert.ok(
+    !diags.some((d) => /submitted long job/.test(d.message) && !d.urn?.includes(PLUGIN_V2V)),
+    "no progress line on the stack's row",
+  );
+}
 
 /**
  * Simulator options under which a wave's conversions outlast any Ctrl-C test: 10 simulated hours each at

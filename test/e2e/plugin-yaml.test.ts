@@ -11,7 +11,7 @@ import { SEED_CREDENTIALS, SEED_UUIDS as U, SEED_VCENTER, maxConcurrency } from 
 import { ZStackClient, convertVmFromForeignHypervisor, exportVmOvaPackage } from "../../provider/client";
 import { e2eFixture, GiB, jobsFor, longJobsLeft, MIN, releasedRecordsOf } from "./fixture";
 import { findPlainText, makeTempDir, spawnPulumi } from "./harness";
-import { YAML_WAVE, mutatingRoutes, pluginEnv, yamlProject } from "./plugin-support";
+import { YAML_WAVE, assertProgressOnRows, mutatingRoutes, pluginEnv, yamlProject } from "./plugin-support";
 
 const T = {
   CH: "zstack:index:V2vConversionHost",
@@ -98,21 +98,9 @@ describe("e2e: the YAML wave through the provider plugin", function () {
       "children of the plan",
     );
     // the third migration queued behind the two in flight, and said so on its own row
-    const diags = events.flatMap((e) => (e.diagnosticEvent ? [e.diagnosticEvent] : []));
-    const onRow = (name: string) => diags.filter((d) => d.urn?.endsWith(`${T.V2V}::wave-${name}`));
-    for (const vm of VMS) {
-      assert.ok(
-        onRow(vm).some((d) => /submitted long job/.test(d.message)),
-        `${vm}: no "submitted" line on its row: ${JSON.stringify(onRow(vm))}`,
-      );
-    }
-    assert.ok(
-      diags.some((d) => d.ephemeral && d.urn?.includes(T.V2V) && /\(elapsed |queued: /.test(d.message)),
-      "a wait's progress is the row's live status (ephemeral)",
-    );
-    assert.ok(
-      !diags.some((d) => /submitted long job/.test(d.message) && !d.urn?.includes(T.V2V)),
-      "no progress line on the stack's row",
+    assertProgressOnRows(
+      events,
+      VMS.map((vm) => `wave-${vm}`),
     );
   });
 
@@ -139,6 +127,38 @@ describe("e2e: the YAML wave through the provider plugin", function () {
     assert.strictEqual(exit.code, 0, `pulumi up --refresh failed:\n${run.output().slice(-4000)}`);
     assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), [], "up --refresh changed something in ZStack");
     assert.deepStrictEqual(findPlainText(await fx.h.backendFiles(), { password: PASSWORD }), []);
+  });
+
+  it("a second migration of a migrated VM fails preview through the plugin (the re-migration guard); nothing is sent", async () => {
+    const file = path.join(fx.project.dir, "Pulumi.yaml");
+    const again = `resources:
+  again:
+    type: ${T.V2V}
+    properties:
+      name: web-01-again
+      url: vmware://${U.vmwareWeb01}
+      conversionHostUuid: \${conversionHost.uuid}
+      primaryStorageUuid: \${primaryStorageUuid}
+      l3NetworkUuids:
+        - \${l3NetworkUuid}
+`;
+    fs.writeFileSync(file, YAML_WAVE.replace(/^resources:\n/m, again));
+    fx.sim.stats.reset();
+    try {
+      await assert.rejects(fx.h.stack.preview(fx.opts()), (e: Error) => {
+        assert.match(
+          e.message,
+          /V2vMigration again \("web-01-again"\): the source vmware:\/\/[0-9a-f]{32} was already migrated/,
+        );
+        assert.match(e.message, /property url/);
+        assert.match(e.message, /allowRemigration: true/);
+        return true;
+      });
+    } finally {
+      fs.writeFileSync(file, YAML_WAVE);
+    }
+    assert.deepStrictEqual(mutatingRoutes(fx.sim.stats.byRoute), [], "only queries and logins were sent");
+    assert.strictEqual(jobsFor(fx.sim, "web-01-again").length, 0);
   });
 
   it("pulumi import adopts a migration started outside Pulumi (its request's parameters become the inputs)", async () => {
