@@ -35,9 +35,6 @@ PZM_CACHE="${PZM_CACHE:-$HOME/.cache/pulumi-zstack-migration}"
 PZM_SETUPTOOLS_VERSION="80.9.0"
 PZM_PYTHON_PULUMI_VERSION="3.272.0"
 PZM_GO_PULUMI_SDK="v3.276.0"
-# The Go SDK is not published to a module host: programs use it through a replace line, so its module
-# path only has to be unique. `.invalid` says so.
-PZM_GO_IMPORT_BASE="pulumi-zstack-migration.invalid/sdk/go/zstack"
 
 MODE="ensure"
 OUT=""
@@ -132,7 +129,7 @@ main() {
   [ -s "$SCHEMA" ] || die "the schema is empty"
   version="$(package_version)"
   gen="$(ensure_gen_sdk)" || { log "tools/gen-sdk is not built; run scripts/build-sdks.sh"; return 1; }
-  key="$({ cat "$SCHEMA"; echo "$version $gen $PZM_SETUPTOOLS_VERSION $PZM_PYTHON_PULUMI_VERSION $PZM_GO_PULUMI_SDK $PZM_GO_IMPORT_BASE"; } | sha)"
+  key="$({ cat "$SCHEMA"; echo "$version $gen $PZM_SETUPTOOLS_VERSION $PZM_PYTHON_PULUMI_VERSION $PZM_GO_PULUMI_SDK"; } | sha)"
   dir="$PZM_CACHE/sdks/$version-$key"
   if [ ! -f "$dir/.complete" ] || [ ! -f "$dir/venv/.complete" ]; then
     [ "$MODE" = "check" ] && { log "the SDKs of this schema are not built; run scripts/build-sdks.sh"; return 1; }
@@ -143,8 +140,9 @@ main() {
       WORK="$(mktemp -d "$PZM_CACHE/sdks/.build.XXXXXX")"
       cp "$SCHEMA" "$WORK/schema.json"
       "$gen" -schema "$WORK/schema.json" -version "$version" -language python -out "$WORK/python"
+      # the module path is the schema's language.go.importBasePath
       "$gen" -schema "$WORK/schema.json" -version "$version" -language go -out "$WORK/go" \
-        -go-import-base-path "$PZM_GO_IMPORT_BASE" -go-pulumi-sdk "$PZM_GO_PULUMI_SDK"
+        -go-pulumi-sdk "$PZM_GO_PULUMI_SDK"
       venv="$(ensure_build_venv)"
       log "building the Python wheel"
       "$venv/bin/pip" wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation \

@@ -344,7 +344,9 @@ export function generateSchema(opts: GenerateOptions = {}): Json {
     functions,
     language: {
       python: { packageName: "pulumi_zstack", requires: { pulumi: ">=3.0.0,<4.0.0" } },
-      go: { importBasePath: "github.com/pulumi-zstack-migration/sdk/go/zstack", generateResourceContainerTypes: false },
+      // not published to a module host: programs use it through a replace line, so the path only has to be
+      // unique, and `.invalid` never resolves (a go.mod without the replace fails instead of fetching a stranger's)
+      go: { importBasePath: "pulumi-zstack-migration.invalid/sdk/go/zstack", generateResourceContainerTypes: false },
       nodejs: { packageName: "pulumi-zstack-migration" },
       csharp: { rootNamespace: "ZStack", packageReferences: { Pulumi: "3.*" } },
     },
