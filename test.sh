@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (Node 22 if needed, npm packages, the Pulumi CLI), builds,
+# Runs every test: installs what is missing (Node 22 if needed, npm packages, the Pulumi CLI, the YAML, Python and
+# Go language hosts, the SDKs and the plugin's tarball; needs Go >= 1.26.6 and Python 3 with venv), builds,
 # type-checks, lints and checks the formatting, then runs mocha over test/ (simulator, client and
 # providers, SDK wiring, packaging, and the end-to-end tests that drive the real Pulumi engine).
 # The last line is "N passed, N failed".
