@@ -193,11 +193,9 @@ export interface ConfigFailure {
 /**
  * The check of config given as values, keyed without the `zstack:` prefix (an explicit provider's inputs): the
  * first problem {@link readConfig} finds, as a failure of the variable it names. The environment is not read here:
- * what is wrong in it is said when the provider is configured. A value the engine does not know yet (`unknown`)
- * is not checked.
+ * what is wrong in it is said when the provider is configured.
  */
-export function configFailures(values: Record<string, unknown>, unknown?: (v: unknown) => boolean): ConfigFailure[] {
-  if (unknown && Object.values(values).some(unknown)) return [];
+export function configFailures(values: Record<string, unknown>): ConfigFailure[] {
   const source: ConfigSource = {
     get: (key) => {
       const v = values[key.replace(/^zstack:/, "")];

@@ -26,13 +26,13 @@ import { ProviderContext, ProviderDeps } from "../../core/context";
 import { DEFAULT_RESOURCE_UUID, RESOURCE_NAME, RecordedFailure } from "../../core/lifecycle";
 import type { ResourceLogic } from "../../core/resource";
 import { timeoutFrom } from "../../core/validation";
-import { withoutUndefined } from "../../core/values";
+import { UNKNOWN, containsUnknown, withoutUndefined } from "../../core/values";
 import type { LookupKind } from "../../client";
 import { LOOKUP_FUNCTIONS, LookupFailure, LookupFunctionName, lookupAll, lookupOne } from "../../lookups/lookups";
 import { resourceUuidOf } from "../../client/client";
 import PLUGIN_SCHEMA from "./zstack-schema.json";
 import { PACKAGE_NAME, PLUGIN_COMPONENT, PLUGIN_RESOURCES, PluginResource, token } from "./resources";
-import { ConfigMap, EngineLog, UNKNOWN_VALUE, currentRequest, markSecrets, unwrapSecrets } from "./server";
+import { ConfigMap, EngineLog, currentRequest, markSecrets, unwrapSecrets } from "./server";
 
 type Props = Record<string, unknown>;
 
@@ -112,6 +112,11 @@ function raceCancellation<T>(work: Promise<T>): { first: Promise<T | typeof CANC
   return { first: Promise.race([work, cancelled]), unsubscribe };
 }
 
+/** How a cancelled operation names its resource: the type and the resource's name (else the object's id). */
+function cancelledLabel(spec: PluginResource, inputs: Props, id: string): string {
+  return `${spec.name} "${typeof inputs[RESOURCE_NAME] === "string" ? inputs[RESOURCE_NAME] : id}"`;
+}
+
 export interface PluginOptions extends ProviderDeps {
   /** the engine's log (default: stderr) */
   engineLog?: EngineLog;
@@ -152,10 +157,9 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     inputs: Record<string, unknown>;
     failures: ConfigFailure[];
   } {
-    const known = (v: unknown) => v !== UNKNOWN_VALUE;
-    const secrets = SECRET_CONFIG_VARIABLES.filter((k) => known(news[k]));
-    const failures = configFailures(unwrapSecrets(news) as Record<string, unknown>, (v) => !known(v));
-    return { inputs: markSecrets(news, secrets), failures };
+    const values = unwrapSecrets(news) as Record<string, unknown>;
+    const secrets = SECRET_CONFIG_VARIABLES.filter((k) => news[k] !== UNKNOWN);
+    return { inputs: markSecrets(news, secrets), failures: containsUnknown(values) ? [] : configFailures(values) };
   }
 
   /** A progress line of the resource being served, on its row. */
@@ -261,7 +265,7 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
     try {
       if ((await first) === CANCELLED) {
         run.catch(() => undefined);
-        const reason = `${spec.name} "${typeof inputs[RESOURCE_NAME] === "string" ? inputs[RESOURCE_NAME] : id}": the run was cancelled (Ctrl-C) while deleting ${id}; it stays in the stack, and the next pulumi destroy deletes it`;
+        const reason = `${cancelledLabel(spec, inputs, id)}: the run was cancelled (Ctrl-C) while deleting ${id}; it stays in the stack, and the next pulumi destroy deletes it`;
         this.logLine(reason);
         throw new Error(reason);
       }
@@ -293,7 +297,7 @@ export class ZStackPluginProvider implements pulumiProvider.Provider {
       if (first === CANCELLED && id) {
         const found = await logic.read(id, inputs).catch(() => ({ id: undefined, props: undefined }));
         if (found.id) {
-          const reason = `${spec.name} "${typeof inputs[RESOURCE_NAME] === "string" ? inputs[RESOURCE_NAME] : id}": the run was cancelled (Ctrl-C) while waiting; ${found.id} goes on in ZStack, and the next pulumi up waits for it again`;
+          const reason = `${cancelledLabel(spec, inputs, id)}: the run was cancelled (Ctrl-C) while waiting; ${found.id} goes on in ZStack, and the next pulumi up waits for it again`;
           this.logLine(reason);
           throw new ResourceInitError(
             reason,

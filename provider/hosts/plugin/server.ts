@@ -112,9 +112,6 @@ export interface ServeHooks {
   };
 }
 
-/** Pulumi's wire value of an input not known yet (during a preview). */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 /** Operations whose requests carry a URN (and, for the first three, a timeout). */
 const WITH_TIMEOUT = ["create", "update", "delete"];
 const WITH_URN = ["check", "diff", "read"];

@@ -10,6 +10,7 @@ import { importedInputs } from "../../../../provider/hosts/plugin/provider";
 import { cancelRun, resetRunCancellation } from "../../../../provider/core/cancellation";
 import { ZStackClient } from "../../../../provider/client";
 import { timeoutFrom, timeoutOf } from "../../../../provider/core/validation";
+import { UNKNOWN } from "../../../../provider/core/values";
 import { Sim, newSim, rejection, routeCount, virtualClock } from "../../helpers";
 
 const HOUR = 3_600_000;
@@ -117,9 +118,8 @@ describe("plugin host", () => {
       ["maxConcurrentMigrations"],
     );
     // a preview's unknown value: nothing checked, nothing wrapped
-    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    const later = plugin.checkConfig({ endpoint: unknown, password: unknown });
-    assert.deepStrictEqual(later, { inputs: { endpoint: unknown, password: unknown }, failures: [] });
+    const later = plugin.checkConfig({ endpoint: UNKNOWN, password: UNKNOWN });
+    assert.deepStrictEqual(later, { inputs: { endpoint: UNKNOWN, password: UNKNOWN }, failures: [] });
   });
 
   it("Ctrl-C ends a delete's wait (a package still Exporting): the delete fails at once and deletes nothing", async () => {
